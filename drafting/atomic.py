@@ -1,0 +1,60 @@
+"""Durable atomic file writes: a reader sees the old file or the new one, never half of either.
+
+Recipe from bad-inputs.md §5: temp file in the destination directory, write, flush, fsync, `os.replace`,
+fsync the directory; on any error the temp file is removed and the original is untouched. (click's
+`atomic=True` replaces the target even when the block raises, so it is not used.)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+TEMP_PREFIX = ".tmp-drafting-"
+
+
+def _fsync_dir(directory: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
+    """Replace `path` with `data` atomically and durably."""
+    target = Path(path)
+    directory = target.parent if str(target.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    _fsync_dir(directory)
+
+
+def write_all_atomic(files: Mapping[Path, bytes]) -> None:
+    """Write several files, each atomically; all bytes are computed by the caller before the first write."""
+    for path, data in files.items():
+        write_atomic(path, data)
+
+
+def remove_stray_temps(directory: Path) -> int:
+    """Delete temp files left by a killed writer in `directory`; returns how many were removed."""
+    removed = 0
+    if directory.is_dir():
+        for stray in directory.glob(TEMP_PREFIX + "*"):
+            with contextlib.suppress(OSError):
+                stray.unlink()
+                removed += 1
+    return removed

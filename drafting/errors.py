@@ -1,0 +1,78 @@
+"""Domain errors: every rejected input ends as one of these, never as a traceback.
+
+The CLI maps `DraftingInputError` to exit code 1 and `DraftingUsageError` to 2; the message is one line that
+names the file and the place (line, part or field) so a drafter can go straight to it.
+"""
+
+from __future__ import annotations
+
+
+class DraftingError(Exception):
+    """Base class of every error the library raises on purpose."""
+
+    exit_code = 1
+
+
+class DraftingInputError(DraftingError):
+    """An input (file, spec, clause, submission, argument value) was rejected.
+
+    `source` is the file (or argument) at fault, `line` a 1-based line in it, `part` a place inside a
+    package (e.g. ``word/document.xml``) when there are no lines to point at.
+    """
+
+    def __init__(
+        self, message: str, *, source: str | None = None, line: int | None = None, part: str | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = _one_line(message)
+        self.source = source
+        self.line = line
+        self.part = part
+
+    def __str__(self) -> str:
+        where = []
+        if self.source:
+            where.append(_one_line(self.source))
+        if self.line is not None:
+            where.append(str(self.line))
+        prefix = ":".join(where)
+        if self.part:
+            prefix = f"{prefix}: {self.part}" if prefix else self.part
+        return f"{prefix}: {self.message}" if prefix else self.message
+
+    def located(self, source: str) -> DraftingInputError:
+        """Return this error with `source` filled in when it had none (loaders learn the file name late)."""
+        if self.source:
+            return self
+        err = DraftingInputError(self.message, source=source, line=self.line, part=self.part)
+        err.__cause__ = self.__cause__
+        return err
+
+
+class DraftingUsageError(DraftingError):
+    """The command was called wrongly (conflicting or missing options); exit code 2."""
+
+    exit_code = 2
+
+
+class DraftingStateError(DraftingInputError):
+    """The operation is refused in the current state (open brackets at finalize, unknown amendment id)."""
+
+
+def _one_line(text: str) -> str:
+    """Collapse `text` to one printable line: control characters and bidi overrides are made visible."""
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if ch in "\r\n\t":
+            out.append(" ")
+        elif code < 0x20 or code == 0x7F or 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def safe_display(text: str) -> str:
+    """Show a user-supplied string (a delegation name, a file name) safely on one line."""
+    return _one_line(text)
