@@ -171,7 +171,15 @@ class Section(StrEnum):
     SIGNATURES = "signatures"
 
 
-ParamValue = str | tuple[str, ...]
+@dataclass(frozen=True, slots=True)
+class StateRef:
+    """A party named in a spec list: registry `code`, optionally quoted `as` an original text worded it."""
+
+    code: str
+    label: str | None = None
+
+
+ParamValue = str | tuple[StateRef, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,11 +273,16 @@ BODY_ROLES = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class Span:
-    """A run of text with the only emphasis the conventions allow (S9, S14)."""
+    """A run of text with the only emphasis the conventions allow (S9, S14).
+
+    `opening` marks the opening phrase of a paragraph ("Bearing in mind"), which Word output gives its own
+    character style so a clerk can restyle every opener at once.
+    """
 
     text: str
     italic: bool = False
     bold: bool = False
+    opening: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,47 @@
+"""The canonical text of a document and its content hash: how a returned file is traced to its text.
+
+Normalisation (documented, and relied on by `verify`): Unicode NFC; every run of whitespace (including
+no-break and other Unicode spaces) becomes one space; leading and trailing spaces are dropped. The canonical
+text is one line per paragraph, `label` and text separated by one space when there is a label. The content
+hash is the SHA-256 of the lines `id<TAB>label<TAB>text`, so it binds paragraph ids as well as wording.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+from drafting.model import Document, DocumentIdentity, Paragraph
+
+_WS = re.compile(r"\s+", re.UNICODE)
+
+
+def normalise_text(text: str) -> str:
+    return _WS.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def canonical_line(paragraph: Paragraph) -> str:
+    text = normalise_text(paragraph.text)
+    return f"{paragraph.label} {text}" if paragraph.label else text
+
+
+def canonical_text(document: Document) -> str:
+    return "".join(canonical_line(p) + "\n" for p in document.paragraphs)
+
+
+def content_hash(document: Document) -> str:
+    digest = hashlib.sha256()
+    for paragraph in document.paragraphs:
+        line = f"{paragraph.id}\t{normalise_text(paragraph.label)}\t{normalise_text(paragraph.text)}\n"
+        digest.update(line.encode("utf-8"))
+    return digest.hexdigest()
+
+
+def identity(document: Document) -> DocumentIdentity:
+    return DocumentIdentity(
+        document_id=document.meta.document_id,
+        revision=document.meta.revision,
+        content_hash=content_hash(document),
+        language=document.language,
+    )

@@ -1,0 +1,188 @@
+"""Writing WordprocessingML for assembled documents: w:p with styles, runs, bookmarks and numbering;
+the numbering part; core and custom document properties.
+
+Callers hand over plain values (style ids, run texts, bookmark names); this module alone knows the XML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from xml.sax.saxutils import escape, quoteattr
+
+from lxml import etree
+
+from drafting.ooxml.wml import W_NS, qn, w_el
+
+DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+CUSTOM_PROPS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+CUSTOM_PROPS_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+CUSTOM_PROPS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+# The fmtid every custom property carries (the "user defined properties" property set).
+USER_DEFINED_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+
+
+@dataclass(frozen=True, slots=True)
+class RunSpec:
+    """A run to write: `text` and an optional character style id."""
+
+    text: str
+    style: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    """One level of a list definition (w:lvl): Word number format, w:lvlText, indents in twips."""
+
+    num_fmt: str
+    text: str
+    left: int
+    hanging: int
+
+
+@dataclass(frozen=True, slots=True)
+class ListDefinition:
+    """A w:abstractNum with one w:num pointing at it (`num_id` is what paragraphs reference)."""
+
+    num_id: int
+    levels: tuple[Level, ...]
+
+
+def _t(text: str) -> etree._Element:
+    t = w_el("t")
+    t.text = text
+    if text != text.strip(" ") or "  " in text:
+        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    return t
+
+
+def make_run(run: RunSpec) -> etree._Element:
+    r = w_el("r")
+    if run.style:
+        rpr = etree.SubElement(r, qn("w:rPr"))
+        etree.SubElement(rpr, qn("w:rStyle")).set(qn("w:val"), run.style)
+    r.append(_t(run.text))
+    return r
+
+
+def make_paragraph(
+    style_id: str,
+    runs: Sequence[RunSpec],
+    *,
+    bookmark: tuple[int, str] | None = None,
+    numbering: tuple[int, int] | None = None,
+) -> etree._Element:
+    """A w:p in style `style_id`; `bookmark` = (w:id, name) spans the paragraph; `numbering` = (numId, ilvl)."""
+    p = w_el("p")
+    ppr = etree.SubElement(p, qn("w:pPr"))
+    etree.SubElement(ppr, qn("w:pStyle")).set(qn("w:val"), style_id)
+    if numbering is not None:
+        num_pr = etree.SubElement(ppr, qn("w:numPr"))
+        etree.SubElement(num_pr, qn("w:ilvl")).set(qn("w:val"), str(numbering[1]))
+        etree.SubElement(num_pr, qn("w:numId")).set(qn("w:val"), str(numbering[0]))
+    if bookmark is not None:
+        start = etree.SubElement(p, qn("w:bookmarkStart"))
+        start.set(qn("w:id"), str(bookmark[0]))
+        start.set(qn("w:name"), bookmark[1])
+    for run in runs:
+        if run.text:
+            p.append(make_run(run))
+    if bookmark is not None:
+        etree.SubElement(p, qn("w:bookmarkEnd")).set(qn("w:id"), str(bookmark[0]))
+    return p
+
+
+def replace_marker_paragraph(body: etree._Element, marker: str, paragraphs: Sequence[etree._Element]) -> None:
+    """Put `paragraphs` where the body paragraph whose text is exactly `marker` stands (the `{{ body }}` tag)."""
+    for p in body.iter(qn("w:p")):
+        text = "".join(t.text or "" for t in p.iter(qn("w:t")))
+        if text.strip() == marker:
+            parent = p.getparent()
+            assert parent is not None
+            index = parent.index(p)
+            parent.remove(p)
+            for offset, new in enumerate(paragraphs):
+                parent.insert(index + offset, new)
+            return
+    raise ValueError("the template has no {{ body }} paragraph")
+
+
+def numbering_xml(lists: Sequence[ListDefinition]) -> bytes:
+    """The numbering part: one w:abstractNum and one w:num per list definition."""
+    out = [DECL, f'<w:numbering xmlns:w="{W_NS}">']
+    for definition in lists:
+        out.append(f'<w:abstractNum w:abstractNumId="{definition.num_id}">'
+                   '<w:multiLevelType w:val="multilevel"/>')
+        for ilvl, level in enumerate(definition.levels):
+            out.append(
+                f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="1"/><w:numFmt w:val="{level.num_fmt}"/>'
+                f"<w:lvlText w:val={quoteattr(level.text)}/><w:lvlJc w:val=\"left\"/>"
+                f'<w:pPr><w:ind w:left="{level.left}" w:hanging="{level.hanging}"/></w:pPr></w:lvl>'
+            )
+        out.append("</w:abstractNum>")
+    for definition in lists:
+        out.append(f'<w:num w:numId="{definition.num_id}"><w:abstractNumId w:val="{definition.num_id}"/></w:num>')
+    out.append("</w:numbering>")
+    return "".join(out).encode("utf-8")
+
+
+def _w3cdtf(moment: dt.datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def core_properties_xml(
+    *,
+    title: str,
+    subject: str,
+    creator: str,
+    keywords: str,
+    description: str,
+    language: str,
+    identifier: str,
+    revision: str,
+    created: dt.datetime,
+    modified: dt.datetime,
+) -> bytes:
+    """docProps/core.xml with every date given by the caller (never the wall clock: output is reproducible)."""
+
+    def el(tag: str, value: str) -> str:
+        return f"<{tag}>{escape(value)}</{tag}>"
+
+    body = "".join([
+        el("dc:title", title), el("dc:subject", subject), el("dc:creator", creator),
+        el("cp:keywords", keywords), el("dc:description", description), el("dc:language", language),
+        el("dc:identifier", identifier), el("cp:lastModifiedBy", creator), el("cp:revision", revision),
+        f'<dcterms:created xsi:type="dcterms:W3CDTF">{_w3cdtf(created)}</dcterms:created>',
+        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{_w3cdtf(modified)}</dcterms:modified>',
+    ])
+    return (
+        f"{DECL}<cp:coreProperties "
+        'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"{body}</cp:coreProperties>"
+    ).encode("utf-8")
+
+
+def custom_properties_xml(properties: Mapping[str, str]) -> bytes:
+    """docProps/custom.xml with string properties, pids from 2 as the spec requires, in the given order."""
+    out = [DECL, f'<Properties xmlns="{CUSTOM_PROPS_NS}" xmlns:vt="{VT_NS}">']
+    for pid, (name, value) in enumerate(properties.items(), start=2):
+        out.append(f'<property fmtid="{USER_DEFINED_FMTID}" pid="{pid}" name={quoteattr(name)}>'
+                   f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>")
+    out.append("</Properties>")
+    return "".join(out).encode("utf-8")
+
+
+def read_custom_properties(root: etree._Element) -> dict[str, str]:
+    """Name -> text value of every custom property (any vt:* type read as text)."""
+    props: dict[str, str] = {}
+    for prop in root.findall(f"{{{CUSTOM_PROPS_NS}}}property"):
+        name = prop.get("name")
+        if not name:
+            continue
+        value = next(iter(prop), None)
+        props[name] = (value.text or "") if value is not None else ""
+    return props

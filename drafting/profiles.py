@@ -1,0 +1,79 @@
+"""Style profiles: how the same assembled text is labelled and punctuated.
+
+`un-resolution` follows UN drafting rules (S8–S12): italic openers, preambular paragraphs ending with a
+comma, operative paragraphs numbered 1., 2., … ending with a semicolon and the last with a full stop,
+sub-paragraphs (a), (i). `as-issued` reproduces the 2012 Almaty text's own layout ("- 1 -" items, "a -"
+sub-items, dashes for bullets, punctuation as written, "Almaty, September 7th 2012").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from drafting.errors import DraftingInputError
+
+ROMAN = (("m", 1000), ("cm", 900), ("d", 500), ("cd", 400), ("c", 100), ("xc", 90), ("l", 50), ("xl", 40),
+         ("x", 10), ("ix", 9), ("v", 5), ("iv", 4), ("i", 1))
+
+
+@dataclass(frozen=True, slots=True)
+class LevelFormat:
+    """One level of a numbered list: `number` (decimal | lowerLetter | lowerRoman, Word's ST_NumberFormat
+    names) and `template`, where `{}` stands for the number ("({})" -> "(a)")."""
+
+    number: str
+    template: str
+
+    def label(self, ordinal: int) -> str:
+        return self.template.replace("{}", format_number(ordinal, self.number))
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    name: str
+    italic_openings: bool
+    punctuate: bool
+    levels: tuple[LevelFormat, ...]
+    bullet: str
+    preamble_heading: bool
+    date_style: str
+    strip_title_punctuation: bool
+
+
+PROFILES = {
+    "un-resolution": Profile(
+        name="un-resolution", italic_openings=True, punctuate=True,
+        levels=(LevelFormat("decimal", "{}."), LevelFormat("lowerLetter", "({})"),
+                LevelFormat("lowerRoman", "({})")),
+        bullet="•", preamble_heading=False, date_style="dmy", strip_title_punctuation=True,
+    ),
+    "as-issued": Profile(
+        name="as-issued", italic_openings=False, punctuate=False,
+        levels=(LevelFormat("decimal", "- {} -"), LevelFormat("lowerLetter", "{} -"),
+                LevelFormat("lowerRoman", "{} -")),
+        bullet="-", preamble_heading=True, date_style="mdy-ordinal", strip_title_punctuation=False,
+    ),
+}
+
+
+def get_profile(name: str) -> Profile:
+    try:
+        return PROFILES[name]
+    except KeyError:
+        raise DraftingInputError(f"unknown style profile {name!r} (known: {', '.join(PROFILES)})") from None
+
+
+def format_number(ordinal: int, number: str) -> str:
+    """`ordinal` (1-based) in Word's number format `number`: 3 -> '3', 'c', 'iii'."""
+    if number == "lowerLetter":
+        # Word's lowerLetter: a … z, aa … zz, aaa …
+        letter = "abcdefghijklmnopqrstuvwxyz"[(ordinal - 1) % 26]
+        return letter * ((ordinal - 1) // 26 + 1)
+    if number == "lowerRoman":
+        out, rest = [], ordinal
+        for numeral, value in ROMAN:
+            while rest >= value:
+                out.append(numeral)
+                rest -= value
+        return "".join(out)
+    return str(ordinal)

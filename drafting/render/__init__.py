@@ -1,0 +1,1 @@
+"""Renderers: leaves that consume the model (`Document`) and never import each other."""

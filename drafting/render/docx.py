@@ -1,0 +1,208 @@
+"""Word renderer: a `Document` becomes a .docx built on the clerk-editable template in `templates/`.
+
+The template's docxtpl tags (header symbol, `{{ body }}`) are rendered through the one sandboxed Jinja
+environment; the paragraphs are then written by the OOXML layer with named styles, Word numbering, a
+bookmark `dp_<id>` per paragraph, and the document identity in custom properties. The zip is written
+deterministically, so the same document gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Sequence
+from pathlib import Path
+
+from docxtpl import DocxTemplate
+from jinja2.exceptions import SecurityError, TemplateError
+
+from drafting import __version__
+from drafting.errors import DraftingInputError
+from drafting.factories import make_jinja_env
+from drafting.i18n import format_date
+from drafting.identity import identity
+from drafting.model import Document, Paragraph, Role, Span
+from drafting.ooxml.document import (
+    CUSTOM_PROPS_CT,
+    CUSTOM_PROPS_REL,
+    Level,
+    ListDefinition,
+    RunSpec,
+    core_properties_xml,
+    custom_properties_xml,
+    make_paragraph,
+    numbering_xml,
+    replace_marker_paragraph,
+)
+from drafting.ooxml.package import read_docx, set_part, write_package
+from drafting.profiles import Profile, get_profile
+
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+DEFAULT_TEMPLATE = TEMPLATES_DIR / "conference.docx"
+BODY_MARKER = "DRAFTINGBODYMARKER"
+BOOKMARK_PREFIX = "dp_"
+
+STYLE_BY_ROLE = {
+    Role.TITLE: "ConferenceTitle",
+    Role.ISSUING: "IssuingLine",
+    Role.HEADING: "SectionHeading",
+    Role.SUBJECT: "SubjectParagraph",
+    Role.PREAMBULAR: "PreambularParagraph",
+    Role.CHAPEAU: "LeadIn",
+    Role.OPERATIVE: "OperativeParagraph",
+    Role.SUBITEM: "SubParagraph",
+    Role.BULLET: "MemberListItem",
+    Role.CONTINUATION: "Continuation",
+    Role.CLOSING: "ClosingParagraph",
+    Role.PLACE_DATE: "PlaceDate",
+    Role.SIGNATURE: "SignatureBlock",
+}
+OPERATIVE_LIST = 1
+BULLET_LIST = 2
+
+# Custom property names that carry the document identity (read back by the redline reader).
+PROP_DOCUMENT_ID = "DraftingDocumentId"
+PROP_REVISION = "DraftingRevision"
+PROP_CONTENT_HASH = "DraftingContentHash"
+PROP_LANGUAGE = "DraftingLanguage"
+PROP_PROFILE = "DraftingProfile"
+PROP_SYMBOL = "DraftingSymbol"
+
+
+def bookmark_name(paragraph_id: str) -> str:
+    return BOOKMARK_PREFIX + paragraph_id
+
+
+def _list_definitions(profile: Profile) -> list[ListDefinition]:
+    word_level = [f"%{i + 1}" for i in range(len(profile.levels))]
+    operative = tuple(
+        Level(level.number, level.template.replace("{}", word_level[i]), left=1134 + 567 * i, hanging=567 + 284 * (i == 0))
+        for i, level in enumerate(profile.levels)
+    )
+    bullets = (Level("bullet", profile.bullet, left=1701, hanging=284),)
+    return [ListDefinition(OPERATIVE_LIST, operative), ListDefinition(BULLET_LIST, bullets)]
+
+
+def _runs(spans: Sequence[Span]) -> list[RunSpec]:
+    runs = []
+    for span in spans:
+        if span.opening and span.italic:
+            style: str | None = "OpeningPhrase"
+        elif span.italic:
+            style = "Emphasis"
+        elif span.bold:
+            style = "Strong"
+        else:
+            style = None
+        runs.append(RunSpec(span.text, style))
+    return runs
+
+
+class _WordCounter:
+    """Replays Word's list counters so we know when Word's own number equals our label."""
+
+    def __init__(self, profile: Profile) -> None:
+        self.profile = profile
+        self.counts = [0] * len(profile.levels)
+
+    def next_label(self, level: int) -> str:
+        self.counts[level] += 1
+        for deeper in range(level + 1, len(self.counts)):
+            self.counts[deeper] = 0
+        return self.profile.levels[level].label(self.counts[level])
+
+    def peek_label(self, level: int) -> str:
+        return self.profile.levels[level].label(self.counts[level] + 1)
+
+
+def build_paragraphs(document: Document, profile: Profile) -> list:  # list[etree._Element]
+    """One w:p per paragraph; numbered roles use Word numbering when it gives the same label."""
+    counter = _WordCounter(profile)
+    out = []
+    for index, paragraph in enumerate(document.paragraphs, start=1):
+        style = STYLE_BY_ROLE[paragraph.role]
+        runs = _runs(paragraph.spans)
+        numbering = None
+        if paragraph.role is Role.BULLET:
+            numbering = (BULLET_LIST, 0)
+        elif paragraph.role in (Role.OPERATIVE, Role.SUBITEM) and paragraph.label:
+            level = 0 if paragraph.role is Role.OPERATIVE else min(max(paragraph.level, 1), len(profile.levels) - 1)
+            if counter.peek_label(level) == paragraph.label:
+                counter.next_label(level)
+                numbering = (OPERATIVE_LIST, level)
+            else:
+                runs = [RunSpec(paragraph.label + " "), *runs]  # bis/ter and other manual labels
+        elif paragraph.label:
+            runs = [RunSpec(paragraph.label + " "), *runs]
+        out.append(make_paragraph(style, runs, bookmark=(index, bookmark_name(paragraph.id)), numbering=numbering))
+    return out
+
+
+def _context(document: Document, profile: Profile) -> dict[str, str]:
+    meta = document.meta
+    return {
+        "body": BODY_MARKER,
+        "symbol": meta.symbol + (f"/Rev.{meta.revision}" if meta.revision else ""),
+        "title": meta.title,
+        "place": meta.place,
+        "date": format_date(meta.date, document.language, profile.date_style),
+        "meeting": meta.meeting,
+        "revision": f"Rev.{meta.revision}" if meta.revision else "",
+        "language": document.language,
+    }
+
+
+def render_docx(document: Document, *, template: Path | None = None) -> bytes:
+    """The .docx bytes of `document`, built on `template` (default `templates/conference.docx`)."""
+    template_path = template or DEFAULT_TEMPLATE
+    try:
+        template_bytes = template_path.read_bytes()
+    except OSError as exc:
+        raise DraftingInputError(f"cannot read template: {exc.strerror}", source=str(template_path)) from exc
+    read_docx(template_bytes, str(template_path))  # hardened checks before python-docx sees it
+    profile = get_profile(document.meta.profile)
+    tpl = DocxTemplate(io.BytesIO(template_bytes))
+    try:
+        tpl.render(_context(document, profile), jinja_env=make_jinja_env())
+    except (TemplateError, SecurityError) as exc:
+        raise DraftingInputError(f"template error: {exc}", source=str(template_path)) from exc
+    body = tpl.docx.element.body
+    try:
+        replace_marker_paragraph(body, BODY_MARKER, build_paragraphs(document, profile))
+    except ValueError as exc:
+        raise DraftingInputError(str(exc), source=str(template_path)) from exc
+    buffer = io.BytesIO()
+    tpl.docx.save(buffer)
+    parts = dict(read_docx(buffer.getvalue(), "rendered document").parts)
+    _finish_parts(parts, document, profile)
+    return write_package(parts)
+
+
+def _finish_parts(parts: dict[str, bytes], document: Document, profile: Profile) -> None:
+    meta = document.meta
+    ident = identity(document)
+    moment = dt.datetime.combine(meta.date, dt.time(0, 0))
+    parts["word/numbering.xml"] = numbering_xml(_list_definitions(profile))
+    parts["docProps/core.xml"] = core_properties_xml(
+        title=_plain_title(document), subject=meta.subject or meta.meeting, creator=f"drafting {__version__}",
+        keywords="; ".join(meta.keywords), description=meta.symbol, language=document.language,
+        identifier=meta.document_id, revision=str(meta.revision + 1), created=moment, modified=moment,
+    )
+    parts.pop("docProps/thumbnail.jpeg", None)
+    set_part(
+        parts, "docProps/custom.xml",
+        custom_properties_xml({
+            PROP_DOCUMENT_ID: ident.document_id,
+            PROP_REVISION: str(ident.revision),
+            PROP_CONTENT_HASH: ident.content_hash,
+            PROP_LANGUAGE: ident.language,
+            PROP_PROFILE: meta.profile,
+            PROP_SYMBOL: meta.symbol,
+        }),
+        CUSTOM_PROPS_CT, rel_from="", rel_type=CUSTOM_PROPS_REL,
+    )
+
+
+def _plain_title(document: Document) -> str:
+    title = next((p for p in document.paragraphs if p.role is Role.TITLE), None)
+    return title.text if isinstance(title, Paragraph) else document.meta.title

@@ -1,0 +1,78 @@
+"""Markdown renderer: a readable text for review in git and e-mail, that drafting can read back.
+
+Each paragraph is preceded by an invisible `<!-- dp:<id> -->` comment carrying its stable id, and the file
+starts with a `<!-- drafting: … -->` comment carrying the document identity, so an edited copy sent back
+by a delegation can be traced to the paragraph and the text it was made from. Labels are written
+literally (escaped so that Markdown viewers do not renumber them); bullets are Markdown list items.
+"""
+
+from __future__ import annotations
+
+import re
+
+from drafting.identity import identity
+from drafting.model import Document, Paragraph, Role, Span
+
+ID_COMMENT = "<!-- dp:{id} -->"
+HEADER_COMMENT = "<!-- drafting: document={document} revision={revision} language={language} sha256={sha} -->"
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>])")
+_BLOCK_START = re.compile(r"^(#{1,6}\s|[-+*]\s|\d+[.)]\s|>|=+\s*$|-+\s*$|\|)")
+
+
+def escape_text(text: str) -> str:
+    """Escape what Markdown would read as markup, keeping ordinary punctuation readable."""
+    return _INLINE_SPECIAL.sub(r"\\\1", text)
+
+
+def _inline(spans: tuple[Span, ...]) -> str:
+    out = []
+    for span in spans:
+        text = escape_text(span.text)
+        stripped = text.strip(" ")
+        if not stripped:
+            out.append(text)
+            continue
+        lead = text[: len(text) - len(text.lstrip(" "))]
+        trail = text[len(text.rstrip(" ")):]
+        if span.bold:
+            stripped = f"**{stripped}**"
+        if span.italic:
+            stripped = f"*{stripped}*"
+        out.append(lead + stripped + trail)
+    return "".join(out)
+
+
+def _block(paragraph: Paragraph) -> str:
+    body = _inline(paragraph.spans)
+    if paragraph.role is Role.TITLE:
+        return f"# {body}"
+    if paragraph.role is Role.HEADING:
+        return f"## {body}"
+    if paragraph.role is Role.BULLET:
+        indent = "    " * max(paragraph.level - 1, 0)
+        return f"{indent}- {body}"
+    if paragraph.label:
+        label = escape_text(paragraph.label)
+        label = re.sub(r"^(\d+)([.)])", r"\1\\\2", label)
+        label = re.sub(r"^([-+*])", r"\\\1", label)
+        indent = "    " * paragraph.level if paragraph.role is Role.SUBITEM else ""
+        return f"{indent}{label} {body}"
+    if _BLOCK_START.match(body):
+        body = "\\" + body
+    return body
+
+
+def render_markdown(document: Document) -> bytes:
+    """The Markdown text of `document` as UTF-8 bytes (deterministic: no dates beyond the spec's)."""
+    ident = identity(document)
+    lines = [HEADER_COMMENT.format(document=ident.document_id, revision=ident.revision, language=ident.language,
+                                   sha=ident.content_hash), ""]
+    previous: Paragraph | None = None
+    for paragraph in document.paragraphs:
+        in_list = paragraph.role is Role.BULLET and previous is not None and previous.role is Role.BULLET
+        if not in_list and previous is not None:
+            lines.append("")
+        lines.append(ID_COMMENT.format(id=paragraph.id))
+        lines.append(_block(paragraph))
+        previous = paragraph
+    return ("\n".join(lines) + "\n").encode("utf-8")

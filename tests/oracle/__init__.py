@@ -1,0 +1,1 @@
+"""LibreOffice headless as an independent client that checks the Word files we write."""

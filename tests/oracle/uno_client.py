@@ -1,0 +1,409 @@
+#!/usr/bin/python3
+"""One UNO operation against a running LibreOffice, result printed as one JSON object.
+
+Runs under Debian's ``/usr/bin/python3`` (the interpreter with the ``uno`` module), never under the project venv.
+Usage: ``uno_client.py PORT OPERATION [JSON-ARGUMENTS]``; prints ``{"ok": true, "result": ...}`` or
+``{"ok": false, "error": "..."}`` (exit status 0 / 1). The soffice side was started by ``libreoffice.py`` with
+``--accept=socket,host=127.0.0.1,port=PORT;urp;`` and a private profile.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+import time
+import traceback
+
+import uno
+from com.sun.star.beans import PropertyValue
+
+PARAGRAPH_BREAK = 0  # com.sun.star.text.ControlCharacter.PARAGRAPH_BREAK
+MACRO_NEVER_EXECUTE = 0  # com.sun.star.document.MacroExecMode.NEVER_EXECUTE
+UPDATE_NO_UPDATE = 0  # com.sun.star.document.UpdateDocMode.NO_UPDATE
+IMPORT_FILTERS = {".docx": "MS Word 2007 XML", ".odt": "writer8", ".doc": "MS Word 97"}
+
+
+class OracleFailure(Exception):
+    """A clear, expected failure reported back as ``{"ok": false}``."""
+
+
+def pv(name, value):
+    prop = PropertyValue()
+    prop.Name, prop.Value = name, value
+    return prop
+
+
+# -- connection and loading ------------------------------------------------------------------------------
+
+
+def connect(port, wait):
+    """Return the remote component context, retrying for `wait` seconds while soffice starts."""
+    local = uno.getComponentContext()
+    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+    url = f"uno:socket,host=127.0.0.1,port={port};urp;StarOffice.ComponentContext"
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return resolver.resolve(url)
+        except Exception as exc:
+            if time.monotonic() >= deadline:
+                raise OracleFailure(f"cannot reach LibreOffice on 127.0.0.1:{port}: {exc}") from exc
+            time.sleep(0.1)
+
+
+class Office:
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self.smgr = ctx.ServiceManager
+        self.desktop = self.smgr.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+
+    def service(self, name):
+        return self.smgr.createInstanceWithContext(name, self.ctx)
+
+    def load(self, path):
+        """Load `path` hidden, macros off, links not updated; a None result is retried once."""
+        path = os.path.abspath(path)
+        if not os.path.isfile(path):
+            raise OracleFailure(f"no such file: {path}")
+        _remove_lock(path)
+        props = [
+            pv("Hidden", True),
+            pv("MacroExecutionMode", MACRO_NEVER_EXECUTE),
+            pv("UpdateDocMode", UPDATE_NO_UPDATE),
+        ]
+        filter_name = IMPORT_FILTERS.get(os.path.splitext(path)[1].lower())
+        if filter_name:
+            props.append(pv("FilterName", filter_name))
+        url = uno.systemPathToFileUrl(path)
+        last_error = None
+        for attempt in range(2):
+            try:
+                doc = self.desktop.loadComponentFromURL(url, "_blank", 0, tuple(props))
+            except Exception as exc:
+                doc, last_error = None, exc
+            if doc is not None:
+                return doc
+            if attempt == 0:
+                time.sleep(0.5)
+                _remove_lock(path)
+        detail = f": {type(last_error).__name__}: {last_error}" if last_error else ""
+        raise OracleFailure(f"LibreOffice could not load {path} (twice; unreadable file or stale .~lock file?){detail}")
+
+
+def _remove_lock(path):
+    directory, name = os.path.split(path)
+    lock = os.path.join(directory, f".~lock.{name}#")
+    if os.path.exists(lock):
+        os.unlink(lock)
+
+
+def close(doc):
+    try:
+        doc.close(True)
+    except Exception:
+        doc.dispose()
+
+
+# -- reading -------------------------------------------------------------------------------------------
+
+
+def iso(dt):
+    """ISO 8601 text of a com.sun.star.util.DateTime."""
+    text = f"{dt.Year:04d}-{dt.Month:02d}-{dt.Day:02d}T{dt.Hours:02d}:{dt.Minutes:02d}:{dt.Seconds:02d}"
+    return text + ("Z" if getattr(dt, "IsUTC", False) else "")
+
+
+def redline_list(doc):
+    out = []
+    enum = doc.Redlines.createEnumeration()
+    while enum.hasMoreElements():
+        red = enum.nextElement()
+        item = {
+            "type": red.getPropertyValue("RedlineType"),
+            "author": red.getPropertyValue("RedlineAuthor"),
+            "date": iso(red.getPropertyValue("RedlineDateTime")),
+        }
+        try:
+            start, end = red.getPropertyValue("RedlineStart"), red.getPropertyValue("RedlineEnd")
+            cursor = start.getText().createTextCursorByRange(start)
+            cursor.gotoRange(end, True)
+            item["text"] = cursor.getString()
+        except Exception:
+            item["text"] = None
+        out.append(item)
+    return out
+
+
+def paragraph_objects(text):
+    """Paragraphs of `text` in reading order; table cells are walked row by row."""
+    out = []
+    enum = text.createEnumeration()
+    while enum.hasMoreElements():
+        element = enum.nextElement()
+        if element.supportsService("com.sun.star.text.TextTable"):
+            for name in _cell_names_in_order(element):
+                out.extend(paragraph_objects(element.getCellByName(name).getText()))
+        elif element.supportsService("com.sun.star.text.Paragraph"):
+            out.append(element)
+    return out
+
+
+def _cell_names_in_order(table):
+    """Cell names sorted row-major (A1, B1, …, A2, …); nested names such as ``A1.1.1`` keep their order."""
+    names = list(table.getCellNames())
+
+    def key(name):
+        head = name.split(".", 1)[0]
+        letters = "".join(ch for ch in head if ch.isalpha())
+        digits = "".join(ch for ch in head if ch.isdigit()) or "0"
+        column = 0
+        for ch in letters:
+            column = column * 52 + (ord(ch) - (65 if ch.isupper() else 71))
+        return (int(digits), column, name)
+
+    return sorted(names, key=key)
+
+
+def paragraph_info(doc):
+    items = []
+    for para in paragraph_objects(doc.getText()):
+        label = ""
+        try:
+            label = para.getPropertyValue("ListLabelString") or ""
+        except Exception:
+            label = ""
+        try:
+            style = para.getPropertyValue("ParaStyleName")
+        except Exception:
+            style = ""
+        items.append({"text": para.getString(), "label": label, "style": style})
+    return items
+
+
+def dispatch(office, doc, command):
+    helper = office.service("com.sun.star.frame.DispatchHelper")
+    helper.executeDispatch(doc.getCurrentController().getFrame(), command, "", 0, ())
+
+
+# -- operations ----------------------------------------------------------------------------------------
+
+
+def op_ping(office, args):
+    return office.desktop is not None
+
+
+def op_terminate(office, args):
+    with contextlib.suppress(Exception):  # the bridge usually drops while terminating
+        office.desktop.terminate()
+    return True
+
+
+def op_open_ok(office, args):
+    try:
+        doc = office.load(args["path"])
+    except OracleFailure:
+        return False
+    close(doc)
+    return True
+
+
+def op_redlines(office, args):
+    doc = office.load(args["path"])
+    try:
+        return redline_list(doc)
+    finally:
+        close(doc)
+
+
+def op_paragraphs(office, args):
+    mode = args.get("mode", "as-is")
+    commands = {"accept": ".uno:AcceptAllTrackedChanges", "reject": ".uno:RejectAllTrackedChanges"}
+    if mode not in ("as-is", *commands):
+        raise OracleFailure(f"unknown mode {mode!r}")
+    doc = office.load(args["path"])
+    try:
+        if mode in commands:
+            dispatch(office, doc, commands[mode])
+            if redline_list(doc):
+                raise OracleFailure(f"{commands[mode]} left redlines in {args['path']}")
+        return paragraph_info(doc)
+    finally:
+        close(doc)
+
+
+def op_bookmarks(office, args):
+    doc = office.load(args["path"])
+    try:
+        return list(doc.getBookmarks().getElementNames())
+    finally:
+        close(doc)
+
+
+def op_user_properties(office, args):
+    doc = office.load(args["path"])
+    try:
+        props = doc.getDocumentProperties().getUserDefinedProperties()
+        out = {}
+        for prop in props.getPropertySetInfo().getProperties():
+            value = props.getPropertyValue(prop.Name)
+            if hasattr(value, "Year") and hasattr(value, "Month"):
+                value = iso(value) if hasattr(value, "Hours") else f"{value.Year:04d}-{value.Month:02d}-{value.Day:02d}"
+            elif isinstance(value, bool):
+                value = "true" if value else "false"
+            out[prop.Name] = str(value)
+        return out
+    finally:
+        close(doc)
+
+
+def store_docx(doc, out_path):
+    out_path = os.path.abspath(out_path)
+    doc.storeToURL(uno.systemPathToFileUrl(out_path), (pv("FilterName", "MS Word 2007 XML"),))
+    return out_path
+
+
+def op_save_as_docx(office, args):
+    doc = office.load(args["path"])
+    try:
+        return store_docx(doc, args["out_path"])
+    finally:
+        close(doc)
+
+
+def set_author(office, author):
+    """Make LibreOffice's user full name (the redline author) equal `author`."""
+    given, _, surname = author.strip().rpartition(" ")
+    provider = office.service("com.sun.star.configuration.ConfigurationProvider")
+    data = provider.createInstanceWithArguments(
+        "com.sun.star.configuration.ConfigurationUpdateAccess",
+        (pv("nodepath", "/org.openoffice.UserProfile/Data"),),
+    )
+    data.setPropertyValue("givenname", given)
+    data.setPropertyValue("sn", surname)
+    data.commitChanges()
+
+
+def _find(doc, needle):
+    desc = doc.createSearchDescriptor()
+    desc.SearchString = needle
+    desc.SearchCaseSensitive = True
+    desc.SearchRegularExpression = False
+    found = doc.findFirst(desc)
+    if found is None:
+        raise OracleFailure(f"text not found: {needle!r}")
+    return found
+
+
+def _paragraph(doc, index):
+    paras = paragraph_objects(doc.getText())
+    if not 0 <= index < len(paras):
+        raise OracleFailure(f"paragraph index {index} out of range (0..{len(paras) - 1})")
+    return paras, paras[index]
+
+
+def _in_text(text, para):
+    """Whether `para` lies in `text` (the same body or table cell); UNO refuses to compare across texts."""
+    try:
+        text.compareRegionStarts(para.getStart(), para.getStart())
+    except Exception:
+        return False
+    return True
+
+
+def apply_op(doc, op):
+    kind = op.get("op")
+    if kind == "replace":
+        _find(doc, op["old"]).setString(op["new"])
+    elif kind == "insert":
+        found = _find(doc, op["after"])
+        text = found.getText()
+        cursor = text.createTextCursorByRange(found.getEnd())
+        text.insertString(cursor, op["text"], False)
+    elif kind == "delete":
+        _find(doc, op["text"]).setString("")
+    elif kind == "insert_paragraph":
+        index = op["after_paragraph"]
+        _, para = _paragraph(doc, index)
+        text = para.getText()
+        text.insertControlCharacter(text.createTextCursorByRange(para.getEnd()), PARAGRAPH_BREAK, False)
+        _, new = _paragraph(doc, index + 1)
+        new.getText().insertString(new.getStart(), op["text"], False)
+    elif kind == "delete_paragraph":
+        index = op["index"]
+        paras, para = _paragraph(doc, index)
+        text = para.getText()
+        cursor = text.createTextCursorByRange(para.getStart())
+        after = paras[index + 1] if index + 1 < len(paras) else None
+        before = paras[index - 1] if index > 0 else None
+        if after is not None and _in_text(text, after):
+            cursor.gotoRange(after.getStart(), True)
+        elif before is not None and _in_text(text, before):
+            cursor = text.createTextCursorByRange(before.getEnd())
+            cursor.gotoRange(para.getEnd(), True)
+        else:
+            cursor.gotoRange(para.getEnd(), True)
+        cursor.setString("")
+    elif kind == "split":
+        _, para = _paragraph(doc, op["paragraph"])
+        offset = para.getString().find(op["at"])
+        if offset < 0:
+            raise OracleFailure(f"split text {op['at']!r} not in paragraph {op['paragraph']}")
+        text = para.getText()
+        cursor = text.createTextCursorByRange(para.getStart())
+        cursor.goRight(offset, False)
+        text.insertControlCharacter(cursor, PARAGRAPH_BREAK, False)
+    else:
+        raise OracleFailure(f"unknown op {op!r}")
+
+
+def op_record_changes(office, args):
+    set_author(office, args["author"])
+    doc = office.load(args["path"])
+    try:
+        doc.setPropertyValue("RecordChanges", True)
+        for op in args["ops"]:
+            apply_op(doc, op)
+        reds = redline_list(doc)
+        store_docx(doc, args["out_path"])
+        return reds
+    finally:
+        close(doc)
+
+
+OPERATIONS = {
+    "ping": op_ping,
+    "terminate": op_terminate,
+    "open_ok": op_open_ok,
+    "redlines": op_redlines,
+    "paragraphs": op_paragraphs,
+    "bookmarks": op_bookmarks,
+    "user_properties": op_user_properties,
+    "save_as_docx": op_save_as_docx,
+    "record_changes": op_record_changes,
+}
+
+
+def main(argv):
+    if len(argv) not in (3, 4) or argv[2] not in OPERATIONS:
+        print(json.dumps({"ok": False, "error": f"usage: uno_client.py PORT {{{','.join(OPERATIONS)}}} [JSON]"}))
+        return 2
+    port, name = int(argv[1]), argv[2]
+    args = json.loads(argv[3]) if len(argv) == 4 else {}
+    try:
+        office = Office(connect(port, float(args.get("connect_wait", 5))))
+        result = OPERATIONS[name](office, args)
+    except OracleFailure as exc:
+        print(json.dumps({"ok": False, "error": str(exc)}))
+        return 1
+    except Exception as exc:
+        tb = traceback.format_exc(limit=3).replace("\n", " | ")
+        print(json.dumps({"ok": False, "error": f"{name}: {type(exc).__name__}: {exc} [{tb}]"}))
+        return 1
+    print(json.dumps({"ok": True, "result": result}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
