@@ -135,6 +135,7 @@ def _scan(root: Path, *, strict: bool) -> tuple[ClauseLibrary, list[Problem]]:
     kinds, extra_openings = _settings(root / SETTINGS_FILE, out)
     clauses: dict[str, Clause] = {}
     templates: dict[tuple[str, str, str], Template] = {}
+    seen_ids: dict[str, Source] = {}
     for path in _clause_files(root):
         source = str(path)
         try:
@@ -151,12 +152,15 @@ def _scan(root: Path, *, strict: bool) -> tuple[ClauseLibrary, list[Problem]]:
             out.error(source, line_of(data, 1), "a clause file is a list of clauses")
             continue
         for entry in data:
+            raw_id = entry.get("id") if isinstance(entry, YMap) else None
+            if isinstance(raw_id, YStr) and str(raw_id) in seen_ids:
+                out.error(source, entry.line, f"duplicate clause id {str(raw_id)!r} (first defined at "
+                                              f"{seen_ids[str(raw_id)]})")
+                continue
+            if isinstance(raw_id, YStr):
+                seen_ids[str(raw_id)] = Source(source, entry.line)
             clause = _clause(entry, source, kinds, out)
             if clause is None:
-                continue
-            if clause.id in clauses:
-                first = clauses[clause.id].source
-                out.error(source, clause.source.line, f"duplicate clause id {clause.id!r} (first defined at {first})")
                 continue
             parsed = _parse_texts(clause, out)
             if parsed is None:

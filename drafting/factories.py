@@ -9,7 +9,7 @@ from __future__ import annotations
 import operator
 from typing import Any
 
-from jinja2 import StrictUndefined
+from jinja2 import DictLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 from markdown_it import MarkdownIt
 
@@ -63,6 +63,6 @@ class _CappedSandbox(SandboxedEnvironment):
 
 def make_jinja_env() -> SandboxedEnvironment:
     """Sandboxed, autoescaping, strict Jinja environment with no loader (so no includes from disk)."""
-    env = _CappedSandbox(autoescape=True, undefined=StrictUndefined, loader=None, auto_reload=False)
+    env = _CappedSandbox(autoescape=True, undefined=StrictUndefined, loader=DictLoader({}), auto_reload=False)
     env.globals.clear()
     return env
