@@ -9,9 +9,13 @@ from __future__ import annotations
 import operator
 from typing import Any
 
+from typing import TYPE_CHECKING
+
 from jinja2 import DictLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
-from markdown_it import MarkdownIt
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 ALLOWED_LINK_SCHEMES = ("http:", "https:", "mailto:")
 MAX_OPERAND_CHARS = 10_000
@@ -28,6 +32,8 @@ def _validate_link(url: str) -> bool:
 
 def make_markdown() -> MarkdownIt:
     """CommonMark with raw HTML off, a link allowlist and markdown-it's nesting cap kept."""
+    from markdown_it import MarkdownIt
+
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.validateLink = _validate_link  # type: ignore[method-assign]
     return md

@@ -4,16 +4,30 @@ from __future__ import annotations
 
 import re
 
-from drafting.factories import make_markdown
+from functools import cache
+from typing import TYPE_CHECKING
+
 from drafting.model import Span
 
-_MD = make_markdown()
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+
 _SPACES = re.compile(r"[ \t\r\n\u00a0]+")
+_MARKUP = re.compile(r"[*_`\[\]\\<>!&]")
+
+
+@cache
+def _parser() -> MarkdownIt:
+    from drafting.factories import make_markdown  # imported on first use: plain text never needs it
+
+    return make_markdown()
 
 
 def markdown_spans(source: str) -> tuple[Span, ...]:
     """Parse one paragraph of inline Markdown into spans, whitespace collapsed, adjacent alike spans merged."""
-    tokens = _MD.parseInline(source)
+    if not _MARKUP.search(source):
+        return normalise_spans([Span(source)])  # plain text: nothing for a Markdown parser to do
+    tokens = _parser().parseInline(source)
     italic = bold = 0
     spans: list[Span] = []
 

@@ -9,11 +9,22 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from xml.sax.saxutils import escape, quoteattr
 
 from lxml import etree
 
 from drafting.ooxml.wml import W_NS, qn, w_el
+
+
+
+def escape(text: str) -> str:
+    """XML character data."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def quoteattr(text: str) -> str:
+    """A double-quoted XML attribute value."""
+    return '"' + escape(text).replace('"', "&quot;") + '"'
+
 
 DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 CUSTOM_PROPS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"

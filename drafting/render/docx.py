@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -173,9 +174,15 @@ def render_docx(document: Document, *, template: Path | None = None) -> bytes:
         raise DraftingInputError(str(exc), source=str(template_path)) from exc
     buffer = io.BytesIO()
     tpl.docx.save(buffer)
-    parts = dict(read_docx(buffer.getvalue(), "rendered document").parts)
+    parts = _own_parts(buffer.getvalue())
     _finish_parts(parts, document, profile)
     return write_package(parts)
+
+
+def _own_parts(data: bytes) -> dict[str, bytes]:
+    """Parts of the package python-docx just wrote for us (trusted: no hostile-input checks needed)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        return {info.filename: package.read(info) for info in package.infolist()}
 
 
 def _finish_parts(parts: dict[str, bytes], document: Document, profile: Profile) -> None:

@@ -1,0 +1,122 @@
+"""Benchmark: whole-process `drafting assemble … --format docx` against pandoc, same content, same run.
+
+A seeded generator writes a 300-paragraph spec (100 preambular, 200 operative paragraphs, some with
+sub-items, drawn from a small clause library) and the equivalent Markdown. Each command runs 5 times,
+alternating, and the medians are compared. Last line: `ratio drafting/pandoc: X.XX` (goal ≤ 1.0).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+WORK = HERE / ".work" / "assemble"
+WORDS = ("migration protection regional cooperation framework refugees asylum States coordination capacity "
+         "national international secretariat ministerial conference process plan measures support dialogue "
+         "information exchange trafficking smuggling stateless persons labour migrants border management "
+         "durable solutions implementation review partners organizations").split()
+PREAMBULAR = ("Recalling", "Noting", "Recognizing", "Acknowledging", "Considering", "Bearing in mind", "Welcoming")
+OPERATIVE = ("Decides", "Requests", "Encourages", "Invites", "Recommends", "Urges", "Calls upon", "Endorses")
+
+
+def sentence(rng: random.Random, n: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(n))
+
+
+def generate(paragraphs: int, seed: int) -> tuple[Path, Path]:
+    """Write the spec (and its clause library) and the equivalent Markdown; return their paths."""
+    rng = random.Random(seed)
+    if WORK.exists():
+        shutil.rmtree(WORK)
+    library = WORK / "clauses"
+    library.mkdir(parents=True)
+    clauses = []
+    for i, opening in enumerate(PREAMBULAR):
+        clauses.append(f"- id: bench.pp.{i}\n  kind: preambular\n  opening: {opening}\n"
+                       f"  text: \"that the {{{{ subject }}}} {sentence(rng, 12)}\"\n"
+                       f"  params: {{subject: {{required: yes}}}}\n")
+    for i, opening in enumerate(OPERATIVE):
+        clauses.append(f"- id: bench.op.{i}\n  kind: operative\n  opening: {opening}\n"
+                       f"  text: \"the {{{{ subject }}}} to {sentence(rng, 14)}\"\n"
+                       f"  params: {{subject: {{required: yes}}}}\n")
+    clauses.append("- id: bench.op.items\n  kind: operative\n  opening: Decides\n  text: \"to {{ subject }}:\"\n"
+                   "  params: {subject: {required: yes}}\n  items:\n"
+                   + "".join(f"    - {{opening: To, text: \"{sentence(rng, 8)}\"}}\n" for _ in range(3)))
+    (library / "bench.yaml").write_text("".join(clauses), encoding="utf-8")
+    pre_count = paragraphs // 3
+    spec = [
+        "document:\n  id: bench-300\n  name: bench\n  title: Benchmark declaration on regional cooperation\n"
+        "  place: Almaty\n  date: 2024-05-01\n  symbol: BENCH/2024/1\n  profile: un-resolution\n",
+        f"clauses: {library}\n",
+        "preamble:\n  paragraphs:\n",
+    ]
+    md = ["# Benchmark declaration on regional cooperation\n"]
+    for i in range(pre_count):
+        subject = sentence(rng, 3)
+        k = rng.randrange(len(PREAMBULAR))
+        spec.append(f"    - {{clause: bench.pp.{k}, id: pp{i}, params: {{subject: {subject}}}}}\n")
+        md.append(f"*{PREAMBULAR[k]}* that the {subject} …,\n")
+    spec.append("operative:\n  paragraphs:\n")
+    for i in range(paragraphs - pre_count):
+        subject = sentence(rng, 3)
+        if i % 20 == 19:
+            spec.append(f"    - {{clause: bench.op.items, id: op{i}, params: {{subject: {subject}}}}}\n")
+            md.append(f"{i + 1}. *Decides* to {subject}:\n\n    (a) …;\n\n    (b) …;\n\n    (c) ….\n")
+        else:
+            k = rng.randrange(len(OPERATIVE))
+            spec.append(f"    - {{clause: bench.op.{k}, id: op{i}, params: {{subject: {subject}}}}}\n")
+            md.append(f"{i + 1}. *{OPERATIVE[k]}* the {subject} to …;\n")
+    spec_path = WORK / "bench.yaml"
+    spec_path.write_text("".join(spec), encoding="utf-8")
+    # The equivalent Markdown is the text drafting itself renders (same words, same structure).
+    drafting = Path(sys.executable).with_name("drafting")
+    subprocess.run([str(drafting), "assemble", str(spec_path), "-o", str(WORK / "md"), "--format", "md"], check=True,
+                   capture_output=True)
+    md_path = WORK / "md" / "bench.md"
+    return spec_path, md_path
+
+
+def timed(argv: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(argv, check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--paragraphs", type=int, default=300)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=2012)
+    args = parser.parse_args()
+    pandoc = shutil.which("pandoc")
+    if pandoc is None:
+        print("pandoc not found: apt-get install pandoc", file=sys.stderr)
+        return 2
+    spec_path, md_path = generate(args.paragraphs, args.seed)
+    drafting = str(Path(sys.executable).with_name("drafting"))
+    ours_cmd = [drafting, "assemble", str(spec_path), "-o", str(WORK / "out"), "--format", "docx"]
+    peer_cmd = [pandoc, str(md_path), "-o", str(WORK / "pandoc.docx")]
+    timed(ours_cmd)  # warm the page cache for both before measuring
+    timed(peer_cmd)
+    ours, peer = [], []
+    for _ in range(args.runs):
+        ours.append(timed(ours_cmd))
+        peer.append(timed(peer_cmd))
+    paragraphs = sum(1 for line in md_path.read_text(encoding="utf-8").splitlines() if line.startswith("<!-- dp:"))
+    version = subprocess.run([pandoc, "--version"], capture_output=True, text=True).stdout.splitlines()[0]
+    print(f"paragraphs in the document: {paragraphs} (spec entries: {args.paragraphs})")
+    print(f"drafting assemble --format docx: median {statistics.median(ours):.3f} s  runs {[round(t, 3) for t in ours]}")
+    print(f"{version} md -> docx:        median {statistics.median(peer):.3f} s  runs {[round(t, 3) for t in peer]}")
+    print(f"ratio drafting/pandoc: {statistics.median(ours) / statistics.median(peer):.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
