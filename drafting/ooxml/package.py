@@ -85,6 +85,7 @@ _MACRO_MESSAGE = "macro-enabled documents are not accepted"
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0"
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _EPOCH = (1980, 1, 1, 0, 0, 0)
+_EXTERNAL_ATTR = (stat.S_IFREG | 0o644) << 16
 
 
 # -- public types -----------------------------------------------------------------------------------------
@@ -278,7 +279,8 @@ def write_package(parts: Mapping[str, bytes]) -> bytes:
     """Zip `parts` deterministically: the same parts always give byte-identical output.
 
     ``[Content_Types].xml`` comes first, then `parts` in their order; fixed 1980-01-01 timestamps,
-    DEFLATE level 6, MS-DOS create_system and zero attributes, so hashes of outputs are stable.
+    DEFLATE level 6, Unix create_system and a plain 0644 file mode (zipfile would otherwise fill in
+    its own default), so hashes of outputs are stable.
     """
     if CONTENT_TYPES not in parts:
         raise ValueError("write_package needs a [Content_Types].xml part")
@@ -288,8 +290,8 @@ def write_package(parts: Mapping[str, bytes]) -> bytes:
         for name in order:
             info = zipfile.ZipInfo(name, date_time=_EPOCH)
             info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 0
-            info.external_attr = 0
+            info.create_system = 3
+            info.external_attr = _EXTERNAL_ATTR
             zf.writestr(info, parts[name], compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
     return buf.getvalue()
 
@@ -376,9 +378,7 @@ _ZIP_ERRORS = (
 def _open_zip(data: bytes, source: str) -> zipfile.ZipFile:
     """Size cap, magic check and the central directory; no member is decompressed."""
     if len(data) > MAX_PACKAGE_BYTES:
-        raise DraftingInputError(
-            f"file too large ({len(data)} bytes; the limit is {MAX_PACKAGE_BYTES})", source=source
-        )
+        raise DraftingInputError(f"file too large ({len(data)} bytes; the limit is {MAX_PACKAGE_BYTES})", source=source)
     if data.startswith(_CFB_MAGIC):
         raise DraftingInputError("encrypted or legacy .doc file; save it as .docx", source=source)
     if not data.startswith(b"PK\x03\x04"):
@@ -438,9 +438,7 @@ def _prescan(zf: zipfile.ZipFile, data: bytes, source: str) -> list[zipfile.ZipI
         if info.flag_bits & 0x41:
             raise DraftingInputError("encrypted member", source=source, part=shown)
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise DraftingInputError(
-                f"unsupported compression method {info.compress_type}", source=source, part=shown
-            )
+            raise DraftingInputError(f"unsupported compression method {info.compress_type}", source=source, part=shown)
         if info.file_size > MAX_MEMBER_BYTES:
             raise DraftingInputError(
                 f"member too large ({info.file_size} bytes declared; the limit is {MAX_MEMBER_BYTES})",
@@ -494,9 +492,7 @@ def _check_name(name: str, raw: bytes, source: str) -> None:
         raise DraftingInputError("control character in member name", source=source, part=shown_raw)
     shown = _shown(name)
     if len(name) > MAX_NAME_CHARS:
-        raise DraftingInputError(
-            f"member name too long ({len(name)} characters)", source=source, part=shown[:80] + "…"
-        )
+        raise DraftingInputError(f"member name too long ({len(name)} characters)", source=source, part=shown[:80] + "…")
     if "\\" in name:
         raise DraftingInputError("backslash in member name", source=source, part=shown)
     if name.startswith("/"):
@@ -547,15 +543,11 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, source: str) -> byt
         reason = "bad CRC-32" if "CRC" in str(exc) else _short(str(exc))
         raise DraftingInputError(f"corrupt member ({reason})", source=source, part=info.filename) from exc
     except zlib.error as exc:
-        raise DraftingInputError(
-            "corrupt member (invalid deflate data)", source=source, part=info.filename
-        ) from exc
+        raise DraftingInputError("corrupt member (invalid deflate data)", source=source, part=info.filename) from exc
     except EOFError as exc:
         raise DraftingInputError("corrupt member (data ends early)", source=source, part=info.filename) from exc
     except _ZIP_ERRORS as exc:
-        raise DraftingInputError(
-            f"corrupt member ({_short(str(exc))})", source=source, part=info.filename
-        ) from exc
+        raise DraftingInputError(f"corrupt member ({_short(str(exc))})", source=source, part=info.filename) from exc
     if len(blob) != info.file_size:
         raise DraftingInputError(
             "corrupt member (size differs from the zip directory)", source=source, part=info.filename
@@ -587,9 +579,7 @@ class _ContentTypes:
             elif child.tag == f"{{{CT_NS}}}Override" and part_name and content_type:
                 overrides[part_name.lstrip("/").casefold()] = content_type
             elif isinstance(child.tag, str):
-                raise DraftingInputError(
-                    "malformed [Content_Types].xml entry", source=source, part=CONTENT_TYPES
-                )
+                raise DraftingInputError("malformed [Content_Types].xml entry", source=source, part=CONTENT_TYPES)
         return cls(defaults, overrides)
 
     def lookup(self, name: str) -> str | None:
@@ -707,7 +697,7 @@ def _check_relationships(parts: dict[str, bytes], source: str, findings: list[Fi
             if key is not None:
                 targets.append(key)
                 continue
-            arrow = f"{_short(rel.id)} → {_short(resolved or rel.target)}"
+            arrow = f"{_short(rel.id)} → {_short(resolved or rel.target or repr(rel.target))}"
             if rel.type.endswith("/hyperlink") or rel.target.startswith("#"):
                 drop.add(rel.id)
                 findings.append(Finding("O2", source_part or rels_name, f"dropped dangling relationship {arrow}"))
@@ -719,14 +709,10 @@ def _check_relationships(parts: dict[str, bytes], source: str, findings: list[Fi
     if ROOT_RELS not in parts:
         raise DraftingInputError("not an OPC package (no _rels/.rels)", source=source)
     mains = [
-        rel
-        for rel in _parse_relationships(parts[ROOT_RELS], ROOT_RELS, source)
-        if rel.type.endswith("/officeDocument")
+        rel for rel in _parse_relationships(parts[ROOT_RELS], ROOT_RELS, source) if rel.type.endswith("/officeDocument")
     ]
     if len(mains) != 1 or mains[0].external:
-        raise DraftingInputError(
-            "no single main document relationship (officeDocument)", source=source, part=ROOT_RELS
-        )
+        raise DraftingInputError("no single main document relationship (officeDocument)", source=source, part=ROOT_RELS)
     _check_depth(graph, source)
     main = _resolve("", mains[0].target)
     return folded[main.casefold()] if main is not None else ""

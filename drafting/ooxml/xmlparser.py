@@ -43,9 +43,14 @@ def parse_xml(data: bytes, *, part: str = "", source: str | None = None) -> etre
     if _DOCTYPE.search(_as_utf8_for_scan(data)):
         raise DraftingInputError("DTD or entity declarations are not allowed", source=source, part=part)
     try:
-        return etree.fromstring(data, parser=make_xml_parser())
+        root = etree.fromstring(data, parser=make_xml_parser())
     except etree.XMLSyntaxError as exc:
         msg = str(exc.msg if hasattr(exc, "msg") else exc)
         raise DraftingInputError(f"malformed XML: {msg}", source=source, part=part) from exc
     except (ValueError, RecursionError, MemoryError) as exc:
         raise DraftingInputError(f"malformed XML: {exc}", source=source, part=part) from exc
+    # A second check on the parsed tree: an encoding the byte scan cannot read (UTF-16 without a BOM)
+    # must not smuggle a DTD through.
+    if root.getroottree().docinfo.doctype:
+        raise DraftingInputError("DTD or entity declarations are not allowed", source=source, part=part)
+    return root
