@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from drafting.atomic import write_atomic
 from drafting.clauses import ClauseLibrary, Problem, check_library, load_library
@@ -118,3 +118,77 @@ def lint_spec(spec_path: Path, *, profile: str | None = None, clauses: Path | No
 
     document = load_document(spec_path, profile=profile, clauses=clauses)
     return lint_document(document, source=str(spec_path))
+
+
+# -- redlines and amendments ----------------------------------------------------------------------------------
+
+
+def load_submission(path: Path):  # -> tuple[Version, DocxVersion | None]
+    """Read a version file; for a .docx also its revision model (tracked changes, package)."""
+    from drafting.docx_versions import read_docx_version
+    from drafting.versions import detect_format, read_version
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DraftingInputError(f"cannot read file: {exc.strerror}", source=str(path)) from exc
+    fmt = detect_format(path, data)
+    if fmt == "docx":
+        docx = read_docx_version(data, str(path))
+        return docx.version, docx
+    return read_version(data, str(path), fmt), None
+
+
+def default_registry(clauses: Path | None = None):  # -> Registry
+    from drafting.registry import REGISTRY_FILE, load_registry
+
+    return load_registry((clauses or default_clause_dir()) / REGISTRY_FILE)
+
+
+def redline(old: Path, new: Path, out: Path, *, author: str, date: str | None = None) -> list[str]:
+    """Write OUT, a .docx showing OLD → NEW as tracked changes by `author`; return findings."""
+    from drafting.redline.writer import redline_files
+
+    old_version, old_docx = load_submission(old)
+    new_version, _ = load_submission(new)
+    data, findings = redline_files(old_version, old_docx, new_version, author=author, date=date)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(out, data)
+    return findings
+
+
+def list_amendments(path: Path, *, base: Path | None = None, delegation: str | None = None,
+                    clauses: Path | None = None) -> list:  # list[Amendment]
+    """The amendments in a submission: tracked changes, plus untracked differences from `base` if given."""
+    from drafting.amendments import submission_amendments
+
+    version, docx = load_submission(path)
+    base_paragraphs = load_submission(base)[0].paragraphs if base is not None else None
+    return submission_amendments(version, docx, base_paragraphs, delegation=delegation,
+                                 registry=default_registry(clauses))
+
+
+def text_of(path: Path, view: str = "accepted") -> list[str]:
+    """Paragraph texts of a version in `view` (accepted, original, or all with [+…+]/[-…-] marks)."""
+    from drafting.ooxml.revisions import paragraph_texts
+
+    version, docx = load_submission(path)
+    if view == "all":
+        if docx is None:
+            return [p.text for p in version.paragraphs]
+        return paragraph_texts(docx.paragraphs, "all")
+    return [p.text for p in version.view(view)]
+
+
+def resolve_all(path: Path, out: Path, *, accept: bool) -> None:
+    """Write OUT: FILE with every tracked change accepted (or rejected), external links stripped."""
+    from drafting.ooxml.package import read_docx, write_package
+    from drafting.ooxml.trackchanges import resolve_package
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DraftingInputError(f"cannot read file: {exc.strerror}", source=str(path)) from exc
+    parts = resolve_package(read_docx(data, str(path)), accept=accept)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(out, write_package(parts))

@@ -175,6 +175,88 @@ def lint(spec: Path, profile: str | None, as_json: bool) -> None:
         sys.exit(1)
 
 
+# -- redlines ---------------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("old", type=PathArg)
+@click.argument("new", type=PathArg)
+@click.option("--author", required=True, help="The delegation the changes are attributed to.")
+@click.option("--date", help="Revision date (ISO 8601; default: now).")
+@click.option("-o", "--output", "out", type=PathArg, required=True, help="The .docx to write.")
+@domain_errors
+def redline(old: Path, new: Path, author: str, date: str | None, out: Path) -> None:
+    """Write OUT, a .docx with real tracked changes from OLD to NEW (.docx, .md or .txt in any mix)."""
+    from drafting.api import redline as make_redline
+
+    for finding in make_redline(old, new, out, author=author, date=date):
+        click.echo(f"note: {finding}", err=True)
+    click.echo(str(out))
+
+
+@cli.command()
+@click.argument("file", type=PathArg)
+@click.option("--base", type=PathArg, help="The text FILE claims to amend: differences become untracked amendments.")
+@click.option("--delegation", help="Who submitted FILE (for untracked changes; default: its main author).")
+@click.option("--json", "as_json", is_flag=True, help="A JSON list of amendments.")
+@domain_errors
+def amendments(file: Path, base: Path | None, delegation: str | None, as_json: bool) -> None:
+    """List the amendments in FILE: every tracked change, attributed, tied to a paragraph."""
+    from drafting.api import list_amendments
+    from drafting.errors import safe_display
+
+    found = list_amendments(file, base=base, delegation=delegation)
+    if as_json:
+        click.echo(json.dumps([_amendment_json(a) for a in found], ensure_ascii=False, indent=2))
+        return
+    for a in found:
+        flag = "" if a.tracked else " (untracked)"
+        change = f"{a.old!r} -> {a.new!r}" if a.old and a.new else repr(a.new or a.old)
+        click.echo(f"{a.id}  {safe_display(a.delegation)}{flag}  {a.paragraph or '?'}  {a.kind.value}  {change}")
+
+
+def _amendment_json(a: Any) -> dict[str, Any]:
+    return {"id": a.id, "delegation": a.delegation, "code": a.code, "author": a.author, "paragraph": a.paragraph,
+            "kind": a.kind.value, "old": a.old, "new": a.new, "position": a.position, "date": a.date,
+            "tracked": a.tracked, "context": a.context}
+
+
+@cli.command()
+@click.argument("file", type=PathArg)
+@click.option("--view", type=click.Choice(["accepted", "original", "all"]), default="accepted", show_default=True)
+@domain_errors
+def text(file: Path, view: str) -> None:
+    """Print the text of FILE, one paragraph per line, in the chosen view of its tracked changes."""
+    from drafting.api import text_of
+
+    for paragraph in text_of(file, view):
+        click.echo(paragraph)
+
+
+@cli.command()
+@click.argument("file", type=PathArg)
+@click.option("-o", "--output", "out", type=PathArg, required=True)
+@domain_errors
+def accept(file: Path, out: Path) -> None:
+    """Accept every tracked change in FILE and write OUT."""
+    from drafting.api import resolve_all
+
+    resolve_all(file, out, accept=True)
+    click.echo(str(out))
+
+
+@cli.command()
+@click.argument("file", type=PathArg)
+@click.option("-o", "--output", "out", type=PathArg, required=True)
+@domain_errors
+def reject(file: Path, out: Path) -> None:
+    """Reject every tracked change in FILE and write OUT."""
+    from drafting.api import resolve_all
+
+    resolve_all(file, out, accept=False)
+    click.echo(str(out))
+
+
 def main() -> None:
     cli(prog_name="drafting")
 

@@ -45,3 +45,23 @@ def identity(document: Document) -> DocumentIdentity:
         content_hash=content_hash(document),
         language=document.language,
     )
+
+
+# Custom document properties that carry the identity inside a .docx (written by the Word renderer, read back
+# from submissions).
+PROP_DOCUMENT_ID = "DraftingDocumentId"
+PROP_REVISION = "DraftingRevision"
+PROP_CONTENT_HASH = "DraftingContentHash"
+PROP_LANGUAGE = "DraftingLanguage"
+PROP_PROFILE = "DraftingProfile"
+PROP_SYMBOL = "DraftingSymbol"
+
+
+def identity_from_properties(properties: dict[str, str]) -> DocumentIdentity | None:
+    """The identity a .docx claims, or None when it carries none (or a damaged one)."""
+    doc_id = properties.get(PROP_DOCUMENT_ID, "").strip()
+    revision = properties.get(PROP_REVISION, "").strip()
+    digest = properties.get(PROP_CONTENT_HASH, "").strip().lower()
+    if not doc_id or not revision.isdigit() or not re.fullmatch(r"[0-9a-f]{64}", digest):
+        return None
+    return DocumentIdentity(doc_id, int(revision), digest, properties.get(PROP_LANGUAGE, "en").strip() or "en")

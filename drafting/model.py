@@ -259,6 +259,7 @@ class Role(StrEnum):
     CLOSING = "closing"
     PLACE_DATE = "place-date"
     SIGNATURE = "signature"
+    TEXT = "text"
 
 
 NUMBERED_ROLES = frozenset({Role.OPERATIVE, Role.SUBITEM, Role.BULLET})
@@ -330,3 +331,44 @@ class DocumentIdentity:
     revision: int
     content_hash: str
     language: str = "en"
+
+
+# -- amendments ---------------------------------------------------------------------------------------------
+
+
+class AmendmentKind(StrEnum):
+    """What a delegation's change does to the base text."""
+
+    INSERT = "insert"
+    DELETE = "delete"
+    REPLACE = "replace"
+    PARAGRAPH_INSERT = "paragraph-insert"
+    PARAGRAPH_DELETE = "paragraph-delete"
+    MOVE = "move"
+    SPLIT = "split"
+    JOIN = "join"
+    FORMAT = "format"
+
+
+@dataclass(frozen=True, slots=True)
+class Amendment:
+    """One change proposed by one delegation to one paragraph of a base text.
+
+    `paragraph` is the stable id in the base (None when it could not be placed); for a paragraph-insert it is
+    the anchor the new paragraph follows. `position` is the character offset in the base paragraph's text;
+    `tracked` is False for differences found by comparison (Track Changes was off). `author` is the raw
+    w:author; `delegation` the name it maps to; `code` the registry code when it names a State.
+    """
+
+    id: str
+    delegation: str
+    paragraph: str | None
+    kind: AmendmentKind
+    old: str
+    new: str
+    position: int
+    date: str | None
+    tracked: bool
+    author: str = ""
+    code: str | None = None
+    context: str = ""

@@ -15,7 +15,6 @@ from lxml import etree
 from drafting.ooxml.wml import W_NS, qn, w_el
 
 
-
 def escape(text: str) -> str:
     """XML character data."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -174,7 +173,7 @@ def core_properties_xml(
         'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
         'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
         f"{body}</cp:coreProperties>"
-    ).encode("utf-8")
+    ).encode()
 
 
 def custom_properties_xml(properties: Mapping[str, str]) -> bytes:

@@ -631,6 +631,11 @@ def _source_of_rels(rels_name: str) -> str:
     return posixpath.join(posixpath.dirname(directory), base[: -len(".rels")]).lstrip("/")
 
 
+def resolve_target(source_part: str, target: str) -> str | None:
+    """The part name a relationship `target` of `source_part` points at, or None when it leaves the package."""
+    return _resolve(source_part, target)
+
+
 def _resolve(source_part: str, target: str) -> str | None:
     """Resolve an internal Target against its source part; always lands inside the package (O13).
 

@@ -575,3 +575,21 @@ def _sign(kinds: frozenset[RevisionKind]) -> str:
     if kinds & ADDED:
         return "+"
     return ""
+
+
+class _ElementCollector(_Reader):
+    """Walks a story exactly as `read_body` does, keeping the `w:p` elements instead of reading them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.elements: list[etree._Element] = []
+
+    def paragraph(self, p: etree._Element, in_table: bool, row: Revision | None) -> None:
+        self.elements.append(p)
+
+
+def paragraph_elements(document_root: etree._Element) -> list[etree._Element]:
+    """The `w:p` elements of a story, index for index with the paragraphs `read_body` returns."""
+    collector = _ElementCollector()
+    collector.blocks(story_root(document_root), in_table=False, row=None)
+    return collector.elements

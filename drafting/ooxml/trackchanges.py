@@ -26,6 +26,7 @@ from typing import Literal
 
 from lxml import etree
 
+from drafting.ooxml.package import Package, resolve_target
 from drafting.ooxml.revisions import (
     ADDED,
     MOVE_RANGE_ENDS,
@@ -40,6 +41,7 @@ from drafting.ooxml.revisions import (
     preceding_paragraph,
 )
 from drafting.ooxml.wml import get_or_add, get_or_add_ppr, insert_in_order, qn, w_el
+from drafting.ooxml.xmlparser import serialise
 
 _P, _R, _PPR, _RPR, _SECT_PR = qn("w:p"), qn("w:r"), qn("w:pPr"), qn("w:rPr"), qn("w:sectPr")
 _T, _DEL_TEXT = qn("w:t"), qn("w:delText")
@@ -483,6 +485,34 @@ def insert_paragraph_after(
     return new_p
 
 
+def insert_paragraph_before(
+    anchor_p: etree._Element,
+    text_runs: Sequence[tuple[str, dict]] | str,
+    ids: RevisionIds,
+    *,
+    author: str,
+    date: str,
+    ppr_from: etree._Element | None = None,
+) -> etree._Element:
+    """Insert a tracked new paragraph before `anchor_p` (a new first paragraph) and return it.
+
+    The new paragraph is followed by the anchor, so its own mark carries the insertion.
+    """
+    runs = [(text_runs, {})] if isinstance(text_runs, str) else list(text_runs)
+    new_p = w_el("p")
+    ppr = _clean_ppr(ppr_from if ppr_from is not None else anchor_p)
+    if ppr is not None:
+        new_p.append(ppr)
+    content = [_new_run(text, _format_rpr(fmt)) for text, fmt in runs if text]
+    if content:
+        ins = _revision_el("ins", ids, author, date)
+        ins.extend(content)
+        new_p.append(ins)
+    _set_mark(new_p, "w:ins", ids, author, date)
+    anchor_p.addprevious(new_p)
+    return new_p
+
+
 def mark_paragraph_deleted(p: etree._Element, ids: RevisionIds, *, author: str, date: str) -> None:
     """Mark paragraph `p` deleted: every run in `w:del`, and a deleted paragraph mark.
 
@@ -740,3 +770,24 @@ def _join(p: etree._Element, nxt: etree._Element) -> None:
                 insert_in_order(ppr, next_sect)
             nxt.insert(0, ppr)
     p.getparent().remove(p)
+
+
+# -- whole packages ---------------------------------------------------------------------------------------
+
+STORY_RELATIONSHIPS = ("header", "footer", "footnotes", "endnotes")
+
+
+def resolve_package(package: Package, *, accept: bool) -> dict[str, bytes]:
+    """The parts of `package` with every tracked change accepted (or rejected) in the body and other stories."""
+    parts = dict(package.parts)
+    stories = [package.main_document]
+    for rel in package.relationships(package.main_document):
+        if not rel.external and rel.type.rsplit("/", 1)[-1] in STORY_RELATIONSHIPS:
+            target = resolve_target(package.main_document, rel.target)
+            if target and target in parts:
+                stories.append(target)
+    for name in stories:
+        root = package.xml(name)
+        (accept_all if accept else reject_all)(root)
+        parts[name] = serialise(root)
+    return parts

@@ -54,3 +54,8 @@ def parse_xml(data: bytes, *, part: str = "", source: str | None = None) -> etre
     if root.getroottree().docinfo.doctype:
         raise DraftingInputError("DTD or entity declarations are not allowed", source=source, part=part)
     return root
+
+
+def serialise(root: etree._Element) -> bytes:
+    """A part's bytes: UTF-8 with the standalone declaration Word writes."""
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

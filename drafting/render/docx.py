@@ -21,7 +21,15 @@ from drafting import __version__
 from drafting.errors import DraftingInputError
 from drafting.factories import make_jinja_env
 from drafting.i18n import format_date
-from drafting.identity import identity
+from drafting.identity import (
+    PROP_CONTENT_HASH,
+    PROP_DOCUMENT_ID,
+    PROP_LANGUAGE,
+    PROP_PROFILE,
+    PROP_REVISION,
+    PROP_SYMBOL,
+    identity,
+)
 from drafting.model import Document, Paragraph, Role, Span
 from drafting.ooxml.document import (
     CUSTOM_PROPS_CT,
@@ -57,17 +65,11 @@ STYLE_BY_ROLE = {
     Role.CLOSING: "ClosingParagraph",
     Role.PLACE_DATE: "PlaceDate",
     Role.SIGNATURE: "SignatureBlock",
+    Role.TEXT: "Normal",
 }
 OPERATIVE_LIST = 1
 BULLET_LIST = 2
 
-# Custom property names that carry the document identity (read back by the redline reader).
-PROP_DOCUMENT_ID = "DraftingDocumentId"
-PROP_REVISION = "DraftingRevision"
-PROP_CONTENT_HASH = "DraftingContentHash"
-PROP_LANGUAGE = "DraftingLanguage"
-PROP_PROFILE = "DraftingProfile"
-PROP_SYMBOL = "DraftingSymbol"
 
 
 def bookmark_name(paragraph_id: str) -> str:

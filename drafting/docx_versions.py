@@ -1,0 +1,76 @@
+"""Reading a .docx submission: hardened package, tracked changes, paragraph ids, identity, comments."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from drafting.identity import identity_from_properties, normalise_text
+from drafting.ooxml.document import read_custom_properties
+from drafting.ooxml.package import Package, read_docx
+from drafting.ooxml.revisions import Comment, RevisionKind, RevParagraph, read_body
+from drafting.versions import BOOKMARK_PREFIX, Version, VersionParagraph
+
+_ADDED = frozenset({RevisionKind.INSERT, RevisionKind.MOVE_TO})
+_REMOVED = frozenset({RevisionKind.DELETE, RevisionKind.MOVE_FROM})
+
+
+@dataclass(frozen=True)
+class DocxVersion:
+    """A .docx read for comparison: the `Version`, its package, and its revision model."""
+
+    version: Version
+    package: Package
+    paragraphs: tuple[RevParagraph, ...]
+    comments: tuple[Comment, ...]
+
+
+def paragraph_id(paragraph: RevParagraph) -> str | None:
+    """The stable id our .docx gives a paragraph (its `dp_` bookmark), if it still has one."""
+    for name in paragraph.bookmarks:
+        if name.startswith(BOOKMARK_PREFIX) and len(name) > len(BOOKMARK_PREFIX):
+            return name[len(BOOKMARK_PREFIX):]
+    return None
+
+
+def view_paragraphs(paragraphs: Sequence[RevParagraph], view: str) -> tuple[VersionParagraph, ...]:
+    """Paragraphs in `view` with their ids; a paragraph whose mark goes away joins the next (ECMA §17.13.5.15)."""
+    gone = _REMOVED if view == "accepted" else _ADDED
+    out: list[VersionParagraph] = []
+    carry_text = ""
+    carry_id: str | None = None
+    carry_style: str | None = None
+    for p in paragraphs:
+        if p.row is not None and p.row.kind in gone:
+            carry_text, carry_id, carry_style = "", None, None
+            continue
+        text = carry_text + p.text(view)
+        pid = carry_id or paragraph_id(p)
+        style = carry_style or p.style
+        if p.mark is not None and p.mark.kind in gone and p.next_in_story:
+            carry_text, carry_id, carry_style = text, pid, style
+            continue
+        out.append(VersionParagraph(pid, normalise_text(text), style))
+        carry_text, carry_id, carry_style = "", None, None
+    if carry_text or carry_id:
+        out.append(VersionParagraph(carry_id, normalise_text(carry_text), carry_style))
+    return tuple(out)
+
+
+def read_docx_version(data: bytes, source: str) -> DocxVersion:
+    """Read a .docx with the hardened loader, then its body, comments and identity."""
+    package = read_docx(data, source)
+    root = package.xml(package.main_document)
+    comments_name = package.related_part(package.main_document, "comments")
+    comments_root = package.xml(comments_name) if comments_name else None
+    paragraphs, comments = read_body(root, comments_root)
+    custom = package.related_part("", "custom-properties")
+    identity = identity_from_properties(read_custom_properties(package.xml(custom))) if custom else None
+    tracked = any(p.mark is not None or p.row is not None or any(r.revision is not None for r in p.runs)
+                  for p in paragraphs)
+    findings = tuple(f"{f.part}: {f.message}" for f in package.findings)
+    version = Version(
+        source=source, format="docx", paragraphs=view_paragraphs(paragraphs, "accepted"),
+        original=view_paragraphs(paragraphs, "original"), identity=identity, tracked=tracked, findings=findings,
+    )
+    return DocxVersion(version, package, tuple(paragraphs), tuple(comments))

@@ -1,0 +1,183 @@
+"""Versions of a text as delegations send them: .docx (tracked or clean), Markdown, plain text.
+
+`load_version` reads any of them into a `Version`: paragraphs with their stable ids where the file carries
+them (bookmarks `dp_<id>` in our .docx, `<!-- dp:<id> -->` comments in our Markdown), the accepted and the
+original view of tracked changes, the document identity, and findings about what was stripped or assumed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from drafting.errors import DraftingInputError
+from drafting.identity import normalise_text
+from drafting.model import DocumentIdentity
+
+MAX_TEXT_BYTES = 20 * 1024 * 1024
+FORMATS = ("docx", "md", "txt")
+BOOKMARK_PREFIX = "dp_"
+_LABEL = re.compile(
+    r"^(?:\\?-\s*\d+(?:\s+(?:bis|ter|quater|quinquies|sexies|septies|octies|novies|decies))?\s*\\?[-–]\s*"
+    r"|\d+(?:\s+(?:bis|ter|quater|quinquies|sexies|septies|octies|novies|decies))?\\?[.)]\s+"
+    r"|\((?:[a-z]{1,3}|[ivxlc]{1,6})\)\s+"
+    r"|[a-z]\s*\\?[-–]\s+"
+    r"|[-*+•]\s+)"
+)
+_MD_ID = re.compile(r"^<!--\s*dp:([a-z][a-z0-9_]{0,36})\s*-->\s*$")
+_MD_HEADER = re.compile(
+    r"<!--\s*drafting:\s*document=(\S+)\s+revision=(\d+)\s+language=(\S+)\s+sha256=([0-9a-f]{64})\s*-->"
+)
+_MD_COMMENT = re.compile(r"^<!--.*-->\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class VersionParagraph:
+    """One paragraph of a version: stable `id` when the file carries it, the text, the Word style if any."""
+
+    id: str | None
+    text: str
+    style: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    """A text as one file holds it; `original` differs from `paragraphs` only when it has tracked changes."""
+
+    source: str
+    format: str
+    paragraphs: tuple[VersionParagraph, ...]
+    original: tuple[VersionParagraph, ...]
+    identity: DocumentIdentity | None
+    tracked: bool
+    findings: tuple[str, ...] = field(default=())
+
+    def view(self, which: str) -> tuple[VersionParagraph, ...]:
+        """`accepted` (the text with every change accepted) or `original` (every change rejected)."""
+        if which == "accepted":
+            return self.paragraphs
+        if which == "original":
+            return self.original
+        raise ValueError(f"unknown view {which!r}")
+
+
+def detect_format(path: Path, data: bytes) -> str:
+    """The format of a version file, from its content first (a .docx is a zip) and then its suffix."""
+    suffix = path.suffix.lower().lstrip(".")
+    if data[:4] == b"PK\x03\x04" or suffix in ("docx", "docm", "dotx"):
+        return "docx"
+    if data[:4] == b"\xd0\xcf\x11\xe0":
+        return "docx"  # the package reader names it: encrypted or legacy .doc
+    if suffix in ("md", "markdown"):
+        return "md"
+    return "txt"
+
+
+def load_version(path: Path) -> Version:
+    """Read the version at `path` (.docx, .md or .txt in any mix)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DraftingInputError(f"cannot read file: {exc.strerror}", source=str(path)) from exc
+    return read_version(data, str(path), detect_format(path, data))
+
+
+def read_version(data: bytes, source: str, fmt: str) -> Version:
+    if fmt == "docx":
+        from drafting.docx_versions import read_docx_version
+
+        return read_docx_version(data, source).version
+    text = _decode(data, source)
+    if fmt == "md":
+        return _markdown_version(text, source)
+    return _text_version(text, source)
+
+
+def _decode(data: bytes, source: str) -> str:
+    if len(data) > MAX_TEXT_BYTES:
+        raise DraftingInputError(f"file is larger than {MAX_TEXT_BYTES // (1024 * 1024)} MiB", source=source)
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise DraftingInputError("binary file: expected .docx, .md or UTF-8 text", source=source)
+    try:
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            text = data.decode("utf-16")
+        else:
+            text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: getattr(exc, "start", 0)].count(b"\n") + 1
+        raise DraftingInputError("not valid UTF-8 text", source=source, line=line) from exc
+    return clean_text(text)
+
+
+def clean_text(text: str) -> str:
+    """NFC, line ends unified, control characters other than tab and newline dropped (bad-inputs X7)."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return "".join(ch for ch in text if ch in "\t\n" or (ord(ch) >= 0x20 and ch not in "\x7f\ufffe\uffff"))
+
+
+def strip_label(text: str) -> str:
+    """Drop a leading list label ("1.", "- 1 -", "(a)", "a -", a bullet) that a plain text carries."""
+    for _ in range(2):  # a bullet may carry a label of its own (" - a - Endorse …")
+        stripped = _LABEL.sub("", text, count=1)
+        if stripped == text:
+            break
+        text = stripped
+    return text
+
+
+def _text_version(text: str, source: str) -> Version:
+    paragraphs = tuple(
+        VersionParagraph(None, normalise_text(strip_label(line.strip()))) for line in text.split("\n") if line.strip()
+    )
+    return Version(source, "txt", paragraphs, paragraphs, None, tracked=False)
+
+
+def _markdown_version(text: str, source: str) -> Version:
+    from drafting.inline import markdown_spans
+
+    identity = None
+    header = _MD_HEADER.search(text[:2000])
+    if header:
+        identity = DocumentIdentity(header.group(1), int(header.group(2)), header.group(4), header.group(3))
+    paragraphs: list[VersionParagraph] = []
+    pending_id: str | None = None
+    block: list[str] = []
+
+    def flush() -> None:
+        nonlocal pending_id
+        if block:
+            raw = " ".join(line.strip() for line in block)
+            raw = re.sub(r"^#{1,6}\s+", "", raw)
+            raw = strip_label(raw)
+            spans = markdown_spans(raw)
+            paragraphs.append(VersionParagraph(pending_id, normalise_text("".join(s.text for s in spans))))
+            pending_id = None
+        block.clear()
+
+    for line in text.split("\n"):
+        stripped = line.strip()
+        match = _MD_ID.match(stripped)
+        if match:
+            flush()
+            pending_id = match.group(1)
+            continue
+        if _MD_COMMENT.match(stripped):
+            flush()
+            continue
+        if not stripped:
+            flush()
+            continue
+        if block and (_LABEL.match(stripped) or stripped.startswith("#")):
+            flush()  # a new list item or heading starts a new paragraph even without a blank line
+        block.append(line)
+    flush()
+    result = tuple(paragraphs)
+    return Version(source, "md", result, result, identity, tracked=False)
+
+
+def paragraph_pairs(paragraphs: Sequence[VersionParagraph]) -> list[tuple[str | None, str]]:
+    """(id, text) pairs, the shape paragraph alignment takes."""
+    return [(p.id, p.text) for p in paragraphs]
