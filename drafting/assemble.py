@@ -21,17 +21,16 @@ from drafting.model import (
     Document,
     DocumentSpec,
     EntrySpec,
-    Meta,
     Paragraph,
     Parameter,
     ParamType,
     ParamValue,
     Role,
     Section,
-    Source,
     Span,
     StateRef,
 )
+from drafting.numbering import Numberer
 from drafting.placeholders import Include, Placeholder, Template, escape_markdown, parse_template
 from drafting.profiles import Profile, get_profile
 from drafting.registry import join_names, party_names
@@ -209,7 +208,7 @@ class _Resolver:
                 if target is None or target.wording(self.language) is None:
                     raise DraftingInputError(f"include of unknown or untranslated clause {piece.clause_id!r}",
                                              source=src.file, line=src.line)
-                inner = {p.name: values[p.name] if p.name in values else p.default for p in target.params}
+                inner = {p.name: values.get(p.name, p.default) for p in target.params}
                 missing = [name for name, value in inner.items() if value is None]
                 if missing:
                     raise DraftingInputError(f"missing parameter {missing[0]!r} for included clause {target.id}",
@@ -370,25 +369,9 @@ def _terminate(block: _Block, final: str, between: str) -> None:
 
 def number(state: AssemblyState) -> None:
     """Labels: operative paragraphs 1, 2, … across the operative part; sub-items restart per parent."""
-    profile = state.profile
-    counter = 0
-    for block in state.blocks:
-        if block.role is Role.OPERATIVE:
-            counter += 1
-            block.label = profile.levels[0].label(counter)
-        _number_items(block.items, profile)
-
-
-def _number_items(items: list[_Block], profile: Profile) -> None:
-    ordinal = 0
-    for item in items:
-        if item.role is Role.BULLET:
-            item.label = profile.bullet
-        else:
-            ordinal += 1
-            level = min(item.level, len(profile.levels) - 1)
-            item.label = profile.levels[level].label(ordinal)
-        _number_items(item.items, profile)
+    numberer = Numberer(state.profile)
+    for block in _iter_blocks(state.blocks):
+        block.label = numberer.label(block.role, block.level)
 
 
 # -- step 4: validate -------------------------------------------------------------------------------------

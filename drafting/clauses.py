@@ -467,7 +467,7 @@ def _clause(entry: object, source: str, kinds: frozenset[str], out: _Collector) 
     )
 
 
-def _provenance(value: object, source: str, out: _Collector) -> Provenance | None | bool:
+def _provenance(value: object, source: str, out: _Collector) -> Provenance | bool | None:
     if value is None:
         return None
     if not isinstance(value, YMap) or not isinstance(value.get("symbol"), YStr):
@@ -539,7 +539,8 @@ def _check_semantics(library: ClauseLibrary, out: _Collector, *, strict: bool) -
                 primary = library.templates.get((clause.id, clause.language, ""))
                 if primary is not None:
                     for name in set(primary.names) - set(template.names):
-                        out.error(src.file, src.line, f"translation {lang} of {clause.id} does not use {{{{ {name} }}}}")
+                        out.error(src.file, src.line,
+                                  f"translation {lang} of {clause.id} does not use {{{{ {name} }}}}")
         if clause.items_from:
             used.add(clause.items_from)
             param = declared.get(clause.items_from)

@@ -7,9 +7,7 @@ source tree so that nothing else constructs `MarkdownIt(`, `Environment(` or `et
 from __future__ import annotations
 
 import operator
-from typing import Any
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import DictLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment

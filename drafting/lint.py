@@ -176,7 +176,7 @@ def _numbering(document: Document, report) -> None:
         expected = int(match.group(1)) + 1
     from drafting.profiles import format_number
 
-    for index, paragraph in enumerate(document.paragraphs):
+    for index in range(len(document.paragraphs)):
         subs = [c for c in _children(document, index) if c.role is Role.SUBITEM]
         for ordinal, child in enumerate(subs, start=1):
             core = re.sub(r"[^a-z0-9]", "", child.label.lower())

@@ -291,7 +291,8 @@ class Paragraph:
     """One paragraph of an assembled or negotiated document.
 
     `id` is stable across renumbering and revisions; `label` is the number as shown ("1.", "(a)",
-    "- 1 -", "4 bis"); `level` is the depth in the operative tree; `clause` the source clause, if any.
+    "- 1 -", "4 bis"); `level` is the depth in the operative tree; `clause` the source clause, if any;
+    `proposed` marks a new paragraph still under negotiation (numbered bis, ter … after its anchor).
     """
 
     id: str
@@ -300,6 +301,7 @@ class Paragraph:
     label: str = ""
     level: int = 0
     clause: str | None = None
+    proposed: bool = False
 
     @property
     def text(self) -> str:

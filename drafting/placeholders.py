@@ -20,8 +20,10 @@ from drafting.factories import make_jinja_env
 CLAUSE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 PARAM_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,63}$")
 _HAS_SYNTAX = re.compile(r"\{[{%#]")
-_RAW_HTML = re.compile(r"<(?:[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?|/[A-Za-z][A-Za-z0-9:-]*\s*|!--.*?--|![A-Za-z][^<>]*|\?.*?\?)>",
-                       re.DOTALL)
+_RAW_HTML = re.compile(
+    r"<(?:[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?|/[A-Za-z][A-Za-z0-9:-]*\s*|!--.*?--|![A-Za-z][^<>]*|\?.*?\?)>",
+    re.DOTALL,
+)
 _MD_PUNCT = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&\"'=:$%^@,;?/])")
 
 

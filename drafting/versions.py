@@ -102,10 +102,7 @@ def _decode(data: bytes, source: str) -> str:
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise DraftingInputError("binary file: expected .docx, .md or UTF-8 text", source=source)
     try:
-        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            text = data.decode("utf-16")
-        else:
-            text = data.decode("utf-8-sig")
+        text = data.decode("utf-16") if data.startswith((b"\xff\xfe", b"\xfe\xff")) else data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: getattr(exc, "start", 0)].count(b"\n") + 1
         raise DraftingInputError("not valid UTF-8 text", source=source, line=line) from exc

@@ -416,8 +416,9 @@ def _format_rpr(fmt: dict) -> etree._Element | None:
     return rpr if len(rpr) else None
 
 
-def _clean_ppr(ppr: etree._Element | None) -> etree._Element | None:
-    """Copy of paragraph properties for a new paragraph: no section break, no revisions."""
+def _clean_ppr(ppr: etree._Element | None, *, numbered: bool = True) -> etree._Element | None:
+    """Copy of paragraph properties for a new paragraph: no section break, no revisions; no list
+    membership when not `numbered` (a "4 bis" paragraph carries its label as text, not a Word number)."""
     if ppr is None:
         return None
     if ppr.tag == _P:
@@ -425,7 +426,7 @@ def _clean_ppr(ppr: etree._Element | None) -> etree._Element | None:
         if ppr is None:
             return None
     ppr = copy.deepcopy(ppr)
-    for tag in (_SECT_PR, qn("w:pPrChange")):
+    for tag in (_SECT_PR, qn("w:pPrChange"), *(() if numbered else (_NUM_PR,))):
         for el in ppr.findall(tag):
             ppr.remove(el)
     mark_rpr = ppr.find(_RPR)
@@ -452,6 +453,7 @@ def insert_paragraph_after(
     author: str,
     date: str,
     ppr_from: etree._Element | None = None,
+    numbered: bool = True,
 ) -> etree._Element:
     """Insert a tracked new paragraph after `anchor_p` and return it.
 
@@ -462,7 +464,7 @@ def insert_paragraph_after(
     """
     runs = [(text_runs, {})] if isinstance(text_runs, str) else list(text_runs)
     new_p = w_el("p")
-    ppr = _clean_ppr(ppr_from if ppr_from is not None else anchor_p)
+    ppr = _clean_ppr(ppr_from if ppr_from is not None else anchor_p, numbered=numbered)
     if ppr is not None:
         new_p.append(ppr)
     content = [_new_run(text, _format_rpr(fmt)) for text, fmt in runs if text]
@@ -493,6 +495,7 @@ def insert_paragraph_before(
     author: str,
     date: str,
     ppr_from: etree._Element | None = None,
+    numbered: bool = True,
 ) -> etree._Element:
     """Insert a tracked new paragraph before `anchor_p` (a new first paragraph) and return it.
 
@@ -500,7 +503,7 @@ def insert_paragraph_before(
     """
     runs = [(text_runs, {})] if isinstance(text_runs, str) else list(text_runs)
     new_p = w_el("p")
-    ppr = _clean_ppr(ppr_from if ppr_from is not None else anchor_p)
+    ppr = _clean_ppr(ppr_from if ppr_from is not None else anchor_p, numbered=numbered)
     if ppr is not None:
         new_p.append(ppr)
     content = [_new_run(text, _format_rpr(fmt)) for text, fmt in runs if text]

@@ -79,7 +79,8 @@ def bookmark_name(paragraph_id: str) -> str:
 def _list_definitions(profile: Profile) -> list[ListDefinition]:
     word_level = [f"%{i + 1}" for i in range(len(profile.levels))]
     operative = tuple(
-        Level(level.number, level.template.replace("{}", word_level[i]), left=1134 + 567 * i, hanging=567 + 284 * (i == 0))
+        Level(level.number, level.template.replace("{}", word_level[i]), left=1134 + 567 * i,
+              hanging=567 + 284 * (i == 0))
         for i, level in enumerate(profile.levels)
     )
     bullets = (Level("bullet", profile.bullet, left=1701, hanging=284),)

@@ -1,0 +1,74 @@
+"""JSON form of the model, for the negotiation record (a revision's text is stored with its identity).
+
+Plain dicts of strings, numbers and lists; `document_from_dict(document_to_dict(d)) == d`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from typing import Any
+
+from drafting.errors import DraftingInputError
+from drafting.model import Amendment, AmendmentKind, Document, Meta, Paragraph, Role, Span, frozen_map
+
+
+def document_to_dict(document: Document) -> dict[str, Any]:
+    meta = dataclasses.asdict(document.meta)
+    meta["date"] = document.meta.date.isoformat()
+    return {
+        "meta": meta,
+        "language": document.language,
+        "attributes": dict(document.attributes),
+        "paragraphs": [
+            {"id": p.id, "role": p.role.value, "label": p.label, "level": p.level, "clause": p.clause,
+             "proposed": int(p.proposed),
+             "spans": [[s.text, int(s.italic), int(s.bold), int(s.opening)] for s in p.spans]}
+            for p in document.paragraphs
+        ],
+    }
+
+
+def document_from_dict(data: dict[str, Any]) -> Document:
+    try:
+        meta_raw = dict(data["meta"])
+        meta_raw["date"] = dt.date.fromisoformat(meta_raw["date"])
+        for key in ("participants", "observers", "languages", "keywords", "signatories"):
+            meta_raw[key] = tuple(meta_raw.get(key, ()))
+        meta = Meta(**meta_raw)
+        paragraphs = tuple(
+            Paragraph(
+                id=p["id"], role=Role(p["role"]), label=p["label"], level=int(p["level"]), clause=p["clause"],
+                proposed=bool(p.get("proposed", 0)),
+                spans=tuple(Span(text, bool(i), bool(b), bool(o)) for text, i, b, o in p["spans"]),
+            )
+            for p in data["paragraphs"]
+        )
+        return Document(meta=meta, paragraphs=paragraphs, language=data["language"],
+                        attributes=frozen_map(data.get("attributes") or {}))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise DraftingInputError(f"stored document is damaged: {exc}") from exc
+
+
+def document_json(document: Document) -> str:
+    return json.dumps(document_to_dict(document), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def document_from_json(text: str) -> Document:
+    try:
+        return document_from_dict(json.loads(text))
+    except json.JSONDecodeError as exc:
+        raise DraftingInputError(f"stored document is damaged: {exc}") from exc
+
+
+def amendment_to_dict(amendment: Amendment) -> dict[str, Any]:
+    data = dataclasses.asdict(amendment)
+    data["kind"] = amendment.kind.value
+    return data
+
+
+def amendment_from_dict(data: dict[str, Any]) -> Amendment:
+    values = dict(data)
+    values["kind"] = AmendmentKind(values["kind"])
+    return Amendment(**values)
