@@ -192,3 +192,208 @@ def resolve_all(path: Path, out: Path, *, accept: bool) -> None:
     parts = resolve_package(read_docx(data, str(path)), accept=accept)
     out.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(out, write_package(parts))
+
+
+# -- negotiation ------------------------------------------------------------------------------------------
+
+
+def default_actor() -> str:
+    """Who the record names for an action: $DRAFTING_ACTOR, else the login name."""
+    import getpass
+    import os
+
+    try:
+        return os.environ.get("DRAFTING_ACTOR") or getpass.getuser() or "clerk"
+    except (KeyError, OSError):
+        return "clerk"
+
+
+def base_document(base: Path, *, clauses: Path | None = None):  # -> tuple[Document, bytes]
+    """The base text of a negotiation, from a spec or from a .docx made by `assemble`, with its .docx."""
+    from drafting.identity import content_hash
+
+    if base.suffix.lower() in (".yaml", ".yml"):
+        from drafting.render.docx import render_docx
+
+        document = load_document(base, clauses=clauses)
+        return document, render_docx(document)
+    from drafting.docx_versions import document_from_docx
+
+    try:
+        data = base.read_bytes()
+    except OSError as exc:
+        raise DraftingInputError(f"cannot read file: {exc.strerror}", source=str(base)) from exc
+    document = document_from_docx(data, str(base))
+    version, _ = load_submission(base)
+    if version.identity is not None and version.identity.content_hash != content_hash(document):
+        raise DraftingInputError("the .docx was edited after it was assembled (its text no longer matches its "
+                                 "identity); start from the spec", source=str(base))
+    return document, data
+
+
+def open_workspace(directory: Path, *, clauses: Path | None = None):  # -> Workspace
+    from drafting.negotiation.workspace import Workspace
+
+    return Workspace.open(directory, default_registry(clauses))
+
+
+def negotiation_init(directory: Path, base: Path, *, actor: str | None = None, clauses: Path | None = None):
+    from drafting.negotiation.workspace import Workspace
+
+    document, docx = base_document(base, clauses=clauses)
+    workspace = Workspace.init(directory, document, docx, actor=actor or default_actor(),
+                               registry=default_registry(clauses))
+    workspace.close()
+    return document
+
+
+def submit(directory: Path, delegation: str, file: Path, *, actor: str | None = None):  # -> SubmitResult
+    workspace = open_workspace(directory)
+    try:
+        return workspace.submit(file, delegation, actor=actor or default_actor())
+    finally:
+        workspace.close()
+
+
+def _revision_date(workspace) -> str:
+    created = workspace.store.current_revision().created_at
+    return created[:19] + "Z"
+
+
+def compile_outputs(directory: Path, outdir: Path, formats: Sequence[str] = ("docx", "md", "html")):
+    """Write the compilation text of the current revision in `formats`; return (paths, compilation)."""
+    from drafting.negotiation.compile_docx import compilation_docx
+    from drafting.render.compilation import compilation_html, compilation_markdown
+
+    unknown = [f for f in formats if f not in ("docx", "md", "html")]
+    if unknown:
+        raise DraftingUsageError(f"unknown format {unknown[0]!r} (choose from docx, md, html)")
+    workspace = open_workspace(directory)
+    try:
+        compilation = workspace.compilation()
+        files: dict[Path, bytes] = {}
+        if "docx" in formats:
+            revision_docx = workspace.store.blob(workspace.store.current_revision().docx_sha256)
+            files[outdir / "compilation.docx"] = compilation_docx(compilation, revision_docx,
+                                                                  date=_revision_date(workspace))
+        if "md" in formats:
+            files[outdir / "compilation.md"] = compilation_markdown(compilation)
+        if "html" in formats:
+            files[outdir / "compilation.html"] = compilation_html(compilation)
+    finally:
+        workspace.close()
+    return write_outputs(Rendered(files)), compilation
+
+
+def decide(directory: Path, amendment: str, decision: str, *, note: str = "", actor: str | None = None):
+    workspace = open_workspace(directory)
+    try:
+        return workspace.decide(amendment, decision, note, actor=actor or default_actor())
+    finally:
+        workspace.close()
+
+
+def mark(directory: Path, paragraph: str, status: str, *, actor: str | None = None) -> None:
+    workspace = open_workspace(directory)
+    try:
+        workspace.mark(paragraph, status, actor=actor or default_actor())
+    finally:
+        workspace.close()
+
+
+def status_report(directory: Path) -> dict:
+    """Per paragraph: id, number, status, amendments (with decisions), conflict; and the conflicts."""
+    from drafting.negotiation.workspace import revision_label
+
+    workspace = open_workspace(directory)
+    try:
+        compilation = workspace.compilation()
+        number = compilation.revision
+        decisions = workspace.store.decisions(number)
+        all_amendments = workspace.amendments(number, active_only=False)
+        active = {a.id for a in workspace.amendments(number)}
+    finally:
+        workspace.close()
+    by_paragraph: dict[str | None, list] = {}
+    for a in all_amendments:
+        by_paragraph.setdefault(a.paragraph, []).append(a)
+    conflicted = {c.paragraph for c in compilation.conflicts}
+    paragraphs = []
+    for entry in compilation.entries:
+        if entry.new:
+            continue
+        p = entry.paragraph
+        paragraphs.append({
+            "id": p.id, "number": p.label, "role": p.role.value, "status": entry.status,
+            "conflict": p.id in conflicted,
+            "amendments": [
+                {"id": a.id, "delegation": a.delegation, "kind": a.kind.value, "old": a.old, "new": a.new,
+                 "tracked": a.tracked, "active": a.id in active,
+                 "decision": decisions.get(a.id, ("", ""))[0] or "pending",
+                 "note": decisions.get(a.id, ("", ""))[1]}
+                for a in by_paragraph.get(p.id, []) if a.kind.value != "paragraph-insert"
+            ],
+            "proposed_after": [
+                {"id": a.id, "delegation": a.delegation, "new": a.new,
+                 "decision": decisions.get(a.id, ("", ""))[0] or "pending", "active": a.id in active}
+                for a in by_paragraph.get(p.id, []) if a.kind.value == "paragraph-insert"
+            ],
+        })
+    return {
+        "document": compilation.document.meta.document_id,
+        "revision": number,
+        "label": revision_label(number),
+        "delegations": list(compilation.delegations),
+        "paragraphs": paragraphs,
+        "conflicts": [{"paragraph": c.paragraph, "number": c.label, "delegations": list(c.delegations)}
+                      for c in compilation.conflicts],
+        "unplaced": [a.id for a in compilation.unplaced],
+    }
+
+
+def revise(directory: Path, outdir: Path | None = None, formats: Sequence[str] = ("md", "docx"), *,
+           actor: str | None = None):
+    """Issue the next revision; write it to OUTDIR (default DIR/rev<N>); return (paths, Revision)."""
+    from drafting.identity import content_hash
+    from drafting.negotiation.revise import revise_document
+    from drafting.negotiation.workspace import revision_label
+    from drafting.render.docx import render_docx
+    from drafting.serial import document_json
+
+    who = actor or default_actor()
+    workspace = open_workspace(directory)
+    try:
+        number, document = workspace.document()
+        decisions = {k: v[0] for k, v in workspace.store.decisions(number).items()}
+        revision = revise_document(document, workspace.amendments(number), decisions,
+                                   workspace.store.statuses(number))
+        new_number = number + 1
+        docx = render_docx(revision.document)
+        target = outdir or directory / f"rev{new_number}"
+        stem = f"{revision.document.meta.name}-rev{new_number}"
+        rendered = render(revision.document, target, [f for f in formats if f != "docx"], name=stem)
+        if "docx" in formats:
+            rendered.files[target / f"{stem}.docx"] = docx
+        with workspace.store.transaction():
+            if workspace.store.current_revision().number != number:
+                raise DraftingInputError("another revision was issued meanwhile; run revise again",
+                                         source=str(directory))
+            workspace.store.add_revision(new_number, content_hash(revision.document),
+                                         document_json(revision.document), docx, who)
+            for paragraph, status in revision.statuses.items():
+                workspace.store.add_status(new_number, paragraph, status, who)
+            workspace.store.add_event(who, "revision-issued", revision_label(new_number), {
+                "revision": new_number, "from": number, "content_hash": content_hash(revision.document),
+                "applied": list(revision.applied), "bracketed": list(revision.bracketed),
+                "notes": list(revision.notes)})
+    finally:
+        workspace.close()
+    return write_outputs(rendered), revision
+
+
+def log_events(directory: Path) -> list:
+    workspace = open_workspace(directory)
+    try:
+        return workspace.store.events()
+    finally:
+        workspace.close()

@@ -257,6 +257,163 @@ def reject(file: Path, out: Path) -> None:
     click.echo(str(out))
 
 
+# -- negotiation ------------------------------------------------------------------------------------------
+
+ActorOption = click.option("--actor", help="Who is acting, for the record (default: $DRAFTING_ACTOR or login).")
+
+
+@cli.group()
+def negotiation() -> None:
+    """Negotiation workspaces."""
+
+
+@negotiation.command("init")
+@click.argument("directory", type=DirArg)
+@click.option("--base", type=PathArg, required=True, help="The base text: a spec, or a .docx made by assemble.")
+@ActorOption
+@domain_errors
+def negotiation_init(directory: Path, base: Path, actor: str | None) -> None:
+    """Start a negotiation in DIRECTORY on the base text."""
+    from drafting.api import negotiation_init as init
+
+    document = init(directory, base, actor=actor)
+    click.echo(f"{directory}: negotiation of {document.meta.document_id} opened on the original text "
+               f"({len(document.paragraphs)} paragraphs)")
+
+
+@cli.command()
+@click.argument("directory", type=DirArg)
+@click.option("--delegation", required=True, help="The delegation submitting FILE (a name or registry code).")
+@click.argument("file", type=PathArg)
+@ActorOption
+@domain_errors
+def submit(directory: Path, delegation: str, file: Path, actor: str | None) -> None:
+    """Record FILE (tracked-changes .docx, clean edited .docx, or edited Markdown/text) from a delegation."""
+    from drafting.api import submit as do_submit
+    from drafting.errors import safe_display
+    from drafting.negotiation.workspace import revision_label
+
+    result = do_submit(directory, delegation, file, actor=actor)
+    matched = "by its identity" if result.matched_by == "identity" else f"by best match ({result.similarity:.0%})"
+    state = "already recorded" if result.repeated else f"submission {result.submission}"
+    click.echo(f"{safe_display(result.delegation)}: {state}, made against {revision_label(result.revision)} "
+               f"({matched}), {result.amendments} amendment(s)")
+    if not result.current:
+        click.echo("note: not the current revision; recorded, but not in the current compilation", err=True)
+
+
+@cli.command("log")
+@click.argument("directory", type=DirArg)
+@click.option("--json", "as_json", is_flag=True)
+@domain_errors
+def log_command(directory: Path, as_json: bool) -> None:
+    """Show the negotiation record, oldest first."""
+    from drafting.api import log_events
+    from drafting.errors import safe_display
+
+    events = log_events(directory)
+    if as_json:
+        click.echo(json.dumps([{"seq": e.seq, "at": e.at, "actor": e.actor, "kind": e.kind, "subject": e.subject,
+                                "detail": e.detail} for e in events], ensure_ascii=False, indent=2))
+        return
+    for e in events:
+        click.echo(f"{e.seq:>5}  {e.at}  {safe_display(e.actor)}  {e.kind}  {safe_display(e.subject)}")
+
+
+@cli.command("compile")
+@click.argument("directory", type=DirArg)
+@click.option("-o", "--outdir", type=DirArg, required=True)
+@click.option("--format", "formats", default="docx,md,html", show_default=True)
+@domain_errors
+def compile_command(directory: Path, outdir: Path, formats: str) -> None:
+    """Write the compilation text of all submissions on the current revision."""
+    from drafting.api import compile_outputs
+    from drafting.errors import safe_display
+
+    wanted = tuple(dict.fromkeys(f.strip().lower() for f in formats.split(",") if f.strip()))
+    written, compilation = compile_outputs(directory, outdir, wanted)
+    for path in written:
+        click.echo(str(path))
+    for conflict in compilation.conflicts:
+        where = conflict.label or conflict.paragraph
+        click.echo(f"conflict: paragraph {where} ({conflict.paragraph}): "
+                   f"{safe_display(', '.join(conflict.delegations))}")
+
+
+@cli.command()
+@click.argument("directory", type=DirArg)
+@click.argument("amendment")
+@click.argument("decision", type=click.Choice(["accept", "reject", "withdraw"]))
+@click.option("--note", default="", help="Why, for the record.")
+@ActorOption
+@domain_errors
+def decide(directory: Path, amendment: str, decision: str, note: str, actor: str | None) -> None:
+    """Record the chair's decision on AMENDMENT (an id or unique prefix)."""
+    from drafting.api import decide as do_decide
+
+    found = do_decide(directory, amendment, decision, note=note, actor=actor)
+    click.echo(f"{found.id}: {decision}")
+
+
+@cli.command()
+@click.argument("directory", type=DirArg)
+@click.argument("paragraph")
+@click.argument("status", type=click.Choice(["agreed", "agreed-ad-ref", "bracketed", "pending"]))
+@ActorOption
+@domain_errors
+def mark(directory: Path, paragraph: str, status: str, actor: str | None) -> None:
+    """Record the status of PARAGRAPH (by its stable id)."""
+    from drafting.api import mark as do_mark
+
+    do_mark(directory, paragraph, status, actor=actor)
+    click.echo(f"{paragraph}: {status}")
+
+
+@cli.command()
+@click.argument("directory", type=DirArg)
+@click.option("--json", "as_json", is_flag=True)
+@domain_errors
+def status(directory: Path, as_json: bool) -> None:
+    """Per paragraph: number, status, amendments and decisions; and the conflicts."""
+    from drafting.api import status_report
+    from drafting.errors import safe_display
+
+    report = status_report(directory)
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{report['document']} {report['label']}")
+    for p in report["paragraphs"]:
+        flag = "  CONFLICT" if p["conflict"] else ""
+        click.echo(f"{p['number'] or '':>8} {p['id']:<28} {p['status']}{flag}")
+        for a in p["amendments"] + p["proposed_after"]:
+            if a.get("active", True):
+                click.echo(f"{'':>10}{a['id']}  {safe_display(a['delegation'])}  {a.get('kind', 'paragraph-insert')}"
+                           f"  {a['decision']}")
+    for c in report["conflicts"]:
+        click.echo(f"conflict: {c['number'] or c['paragraph']}: {safe_display(', '.join(c['delegations']))}")
+
+
+@cli.command()
+@click.argument("directory", type=DirArg)
+@click.option("-o", "--outdir", type=DirArg, help="Where to write the revision (default DIRECTORY/rev<N>).")
+@click.option("--format", "formats", default="md,docx", show_default=True, help="md, docx, pdf.")
+@ActorOption
+@domain_errors
+def revise(directory: Path, outdir: Path | None, formats: str, actor: str | None) -> None:
+    """Issue the next revision: accepted amendments applied, undecided ones in brackets."""
+    from drafting.api import parse_formats
+    from drafting.api import revise as do_revise
+
+    written, revision = do_revise(directory, outdir, parse_formats(formats), actor=actor)
+    for path in written:
+        click.echo(str(path))
+    click.echo(f"Rev.{revision.document.meta.revision}: {len(revision.applied)} amendment(s) applied, "
+               f"{len(revision.bracketed)} left in brackets", err=True)
+    for note in revision.notes:
+        click.echo(f"note: {note}", err=True)
+
+
 def main() -> None:
     cli(prog_name="drafting")
 

@@ -196,3 +196,8 @@ def read_custom_properties(root: etree._Element) -> dict[str, str]:
         value = next(iter(prop), None)
         props[name] = (value.text or "") if value is not None else ""
     return props
+
+
+def read_core_properties(root: etree._Element) -> dict[str, str]:
+    """docProps/core.xml as local name -> text ("title", "subject", "created", …)."""
+    return {etree.QName(child).localname: (child.text or "").strip() for child in root}

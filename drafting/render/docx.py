@@ -45,28 +45,13 @@ from drafting.ooxml.document import (
 )
 from drafting.ooxml.package import read_docx, set_part, write_package
 from drafting.profiles import Profile, get_profile
+from drafting.wordstyles import STYLE_BY_ROLE
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 DEFAULT_TEMPLATE = TEMPLATES_DIR / "conference.docx"
 BODY_MARKER = "DRAFTINGBODYMARKER"
 BOOKMARK_PREFIX = "dp_"
 
-STYLE_BY_ROLE = {
-    Role.TITLE: "ConferenceTitle",
-    Role.ISSUING: "IssuingLine",
-    Role.HEADING: "SectionHeading",
-    Role.SUBJECT: "SubjectParagraph",
-    Role.PREAMBULAR: "PreambularParagraph",
-    Role.CHAPEAU: "LeadIn",
-    Role.OPERATIVE: "OperativeParagraph",
-    Role.SUBITEM: "SubParagraph",
-    Role.BULLET: "MemberListItem",
-    Role.CONTINUATION: "Continuation",
-    Role.CLOSING: "ClosingParagraph",
-    Role.PLACE_DATE: "PlaceDate",
-    Role.SIGNATURE: "SignatureBlock",
-    Role.TEXT: "Normal",
-}
 OPERATIVE_LIST = 1
 BULLET_LIST = 2
 

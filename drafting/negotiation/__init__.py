@@ -1,0 +1,1 @@
+"""Negotiation workspaces: submissions, compilation texts, decisions and revisions."""

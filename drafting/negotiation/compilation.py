@@ -1,0 +1,253 @@
+"""The compilation text: every delegation's proposals on the current revision, merged and attributed.
+
+Pure functions over the model. Identical proposals from several delegations merge into one with joint
+attribution; proposals from different delegations that touch the same words conflict, and such a
+paragraph is shown as bracketed alternatives (`[Alt 1 (Kazakhstan): …] [Alt 2 (Tajikistan, Kyrgyzstan): …]`)
+instead of overlapping tracked changes. Proposed new paragraphs sit after their anchor, numbered bis, ter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+
+from drafting.inline import normalise_spans
+from drafting.model import Amendment, AmendmentKind, Document, Paragraph, Role, Span
+from drafting.numbering import relabel
+from drafting.profiles import get_profile
+
+WHOLE_PARAGRAPH = frozenset({AmendmentKind.PARAGRAPH_DELETE, AmendmentKind.MOVE, AmendmentKind.SPLIT,
+                             AmendmentKind.JOIN})
+INLINE = frozenset({AmendmentKind.INSERT, AmendmentKind.DELETE, AmendmentKind.REPLACE})
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """One proposed change, possibly made identically by several delegations (joint attribution)."""
+
+    amendments: tuple[Amendment, ...]
+    decision: str  # "" (undecided) | "accept"
+
+    @property
+    def first(self) -> Amendment:
+        return self.amendments[0]
+
+    @property
+    def delegations(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(a.delegation for a in self.amendments))
+
+    @property
+    def attribution(self) -> str:
+        return ", ".join(self.delegations)
+
+    @property
+    def kind(self) -> AmendmentKind:
+        return self.first.kind
+
+    @property
+    def start(self) -> int:
+        return self.first.position
+
+    @property
+    def end(self) -> int:
+        return self.first.position + len(self.first.old)
+
+    def overlaps(self, other: Proposal) -> bool:
+        """Whether the two touch the same words (an insertion at the same point counts)."""
+        if self.kind in WHOLE_PARAGRAPH or other.kind in WHOLE_PARAGRAPH:
+            return True
+        if self.kind not in INLINE or other.kind not in INLINE:
+            return False
+        a0, a1, b0, b1 = self.start, self.end, other.start, other.end
+        if a0 == a1 and b0 == b1:
+            return a0 == b0
+        if a0 == a1:
+            return b0 < a0 < b1
+        if b0 == b1:
+            return a0 < b0 < a1
+        return a0 < b1 and b0 < a1
+
+
+@dataclass(frozen=True, slots=True)
+class Alternative:
+    """One way a conflicting paragraph could read, with the delegations that propose it."""
+
+    delegations: tuple[str, ...]
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A paragraph of the compilation: the current text, its proposals, and whether they conflict."""
+
+    paragraph: Paragraph
+    proposals: tuple[Proposal, ...] = ()
+    conflict: bool = False
+    alternatives: tuple[Alternative, ...] = ()
+    status: str = "pending"
+    new: bool = False  # a proposed new paragraph (its text is the proposal)
+
+    @property
+    def delegations(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(d for p in self.proposals for d in p.delegations))
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    paragraph: str
+    label: str
+    delegations: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Compilation:
+    """The compilation of revision `revision` of `document`."""
+
+    document: Document
+    revision: int
+    entries: tuple[Entry, ...]
+    conflicts: tuple[Conflict, ...]
+    delegations: tuple[str, ...]
+    unplaced: tuple[Amendment, ...] = field(default=())
+
+
+def merge_identical(amendments: Iterable[Amendment], decisions: dict[str, str]) -> list[Proposal]:
+    """Proposals with identical effect (paragraph, kind, position, old, new) merged, in first-seen order."""
+    groups: dict[tuple[object, ...], list[Amendment]] = {}
+    for amendment in amendments:
+        key = (amendment.paragraph, amendment.kind, amendment.position, amendment.old, amendment.new)
+        groups.setdefault(key, []).append(amendment)
+    out = []
+    for members in groups.values():
+        decided = {decisions.get(a.id, "") for a in members}
+        out.append(Proposal(tuple(members), "accept" if "accept" in decided else ""))
+    return out
+
+
+def apply_inline(text: str, proposals: Sequence[Proposal]) -> str:
+    """`text` with the (non-overlapping) inline proposals applied."""
+    for proposal in sorted(proposals, key=lambda p: (p.start, p.end), reverse=True):
+        if proposal.kind in INLINE and text[proposal.start:proposal.end] == proposal.first.old:
+            text = text[:proposal.start] + proposal.first.new + text[proposal.end:]
+    return text
+
+
+def apply_to_spans(spans: tuple[Span, ...], replacements: Sequence[tuple[int, int, str]]) -> tuple[Span, ...]:
+    """`spans` with each (start, end, new text) applied; new text takes the formatting before it, never
+    an opening phrase's (so a word typed after *Recalling* is not italicised)."""
+    chars: list[tuple[str, tuple[bool, bool, bool]]] = [
+        (ch, (s.italic, s.bold, s.opening)) for s in spans for ch in s.text
+    ]
+    for start, end, new in sorted(replacements, key=lambda r: (r[0], r[1]), reverse=True):
+        before = chars[start - 1][1] if start > 0 and start - 1 < len(chars) else (False, False, False)
+        fmt = (before[0] and not before[2], before[1], False)
+        chars[start:end] = [(ch, fmt) for ch in new]
+    out: list[Span] = []
+    for ch, (italic, bold, opening) in chars:
+        if out and (out[-1].italic, out[-1].bold, out[-1].opening) == (italic, bold, opening):
+            out[-1] = Span(out[-1].text + ch, italic, bold, opening)
+        else:
+            out.append(Span(ch, italic, bold, opening))
+    return normalise_spans(out)
+
+
+def _alternatives(text: str, proposals: Sequence[Proposal]) -> tuple[Alternative, ...]:
+    by_delegation: dict[str, list[Proposal]] = {}
+    for proposal in proposals:
+        for delegation in proposal.delegations:
+            by_delegation.setdefault(delegation, []).append(proposal)
+    grouped: dict[str, list[str]] = {}
+    for delegation, mine in by_delegation.items():
+        if any(p.kind is AmendmentKind.PARAGRAPH_DELETE for p in mine):
+            result = ""
+        else:
+            result = apply_inline(text, [p for p in mine if p.kind in INLINE])
+        grouped.setdefault(result, []).append(delegation)
+    return tuple(Alternative(tuple(delegations), result) for result, delegations in grouped.items())
+
+
+def alternatives_text(alternatives: Sequence[Alternative]) -> str:
+    """`[Alt 1 (Kazakhstan): …] [Alt 2 (Tajikistan, Kyrgyzstan): …]`; a deletion reads "(delete)"."""
+    return " ".join(f"[Alt {i} ({', '.join(alt.delegations)}): {alt.text or '(delete the paragraph)'}]"
+                    for i, alt in enumerate(alternatives, start=1))
+
+
+def compile_text(document: Document, revision: int, amendments: Sequence[Amendment], decisions: dict[str, str],
+                 statuses: dict[str, str]) -> Compilation:
+    """The compilation of `document` with `amendments` (already filtered to the active ones)."""
+    texts = {p.id: p.text for p in document.paragraphs}
+    placed: list[Amendment] = []
+    unplaced: list[Amendment] = []
+    for amendment in amendments:
+        located = locate(amendment, texts.get(amendment.paragraph or ""))
+        (placed if located is not None else unplaced).append(located or amendment)
+    proposals = merge_identical(placed, decisions)
+    by_paragraph: dict[str | None, list[Proposal]] = {}
+    new_after: dict[str | None, list[Proposal]] = {}
+    ids = set(document.ids)
+    for proposal in proposals:
+        target = proposal.first.paragraph
+        if proposal.kind is AmendmentKind.PARAGRAPH_INSERT:
+            new_after.setdefault(target if target in ids else None, []).append(proposal)
+        elif target in ids:
+            by_paragraph.setdefault(target, []).append(proposal)
+        else:
+            unplaced.extend(proposal.amendments)
+    entries: list[Entry] = []
+    conflicts: list[Conflict] = []
+
+    def add_new(anchor: str | None, after: Paragraph | None) -> None:
+        for number, proposal in enumerate(new_after.get(anchor, ()), start=1):
+            role = after.role if after is not None and after.role in (Role.OPERATIVE, Role.PREAMBULAR,
+                                                                      Role.CONTINUATION) else Role.PREAMBULAR
+            if after is not None and after.role in (Role.SUBITEM, Role.BULLET):
+                role = Role.OPERATIVE
+            paragraph = Paragraph(id=f"{anchor or 'start'}_new{number}", role=role,
+                                  spans=(Span(proposal.first.new),), proposed=True)
+            entries.append(Entry(paragraph, (proposal,), status="bracketed", new=True))
+
+    add_new(None, None)
+    for paragraph in document.paragraphs:
+        mine = by_paragraph.get(paragraph.id, [])
+        clashing = _clashing(mine)
+        alternatives: tuple[Alternative, ...] = ()
+        if clashing:
+            alternatives = _alternatives(paragraph.text, mine)
+            conflicts.append(Conflict(paragraph.id, paragraph.label,
+                                      tuple(dict.fromkeys(d for p in clashing for d in p.delegations))))
+        entries.append(Entry(paragraph, tuple(sorted(mine, key=lambda p: (p.start, p.end))), bool(clashing),
+                             alternatives, statuses.get(paragraph.id, "pending")))
+        add_new(paragraph.id, paragraph)
+    labelled = relabel((e.paragraph for e in entries), get_profile(document.meta.profile))
+    entries = [replace(entry, paragraph=paragraph) for entry, paragraph in zip(entries, labelled, strict=True)]
+    delegations = tuple(dict.fromkeys(d for p in proposals for d in p.delegations))
+    return Compilation(document, revision, tuple(entries), tuple(conflicts), delegations, tuple(unplaced))
+
+
+def locate(amendment: Amendment, text: str | None) -> Amendment | None:
+    """`amendment` with its position checked against the paragraph `text` (the old words must be there);
+    moved to the nearest occurrence when it drifted (e.g. an untracked edit earlier in the paragraph)."""
+    if amendment.kind is AmendmentKind.PARAGRAPH_INSERT:
+        return amendment
+    if text is None:
+        return None
+    if amendment.kind not in INLINE:
+        return amendment
+    if amendment.kind is AmendmentKind.INSERT:
+        return amendment if amendment.position <= len(text) else replace(amendment, position=len(text))
+    if text[amendment.position:amendment.position + len(amendment.old)] == amendment.old:
+        return amendment
+    starts = [i for i in range(len(text)) if text.startswith(amendment.old, i)]
+    if not starts:
+        return None
+    return replace(amendment, position=min(starts, key=lambda i: abs(i - amendment.position)))
+
+
+def _clashing(proposals: Sequence[Proposal]) -> list[Proposal]:
+    """The proposals that overlap a proposal from another delegation."""
+    out: list[Proposal] = []
+    for i, a in enumerate(proposals):
+        for b in proposals[i + 1:]:
+            if set(a.delegations) != set(b.delegations) and a.overlaps(b):
+                out.extend(p for p in (a, b) if p not in out)
+    return out

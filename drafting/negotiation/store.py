@@ -1,0 +1,321 @@
+"""The negotiation record: one SQLite database per workspace, append-only, never rewritten.
+
+Every submitted file is kept byte for byte (content-addressed by SHA-256) inside the database, so a
+submission and its file land in one transaction: a process killed mid-submit leaves either all of it or
+none of it. WAL mode and a busy timeout let several clerks submit at once; `BEGIN IMMEDIATE` serialises
+writers. Triggers refuse UPDATE and DELETE on every table: decisions and statuses are new rows, the latest
+one wins, and the history stays.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from drafting.errors import DraftingInputError
+
+DB_NAME = "negotiation.sqlite"
+APPLICATION_ID = 0x44524654  # "DRFT"
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT_MS = 60_000
+DECISIONS = ("accept", "reject", "withdraw")
+STATUSES = ("agreed", "agreed-ad-ref", "bracketed", "pending")
+
+_TABLES = ("blobs", "revisions", "delegations", "submissions", "amendments", "decisions", "statuses", "events")
+SCHEMA = """
+CREATE TABLE blobs(
+  sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL, data BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE revisions(
+  number INTEGER PRIMARY KEY, content_hash TEXT NOT NULL, document TEXT NOT NULL,
+  docx_sha256 TEXT NOT NULL REFERENCES blobs(sha256), created_at TEXT NOT NULL, actor TEXT NOT NULL);
+CREATE TABLE delegations(
+  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, code TEXT);
+CREATE TABLE submissions(
+  id INTEGER PRIMARY KEY, revision INTEGER NOT NULL REFERENCES revisions(number),
+  delegation INTEGER NOT NULL REFERENCES delegations(id), sha256 TEXT NOT NULL REFERENCES blobs(sha256),
+  filename TEXT NOT NULL, format TEXT NOT NULL, matched_by TEXT NOT NULL, similarity REAL,
+  received_at TEXT NOT NULL, actor TEXT NOT NULL, UNIQUE(revision, delegation, sha256));
+CREATE TABLE amendments(
+  submission INTEGER NOT NULL REFERENCES submissions(id), id TEXT NOT NULL, revision INTEGER NOT NULL,
+  delegation INTEGER NOT NULL REFERENCES delegations(id), paragraph TEXT, data TEXT NOT NULL,
+  PRIMARY KEY(submission, id));
+CREATE INDEX amendments_by_revision ON amendments(revision, id);
+CREATE TABLE decisions(
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, revision INTEGER NOT NULL, amendment TEXT NOT NULL,
+  decision TEXT NOT NULL CHECK (decision IN ('accept', 'reject', 'withdraw')), note TEXT NOT NULL,
+  at TEXT NOT NULL, actor TEXT NOT NULL);
+CREATE TABLE statuses(
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, revision INTEGER NOT NULL, paragraph TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('agreed', 'agreed-ad-ref', 'bracketed', 'pending')),
+  at TEXT NOT NULL, actor TEXT NOT NULL);
+CREATE TABLE events(
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, actor TEXT NOT NULL, kind TEXT NOT NULL,
+  subject TEXT NOT NULL, detail TEXT NOT NULL);
+""" + "".join(
+    f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
+    f"BEGIN SELECT RAISE(ABORT, 'the negotiation record is append-only'); END;\n"
+    f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
+    f"BEGIN SELECT RAISE(ABORT, 'the negotiation record is append-only'); END;\n"
+    for table in _TABLES
+)
+
+
+def now() -> str:
+    """UTC time of an event, to the microsecond (the record's clock, never an output document's)."""
+    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class RevisionRow:
+    number: int
+    content_hash: str
+    document: str
+    docx_sha256: str
+    created_at: str
+    actor: str
+
+
+@dataclass(frozen=True, slots=True)
+class SubmissionRow:
+    id: int
+    revision: int
+    delegation: str
+    code: str | None
+    sha256: str
+    filename: str
+    format: str
+    matched_by: str
+    similarity: float | None
+    received_at: str
+    actor: str
+
+
+@dataclass(frozen=True, slots=True)
+class EventRow:
+    seq: int
+    at: str
+    actor: str
+    kind: str
+    subject: str
+    detail: dict[str, Any]
+
+
+class Store:
+    """An open negotiation database. Use `Store.create` for a new workspace, `Store.open` for an existing one."""
+
+    def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
+        self.path = path
+        self.db = connection
+
+    # -- opening --
+
+    @classmethod
+    def _connect(cls, path: Path) -> sqlite3.Connection:
+        try:
+            connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                                         check_same_thread=False)
+            connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            connection.execute("PRAGMA foreign_keys = ON")
+            return connection
+        except sqlite3.Error as exc:
+            raise DraftingInputError(f"cannot open the negotiation record: {exc}", source=str(path)) from exc
+
+    @classmethod
+    def create(cls, directory: Path) -> Store:
+        path = directory / DB_NAME
+        if path.exists():
+            raise DraftingInputError("a negotiation workspace already exists here", source=str(directory))
+        directory.mkdir(parents=True, exist_ok=True)
+        connection = cls._connect(path)
+        try:
+            connection.execute("PRAGMA journal_mode = WAL")
+            connection.execute("PRAGMA synchronous = FULL")
+            connection.execute("BEGIN IMMEDIATE")
+            for statement in SCHEMA.split(";\n"):
+                if statement.strip():
+                    connection.execute(statement)
+            connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            connection.execute("COMMIT")
+        except sqlite3.Error as exc:
+            connection.close()
+            raise DraftingInputError(f"cannot create the negotiation record: {exc}", source=str(path)) from exc
+        return cls(path, connection)
+
+    @classmethod
+    def open(cls, directory: Path) -> Store:
+        path = directory / DB_NAME
+        if not path.is_file():
+            raise DraftingInputError(
+                "not a negotiation workspace (no negotiation.sqlite; create one with `drafting negotiation init`)",
+                source=str(directory),
+            )
+        connection = cls._connect(path)
+        try:
+            app_id = connection.execute("PRAGMA application_id").fetchone()[0]
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            if app_id != APPLICATION_ID:
+                raise DraftingInputError("this database is not a drafting negotiation record", source=str(path))
+            if version != SCHEMA_VERSION:
+                raise DraftingInputError(f"negotiation record schema {version} is not supported "
+                                         f"(expected {SCHEMA_VERSION})", source=str(path))
+            tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            missing = [t for t in _TABLES if t not in tables]
+            if missing:
+                raise DraftingInputError(f"negotiation record is missing table {missing[0]}", source=str(path))
+            connection.execute("PRAGMA synchronous = FULL")
+        except sqlite3.DatabaseError as exc:
+            connection.close()
+            raise DraftingInputError(f"not a readable negotiation record ({exc})", source=str(path)) from exc
+        except DraftingInputError:
+            connection.close()
+            raise
+        return cls(path, connection)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taken before reading (BEGIN IMMEDIATE) so concurrent writers queue."""
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise DraftingInputError(f"the negotiation record is busy or unwritable: {exc}",
+                                     source=str(self.path)) from exc
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        try:
+            self.db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self.db.execute("ROLLBACK")
+            raise DraftingInputError(f"could not record the change: {exc}", source=str(self.path)) from exc
+
+    def integrity_check(self) -> str:
+        return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])
+
+    # -- writes (call inside `transaction`) --
+
+    def put_blob(self, data: bytes) -> str:
+        digest = sha256(data)
+        self.db.execute("INSERT OR IGNORE INTO blobs(sha256, size, data) VALUES (?, ?, ?)", (digest, len(data), data))
+        return digest
+
+    def add_event(self, actor: str, kind: str, subject: str, detail: dict[str, Any]) -> None:
+        self.db.execute("INSERT INTO events(at, actor, kind, subject, detail) VALUES (?, ?, ?, ?, ?)",
+                        (now(), actor, kind, subject, json.dumps(detail, ensure_ascii=False, sort_keys=True)))
+
+    def add_revision(self, number: int, content_hash: str, document: str, docx: bytes, actor: str) -> None:
+        digest = self.put_blob(docx)
+        self.db.execute(
+            "INSERT INTO revisions(number, content_hash, document, docx_sha256, created_at, actor) "
+            "VALUES (?, ?, ?, ?, ?, ?)", (number, content_hash, document, digest, now(), actor))
+
+    def delegation_id(self, name: str, code: str | None) -> int:
+        row = self.db.execute("SELECT id FROM delegations WHERE name = ?", (name,)).fetchone()
+        if row is not None:
+            return int(row[0])
+        cursor = self.db.execute("INSERT INTO delegations(name, code) VALUES (?, ?)", (name, code))
+        return int(cursor.lastrowid or 0)
+
+    def add_submission(self, *, revision: int, delegation: int, sha: str, filename: str, fmt: str,
+                       matched_by: str, similarity: float | None, actor: str) -> int:
+        cursor = self.db.execute(
+            "INSERT INTO submissions(revision, delegation, sha256, filename, format, matched_by, similarity, "
+            "received_at, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (revision, delegation, sha, filename, fmt, matched_by, similarity, now(), actor))
+        return int(cursor.lastrowid or 0)
+
+    def add_amendment(self, submission: int, revision: int, delegation: int, amendment_id: str,
+                      paragraph: str | None, data: str) -> None:
+        self.db.execute(
+            "INSERT OR IGNORE INTO amendments(submission, id, revision, delegation, paragraph, data) "
+            "VALUES (?, ?, ?, ?, ?, ?)", (submission, amendment_id, revision, delegation, paragraph, data))
+
+    def add_decision(self, revision: int, amendment: str, decision: str, note: str, actor: str) -> None:
+        self.db.execute(
+            "INSERT INTO decisions(revision, amendment, decision, note, at, actor) VALUES (?, ?, ?, ?, ?, ?)",
+            (revision, amendment, decision, note, now(), actor))
+
+    def add_status(self, revision: int, paragraph: str, status: str, actor: str) -> None:
+        self.db.execute("INSERT INTO statuses(revision, paragraph, status, at, actor) VALUES (?, ?, ?, ?, ?)",
+                        (revision, paragraph, status, now(), actor))
+
+    # -- reads --
+
+    def blob(self, digest: str) -> bytes:
+        row = self.db.execute("SELECT data FROM blobs WHERE sha256 = ?", (digest,)).fetchone()
+        if row is None:
+            raise DraftingInputError(f"file {digest[:12]}… is missing from the record", source=str(self.path))
+        return bytes(row[0])
+
+    def revisions(self) -> list[RevisionRow]:
+        rows = self.db.execute("SELECT number, content_hash, document, docx_sha256, created_at, actor "
+                               "FROM revisions ORDER BY number").fetchall()
+        return [RevisionRow(*row) for row in rows]
+
+    def current_revision(self) -> RevisionRow:
+        row = self.db.execute("SELECT number, content_hash, document, docx_sha256, created_at, actor "
+                              "FROM revisions ORDER BY number DESC LIMIT 1").fetchone()
+        if row is None:
+            raise DraftingInputError("the workspace has no revision", source=str(self.path))
+        return RevisionRow(*row)
+
+    def find_submission(self, revision: int, delegation: int, sha: str) -> int | None:
+        row = self.db.execute("SELECT id FROM submissions WHERE revision = ? AND delegation = ? AND sha256 = ?",
+                              (revision, delegation, sha)).fetchone()
+        return int(row[0]) if row else None
+
+    def submissions(self, revision: int | None = None) -> list[SubmissionRow]:
+        query = ("SELECT s.id, s.revision, d.name, d.code, s.sha256, s.filename, s.format, s.matched_by, "
+                 "s.similarity, s.received_at, s.actor FROM submissions s JOIN delegations d ON d.id = s.delegation")
+        args: tuple[Any, ...] = ()
+        if revision is not None:
+            query += " WHERE s.revision = ?"
+            args = (revision,)
+        return [SubmissionRow(*row) for row in self.db.execute(query + " ORDER BY s.id", args)]
+
+    def amendment_rows(self, revision: int) -> list[tuple[int, str, str]]:
+        """(submission id, delegation name, amendment JSON) for `revision`, in submission order."""
+        return [(int(r[0]), str(r[1]), str(r[2])) for r in self.db.execute(
+            "SELECT a.submission, d.name, a.data FROM amendments a JOIN delegations d ON d.id = a.delegation "
+            "WHERE a.revision = ? ORDER BY a.submission, a.rowid", (revision,))]
+
+    def decisions(self, revision: int) -> dict[str, tuple[str, str]]:
+        """Latest decision and note per amendment id of `revision`."""
+        latest: dict[str, tuple[str, str]] = {}
+        for amendment, decision, note in self.db.execute(
+                "SELECT amendment, decision, note FROM decisions WHERE revision = ? ORDER BY seq", (revision,)):
+            latest[amendment] = (decision, note)
+        return latest
+
+    def statuses(self, revision: int) -> dict[str, str]:
+        latest: dict[str, str] = {}
+        for paragraph, status in self.db.execute(
+                "SELECT paragraph, status FROM statuses WHERE revision = ? ORDER BY seq", (revision,)):
+            latest[paragraph] = status
+        return latest
+
+    def events(self) -> list[EventRow]:
+        return [EventRow(int(r[0]), r[1], r[2], r[3], r[4], json.loads(r[5])) for r in self.db.execute(
+            "SELECT seq, at, actor, kind, subject, detail FROM events ORDER BY seq")]

@@ -1,0 +1,261 @@
+"""A negotiation workspace: the base text, every submission, the chair's decisions, the revisions.
+
+Operations are transactions on the `Store`; each appends an event (who, when, what) to the record.
+Submissions are matched to the revision they were made against by the identity our files carry, or by
+best match (flagged); a file made against a text the workspace does not know is refused.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, replace
+from difflib import SequenceMatcher
+from pathlib import Path
+
+from drafting.errors import DraftingInputError, DraftingStateError, safe_display
+from drafting.identity import content_hash, normalise_text
+from drafting.model import Amendment, AmendmentKind, Document
+from drafting.negotiation.compilation import Compilation, compile_text
+from drafting.negotiation.store import DECISIONS, STATUSES, Store, sha256
+from drafting.registry import Registry
+from drafting.serial import amendment_from_dict, amendment_to_dict, document_from_json, document_json
+from drafting.versions import Version, VersionParagraph
+
+MIN_SIMILARITY = 0.6
+MAX_DELEGATION_NAME = 120
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def revision_label(number: int) -> str:
+    return "original" if number == 0 else f"Rev.{number}"
+
+
+def clean_delegation(name: str) -> str:
+    """A delegation name as stored: NFC, single spaces; control characters refused (never a path)."""
+    cleaned = " ".join(unicodedata.normalize("NFC", name).split())
+    if not cleaned:
+        raise DraftingInputError("--delegation must not be empty")
+    if _CONTROL.search(name):
+        raise DraftingInputError(f"delegation name {safe_display(name)!r} contains control characters")
+    if len(cleaned) > MAX_DELEGATION_NAME:
+        raise DraftingInputError(f"delegation name is longer than {MAX_DELEGATION_NAME} characters")
+    return cleaned
+
+
+def base_paragraphs(document: Document) -> tuple[VersionParagraph, ...]:
+    return tuple(VersionParagraph(p.id, normalise_text(p.text)) for p in document.paragraphs)
+
+
+@dataclass(frozen=True, slots=True)
+class SubmitResult:
+    submission: int
+    delegation: str
+    revision: int
+    matched_by: str
+    similarity: float
+    amendments: int
+    repeated: bool
+    current: bool
+
+
+class Workspace:
+    """A directory holding one negotiation record."""
+
+    def __init__(self, directory: Path, store: Store, registry: Registry | None) -> None:
+        self.directory = directory
+        self.store = store
+        self.registry = registry
+
+    # -- lifecycle --
+
+    @classmethod
+    def init(cls, directory: Path, document: Document, docx: bytes, *, actor: str,
+             registry: Registry | None) -> Workspace:
+        store = Store.create(directory)
+        with store.transaction():
+            store.add_revision(0, content_hash(document), document_json(document), docx, actor)
+            store.add_event(actor, "revision-issued", revision_label(0), {
+                "revision": 0, "document": document.meta.document_id, "content_hash": content_hash(document),
+                "paragraphs": len(document.paragraphs)})
+        return cls(directory, store, registry)
+
+    @classmethod
+    def open(cls, directory: Path, registry: Registry | None) -> Workspace:
+        return cls(directory, Store.open(directory), registry)
+
+    def close(self) -> None:
+        self.store.close()
+
+    # -- revisions --
+
+    def document(self, number: int | None = None) -> tuple[int, Document]:
+        rows = self.store.revisions()
+        row = rows[-1] if number is None else next((r for r in rows if r.number == number), None)
+        if row is None:
+            raise DraftingInputError(f"no revision {number}", source=str(self.directory))
+        return row.number, document_from_json(row.document)
+
+    # -- submissions --
+
+    def _delegation(self, name: str) -> tuple[str, str | None]:
+        cleaned = clean_delegation(name)
+        if self.registry is not None:
+            party = self.registry.find(cleaned)
+            if party is not None:
+                return party.name("en").short, party.code
+        return cleaned, None
+
+    def match_revision(self, version: Version) -> tuple[int, str, float]:
+        """The revision `version` was made against: by identity, else by best match (flagged)."""
+        rows = self.store.revisions()
+        first = document_from_json(rows[0].document)
+        if version.identity is not None:
+            ident = version.identity
+            if ident.document_id != first.meta.document_id:
+                raise DraftingInputError(
+                    f"made against document {ident.document_id!r}, not {first.meta.document_id!r}",
+                    source=version.source)
+            for row in rows:
+                if row.content_hash == ident.content_hash:
+                    return row.number, "identity", 1.0
+            raise DraftingInputError(
+                f"made against a text this workspace does not know ({revision_label(ident.revision)} of "
+                f"{ident.document_id} with content hash {ident.content_hash[:12]}…)", source=version.source)
+        best = (-1, 0.0)
+        words = " ".join(p.text for p in version.original).split()
+        for row in rows:
+            document = document_from_json(row.document)
+            theirs = " ".join(normalise_text(p.text) for p in document.paragraphs).split()
+            ratio = SequenceMatcher(None, theirs, words, autojunk=False).ratio()
+            if ratio > best[1] or (ratio == best[1] and row.number > best[0]):
+                best = (row.number, ratio)
+        if best[0] < 0 or best[1] < MIN_SIMILARITY:
+            raise DraftingInputError(
+                f"made against a text this workspace does not know (best match {best[1]:.0%} with "
+                f"{revision_label(max(best[0], 0))})", source=version.source)
+        return best[0], "best-match", round(best[1], 4)
+
+    def submit(self, path: Path, delegation: str, *, actor: str) -> SubmitResult:
+        """Record the file at `path` from `delegation` and its amendments; the same file twice is one submission."""
+        from drafting.amendments import amendment_id, submission_amendments
+        from drafting.api import load_submission
+
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise DraftingInputError(f"cannot read file: {exc.strerror}", source=str(path)) from exc
+        name, code = self._delegation(delegation)
+        version, docx = load_submission(path)
+        number, matched_by, similarity = self.match_revision(version)
+        _, document = self.document(number)
+        found = submission_amendments(version, docx, base_paragraphs(document), delegation=name,
+                                      registry=self.registry)
+        amendments = []
+        for a in found:
+            owned = replace(a, delegation=name, code=code)
+            owned = replace(owned, id=amendment_id(f"{name}@{number}", a.paragraph, a.kind, a.position, a.old, a.new,
+                                                   a.tracked))
+            amendments.append(owned)
+        amendments = list({a.id: a for a in amendments}.values())
+        digest = sha256(data)
+        current = number == self.store.current_revision().number
+        with self.store.transaction():
+            delegation_id = self.store.delegation_id(name, code)
+            existing = self.store.find_submission(number, delegation_id, digest)
+            if existing is not None:
+                self.store.add_event(actor, "submission-repeated", name, {
+                    "submission": existing, "sha256": digest, "file": path.name})
+                return SubmitResult(existing, name, number, matched_by, similarity, len(amendments), True, current)
+            self.store.put_blob(data)
+            submission = self.store.add_submission(
+                revision=number, delegation=delegation_id, sha=digest, filename=path.name, fmt=version.format,
+                matched_by=matched_by, similarity=similarity, actor=actor)
+            for amendment in amendments:
+                self.store.add_amendment(submission, number, delegation_id, amendment.id, amendment.paragraph,
+                                         _json(amendment))
+            self.store.add_event(actor, "submission", name, {
+                "submission": submission, "revision": number, "sha256": digest, "file": path.name,
+                "format": version.format, "matched_by": matched_by, "similarity": similarity,
+                "amendments": len(amendments), "untracked": sum(1 for a in amendments if not a.tracked)})
+        return SubmitResult(submission, name, number, matched_by, similarity, len(amendments), False, current)
+
+    # -- amendments and decisions --
+
+    def amendments(self, revision: int | None = None, *, active_only: bool = True) -> list[Amendment]:
+        """Amendments on `revision` (default: current); `active_only` keeps each delegation's latest
+        submission and drops rejected and withdrawn ones."""
+        number = self.store.current_revision().number if revision is None else revision
+        rows = self.store.amendment_rows(number)
+        latest: dict[str, int] = {}
+        for submission, delegation, _ in rows:
+            latest[delegation] = max(latest.get(delegation, 0), submission)
+        decisions = self.store.decisions(number)
+        out = []
+        for submission, delegation, data in rows:
+            if active_only and submission != latest[delegation]:
+                continue
+            amendment = amendment_from_dict(_load(data))
+            if active_only and decisions.get(amendment.id, ("", ""))[0] in ("reject", "withdraw"):
+                continue
+            out.append(amendment)
+        return out
+
+    def resolve_amendment(self, key: str) -> tuple[int, Amendment]:
+        """The amendment whose id is `key` (or a unique prefix of it) on the current revision."""
+        number = self.store.current_revision().number
+        matches = {a.id: a for a in self.amendments(number, active_only=False) if a.id.startswith(key.strip())}
+        if not matches or not key.strip():
+            raise DraftingStateError(f"no amendment {key!r} on {revision_label(number)}", source=str(self.directory))
+        if len(matches) > 1:
+            raise DraftingStateError(f"amendment id {key!r} is ambiguous ({', '.join(sorted(matches)[:5])})",
+                                     source=str(self.directory))
+        return number, next(iter(matches.values()))
+
+    def decide(self, key: str, decision: str, note: str, *, actor: str) -> Amendment:
+        if decision not in DECISIONS:
+            raise DraftingInputError(f"decision must be one of {', '.join(DECISIONS)}")
+        number, amendment = self.resolve_amendment(key)
+        with self.store.transaction():
+            self.store.add_decision(number, amendment.id, decision, note, actor)
+            self.store.add_event(actor, "decision", amendment.id, {
+                "revision": number, "decision": decision, "note": note, "delegation": amendment.delegation,
+                "paragraph": amendment.paragraph, "kind": amendment.kind.value})
+        return amendment
+
+    def mark(self, paragraph: str, status: str, *, actor: str) -> None:
+        if status not in STATUSES:
+            raise DraftingInputError(f"status must be one of {', '.join(STATUSES)}")
+        number, document = self.document()
+        if document.paragraph(paragraph) is None:
+            raise DraftingStateError(f"no paragraph {paragraph!r} in {revision_label(number)}",
+                                     source=str(self.directory))
+        with self.store.transaction():
+            self.store.add_status(number, paragraph, status, actor)
+            self.store.add_event(actor, "status", paragraph, {"revision": number, "status": status})
+
+    def statuses(self) -> dict[str, str]:
+        number = self.store.current_revision().number
+        return self.store.statuses(number)
+
+    # -- compilation --
+
+    def compilation(self) -> Compilation:
+        number, document = self.document()
+        decisions = {k: v[0] for k, v in self.store.decisions(number).items()}
+        return compile_text(document, number, self.amendments(number), decisions, self.store.statuses(number))
+
+
+def _json(amendment: Amendment) -> str:
+    import json
+
+    return json.dumps(amendment_to_dict(amendment), ensure_ascii=False, sort_keys=True)
+
+
+def _load(data: str) -> dict:
+    import json
+
+    return dict(json.loads(data))
+
+
+__all__ = ["AmendmentKind", "SubmitResult", "Workspace", "clean_delegation", "revision_label"]

@@ -1,0 +1,189 @@
+"""Compilation text as Markdown (CriticMarkup) and as one self-contained HTML page.
+
+Markdown: `{~~old~>new~~}`, `{++new++}`, `{--old--}` followed by `{>>Kazakhstan<<}` attribution; conflicts
+shown as bracketed alternatives. HTML: a colour per delegation with a legend, a status badge per paragraph,
+conflicting paragraphs highlighted; no scripts, no external resources; every user string escaped (and
+isolated with <bdi> so a right-to-left override in a delegation name cannot reorder the page).
+"""
+
+from __future__ import annotations
+
+import html
+
+from drafting.model import AmendmentKind
+from drafting.negotiation.compilation import INLINE, Compilation, Entry, alternatives_text
+
+PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#7f7f7f",
+           "#bcbd22", "#393b79", "#843c39", "#637939", "#7b4173", "#3182bd", "#e6550d", "#31a354", "#756bb1")
+STATUS_LABELS = {"agreed": "agreed", "agreed-ad-ref": "agreed ad ref", "bracketed": "bracketed",
+                 "pending": "pending"}
+
+
+def _title(compilation: Compilation) -> str:
+    meta = compilation.document.meta
+    rev = f"Rev.{compilation.revision}" if compilation.revision else "original"
+    return f"Compilation text: {meta.title} ({meta.symbol or meta.document_id}, {rev})"
+
+
+# -- Markdown ---------------------------------------------------------------------------------------------
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("*", "\\*").replace("_", "\\_").replace("{", "\\{").replace("<", "&lt;")
+
+
+def _md_inline(entry: Entry) -> str:
+    text = entry.paragraph.text
+    out: list[str] = []
+    position = 0
+    for proposal in entry.proposals:
+        if proposal.kind not in INLINE or proposal.start < position:
+            continue
+        out.append(_md_escape(text[position:proposal.start]))
+        old, new = _md_escape(proposal.first.old), _md_escape(proposal.first.new)
+        if old and new:
+            out.append(f"{{~~{old}~>{new}~~}}")
+        elif new:
+            out.append(f"{{++{new}++}}")
+        else:
+            out.append(f"{{--{old}--}}")
+        out.append(f"{{>>{_md_escape(proposal.attribution)}<<}}")
+        position = proposal.end
+    out.append(_md_escape(text[position:]))
+    return "".join(out)
+
+
+def compilation_markdown(compilation: Compilation) -> bytes:
+    lines = [f"# {_md_escape(_title(compilation))}", "",
+             "Delegations: " + (", ".join(_md_escape(d) for d in compilation.delegations) or "none"), ""]
+    for entry in compilation.entries:
+        p = entry.paragraph
+        label = f"{_md_escape(p.label)} " if p.label else ""
+        badge = f" `[{STATUS_LABELS.get(entry.status, entry.status)}]`"
+        lines.append(f"<!-- dp:{p.id} -->")
+        if entry.new:
+            proposal = entry.proposals[0]
+            lines.append(f"{label}{{++{_md_escape(proposal.first.new)}++}}{{>>{_md_escape(proposal.attribution)}<<}}"
+                         f" `[proposed]`")
+        elif entry.conflict:
+            lines.append(f"{label}{_md_escape(p.text)}{badge}")
+            lines.append("")
+            lines.append(f"> **Conflict** ({_md_escape(', '.join(entry.delegations))}): "
+                         + _md_escape(alternatives_text(entry.alternatives)))
+        else:
+            deleted = next((q for q in entry.proposals if q.kind is AmendmentKind.PARAGRAPH_DELETE), None)
+            if deleted is not None:
+                lines.append(f"{label}{{--{_md_escape(p.text)}--}}{{>>{_md_escape(deleted.attribution)}<<}}{badge}")
+            else:
+                lines.append(f"{label}{_md_inline(entry)}{badge}")
+            for proposal in entry.proposals:
+                if proposal.kind not in INLINE and proposal.kind is not AmendmentKind.PARAGRAPH_DELETE:
+                    lines.append("")
+                    lines.append(f"> {proposal.kind.value} proposed by {_md_escape(proposal.attribution)}"
+                                 + (f": {_md_escape(proposal.first.context)}" if proposal.first.context else ""))
+        lines.append("")
+    lines.append("## Conflicts")
+    lines.append("")
+    if not compilation.conflicts:
+        lines.append("None.")
+    for conflict in compilation.conflicts:
+        where = f"paragraph {conflict.label} ({conflict.paragraph})" if conflict.label else conflict.paragraph
+        lines.append(f"- {_md_escape(where)}: {_md_escape(', '.join(conflict.delegations))}")
+    if compilation.unplaced:
+        lines += ["", "## Amendments that could not be placed", ""]
+        for a in compilation.unplaced:
+            lines.append(f"- {a.id} ({_md_escape(a.delegation)}, {a.kind.value}): {_md_escape(a.old)} → "
+                         f"{_md_escape(a.new)}")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+# -- HTML -------------------------------------------------------------------------------------------------
+
+
+def _e(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def compilation_html(compilation: Compilation) -> bytes:
+    colours = {d: PALETTE[i % len(PALETTE)] for i, d in enumerate(compilation.delegations)}
+    css_classes = {d: f"d{i}" for i, d in enumerate(compilation.delegations)}
+
+    def who(names: tuple[str, ...]) -> str:
+        return ", ".join(f'<bdi class="who {css_classes.get(n, "")}">{_e(n)}</bdi>' for n in names)
+
+    def cls(names: tuple[str, ...]) -> str:
+        return css_classes.get(names[0], "") if names else ""
+
+    rules = "".join(f".{css_classes[d]}{{color:{colours[d]};border-color:{colours[d]}}}"
+                    for d in compilation.delegations)
+    out = [
+        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
+        f"<title>{_e(_title(compilation))}</title><style>",
+        "body{font-family:'Times New Roman',serif;max-width:52em;margin:2em auto;line-height:1.5;color:#111}"
+        "h1{font-size:1.3em}.legend{display:flex;flex-wrap:wrap;gap:.5em;list-style:none;padding:0}"
+        ".legend li{border:2px solid;border-radius:4px;padding:0 .4em}"
+        ".para{margin:.6em 0;padding:.3em .5em;border-left:4px solid transparent}"
+        ".para.conflict{background:#fff3cd;border-left-color:#d39e00}.para.new{border-left-color:#2ca02c}"
+        ".label{font-weight:bold;margin-right:.4em}ins{text-decoration:underline}del{text-decoration:line-through}"
+        "ins,del{font-weight:bold}.who{font-size:.75em;border:1px solid;border-radius:3px;padding:0 .2em;"
+        "margin-left:.2em;font-style:normal}.badge{font-size:.7em;border-radius:8px;padding:0 .5em;margin-left:.5em;"
+        "color:#fff;white-space:nowrap}.badge-agreed{background:#2e7d32}.badge-agreed-ad-ref{background:#558b2f}"
+        ".badge-bracketed{background:#c62828}.badge-pending{background:#757575}.badge-proposed{background:#1565c0}"
+        ".alternatives{margin:.3em 0 0 1em}.alternatives li{margin:.2em 0}" + rules,
+        "</style></head><body>",
+        f"<h1>{_e(_title(compilation))}</h1>",
+        '<section aria-label="legend"><h2>Delegations</h2><ul class="legend">'
+        + "".join(f'<li class="{css_classes[d]}" data-delegation="{_e(d)}"><bdi>{_e(d)}</bdi></li>'
+                  for d in compilation.delegations) + "</ul></section>",
+        '<main id="text">',
+    ]
+    for entry in compilation.entries:
+        p = entry.paragraph
+        classes = ["para", *(["conflict"] if entry.conflict else []), *(["new"] if entry.new else [])]
+        status = "proposed" if entry.new else entry.status
+        badge = f'<span class="badge badge-{_e(status)}">{_e(STATUS_LABELS.get(status, status))}</span>'
+        label = f'<span class="label">{_e(p.label)}</span>' if p.label else ""
+        body: list[str] = []
+        if entry.new:
+            proposal = entry.proposals[0]
+            body.append(f'<ins class="{cls(proposal.delegations)}">{_e(proposal.first.new)}</ins>'
+                        f"{who(proposal.delegations)}")
+        elif entry.conflict:
+            body.append(_e(p.text))
+            body.append('<ol class="alternatives">' + "".join(
+                f'<li class="alt {cls(alt.delegations)}">Alt {i} ({who(alt.delegations)}): '
+                f"{_e(alt.text) if alt.text else '<em>delete the paragraph</em>'}</li>"
+                for i, alt in enumerate(entry.alternatives, start=1)) + "</ol>")
+        else:
+            text = p.text
+            position = 0
+            for proposal in entry.proposals:
+                c = cls(proposal.delegations)
+                if proposal.kind is AmendmentKind.PARAGRAPH_DELETE:
+                    body = [f'<del class="{c}">{_e(text)}</del>{who(proposal.delegations)}']
+                    position = len(text)
+                    break
+                if proposal.kind not in INLINE or proposal.start < position:
+                    continue
+                body.append(_e(text[position:proposal.start]))
+                if proposal.first.old:
+                    body.append(f'<del class="{c}">{_e(proposal.first.old)}</del>')
+                if proposal.first.new:
+                    body.append(f'<ins class="{c}">{_e(proposal.first.new)}</ins>')
+                body.append(who(proposal.delegations))
+                position = proposal.end
+            body.append(_e(text[position:]))
+        out.append(f'<p class="{" ".join(classes)}" id="p-{_e(p.id)}" data-paragraph="{_e(p.id)}" '
+                   f'data-status="{_e(status)}">{label}{"".join(body)}{badge}</p>')
+    out.append("</main>")
+    out.append('<section aria-label="conflicts"><h2>Conflicts</h2>')
+    if compilation.conflicts:
+        out.append('<ul class="conflicts">' + "".join(
+            f'<li data-paragraph="{_e(c.paragraph)}"><a href="#p-{_e(c.paragraph)}">'
+            f"{_e(c.label or c.paragraph)}</a>: {who(c.delegations)}</li>" for c in compilation.conflicts) + "</ul>")
+    else:
+        out.append("<p>None.</p>")
+    out.append("</section></body></html>")
+    return "\n".join(out).encode("utf-8")
