@@ -74,3 +74,56 @@ def read_docx_version(data: bytes, source: str) -> DocxVersion:
         original=view_paragraphs(paragraphs, "original"), identity=identity, tracked=tracked, findings=findings,
     )
     return DocxVersion(version, package, tuple(paragraphs), tuple(comments))
+
+
+def document_from_docx(data: bytes, source: str):  # -> Document
+    """Rebuild the model of a .docx made by `drafting assemble`: ids from bookmarks, roles from styles,
+    identity and metadata from the document properties. Other Word files are refused (no ids to keep)."""
+    import datetime as dt
+
+    from drafting.errors import DraftingInputError
+    from drafting.model import Document, Meta, Paragraph, Role, Span
+    from drafting.numbering import relabel
+    from drafting.ooxml.document import read_core_properties
+    from drafting.profiles import PROFILES, get_profile
+    from drafting.wordstyles import ROLE_BY_STYLE
+
+    docx = read_docx_version(data, source)
+    version = docx.version
+    if version.identity is None:
+        raise DraftingInputError("not a .docx made by `drafting assemble` (no document identity); "
+                                 "start the negotiation from its spec instead", source=source)
+    if docx.version.tracked:
+        raise DraftingInputError("the base text must not contain tracked changes; accept or reject them first",
+                                 source=source)
+    package = docx.package
+    custom_name = package.related_part("", "custom-properties")
+    custom = read_custom_properties(package.xml(custom_name)) if custom_name else {}
+    core_name = package.related_part("", "core-properties")
+    core = read_core_properties(package.xml(core_name)) if core_name else {}
+    paragraphs = []
+    for rev in docx.paragraphs:
+        pid = paragraph_id(rev)
+        if pid is None:
+            raise DraftingInputError("a paragraph has lost its id bookmark; start from the spec instead",
+                                     source=source)
+        role = ROLE_BY_STYLE.get(rev.style or "", Role.TEXT)
+        spans = tuple(Span(r.text, r.italic, r.bold) for r in rev.runs if r.text)
+        level = 1 if role in (Role.SUBITEM, Role.BULLET) else 0
+        paragraphs.append(Paragraph(pid, role, spans, level=level))
+    profile = custom.get("DraftingProfile", "as-issued")
+    if profile not in PROFILES:
+        profile = "as-issued"
+    try:
+        date = dt.date.fromisoformat(core.get("created", "")[:10])
+    except ValueError:
+        date = dt.date(2000, 1, 1)
+    title = next((p.text for p in paragraphs if p.role is Role.TITLE), core.get("title", ""))
+    meta = Meta(
+        document_id=version.identity.document_id, name=version.identity.document_id, title=title, issuing="",
+        meeting=core.get("subject", ""), place="", country="", date=date, participants=(), observers=(),
+        symbol=custom.get("DraftingSymbol", ""), language=version.identity.language,
+        languages=(version.identity.language,), profile=profile, subject=core.get("subject", ""),
+        revision=version.identity.revision,
+    )
+    return Document(meta=meta, paragraphs=relabel(paragraphs, get_profile(profile)), language=meta.language)
