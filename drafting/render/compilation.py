@@ -175,8 +175,8 @@ def compilation_html(compilation: Compilation) -> bytes:
                 body.append(who(proposal.delegations))
                 position = proposal.end
             body.append(_e(text[position:]))
-        out.append(f'<p class="{" ".join(classes)}" id="p-{_e(p.id)}" data-paragraph="{_e(p.id)}" '
-                   f'data-status="{_e(status)}">{label}{"".join(body)}{badge}</p>')
+        out.append(f'<div class="{" ".join(classes)}" id="p-{_e(p.id)}" data-paragraph="{_e(p.id)}" '
+                   f'data-status="{_e(status)}">{label}{"".join(body)}{badge}</div>')
     out.append("</main>")
     out.append('<section aria-label="conflicts"><h2>Conflicts</h2>')
     if compilation.conflicts:
