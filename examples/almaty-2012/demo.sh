@@ -17,5 +17,38 @@ echo "== assemble: as issued in 2012, and the same spec in UN resolution style"
 echo "== lint (conventions S4–S12; the 2012 text is reported, not rejected)"
 "$drafting" lint "$here/recommendations.yaml" --profile un-resolution || true
 
+echo "== negotiation: four delegations' redlines, made in LibreOffice with Track Changes on"
+ws="$out/negotiation"
+rm -rf "$ws"
+export DRAFTING_ACTOR="Secretariat"
+"$drafting" negotiation init "$ws" --base "$here/recommendations.yaml"
+for delegation in kazakhstan tajikistan kyrgyzstan turkmenistan; do
+  "$drafting" submit "$ws" --delegation "$delegation" "$here/submissions/$delegation.docx"
+done
+"$drafting" compile "$ws" -o "$out/compilation"
+
+echo "== the chair's decisions"
+amendment() {  # amendment DELEGATION KIND -> its id, from `status --json`
+  "$drafting" status "$ws" --json | python3 -c '
+import json, sys
+report = json.load(sys.stdin)
+for p in report["paragraphs"]:
+    for a in p["amendments"] + p["proposed_after"]:
+        if a["delegation"] == sys.argv[1] and a.get("kind", "paragraph-insert") == sys.argv[2]:
+            print(a["id"]); sys.exit(0)
+sys.exit("no such amendment")' "$1" "$2"
+}
+"$drafting" decide "$ws" "$(amendment Tajikistan insert)" accept --note "agreed in informal consultations"
+"$drafting" decide "$ws" "$(amendment Kyrgyzstan paragraph-insert)" accept
+"$drafting" decide "$ws" "$(amendment Turkmenistan replace)" reject --note "the Regional Action Plan is endorsed"
+"$drafting" decide "$ws" "$(amendment Kyrgyzstan insert)" withdraw --note "withdrawn by the delegation"
+"$drafting" mark "$ws" endorse_rcf agreed
+"$drafting" mark "$ws" endorse_structures agreed-ad-ref
+"$drafting" status "$ws"
+
+echo "== Rev.1"
+"$drafting" revise "$ws" -o "$out/rev1"
+"$drafting" log "$ws"
+
 echo "outputs in $out:"
-ls -1 "$out"
+ls -1 "$out" "$out/compilation" "$out/rev1"

@@ -354,6 +354,8 @@ def apply_op(doc, op):
         cursor = text.createTextCursorByRange(para.getStart())
         cursor.goRight(offset, False)
         text.insertControlCharacter(cursor, PARAGRAPH_BREAK, False)
+    elif kind == "track":  # switch recording off/on: the "forgot Track Changes" case
+        doc.setPropertyValue("RecordChanges", bool(op["on"]))
     else:
         raise OracleFailure(f"unknown op {op!r}")
 
