@@ -293,10 +293,10 @@ def decide(directory: Path, amendment: str, decision: str, *, note: str = "", ac
         workspace.close()
 
 
-def mark(directory: Path, paragraph: str, status: str, *, actor: str | None = None) -> None:
+def mark(directory: Path, paragraph: str, status: str, *, actor: str | None = None) -> list[str]:
     workspace = open_workspace(directory)
     try:
-        workspace.mark(paragraph, status, actor=actor or default_actor())
+        return workspace.mark(paragraph, status, actor=actor or default_actor())
     finally:
         workspace.close()
 

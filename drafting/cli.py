@@ -7,6 +7,7 @@ Exit codes are fixed: 0 ok, 1 rejected input (one line naming file and place, ne
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -42,6 +43,13 @@ def domain_errors(func: F) -> F:
             raise InputRejected("input nests too deeply") from exc
         except MemoryError as exc:
             raise InputRejected("input too large to process") from exc
+        except (click.ClickException, click.exceptions.Exit, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if os.environ.get("DRAFTING_DEBUG"):
+                raise
+            raise InputRejected(f"internal error ({type(exc).__name__}: {exc}); "
+                                "please report it, with DRAFTING_DEBUG=1 for details") from exc
 
     return wrapper  # type: ignore[return-value]
 
@@ -362,11 +370,11 @@ def decide(directory: Path, amendment: str, decision: str, note: str, actor: str
 @ActorOption
 @domain_errors
 def mark(directory: Path, paragraph: str, status: str, actor: str | None) -> None:
-    """Record the status of PARAGRAPH (by its stable id)."""
+    """Record the status of PARAGRAPH (its stable id; several ids separated by commas; or ALL)."""
     from drafting.api import mark as do_mark
 
-    do_mark(directory, paragraph, status, actor=actor)
-    click.echo(f"{paragraph}: {status}")
+    for pid in do_mark(directory, paragraph, status, actor=actor):
+        click.echo(f"{pid}: {status}")
 
 
 @cli.command()
@@ -412,6 +420,51 @@ def revise(directory: Path, outdir: Path | None, formats: str, actor: str | None
                f"{len(revision.bracketed)} left in brackets", err=True)
     for note in revision.notes:
         click.echo(f"note: {note}", err=True)
+
+
+# -- final versions -------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option("-o", "--outdir", type=DirArg, required=True)
+@click.option("--force", is_flag=True, help="Finalize despite open paragraphs; the list is recorded.")
+@click.option("--sign", "cert", type=PathArg, help="Sign the PDF (PAdES) with this PKCS#12 certificate.")
+@click.option("--password-file", type=PathArg, help="File holding the certificate's password.")
+@ActorOption
+@domain_errors
+def finalize(source: Path, outdir: Path, force: bool, cert: Path | None, password_file: Path | None,
+             actor: str | None) -> None:
+    """Produce the final authentic version of SOURCE (a negotiation workspace, or a spec) in OUTDIR."""
+    from drafting.api import default_actor
+    from drafting.final.finalize import finalize as do_finalize
+
+    if password_file is not None and cert is None:
+        raise DraftingUsageError("--password-file needs --sign")
+    result = do_finalize(source, outdir, force=force, cert=cert, password_file=password_file,
+                         actor=actor or default_actor())
+    for item in result.forced:
+        click.echo(f"forced: {item}", err=True)
+    for path in result.files:
+        click.echo(str(path))
+
+
+@cli.command()
+@click.argument("outdir", type=DirArg)
+@domain_errors
+def verify(outdir: Path) -> None:
+    """Check a final version: every hash, every text, the manifest's seal, the signature."""
+    from drafting.final.manifest import verify as do_verify
+
+    report = do_verify(outdir)
+    for check in report.checks:
+        click.echo(f"ok: {check}")
+    if report.ok:
+        click.echo(f"OK: {outdir} is the final text its manifest describes")
+        return
+    for problem in report.problems:
+        click.echo(f"FAIL: {problem}", err=True)
+    sys.exit(1)
 
 
 def main() -> None:

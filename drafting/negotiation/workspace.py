@@ -188,8 +188,8 @@ class Workspace:
         number = self.store.current_revision().number if revision is None else revision
         rows = self.store.amendment_rows(number)
         latest: dict[str, int] = {}
-        for submission, delegation, _ in rows:
-            latest[delegation] = max(latest.get(delegation, 0), submission)
+        for row in self.store.submissions(number):  # every submission, also those without amendments
+            latest[row.delegation] = max(latest.get(row.delegation, 0), row.id)
         decisions = self.store.decisions(number)
         out = []
         for submission, delegation, data in rows:
@@ -223,16 +223,21 @@ class Workspace:
                 "paragraph": amendment.paragraph, "kind": amendment.kind.value})
         return amendment
 
-    def mark(self, paragraph: str, status: str, *, actor: str) -> None:
+    def mark(self, paragraph: str, status: str, *, actor: str) -> list[str]:
+        """Record `status` for `paragraph` (an id, several ids separated by commas, or ALL)."""
         if status not in STATUSES:
             raise DraftingInputError(f"status must be one of {', '.join(STATUSES)}")
         number, document = self.document()
-        if document.paragraph(paragraph) is None:
-            raise DraftingStateError(f"no paragraph {paragraph!r} in {revision_label(number)}",
-                                     source=str(self.directory))
+        wanted = list(document.ids) if paragraph.strip() == "ALL" else [p.strip() for p in paragraph.split(",")]
+        for pid in wanted:
+            if document.paragraph(pid) is None:
+                raise DraftingStateError(f"no paragraph {pid!r} in {revision_label(number)}",
+                                         source=str(self.directory))
         with self.store.transaction():
-            self.store.add_status(number, paragraph, status, actor)
-            self.store.add_event(actor, "status", paragraph, {"revision": number, "status": status})
+            for pid in wanted:
+                self.store.add_status(number, pid, status, actor)
+                self.store.add_event(actor, "status", pid, {"revision": number, "status": status})
+        return wanted
 
     def statuses(self) -> dict[str, str]:
         number = self.store.current_revision().number

@@ -141,8 +141,10 @@ def _context(document: Document, profile: Profile) -> dict[str, str]:
     }
 
 
-def render_docx(document: Document, *, template: Path | None = None) -> bytes:
-    """The .docx bytes of `document`, built on `template` (default `templates/conference.docx`)."""
+def render_docx(document: Document, *, template: Path | None = None,
+                extra_properties: dict[str, str] | None = None) -> bytes:
+    """The .docx bytes of `document`, built on `template` (default `templates/conference.docx`);
+    `extra_properties` are added to its custom properties (a final version's seal)."""
     template_path = template or DEFAULT_TEMPLATE
     try:
         template_bytes = template_path.read_bytes()
@@ -163,7 +165,7 @@ def render_docx(document: Document, *, template: Path | None = None) -> bytes:
     buffer = io.BytesIO()
     tpl.docx.save(buffer)
     parts = _own_parts(buffer.getvalue())
-    _finish_parts(parts, document, profile)
+    _finish_parts(parts, document, profile, extra_properties or {})
     return write_package(parts)
 
 
@@ -173,7 +175,7 @@ def _own_parts(data: bytes) -> dict[str, bytes]:
         return {info.filename: package.read(info) for info in package.infolist()}
 
 
-def _finish_parts(parts: dict[str, bytes], document: Document, profile: Profile) -> None:
+def _finish_parts(parts: dict[str, bytes], document: Document, profile: Profile, extra: dict[str, str]) -> None:
     meta = document.meta
     ident = identity(document)
     moment = dt.datetime.combine(meta.date, dt.time(0, 0))
@@ -193,6 +195,7 @@ def _finish_parts(parts: dict[str, bytes], document: Document, profile: Profile)
             PROP_LANGUAGE: ident.language,
             PROP_PROFILE: meta.profile,
             PROP_SYMBOL: meta.symbol,
+            **extra,
         }),
         CUSTOM_PROPS_CT, rel_from="", rel_type=CUSTOM_PROPS_REL,
     )

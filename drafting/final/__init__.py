@@ -1,0 +1,1 @@
+"""Final authentic versions: clean text, PDF/A, manifest, verification, signatures."""

@@ -1,0 +1,217 @@
+"""The clean final text: what remains of a negotiated revision once everything is agreed.
+
+Proposed paragraphs are adopted and bis/ter numbers resolved into consecutive numbering, with references
+("paragraph 4 bis") updated; single bracket pairs are lifted; the end punctuation of the style profile is
+applied; the place/date line becomes the closing formula (F2), naming the authentic languages when there
+are several; signature blocks ("For the Government of the Republic of Kazakhstan:", F6) or the list of
+participants follow, as the spec asks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from drafting.i18n import format_date
+from drafting.inline import normalise_spans
+from drafting.model import Document, Paragraph, Role, Span
+from drafting.numbering import SUFFIXES, relabel
+from drafting.profiles import get_profile
+from drafting.registry import Registry
+
+LANGUAGE_NAMES = {
+    "en": {"en": "English", "ru": "Russian", "fr": "French", "es": "Spanish", "ar": "Arabic", "zh": "Chinese"},
+    "ru": {"en": "английском", "ru": "русском", "fr": "французском", "es": "испанском", "ar": "арабском",
+           "zh": "китайском"},
+}
+_REFERENCE = re.compile(
+    r"\b(paragraphs?|para\.|пункт(?:а|ом|е|ы|ов)?)\s+(\d+)((?:\s+(?:" + "|".join(SUFFIXES) + r"))?)\b"
+)
+_SINGLE_BRACKETS = re.compile(r"\[([^\[\]]*)\](?!\[)")
+
+
+@dataclass(frozen=True, slots=True)
+class OpenItem:
+    """Why a paragraph stops finalization: not agreed, brackets left, or a proposal still pending."""
+
+    paragraph: str
+    label: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.label + ' ' if self.label else ''}({self.paragraph}): {self.reason}"
+
+
+def open_items(document: Document, statuses: Mapping[str, str] | None) -> list[OpenItem]:
+    """Everything that is not yet agreed; empty means the text may be finalized."""
+    items = []
+    for p in document.paragraphs:
+        if "[" in p.text or "]" in p.text:
+            items.append(OpenItem(p.id, p.label, "square brackets remain"))
+        elif p.proposed:
+            items.append(OpenItem(p.id, p.label, "proposed paragraph not yet adopted"))
+        elif statuses is not None and p.role not in (Role.TITLE, Role.ISSUING, Role.HEADING, Role.PLACE_DATE):
+            status = statuses.get(p.id, "pending")
+            if status != "agreed":
+                items.append(OpenItem(p.id, p.label, f"status is {status}"))
+    return items
+
+
+def closing_formula(document: Document, languages: Sequence[str], place: str | None = None) -> str:
+    """F2: "Done at Almaty on 7 September 2012, in the English and Russian languages, both texts being
+    equally authentic." (Russian: "Совершено в … на английском и русском языках, …")."""
+    meta = document.meta
+    lang = document.language
+    where = place or meta.place
+    when = format_date(meta.date, lang, "dmy")
+    others = [LANGUAGE_NAMES.get(lang, LANGUAGE_NAMES["en"]).get(code, code) for code in languages]
+    if lang == "ru":
+        text = f"Совершено в {where} {when}"
+        if len(others) > 1:
+            joined = ", ".join(others[:-1]) + f" и {others[-1]}"
+            text += f" на {joined} языках, причем все тексты являются равно аутентичными" if len(others) > 2 \
+                else f" на {joined} языках, причем оба текста являются равно аутентичными"
+        return text + "."
+    text = f"Done at {where} on {when}"
+    if len(others) > 1:
+        joined = ", ".join(others[:-1]) + f" and {others[-1]}"
+        both = "both texts" if len(others) == 2 else "all texts"
+        text += f", in the {joined} languages, {both} being equally authentic"
+    return text + "."
+
+
+def _lift_brackets(spans: tuple[Span, ...]) -> tuple[Span, ...]:
+    """"[text]" → "text" where a bracket pair holds the only option (forced finalization keeps the rest)."""
+    text = "".join(s.text for s in spans)
+    if "[" not in text:
+        return spans
+    keep = [True] * len(text)
+    for match in _SINGLE_BRACKETS.finditer(text):
+        start, end = match.span()
+        if start > 0 and text[start - 1] == "]":
+            continue
+        keep[start] = keep[end - 1] = False
+    out, index = [], 0
+    for span in spans:
+        kept = "".join(ch for i, ch in enumerate(span.text, start=index) if keep[i])
+        index += len(span.text)
+        out.append(Span(kept, span.italic, span.bold, span.opening))
+    return normalise_spans(out)
+
+
+def _update_references(paragraphs: tuple[Paragraph, ...], renumbered: Mapping[str, str]) -> tuple[Paragraph, ...]:
+    def fix(span: Span) -> Span:
+        def repl(match: re.Match[str]) -> str:
+            old = match.group(2) + (match.group(3) or "")
+            new = renumbered.get(" ".join(old.split()))
+            return f"{match.group(1)} {new}" if new else match.group(0)
+
+        return replace(span, text=_REFERENCE.sub(repl, span.text))
+
+    return tuple(replace(p, spans=tuple(fix(s) for s in p.spans)) for p in paragraphs)
+
+
+def _number(label: str) -> str:
+    """The number inside a label: "- 4 bis -" → "4 bis", "12." → "12"."""
+    match = re.search(r"\d+(?:\s+(?:" + "|".join(SUFFIXES) + r"))?", label)
+    return match.group(0) if match else ""
+
+
+def _signatures(document: Document, registry: Registry | None) -> list[Paragraph]:
+    meta = document.meta
+    lang = document.language
+    if meta.signature_form == "none" or registry is None:
+        return []
+    codes = meta.signatories or meta.participants
+    out = []
+    if meta.signature_form == "participants":
+        heading = "Список участников" if lang == "ru" else "List of participants"
+        out.append(Paragraph("participants", Role.HEADING, (Span(heading),)))
+        for code in codes:
+            party = registry.require(code)
+            out.append(Paragraph(f"participant_{code.lower()}", Role.SIGNATURE, (Span(party.name(lang).formal),)))
+        return out
+    for code in codes:
+        party = registry.require(code)
+        name = party.name(lang).formal
+        if party.kind == "state":
+            text = (f"За Правительство {_genitive(name)}:" if lang == "ru"
+                    else f"For the Government of {_article(party, name)}:")
+        else:
+            text = f"За {name}:" if lang == "ru" else f"For {_article(party, name)}:"
+        out.append(Paragraph(f"sig_{code.lower()}", Role.SIGNATURE, (Span(text),)))
+    return out
+
+
+def _article(party, name: str) -> str:
+    return f"the {name}" if party.name("en").article else name
+
+
+_HEAD_NOUNS = {"Республика": "Республики", "Федерация": "Федерации", "Королевство": "Королевства"}
+_ADJECTIVE_ENDINGS = (("ская", "ской"), ("цкая", "цкой"), ("ая", "ой"))
+
+
+def _genitive(name: str) -> str:
+    """Russian genitive of a formal State name for "За Правительство …": adjectives and the head noun
+    decline, the proper name after it does not ("Республики Казахстан"); a one-word name takes -а
+    ("Туркменистана")."""
+    words = name.split()
+    if len(words) == 1:
+        return name + "а" if name.endswith(("стан", "ан")) else name
+    out = []
+    declining = True
+    for word in words:
+        if declining and word in _HEAD_NOUNS:
+            out.append(_HEAD_NOUNS[word])
+            declining = False
+        elif declining:
+            for nominative, genitive in _ADJECTIVE_ENDINGS:
+                if word.endswith(nominative):
+                    word = word[: -len(nominative)] + genitive
+                    break
+            out.append(word)
+        else:
+            out.append(word)
+    return " ".join(out)
+
+
+def final_document(document: Document, *, languages: Sequence[str], registry: Registry | None,
+                   place: str | None = None) -> Document:
+    """The clean final text of `document` (see the module docstring)."""
+    profile = get_profile(document.meta.profile)
+    paragraphs = tuple(replace(p, proposed=False, spans=_lift_brackets(p.spans)) for p in document.paragraphs)
+    old_numbers = {p.id: _number(p.label) for p in document.paragraphs if p.role is Role.OPERATIVE}
+    paragraphs = relabel(paragraphs, profile)
+    renumbered = {old_numbers[p.id]: _number(p.label) for p in paragraphs
+                  if p.role is Role.OPERATIVE and old_numbers.get(p.id) and old_numbers[p.id] != _number(p.label)}
+    if renumbered:
+        paragraphs = _update_references(paragraphs, renumbered)
+    if profile.punctuate:
+        paragraphs = _repunctuate(paragraphs)
+    formula = closing_formula(document, languages, place)
+    out = [p for p in paragraphs if p.role is not Role.PLACE_DATE]
+    out.append(Paragraph("closing_formula", Role.PLACE_DATE, (Span(formula),)))
+    out.extend(_signatures(document, registry))
+    return replace(document, paragraphs=tuple(out))
+
+
+def _repunctuate(paragraphs: tuple[Paragraph, ...]) -> tuple[Paragraph, ...]:
+    """S10/S12 end marks again, now that paragraphs were added or adopted."""
+    from drafting.assemble import with_end_mark
+
+    operative = [i for i, p in enumerate(paragraphs) if p.role is Role.OPERATIVE]
+    last_group_end = -1
+    if operative:
+        last_group_end = operative[-1]
+        while last_group_end + 1 < len(paragraphs) and paragraphs[last_group_end + 1].role in (
+                Role.SUBITEM, Role.BULLET, Role.CONTINUATION):
+            last_group_end += 1
+    out = list(paragraphs)
+    for i, p in enumerate(out):
+        if p.role in (Role.OPERATIVE, Role.SUBITEM, Role.CONTINUATION) and not p.text.rstrip().endswith(":"):
+            mark = "." if i == last_group_end else ";"
+            out[i] = replace(p, spans=with_end_mark(p.spans, mark))
+        elif p.role in (Role.PREAMBULAR, Role.SUBJECT) and not p.text.rstrip().endswith(":"):
+            out[i] = replace(p, spans=with_end_mark(p.spans, ","))
+    return tuple(out)
