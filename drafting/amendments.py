@@ -99,51 +99,118 @@ def tracked_amendments(submission: DocxVersion, registry: Registry | None,
     chains = list(_chains(paragraphs))
     chain_ids = _chain_ids(paragraphs, chains, submission.version.original, base)
     moves: dict[str, dict[str, object]] = {}
+    joins_dropped, tail_deleted = _deleted_tails(paragraphs)
     previous_id: str | None = None
     for chain, base_id in zip(chains, chain_ids, strict=True):
         members = [paragraphs[i] for i in chain]
         new_members = [p for p in members if _all_of(p, _ADDED)]
         kept = [p for p in members if p not in new_members]
         offset = 0
+        ends: dict[int, int] = {}
         seen_kept = False
-        for p in members:
+        for index in chain:
+            p = paragraphs[index]
             if p in new_members:
                 anchor = base_id if seen_kept or not kept else previous_id
+                if _all_of(p, _MOVED_TO):  # a whole paragraph moved here: the destination of a move
+                    _paragraph_move(moves, p, "to", anchor)
+                    continue
                 author, date = _author([p.runs[0].revision, p.mark])
                 build.add(author, date, anchor, AmendmentKind.PARAGRAPH_INSERT, "", p.text("accepted"), 0,
                           context="after" if anchor is not None else "at start")
                 continue
             seen_kept = True
+            if index in tail_deleted:  # emptied, after a paragraph whose mark is deleted: the paragraph goes
+                author, date = _author([r.revision for r in p.runs])
+                build.add(author, date, base_id, AmendmentKind.PARAGRAPH_DELETE, p.text("original"), "", 0)
+                offset += len(p.text("original"))
+                ends[index] = offset
+                continue
             if p.mark is not None and p.mark.kind in _REMOVED and p.next_in_story:
                 author, date = p.mark.author, p.mark.date
                 if _all_of(p, _REMOVED):
-                    build.add(author, date, base_id, AmendmentKind.PARAGRAPH_DELETE, p.text("original"), "", 0)
+                    if p.mark.kind is RevisionKind.MOVE_FROM and _all_of(p, _MOVED_FROM):
+                        _paragraph_move(moves, p, "from", base_id)
+                    else:
+                        build.add(author, date, base_id, AmendmentKind.PARAGRAPH_DELETE, p.text("original"), "", 0)
                     offset += len(p.text("original"))
+                    ends[index] = offset
                     continue
-                build.add(author, date, base_id, AmendmentKind.JOIN, "", "", offset + len(p.text("original")),
-                          context="joined with the next paragraph")
+                if index not in joins_dropped:
+                    build.add(author, date, base_id, AmendmentKind.JOIN, "", "", offset + len(p.text("original")),
+                              context="joined with the next paragraph")
             offset = _inline(build, p, base_id, offset, moves)
+            ends[index] = offset
         if len(kept) > 1:
-            for p in kept[:-1]:
-                if p.mark is not None and p.mark.kind in _ADDED:
-                    build.add(p.mark.author, p.mark.date, base_id, AmendmentKind.SPLIT, "", "", 0,
+            for index in chain[:-1]:
+                p = paragraphs[index]
+                if p in kept and p.mark is not None and p.mark.kind in _ADDED:
+                    build.add(p.mark.author, p.mark.date, base_id, AmendmentKind.SPLIT, "", "", ends.get(index, 0),
                               context=f"new paragraph break after {p.text('accepted')[-40:]!r}")
         elif len(kept) == 1 and new_members and kept[0].mark is not None and kept[0].mark.kind in _ADDED \
                 and kept[0] is not members[-1]:
             pass  # Word puts the inserted mark on the paragraph before a new one: not a split
         previous_id = base_id or previous_id
     for move in moves.values():
+        whole = bool(move.get("whole_from")) or bool(move.get("whole_to"))
         if "from" in move and "to" in move:
+            where = (f"moved after {move.get('to_paragraph') or 'the start'}" if move.get("whole_to")
+                     else f"moved to {move.get('to_paragraph') or 'elsewhere'}")
             build.add(str(move["author"]), move["date"], move["from_paragraph"], AmendmentKind.MOVE,
                       str(move["from"]), str(move["to"]), int(move["position"]),  # type: ignore[call-overload]
-                      context=f"moved to {move.get('to_paragraph') or 'elsewhere'}")
+                      context=where)
         elif "from" in move:
-            build.add(str(move["author"]), move["date"], move["from_paragraph"], AmendmentKind.DELETE,
+            build.add(str(move["author"]), move["date"], move["from_paragraph"],
+                      AmendmentKind.PARAGRAPH_DELETE if whole else AmendmentKind.DELETE,
                       str(move["from"]), "", int(move["position"]))  # type: ignore[call-overload]
         elif "to" in move:
-            build.add(str(move["author"]), move["date"], move["to_paragraph"], AmendmentKind.INSERT, "",
-                      str(move["to"]), int(move["to_position"]))  # type: ignore[call-overload]
+            build.add(str(move["author"]), move["date"], move["to_paragraph"],
+                      AmendmentKind.PARAGRAPH_INSERT if whole else AmendmentKind.INSERT, "",
+                      str(move["to"]), int(move["to_position"]),  # type: ignore[call-overload]
+                      context=("after" if move["to_paragraph"] is not None else "at start") if whole else "")
     return build.out
+
+
+_MOVED_FROM = frozenset({RevisionKind.MOVE_FROM})
+_MOVED_TO = frozenset({RevisionKind.MOVE_TO})
+
+
+def _paragraph_move(moves: dict[str, dict[str, object]], p: RevParagraph, side: str, paragraph: str | None) -> None:
+    """Record a whole paragraph as the source ("from") or destination ("to") of the move its runs belong to."""
+    rev = next(r.revision for r in p.runs if r.text and r.revision is not None)
+    key = rev.move_name or f"{rev.kind.value}-{rev.id}"
+    move = moves.setdefault(key, {"author": rev.author, "date": rev.date})
+    text = p.text("original" if side == "from" else "accepted")
+    move[side] = f"{move[side]}\n{text}" if side in move else text
+    move[f"whole_{side}"] = True
+    move.setdefault(f"{side}_paragraph", paragraph)
+    move.setdefault("position", 0)
+    if side == "to":
+        move.setdefault("to_position", 0)
+
+
+def _deleted_tails(paragraphs: Sequence[RevParagraph]) -> tuple[set[int], set[int]]:
+    """Paragraph deletions written as "mark of the paragraph before deleted, content deleted, own mark kept".
+
+    That is how Word and LibreOffice delete the last paragraph of the body or of a cell, whose mark cannot
+    go (ECMA §17.13.5.15): accepting joins an emptied paragraph onto the one before, i.e. deletes it. Returns
+    the indices of the paragraphs whose deleted mark is explained that way (no JOIN amendment) and of the
+    emptied paragraphs (a PARAGRAPH_DELETE each).
+    """
+    joins: set[int] = set()
+    tails: set[int] = set()
+    deleted = frozenset({RevisionKind.DELETE})
+    for i, p in enumerate(paragraphs):
+        if not (p.mark is not None and p.mark.kind in _REMOVED and p.next_in_story) or _all_of(p, _REMOVED):
+            continue
+        j = i + 1
+        while j < len(paragraphs) and _all_of(paragraphs[j], _REMOVED) and paragraphs[j].next_in_story \
+                and paragraphs[j].mark is not None and paragraphs[j].mark.kind in _REMOVED:
+            j += 1  # whole paragraphs deleted in between (mark and content): ordinary paragraph deletions
+        if j < len(paragraphs) and _all_of(paragraphs[j], deleted) and paragraphs[j].row is None:
+            joins.add(i)
+            tails.add(j)
+    return joins, tails
 
 
 def _inline(build: _Builder, p: RevParagraph, base_id: str | None, offset: int,

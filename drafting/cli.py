@@ -43,7 +43,7 @@ def domain_errors(func: F) -> F:
             raise InputRejected("input nests too deeply") from exc
         except MemoryError as exc:
             raise InputRejected("input too large to process") from exc
-        except (click.ClickException, click.exceptions.Exit, SystemExit, KeyboardInterrupt):
+        except (click.ClickException, click.exceptions.Exit, SystemExit, KeyboardInterrupt, BrokenPipeError):
             raise
         except Exception as exc:
             if os.environ.get("DRAFTING_DEBUG"):
@@ -468,7 +468,13 @@ def verify(outdir: Path) -> None:
 
 
 def main() -> None:
-    cli(prog_name="drafting")
+    try:
+        cli(prog_name="drafting")
+    except BrokenPipeError:
+        # The reader went away (`drafting log … | head`): stop quietly, as Unix tools do.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(1)
 
 
 if __name__ == "__main__":

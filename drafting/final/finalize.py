@@ -16,7 +16,7 @@ from typing import Any
 from drafting.errors import DraftingInputError, DraftingStateError
 from drafting.final.manifest import MANIFEST, SEAL_PROPERTY, build_manifest, dump, sha256
 from drafting.final.text import OpenItem, final_document, open_items
-from drafting.model import Document
+from drafting.model import Document, frozen_map
 
 MAX_LISTED = 12
 
@@ -94,7 +94,8 @@ def finalize(source: Path, outdir: Path, *, force: bool = False, cert: Path | No
             raise _refusal(items)
         languages = list(document.meta.languages)
         final = final_document(document, languages=languages, registry=registry)
-        final = replace(final, meta=replace(final.meta, revision=document.meta.revision))
+        final = replace(final, meta=replace(final.meta, revision=document.meta.revision),
+                        attributes=frozen_map({**final.attributes, "stage": "final"}))
         canonical_sha = sha256(canonical_text(final).encode("utf-8"))
         _guard_outdir(outdir, canonical_sha)
         signature = {"signer": signer_name(signer), "standard": "PAdES baseline (B-B)"} if signer else None

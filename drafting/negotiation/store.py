@@ -174,6 +174,9 @@ class Store:
             missing = [t for t in _TABLES if t not in tables]
             if missing:
                 raise DraftingInputError(f"negotiation record is missing table {missing[0]}", source=str(path))
+            check = connection.execute("PRAGMA quick_check(1)").fetchone()[0]
+            if check != "ok":
+                raise DraftingInputError(f"the negotiation record is damaged ({check})", source=str(path))
             connection.execute("PRAGMA synchronous = FULL")
         except sqlite3.DatabaseError as exc:
             connection.close()
@@ -202,6 +205,10 @@ class Store:
                                      source=str(self.path)) from exc
         try:
             yield self.db
+        except sqlite3.DatabaseError as exc:
+            with contextlib.suppress(sqlite3.Error):
+                self.db.execute("ROLLBACK")
+            raise DraftingInputError(f"could not record the change: {exc}", source=str(self.path)) from exc
         except BaseException:
             self.db.execute("ROLLBACK")
             raise

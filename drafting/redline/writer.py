@@ -9,15 +9,24 @@ project's Word template. Each delegation is one author; ids are allocated above 
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from drafting.docx_versions import DocxVersion, read_docx_version, view_paragraphs
 from drafting.errors import DraftingInputError
+from drafting.identity import normalise_text
 from drafting.model import Document, Meta, Paragraph, Role, Span
 from drafting.ooxml.package import Package, write_package
-from drafting.ooxml.revisions import paragraph_elements, read_body
+from drafting.ooxml.revisions import (
+    following_paragraph,
+    mark_revision,
+    paragraph_elements,
+    preceding_paragraph,
+    read_body,
+)
 from drafting.ooxml.trackchanges import (
     Change,
     RevisionIds,
@@ -28,6 +37,7 @@ from drafting.ooxml.trackchanges import (
     insert_paragraph_before,
     mark_paragraph_deleted,
 )
+from drafting.ooxml.wml import qn
 from drafting.ooxml.xmlparser import parse_xml, serialise
 from drafting.redline.compare import ParagraphDiff, compare
 from drafting.redline.diff import Op
@@ -99,15 +109,31 @@ def redline_package(base: Base, new: Sequence[VersionParagraph], *, author: str,
     if len(elements) != len(base.paragraphs):
         raise DraftingInputError("the base document changed while it was read", source=package.source)
     ids = RevisionIds(root, *_other_roots(package))
+    raw = [p.text("accepted") for p in read_body(root)[0]]  # the runs' own text, before normalisation
     changes = list(diffs) if diffs is not None else compare(base.paragraphs, new)
     anchor = None
-    for diff in changes:
+    consumed: set[int] = set()
+    for index, diff in enumerate(changes):
+        if index in consumed:
+            continue
         if diff.old is not None and diff.new is not None and not diff.moved:
             if diff.changed:
-                apply_changes(elements[diff.old], _changes(diff), ids, default_author=author, default_date=date)
+                apply_changes(elements[diff.old], _changes(diff, raw[diff.old]), ids, default_author=author,
+                              default_date=date)
             anchor = elements[diff.old]
         elif diff.old is not None and diff.new is None:
-            mark_paragraph_deleted(elements[diff.old], ids, author=author, date=date)
+            following = changes[index + 1] if index + 1 < len(changes) else None
+            if following is not None and following.old is None and following.new is not None \
+                    and _mark_cannot_go(elements[diff.old]):
+                # The last paragraph of its story, with everything before it deleted: no paragraph mark can
+                # carry the deletion, so its emptied remainder would stay in the accepted text. The next new
+                # paragraph replaces its text inside it instead.
+                apply_changes(elements[diff.old], [Change("delete", raw[diff.old]),
+                                                   Change("insert", new[following.new].text)],
+                              ids, default_author=author, default_date=date)
+                consumed.add(index + 1)
+            else:
+                mark_paragraph_deleted(elements[diff.old], ids, author=author, date=date)
             anchor = elements[diff.old]
         else:
             assert diff.new is not None
@@ -135,16 +161,78 @@ def redline_package(base: Base, new: Sequence[VersionParagraph], *, author: str,
     return write_package(parts)
 
 
-def _changes(diff: ParagraphDiff) -> list[Change]:
-    out = []
+def _changes(diff: ParagraphDiff, raw: str) -> list[Change]:
+    """The word edits of `diff` as changes to the paragraph's raw text.
+
+    The edits are computed on normalised text (NFC, whitespace runs as one space, no leading or trailing
+    space: `normalise_text`), but `apply_changes` checks them against the runs' own characters, which may hold
+    double spaces, tabs, no-break spaces, trailing spaces or decomposed accents. Each kept or deleted stretch
+    is mapped back to the raw characters it stands for; spaces at either end stay as they are.
+    """
+    pieces = _raw_pieces(raw)
+    out: list[Change] = []
+    k = 0
     for edit in diff.edits:
-        if edit.op is Op.EQUAL:
-            out.append(Change("equal", edit.before))
-        elif edit.op is Op.INSERT:
+        if edit.op is Op.INSERT:
             out.append(Change("insert", edit.text))
-        else:
-            out.append(Change("delete", edit.text))
+            continue
+        need, taken, got = edit.before, [], ""
+        while len(got) < len(need) and pieces is not None and k < len(pieces):
+            taken.append(pieces[k][0])
+            got += pieces[k][1]
+            k += 1
+        if got != need or pieces is None:  # cannot map (should not happen): replace the paragraph's text whole
+            return [Change("delete", raw), Change("insert", "".join(e.after for e in diff.edits))]
+        out.append(Change("equal" if edit.op is Op.EQUAL else "delete", "".join(taken)))
+    rest = "".join(piece for piece, _ in pieces[k:]) if pieces is not None else ""
+    if rest:
+        out.append(Change("equal", rest))
     return out
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def _raw_pieces(raw: str) -> list[tuple[str, str]] | None:
+    """`raw` cut into (raw, normalised) pieces: whitespace runs and characters with their combining marks.
+
+    The normalised parts joined give `normalise_text(raw)`, or None is returned.
+    """
+    pieces: list[tuple[str, str]] = []
+    i = 0
+    while i < len(raw):
+        space = _SPACES.match(raw, i)
+        if space:
+            pieces.append((space.group(), " "))
+            i = space.end()
+            continue
+        j = i + 1
+        while j < len(raw) and unicodedata.combining(raw[j]):
+            j += 1
+        pieces.append((raw[i:j], unicodedata.normalize("NFC", raw[i:j])))
+        i = j
+    for end in (0, -1):
+        if pieces and pieces[end][1] == " ":
+            pieces[end] = (pieces[end][0], "")
+    return pieces if "".join(n for _, n in pieces) == normalise_text(raw) else None
+
+
+def _mark_cannot_go(p: Any) -> bool:
+    """Whether deleting paragraph `p` would delete no paragraph mark (see `mark_paragraph_deleted`).
+
+    That is the case for the last paragraph of a story when every paragraph before it in the story has its
+    mark deleted already (or there is none, or the one before holds a section break).
+    """
+    if following_paragraph(p) is not None:
+        return False
+    target = preceding_paragraph(p)
+    while target is not None:
+        mark = mark_revision(target)
+        if mark is None or mark.tag not in (qn("w:del"), qn("w:moveFrom")):
+            ppr = target.find(qn("w:pPr"))
+            return ppr is not None and ppr.find(qn("w:sectPr")) is not None
+        target = preceding_paragraph(target)
+    return True
 
 
 def _other_roots(package: Package) -> list:

@@ -9,6 +9,7 @@ isolated with <bdi> so a right-to-left override in a delegation name cannot reor
 from __future__ import annotations
 
 import html
+import re
 
 from drafting.model import AmendmentKind
 from drafting.negotiation.compilation import INLINE, Compilation, Entry, alternatives_text
@@ -100,8 +101,13 @@ def compilation_markdown(compilation: Compilation) -> bytes:
 # -- HTML -------------------------------------------------------------------------------------------------
 
 
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def _e(text: str) -> str:
-    return html.escape(text, quote=True)
+    """`text` escaped for HTML; control and bidi formatting characters as character references, so the page
+    source never carries a raw override (the browser still shows the same string, isolated by <bdi>)."""
+    return _INVISIBLE.sub(lambda m: f"&#x{ord(m.group()):04X};", html.escape(text, quote=True))
 
 
 def compilation_html(compilation: Compilation) -> bytes:

@@ -129,9 +129,11 @@ def build_paragraphs(document: Document, profile: Profile) -> list:  # list[etre
 
 def _context(document: Document, profile: Profile) -> dict[str, str]:
     meta = document.meta
+    final = document.attributes.get("stage") == "final"
     return {
         "body": BODY_MARKER,
-        "symbol": meta.symbol + (f"/Rev.{meta.revision}" if meta.revision else ""),
+        # A revision carries /Rev.N (D5); the final authentic text carries the plain symbol.
+        "symbol": meta.symbol + (f"/Rev.{meta.revision}" if meta.revision and not final else ""),
         "title": meta.title,
         "place": meta.place,
         "date": format_date(meta.date, document.language, profile.date_style),

@@ -46,9 +46,35 @@ sys.exit("no such amendment")' "$1" "$2"
 "$drafting" mark "$ws" endorse_structures agreed-ad-ref
 "$drafting" status "$ws"
 
-echo "== Rev.1"
+echo "== Rev.1: accepted amendments applied, undecided ones in square brackets"
 "$drafting" revise "$ws" -o "$out/rev1"
+
+echo "== second round: Kazakhstan resolves the brackets in an edited Markdown copy of Rev.1"
+python3 - "$out"/rev1/*-rev1.md "$out/kazakhstan-rev1.md" <<'PY'
+import re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+# Keep the last option of each bracket group: "[a][b][c]" -> "c", "[in persons ]" -> "in persons ".
+text = re.sub(r"(?:\\\[[^\]\\]*\\\])+", lambda m: re.findall(r"\\\[([^\]\\]*)\\\]", m.group(0))[-1], text)
+open(sys.argv[2], "w", encoding="utf-8").write(text)
+PY
+"$drafting" submit "$ws" --delegation Kazakhstan "$out/kazakhstan-rev1.md"
+for id in $("$drafting" status "$ws" --json | python3 -c '
+import json, sys
+for p in json.load(sys.stdin)["paragraphs"]:
+    for a in p["amendments"]:
+        if a["active"] and a["decision"] == "pending":
+            print(a["id"])'); do
+  "$drafting" decide "$ws" "$id" accept --note "agreed in the second reading"
+done
+"$drafting" revise "$ws" -o "$out/rev2"
+"$drafting" mark "$ws" ALL agreed >/dev/null
+"$drafting" status "$ws" --json | python3 -c "import json, sys; r = json.load(sys.stdin); print(r[\"label\"], sorted({p[\"status\"] for p in r[\"paragraphs\"]}))"
+
+echo "== final authentic version"
+rm -rf "$out/final"
+"$drafting" finalize "$ws" -o "$out/final"
+"$drafting" verify "$out/final"
 "$drafting" log "$ws"
 
 echo "outputs in $out:"
-ls -1 "$out" "$out/compilation" "$out/rev1"
+ls -1 "$out" "$out/compilation" "$out/rev1" "$out/rev2" "$out/final"
