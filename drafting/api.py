@@ -101,12 +101,28 @@ def write_outputs(rendered: Rendered) -> list[Path]:
     return list(rendered.files)
 
 
+def output_stem(stem: str, language: str, primary: str) -> str:
+    """`<name>` for the spec's own language, `<name>.<lang>` for the other language versions."""
+    return stem if language == primary else f"{stem}.{language}"
+
+
 def assemble_to(spec_path: Path, outdir: Path, formats: Sequence[str] = ("md", "docx"), *,
                 profile: str | None = None, name: str | None = None, language: str | None = None,
                 clauses: Path | None = None) -> list[Path]:
-    """Assemble the spec at `spec_path` and write `<outdir>/<name>.<fmt>` for each format."""
-    document = load_document(spec_path, profile=profile, language=language, clauses=clauses)
-    return write_outputs(render(document, outdir, formats, name=name))
+    """Assemble the spec at `spec_path` in every language it lists (or `language`) and write
+    `<outdir>/<name>.<fmt>` (the spec's language) and `<outdir>/<name>.<lang>.<fmt>` (the others)."""
+    from drafting.assemble import assemble
+    from drafting.spec import load_spec
+
+    spec = load_spec(spec_path)
+    library = library_for(spec, clauses)
+    languages = [language] if language else list(spec.meta.languages)
+    files: dict[Path, bytes] = {}
+    for lang in languages:
+        document = assemble(spec, library, profile=profile, language=lang)
+        stem = output_stem(name or spec.meta.name, lang, spec.meta.language)
+        files.update(render(document, outdir, formats, name=stem).files)
+    return write_outputs(Rendered(files))
 
 
 def check_clauses(directory: Path | None = None, *, strict: bool = False) -> list[Problem]:

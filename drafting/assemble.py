@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from drafting.clauses import ClauseLibrary
 from drafting.errors import DraftingInputError
-from drafting.i18n import format_date
+from drafting.i18n import format_date, localise_quotes
 from drafting.inline import markdown_spans, normalise_spans
 from drafting.model import (
     Clause,
@@ -72,12 +72,14 @@ def assemble(
 ) -> Document:
     """Assemble `spec` from `library` in `language` (default: the spec's) and `profile` (default: the spec's)."""
     lang = language or spec.meta.language
-    prof = get_profile(profile or spec.meta.profile)
+    prof = get_profile(profile or spec.meta.profile, lang)
     state = AssemblyState(spec, library, lang, prof)
     for step in PIPELINE:
         step(state)
-    meta = replace(spec.meta, profile=prof.name, language=lang)
-    paragraphs = tuple(_flatten(state.blocks, prof.italic_openings))
+    localized = {name: spec.meta.text(name, lang) for name in ("title", "issuing", "meeting", "place", "country",
+                                                               "subject")}
+    meta = replace(spec.meta, profile=prof.name, language=lang, **localized)
+    paragraphs = tuple(_flatten(state.blocks, prof.italic_openings, lang))
     return Document(meta=meta, paragraphs=paragraphs, language=lang)
 
 
@@ -89,13 +91,15 @@ def collect(state: AssemblyState) -> None:
     spec, meta = state.spec, state.spec.meta
     resolver = _Resolver(state)
     blocks = state.blocks
-    title = meta.title
+    lang = state.language
+    title = meta.text("title", lang)
     blocks.append(_Block("title", Role.TITLE, "", markdown_spans(title), section=Section.PREFACE))
-    if meta.issuing:
-        blocks.append(_Block("issuing", Role.ISSUING, "", markdown_spans(meta.issuing), section=Section.PREFACE))
+    issuing = meta.text("issuing", lang)
+    if issuing:
+        blocks.append(_Block("issuing", Role.ISSUING, "", markdown_spans(issuing), section=Section.PREFACE))
+    heading = meta.localized.get(lang, {}).get("preamble_heading") or spec.preamble_heading
     if spec.preamble_heading and state.profile.preamble_heading:
-        blocks.append(_Block("preamble_heading", Role.HEADING, "", (Span(spec.preamble_heading),),
-                             section=Section.PREAMBLE))
+        blocks.append(_Block("preamble_heading", Role.HEADING, "", (Span(heading),), section=Section.PREAMBLE))
     if spec.subject is not None:
         blocks.append(resolver.block(spec.subject, Role.SUBJECT, Section.PREAMBLE))
     for entry in spec.preamble:
@@ -110,7 +114,7 @@ def collect(state: AssemblyState) -> None:
         blocks.append(resolver.block(entry, Role.CLOSING, Section.CLOSING))
     if spec.place_date:
         when = format_date(meta.date, state.language, state.profile.date_style)
-        place = meta.place
+        place = meta.text("place", lang)
         blocks.append(_Block("place_date", Role.PLACE_DATE, "", (Span(f"{place}, {when}"),), section=Section.CLOSING))
 
 
@@ -220,6 +224,9 @@ class _Resolver:
 
     def _format(self, param: Parameter | None, name: str, value: ParamValue, entry: EntrySpec) -> str:
         src = entry.source
+        if isinstance(value, Mapping):  # text per language
+            value = value.get(self.language) or value.get(self.state.spec.meta.language) or next(
+                iter(value.values()), "")
         ptype = param.type if param else (ParamType.STATES if isinstance(value, tuple) else ParamType.TEXT)
         if ptype is ParamType.STATES:
             refs = value if isinstance(value, tuple) else tuple(StateRef(v.strip().upper())
@@ -228,7 +235,7 @@ class _Resolver:
             names = party_names(
                 refs, self.library.registry, language=self.language, form=options.get("form", "short"),
                 order=options.get("order", "given"), definite=options.get("article") == "definite",
-                source=src.file, line=src.line,
+                case=options.get("case", "nominative"), source=src.file, line=src.line,
             )
             return join_names(names, language=self.language, conjunction=options.get("conjunction"),
                               serial_comma=options.get("serial_comma") == "yes")
@@ -400,12 +407,24 @@ PIPELINE: tuple[Step, ...] = (collect, punctuate, number, validate)
 # -- flatten ---------------------------------------------------------------------------------------------
 
 
-def _flatten(blocks: list[_Block], italic_openings: bool) -> list[Paragraph]:
+def _flatten(blocks: list[_Block], italic_openings: bool, language: str) -> list[Paragraph]:
     return [
-        Paragraph(id=block.id, role=block.role, spans=_join_opening(block, italic_openings), label=block.label,
-                  level=block.level, clause=block.clause)
+        Paragraph(id=block.id, role=block.role, spans=_quotes(_join_opening(block, italic_openings), language),
+                  label=block.label, level=block.level, clause=block.clause)
         for block in _iter_blocks(blocks)
     ]
+
+
+def _quotes(spans: tuple[Span, ...], language: str) -> tuple[Span, ...]:
+    """The language's quotation marks (Russian «…»), per span so emphasis stays where it was."""
+    if language != "ru":
+        return spans
+    text = localise_quotes("".join(s.text for s in spans), language)
+    out, index = [], 0
+    for span in spans:
+        out.append(replace(span, text=text[index:index + len(span.text)]))
+        index += len(span.text)
+    return tuple(out)
 
 
 def _join_opening(block: _Block, italic: bool) -> tuple[Span, ...]:

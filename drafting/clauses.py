@@ -47,12 +47,13 @@ MAX_CLAUSE_FILES = 5000
 _CLAUSE_FIELDS = frozenset({"id", "kind", "opening", "text", "items", "params", "tags", "provenance",
                             "translations", "items_from", "language"})
 _PARAM_FIELDS = frozenset({"type", "required", "default", "form", "order", "article", "conjunction",
-                           "serial_comma"})
+                           "serial_comma", "case"})
 _OPTION_VALUES = {
     "form": {"short", "formal"},
     "order": {"alphabetical", "given"},
     "article": {"none", "definite"},
     "serial_comma": {"yes", "no"},
+    "case": {"nominative", "genitive"},
 }
 
 
@@ -347,8 +348,11 @@ def _parameters(value: object, source: str, out: _Collector) -> tuple[Parameter,
             default = refs
         elif isinstance(default_raw, YStr):
             default = str(default_raw)
+        elif isinstance(default_raw, YMap) and all(k in LANGUAGE_CODES and isinstance(v, YStr)
+                                                   for k, v in default_raw.items()):
+            default = frozen_map({str(k): str(v) for k, v in default_raw.items()})
         else:
-            out.error(source, spec.key_line("default"), "default must be text")
+            out.error(source, spec.key_line("default"), "default must be text, or text per language")
             continue
         required_raw = str(spec.get("required") or ("no" if default is not None else "yes"))
         if required_raw not in ("yes", "no", "true", "false"):
@@ -362,7 +366,8 @@ def _parameters(value: object, source: str, out: _Collector) -> tuple[Parameter,
     return tuple(params)
 
 
-def state_refs(value: object, source: str, out: _Collector | None = None) -> tuple[StateRef, ...] | None:
+def state_refs(value: object, source: str, out: _Collector | None = None, *,
+               language: str = "") -> tuple[StateRef, ...] | None:
     """Read a list of party codes; an entry may be `{code: AFG, as: "the Islamic Republic of Afghanistan"}`."""
 
     def fail(line: int, message: str) -> None:
@@ -387,7 +392,8 @@ def state_refs(value: object, source: str, out: _Collector | None = None) -> tup
             if extra:
                 fail(raw.line, f"unknown field {sorted(extra)[0]!r} in party entry (code, as)")
                 return None
-            refs.append(StateRef(str(raw["code"]).strip().upper(), str(label) if isinstance(label, YStr) else None))
+            refs.append(StateRef(str(raw["code"]).strip().upper(), str(label) if isinstance(label, YStr) else None,
+                                 language))
         else:
             fail(line_of(raw, value.line), "each entry is a code or {code: …, as: …}")
             return None

@@ -126,4 +126,5 @@ def document_from_docx(data: bytes, source: str):  # -> Document
         languages=(version.identity.language,), profile=profile, subject=core.get("subject", ""),
         revision=version.identity.revision,
     )
-    return Document(meta=meta, paragraphs=relabel(paragraphs, get_profile(profile)), language=meta.language)
+    labelled = relabel(paragraphs, get_profile(profile, meta.language))
+    return Document(meta=meta, paragraphs=labelled, language=meta.language)

@@ -6,6 +6,7 @@ Names of States are never translated here: they come from the registry's per-lan
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 MONTHS = {
     "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -37,3 +38,41 @@ def format_date(date: dt.date, language: str = "en", style: str = "dmy") -> str:
 def quote(text: str, language: str = "en") -> str:
     opening, closing = QUOTES.get(language, QUOTES["en"])
     return f"{opening}{text}{closing}"
+
+
+_DOUBLE_QUOTED = re.compile(r"[\"“„]([^\"“”„«»]*)[\"”“]")
+
+
+def localise_quotes(text: str, language: str) -> str:
+    """Quotation marks of `language`: Russian «…» for “…” or "…" (English keeps its curly quotes)."""
+    if language != "ru":
+        return text
+    return _DOUBLE_QUOTED.sub(lambda m: f"«{m.group(1)}»", text)
+
+
+_HEAD_NOUNS = {"Республика": "Республики", "Федерация": "Федерации", "Королевство": "Королевства"}
+_ADJECTIVE_ENDINGS = (("ская", "ской"), ("цкая", "цкой"), ("ая", "ой"))
+
+
+def russian_genitive(name: str) -> str:
+    """Russian genitive of a formal State name for "За Правительство …": adjectives and the head noun
+    decline, the proper name after it does not ("Республики Казахстан"); a one-word name takes -а
+    ("Туркменистана")."""
+    words = name.split()
+    if len(words) == 1:
+        return name + "а" if name.endswith(("стан", "ан")) else name
+    out = []
+    declining = True
+    for word in words:
+        if declining and word in _HEAD_NOUNS:
+            out.append(_HEAD_NOUNS[word])
+            declining = False
+        elif declining:
+            for nominative, genitive in _ADJECTIVE_ENDINGS:
+                if word.endswith(nominative):
+                    word = word[: -len(nominative)] + genitive
+                    break
+            out.append(word)
+        else:
+            out.append(word)
+    return " ".join(out)

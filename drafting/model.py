@@ -88,7 +88,7 @@ class Parameter:
     name: str
     type: ParamType
     required: bool
-    default: str | tuple[str, ...] | None
+    default: ParamValue | None
     options: Mapping[str, str]
     source: Source
 
@@ -173,13 +173,16 @@ class Section(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class StateRef:
-    """A party named in a spec list: registry `code`, optionally quoted `as` an original text worded it."""
+    """A party named in a spec list: registry `code`, optionally quoted `as` an original text worded it
+    (`label`, valid in `language` only: other language versions use the registry's names)."""
 
     code: str
     label: str | None = None
+    language: str = ""
 
 
-ParamValue = str | tuple[StateRef, ...]
+ParamValue = str | tuple[StateRef, ...] | Mapping[str, str]
+"""Text, a list of parties, or text per language ({"en": "Almaty", "ru": "Алматы"})."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +224,15 @@ class Meta:
     synthetic: bool = False
     signatories: tuple[str, ...] = ()
     signature_form: str = "none"  # none | blocks | participants
+    localized: Mapping[str, Mapping[str, str]] = field(default_factory=frozen_map)
+    """Per-language metadata ({"ru": {"title": …, "place": "Алматы"}}); the fields above are in `language`."""
+
+    LOCALIZABLE = ("title", "issuing", "meeting", "place", "country", "subject", "preamble_heading")
+
+    def text(self, name: str, language: str) -> str:
+        """Metadata field `name` in `language`, falling back to the spec's own language."""
+        value = self.localized.get(language, {}).get(name)
+        return value if value else str(getattr(self, name, "") or "")
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ sub-items, dashes for bullets, punctuation as written, "Almaty, September 7th 20
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from drafting.errors import DraftingInputError
 
@@ -56,11 +56,21 @@ PROFILES = {
 }
 
 
-def get_profile(name: str) -> Profile:
+# Sub-paragraph label typography differs by language, the label value does not (M3, S11): French and
+# Spanish write "a)", and so do Russian UN texts; English "(a)".
+CLOSING_PARENTHESIS_ONLY = frozenset({"fr", "es", "ru"})
+
+
+def get_profile(name: str, language: str = "en") -> Profile:
     try:
-        return PROFILES[name]
+        profile = PROFILES[name]
     except KeyError:
         raise DraftingInputError(f"unknown style profile {name!r} (known: {', '.join(PROFILES)})") from None
+    if language in CLOSING_PARENTHESIS_ONLY:
+        levels = tuple(LevelFormat(level.number, "{})") if level.template == "({})" else level
+                       for level in profile.levels)
+        profile = replace(profile, levels=levels)
+    return profile
 
 
 def format_number(ordinal: int, number: str) -> str:

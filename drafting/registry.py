@@ -162,14 +162,23 @@ def party_names(
     form: str,
     order: str,
     definite: bool,
+    case: str = "nominative",
     source: str | None = None,
     line: int | None = None,
 ) -> list[str]:
-    """The names of `refs` as a list, in the requested form and order; unknown codes are errors."""
+    """The names of `refs` as a list, in the requested form, order and grammatical case; unknown codes are
+    errors. A label quoted from an original text is used in that text's language only."""
+    from drafting.i18n import russian_genitive
+
     named: list[tuple[str, int]] = []
     for index, ref in enumerate(refs):
         party = registry.require(ref.code, source=source, line=line)
-        name = ref.label or party.name(language).running(form, definite and language == "en")
+        if ref.label and ref.language in ("", language):
+            name = ref.label
+        else:
+            name = party.name(language).running(form, definite and language == "en")
+            if case == "genitive" and language == "ru":
+                name = russian_genitive(name)
         named.append((name, index))
     if order == "alphabetical":
         named.sort(key=lambda item: sort_key(_alpha_name(refs[item[1]], registry, language, form), language))
@@ -192,5 +201,5 @@ def join_names(names: Iterable[str], *, language: str, conjunction: str | None =
         return "".join(items)
     if len(items) == 2:
         return f"{items[0]} {word} {items[1]}"
-    comma = "," if serial_comma else ""
+    comma = "," if serial_comma and language == "en" else ""  # the serial comma is an English convention
     return ", ".join(items[:-1]) + f"{comma} {word} {items[-1]}"

@@ -15,8 +15,12 @@ from drafting.model import Amendment, AmendmentKind, Document, Meta, Paragraph, 
 
 
 def document_to_dict(document: Document) -> dict[str, Any]:
-    meta = dataclasses.asdict(document.meta)
+    meta = {f.name: getattr(document.meta, f.name) for f in dataclasses.fields(document.meta)}
     meta["date"] = document.meta.date.isoformat()
+    meta["localized"] = {lang: dict(values) for lang, values in document.meta.localized.items()}
+    for key, value in meta.items():
+        if isinstance(value, tuple):
+            meta[key] = list(value)
     return {
         "meta": meta,
         "language": document.language,
@@ -36,6 +40,8 @@ def document_from_dict(data: dict[str, Any]) -> Document:
         meta_raw["date"] = dt.date.fromisoformat(meta_raw["date"])
         for key in ("participants", "observers", "languages", "keywords", "signatories"):
             meta_raw[key] = tuple(meta_raw.get(key, ()))
+        meta_raw["localized"] = frozen_map({lang: frozen_map(values)
+                                            for lang, values in (meta_raw.get("localized") or {}).items()})
         meta = Meta(**meta_raw)
         paragraphs = tuple(
             Paragraph(

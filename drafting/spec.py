@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 from drafting.clauses import LANGUAGE_CODES, _Collector, _items, _wording, state_refs
@@ -40,7 +41,7 @@ NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 PROFILES = ("as-issued", "un-resolution")
 _TOP = {"document", "clauses", "preamble", "operative", "membership", "closing", "place_date", "signatures"}
 _META = {"id", "name", "title", "issuing", "meeting", "place", "country", "date", "participants", "observers",
-         "symbol", "language", "languages", "profile", "subject", "keywords", "synthetic", "revision"}
+         "symbol", "language", "languages", "profile", "subject", "keywords", "synthetic", "revision", "translations"}
 _ENTRY = {"clause", "id", "params", "numbered", "opening", "text", "items", "translations"}
 
 
@@ -71,8 +72,19 @@ def parse_spec(data: bytes, source: str, *, base_dir: Path) -> DocumentSpec:
     preamble = _section_map(root.get("preamble"), "preamble", {"heading", "subject", "paragraphs"}, source)
     operative = _section_map(root.get("operative"), "operative", {"chapeau", "paragraphs"}, source)
     heading = preamble.get("heading")
+    if isinstance(heading, YMap):
+        # {en: Preamble, ru: Преамбула}: the spec's language is the heading, the others are translations.
+        translations = {str(k): str(v) for k, v in heading.items() if k != meta.language}
+        heading = heading.get(meta.language)
+        localized = {lang: dict(values) for lang, values in meta.localized.items()}
+        for lang, text in translations.items():
+            localized.setdefault(lang, {})["preamble_heading"] = " ".join(text.split())
+        from dataclasses import replace as _replace
+
+        meta = _replace(meta, localized=frozen_map({k: frozen_map(v) for k, v in localized.items()}))
     if heading is not None and not isinstance(heading, YStr):
-        raise DraftingInputError("preamble heading must be text", source=source, line=preamble.key_line("heading"))
+        raise DraftingInputError("preamble heading must be text (or a map of languages to text)", source=source,
+                                 line=preamble.key_line("heading"))
     entries = _EntryReader(source, meta.language)
     subject = entries.optional(preamble.get("subject"), "subject")
     chapeau = entries.optional(operative.get("chapeau"), "chapeau")
@@ -176,6 +188,7 @@ def _meta(meta: YMap, source: str) -> Meta:
         keywords = tuple(str(k) for k in keywords_raw)
     elif keywords_raw is not None:
         raise DraftingInputError("document.keywords must be a list", source=source, line=meta.key_line("keywords"))
+    localized = _localized(meta.get("translations"), source, meta.key_line("translations"))
     revision_raw = _req_text(meta, "revision", source, required=False) or "0"
     if not revision_raw.isdigit():
         raise DraftingInputError("document.revision must be a number", source=source, line=meta.key_line("revision"))
@@ -189,7 +202,29 @@ def _meta(meta: YMap, source: str) -> Meta:
         profile=profile, subject=_req_text(meta, "subject", source, required=False), keywords=keywords,
         revision=int(revision_raw),
         synthetic=_yes_no(meta.get("synthetic"), default=False, source=source, line=meta.key_line("synthetic")),
+        localized=localized,
     )
+
+
+def _localized(value: object, source: str, line: int) -> Mapping[str, Mapping[str, str]]:
+    """document.translations: {ru: {title: …, issuing: …, place: Алматы, …}}."""
+    if value is None:
+        return frozen_map()
+    if not isinstance(value, YMap):
+        raise DraftingInputError("document.translations must map languages to fields", source=source, line=line)
+    out = {}
+    for lang, fields in value.items():
+        if lang not in LANGUAGE_CODES or not isinstance(fields, YMap):
+            raise DraftingInputError(f"bad translation {lang!r} (a language code with title, issuing, …)",
+                                     source=source, line=value.key_line(lang))
+        values = {}
+        for key, text in fields.items():
+            if key not in Meta.LOCALIZABLE or not isinstance(text, YStr):
+                raise DraftingInputError(f"document.translations.{lang}.{key}: not a translatable text field",
+                                         source=source, line=fields.key_line(key))
+            values[key] = " ".join(str(text).split())
+        out[str(lang)] = frozen_map(values)
+    return frozen_map(out)
 
 
 def _signatures(value: object, meta: Meta, source: str) -> Meta:
@@ -329,8 +364,14 @@ class _EntryReader:
             if isinstance(raw, YStr):
                 params[name] = str(raw)
             elif isinstance(raw, YList):
-                refs = state_refs(raw, self.source)
+                refs = state_refs(raw, self.source, language=self.language)
                 params[name] = refs or ()
+            elif isinstance(raw, YMap):
+                # Text per language: {en: Almaty, ru: Алматы}.
+                if not all(k in LANGUAGE_CODES and isinstance(v, YStr) for k, v in raw.items()):
+                    raise DraftingInputError(f"parameter {name!r}: a map must give text per language code",
+                                             source=self.source, line=value.key_line(name))
+                params[name] = frozen_map({str(k): str(v) for k, v in raw.items()})
             elif raw is None:
                 params[name] = ""
             else:

@@ -98,7 +98,8 @@ def test_ids_are_stable_when_paragraphs_are_added_before(spec_copy):
 
 
 def test_parameter_values_are_data_never_code(spec_copy):
-    text = spec_copy.read_text(encoding="utf-8").replace("params: {seat: Almaty}", "params: {seat: '{{ 7*7 }} *x* <b>'}")
+    text = spec_copy.read_text(encoding="utf-8").replace("params: {seat: {en: Almaty, ru: Алматы}}",
+                                                         "params: {seat: '{{ 7*7 }} *x* <b>'}")
     spec_copy.write_text(text, encoding="utf-8")
     paragraph = load_document(spec_copy).paragraph("secretariat_seat")
     assert "{{ 7*7 }} *x* <b>" in paragraph.text
@@ -108,8 +109,8 @@ def test_parameter_values_are_data_never_code(spec_copy):
 @pytest.mark.parametrize(
     ("edit", "message"),
     [
-        (("params: {seat: Almaty}", "params: {}"), "missing required parameter 'seat'"),
-        (("params: {seat: Almaty}", "params: {seat: Almaty, sea: x}"), "unknown parameter 'sea'"),
+        (("params: {seat: {en: Almaty, ru: Алматы}}", "params: {}"), "missing required parameter 'seat'"),
+        (("params: {seat: {en: Almaty, ru: Алматы}}", "params: {seat: Almaty, sea: x}"), "unknown parameter 'sea'"),
         (("clause: operative.secretariat-seat", "clause: operative.secretariat-sit"), "unknown clause id"),
         (("- clause: almaty.pp.consultative-forum\n      id: forum_needed",
           "- clause: almaty.pp.consultative-forum\n      id: endorse_rcf"), "duplicate paragraph id"),

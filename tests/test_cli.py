@@ -13,7 +13,9 @@ from tests.conftest import ALMATY_SPEC, CLAUSES
 def test_assemble_writes_each_format(runner, tmp_path):
     result = runner.invoke(cli, ["assemble", str(ALMATY_SPEC), "-o", str(tmp_path), "--format", "md,docx"])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["recommendations.docx", "recommendations.md"]
+    # The spec's own language keeps the plain name; its Russian version is <name>.ru.<ext>.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["recommendations.docx", "recommendations.md",
+                                                          "recommendations.ru.docx", "recommendations.ru.md"]
 
 
 def test_profile_and_name_options(runner, tmp_path):
@@ -39,7 +41,7 @@ def test_usage_errors_exit_2(runner, tmp_path, args):
 
 
 def test_rejected_input_exits_1_with_one_line_and_writes_nothing(runner, tmp_path, spec_copy):
-    text = spec_copy.read_text(encoding="utf-8").replace("params: {seat: Almaty}", "params: {}")
+    text = spec_copy.read_text(encoding="utf-8").replace("params: {seat: {en: Almaty, ru: Алматы}}", "params: {}")
     spec_copy.write_text(text, encoding="utf-8")
     out = tmp_path / "out"
     result = runner.invoke(cli, ["assemble", str(spec_copy), "-o", str(out), "--format", "md,docx"])

@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from drafting.i18n import format_date
+from drafting.i18n import format_date, russian_genitive
 from drafting.inline import normalise_spans
 from drafting.model import Document, Paragraph, Role, Span
 from drafting.numbering import SUFFIXES, relabel
@@ -49,7 +49,8 @@ def open_items(document: Document, statuses: Mapping[str, str] | None) -> list[O
     for p in document.paragraphs:
         if "[" in p.text or "]" in p.text:
             items.append(OpenItem(p.id, p.label, "square brackets remain"))
-        elif p.proposed:
+        elif p.proposed and (statuses is None or statuses.get(p.id) != "agreed"):
+            # In a workspace a proposed paragraph marked agreed is adopted (as `revise` treats it).
             items.append(OpenItem(p.id, p.label, "proposed paragraph not yet adopted"))
         elif statuses is not None and p.role not in (Role.TITLE, Role.ISSUING, Role.HEADING, Role.PLACE_DATE):
             status = statuses.get(p.id, "pending")
@@ -63,22 +64,29 @@ def closing_formula(document: Document, languages: Sequence[str], place: str | N
     equally authentic." (Russian: "Совершено в … на английском и русском языках, …")."""
     meta = document.meta
     lang = document.language
-    where = place or meta.place
+    where = place or meta.place or _place_from_line(document)
     when = format_date(meta.date, lang, "dmy")
     others = [LANGUAGE_NAMES.get(lang, LANGUAGE_NAMES["en"]).get(code, code) for code in languages]
     if lang == "ru":
-        text = f"Совершено в {where} {when}"
+        text = f"Совершено в {where} {when}" if where else f"Совершено {when}"
         if len(others) > 1:
             joined = ", ".join(others[:-1]) + f" и {others[-1]}"
             text += f" на {joined} языках, причем все тексты являются равно аутентичными" if len(others) > 2 \
                 else f" на {joined} языках, причем оба текста являются равно аутентичными"
         return text + "."
-    text = f"Done at {where} on {when}"
+    text = f"Done at {where} on {when}" if where else f"Done on {when}"
     if len(others) > 1:
         joined = ", ".join(others[:-1]) + f" and {others[-1]}"
         both = "both texts" if len(others) == 2 else "all texts"
         text += f", in the {joined} languages, {both} being equally authentic"
     return text + "."
+
+
+def _place_from_line(document: Document) -> str:
+    """The place of the "Almaty, 7 September 2012" line, for a text whose metadata lost it (a workspace
+    initialised from a .docx); dates are written without commas, so the place is what precedes the last."""
+    line = next((p.text for p in document.paragraphs if p.role is Role.PLACE_DATE), "")
+    return line.rsplit(",", 1)[0].strip() if "," in line else ""
 
 
 def _lift_brackets(spans: tuple[Span, ...]) -> tuple[Span, ...]:
@@ -136,7 +144,7 @@ def _signatures(document: Document, registry: Registry | None) -> list[Paragraph
         party = registry.require(code)
         name = party.name(lang).formal
         if party.kind == "state":
-            text = (f"За Правительство {_genitive(name)}:" if lang == "ru"
+            text = (f"За Правительство {russian_genitive(name)}:" if lang == "ru"
                     else f"For the Government of {_article(party, name)}:")
         else:
             text = f"За {name}:" if lang == "ru" else f"For {_article(party, name)}:"
@@ -148,38 +156,10 @@ def _article(party, name: str) -> str:
     return f"the {name}" if party.name("en").article else name
 
 
-_HEAD_NOUNS = {"Республика": "Республики", "Федерация": "Федерации", "Королевство": "Королевства"}
-_ADJECTIVE_ENDINGS = (("ская", "ской"), ("цкая", "цкой"), ("ая", "ой"))
-
-
-def _genitive(name: str) -> str:
-    """Russian genitive of a formal State name for "За Правительство …": adjectives and the head noun
-    decline, the proper name after it does not ("Республики Казахстан"); a one-word name takes -а
-    ("Туркменистана")."""
-    words = name.split()
-    if len(words) == 1:
-        return name + "а" if name.endswith(("стан", "ан")) else name
-    out = []
-    declining = True
-    for word in words:
-        if declining and word in _HEAD_NOUNS:
-            out.append(_HEAD_NOUNS[word])
-            declining = False
-        elif declining:
-            for nominative, genitive in _ADJECTIVE_ENDINGS:
-                if word.endswith(nominative):
-                    word = word[: -len(nominative)] + genitive
-                    break
-            out.append(word)
-        else:
-            out.append(word)
-    return " ".join(out)
-
-
 def final_document(document: Document, *, languages: Sequence[str], registry: Registry | None,
                    place: str | None = None) -> Document:
     """The clean final text of `document` (see the module docstring)."""
-    profile = get_profile(document.meta.profile)
+    profile = get_profile(document.meta.profile, document.language)
     paragraphs = tuple(replace(p, proposed=False, spans=_lift_brackets(p.spans)) for p in document.paragraphs)
     old_numbers = {p.id: _number(p.label) for p in document.paragraphs if p.role is Role.OPERATIVE}
     paragraphs = relabel(paragraphs, profile)

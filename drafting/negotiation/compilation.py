@@ -218,7 +218,7 @@ def compile_text(document: Document, revision: int, amendments: Sequence[Amendme
         entries.append(Entry(paragraph, tuple(sorted(mine, key=lambda p: (p.start, p.end))), bool(clashing),
                              alternatives, statuses.get(paragraph.id, "pending")))
         add_new(paragraph.id, paragraph)
-    labelled = relabel((e.paragraph for e in entries), get_profile(document.meta.profile))
+    labelled = relabel((e.paragraph for e in entries), get_profile(document.meta.profile, document.language))
     entries = [replace(entry, paragraph=paragraph) for entry, paragraph in zip(entries, labelled, strict=True)]
     delegations = tuple(dict.fromkeys(d for p in proposals for d in p.delegations))
     return Compilation(document, revision, tuple(entries), tuple(conflicts), delegations, tuple(unplaced))

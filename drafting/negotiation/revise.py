@@ -132,7 +132,7 @@ def revise_document(document: Document, amendments: Sequence[Amendment], decisio
         out.append(revised)
         insert_new(paragraph.id, revised)
     meta = replace(document.meta, revision=document.meta.revision + 1)
-    labelled = relabel(out, get_profile(meta.profile))
+    labelled = relabel(out, get_profile(meta.profile, document.language))
     revised_document = replace(document, meta=meta, paragraphs=labelled)
     return Revision(revised_document, new_statuses, tuple(dict.fromkeys(applied)), tuple(dict.fromkeys(bracketed)),
                     tuple(notes))

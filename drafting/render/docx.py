@@ -153,7 +153,7 @@ def render_docx(document: Document, *, template: Path | None = None,
     except OSError as exc:
         raise DraftingInputError(f"cannot read template: {exc.strerror}", source=str(template_path)) from exc
     read_docx(template_bytes, str(template_path))  # hardened checks before python-docx sees it
-    profile = get_profile(document.meta.profile)
+    profile = get_profile(document.meta.profile, document.language)
     tpl = DocxTemplate(io.BytesIO(template_bytes))
     try:
         tpl.render(_context(document, profile), jinja_env=make_jinja_env())
