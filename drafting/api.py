@@ -257,8 +257,13 @@ def negotiation_init(directory: Path, base: Path, *, actor: str | None = None, c
     from drafting.negotiation.workspace import Workspace
 
     document, docx = base_document(base, clauses=clauses)
+    translations = {}
+    if base.suffix.lower() in (".yaml", ".yml"):
+        for language in document.meta.languages:
+            if language != document.language:
+                translations[language] = load_document(base, language=language, clauses=clauses)
     workspace = Workspace.init(directory, document, docx, actor=actor or default_actor(),
-                               registry=default_registry(clauses))
+                               registry=default_registry(clauses), translations=translations)
     workspace.close()
     return document
 
@@ -325,6 +330,7 @@ def status_report(directory: Path) -> dict:
     try:
         compilation = workspace.compilation()
         number = compilation.revision
+        translations = {lang: set(pending) for lang, (_, pending) in workspace.translations(number).items()}
         decisions = workspace.store.decisions(number)
         all_amendments = workspace.amendments(number, active_only=False)
         active = {a.id for a in workspace.amendments(number)}
@@ -342,6 +348,8 @@ def status_report(directory: Path) -> dict:
         paragraphs.append({
             "id": p.id, "number": p.label, "role": p.role.value, "status": entry.status,
             "conflict": p.id in conflicted,
+            "translations": {lang: "translation pending" if p.id in pending else "current"
+                             for lang, pending in translations.items()},
             "amendments": [
                 {"id": a.id, "delegation": a.delegation, "kind": a.kind.value, "old": a.old, "new": a.new,
                  "tracked": a.tracked, "active": a.id in active,
@@ -364,6 +372,7 @@ def status_report(directory: Path) -> dict:
         "conflicts": [{"paragraph": c.paragraph, "number": c.label, "delegations": list(c.delegations)}
                       for c in compilation.conflicts],
         "unplaced": [a.id for a in compilation.unplaced],
+        "translation_pending": {lang: sorted(pending) for lang, pending in translations.items() if pending},
     }
 
 
@@ -372,9 +381,11 @@ def revise(directory: Path, outdir: Path | None = None, formats: Sequence[str] =
     """Issue the next revision; write it to OUTDIR (default DIR/rev<N>); return (paths, Revision)."""
     from drafting.identity import content_hash
     from drafting.negotiation.revise import revise_document
+    from drafting.negotiation.translations import carry_forward
     from drafting.negotiation.workspace import revision_label
     from drafting.render.docx import render_docx
     from drafting.serial import document_json
+    from drafting.serial import document_json as to_json
 
     who = actor or default_actor()
     workspace = open_workspace(directory)
@@ -383,6 +394,8 @@ def revise(directory: Path, outdir: Path | None = None, formats: Sequence[str] =
         decisions = {k: v[0] for k, v in workspace.store.decisions(number).items()}
         revision = revise_document(document, workspace.amendments(number), decisions,
                                    workspace.store.statuses(number))
+        carried = {lang: carry_forward(document, revision.document, version, pending)
+                   for lang, (version, pending) in workspace.translations(number).items()}
         new_number = number + 1
         docx = render_docx(revision.document)
         target = outdir or directory / f"rev{new_number}"
@@ -398,6 +411,8 @@ def revise(directory: Path, outdir: Path | None = None, formats: Sequence[str] =
                                          document_json(revision.document), docx, who)
             for paragraph, status in revision.statuses.items():
                 workspace.store.add_status(new_number, paragraph, status, who)
+            for lang, (version, pending) in carried.items():
+                workspace.store.add_translation(new_number, lang, to_json(version), pending, who)
             workspace.store.add_event(who, "revision-issued", revision_label(new_number), {
                 "revision": new_number, "from": number, "content_hash": content_hash(revision.document),
                 "applied": list(revision.applied), "bracketed": list(revision.bracketed),
@@ -413,3 +428,44 @@ def log_events(directory: Path) -> list:
         return workspace.store.events()
     finally:
         workspace.close()
+
+
+def import_translation(directory: Path, language: str, file: Path, *, actor: str | None = None):
+    workspace = open_workspace(directory)
+    try:
+        return workspace.import_translation(language, file, actor=actor or default_actor())
+    finally:
+        workspace.close()
+
+
+def concordance_report(source: Path, *, clauses: Path | None = None) -> list:  # list[Discrepancy]
+    """Discrepancies between the language versions of a spec, or of a workspace's current revision."""
+    from drafting.concordance import Discrepancy, compare_versions, missing_translations
+
+    if source.is_dir():
+        workspace = open_workspace(source, clauses=clauses)
+        try:
+            _, document = workspace.document()
+            versions = {document.language: document}
+            out = []
+            for lang, (version, pending) in workspace.translations().items():
+                versions[lang] = version
+                out += [Discrepancy(lang, pid, "M5", "translation pending") for pid in pending]
+        finally:
+            workspace.close()
+        return out + compare_versions(versions, document.language)
+    from drafting.assemble import assemble
+    from drafting.spec import load_spec
+
+    spec = load_spec(source)
+    library = library_for(spec, clauses)
+    primary = spec.meta.language
+    others = [lang for lang in spec.meta.languages if lang != primary]
+    out = missing_translations(spec, library, others)
+    versions = {primary: assemble(spec, library, language=primary)}
+    for lang in others:
+        try:
+            versions[lang] = assemble(spec, library, language=lang)
+        except DraftingInputError:
+            continue  # listed by missing_translations
+    return out + compare_versions(versions, primary)

@@ -467,6 +467,41 @@ def verify(outdir: Path) -> None:
     sys.exit(1)
 
 
+# -- language versions ----------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@domain_errors
+def concordance(source: Path) -> None:
+    """Check that the language versions of SOURCE (a spec or a workspace) agree, paragraph for paragraph."""
+    from drafting.api import concordance_report
+
+    found = concordance_report(source)
+    for discrepancy in found:
+        click.echo(str(discrepancy))
+    if found:
+        click.echo(f"{len(found)} discrepancy(ies)", err=True)
+        sys.exit(1)
+    click.echo("OK: the language versions agree")
+
+
+@cli.command()
+@click.argument("directory", type=DirArg)
+@click.option("--language", required=True, help="The language version FILE holds (e.g. ru).")
+@click.argument("file", type=PathArg)
+@ActorOption
+@domain_errors
+def translation(directory: Path, language: str, file: Path, actor: str | None) -> None:
+    """Take FILE (a translated copy made by drafting, paragraphs keep their ids) as a language version."""
+    from drafting.api import import_translation
+    from drafting.negotiation.workspace import revision_label
+
+    number, pending = import_translation(directory, language, file, actor=actor)
+    click.echo(f"{language} version of {revision_label(number)} updated; "
+               f"{len(pending)} paragraph(s) still pending translation")
+
+
 def main() -> None:
     try:
         cli(prog_name="drafting")

@@ -65,6 +65,13 @@ def _guard_outdir(outdir: Path, canonical_sha: str) -> None:
                                  "(choose another directory)", source=str(outdir))
 
 
+def _final(document: Document, languages: list[str], registry, revision: int) -> Document:
+    """One language's final text, marked as the final stage (plain symbol, no Rev.N)."""
+    final = final_document(document, languages=languages, registry=registry)
+    return replace(final, meta=replace(final.meta, revision=revision),
+                   attributes=frozen_map({**final.attributes, "stage": "final"}))
+
+
 def finalize(source: Path, outdir: Path, *, force: bool = False, cert: Path | None = None,
              password_file: Path | None = None, actor: str = "clerk", clauses: Path | None = None,
              pdf: bool = True) -> FinalResult:
@@ -78,42 +85,71 @@ def finalize(source: Path, outdir: Path, *, force: bool = False, cert: Path | No
     signer = load_signer(cert, password_file) if cert is not None else None
     registry = default_registry(clauses)
     workspace = None
+    translations: dict[str, Document] = {}
+    pending: dict[str, list[str]] = {}
     if source.is_dir():
         workspace = open_workspace(source, clauses=clauses)
         number, document = workspace.document()
         statuses: dict[str, str] | None = workspace.store.statuses(number)
         chain = _chain_from_workspace(workspace)
+        for lang, (version, stale) in workspace.translations(number).items():
+            translations[lang], pending[lang] = version, stale
     else:
         document = load_document(source, clauses=clauses)
         statuses = None
         chain = [{"revision": 0, "label": "original (not negotiated)", "content_hash": content_hash(document),
                   "decisions": []}]
+        for lang in document.meta.languages:
+            if lang != document.language:
+                translations[lang] = load_document(source, clauses=clauses, language=lang)
     try:
         items = open_items(document, statuses)
+        labels = {p.id: p.label for p in document.paragraphs}
+        items += [OpenItem(pid, labels.get(pid, ""), f"{lang} translation pending")
+                  for lang, stale in sorted(pending.items()) for pid in stale]
         if items and not force:
             raise _refusal(items)
-        languages = list(document.meta.languages)
-        final = final_document(document, languages=languages, registry=registry)
-        final = replace(final, meta=replace(final.meta, revision=document.meta.revision),
-                        attributes=frozen_map({**final.attributes, "stage": "final"}))
+        languages = [document.language, *(lang for lang in document.meta.languages if lang != document.language)]
+        finals = {lang: _final(version, languages, registry, document.meta.revision)
+                  for lang, version in [(document.language, document), *translations.items()]}
+        final = finals[document.language]
         canonical_sha = sha256(canonical_text(final).encode("utf-8"))
         _guard_outdir(outdir, canonical_sha)
         signature = {"signer": signer_name(signer), "standard": "PAdES baseline (B-B)"} if signer else None
         manifest = build_manifest(final, chain=chain, forced=[str(i) for i in items], languages=languages,
-                                  signature=signature)
+                                  signature=signature,
+                                  translations={k: v for k, v in finals.items() if k != document.language})
+        seal = {SEAL_PROPERTY: manifest["seal"]}
         name = final.meta.name
-        files: dict[str, bytes] = {f"{name}.md": render_markdown(final)}
-        docx = render_docx(final, extra_properties={SEAL_PROPERTY: manifest["seal"]})
-        files[f"{name}.docx"] = docx
+        files: dict[str, bytes] = {}
+        kinds: dict[str, dict[str, str]] = {}
+        to_pdf: dict[str, bytes] = {}
+        for lang, version in finals.items():
+            stem = name if lang == document.language else f"{name}.{lang}"
+            files[f"{stem}.md"] = render_markdown(version)
+            files[f"{stem}.docx"] = render_docx(version, extra_properties=seal)
+            to_pdf[f"{stem}.pdf"] = render_docx(version)
+            kinds.update({f"{stem}.{ext}": {"language": lang, "kind": "text"} for ext in ("md", "docx", "pdf")})
+        if len(finals) > 1:
+            from drafting.render.docx import render_side_by_side
+
+            stem = f"{name}.{'-'.join(finals)}"
+            ordered = [finals[lang] for lang in languages if lang in finals]
+            files[f"{stem}.docx"] = render_side_by_side(ordered, extra_properties=seal)
+            to_pdf[f"{stem}.pdf"] = render_side_by_side(ordered)
+            kinds.update({f"{stem}.{ext}": {"language": "-".join(finals), "kind": "side-by-side"}
+                          for ext in ("docx", "pdf")})
         if pdf:
             from drafting.office import docx_to_pdf
 
-            pdf_bytes = docx_to_pdf(render_docx(final), pdfa=True)
-            if signer is not None:
-                pdf_bytes = sign_pdf(pdf_bytes, signer, reason=f"Authentic text of {final.meta.document_id}",
-                                     location=final.meta.place)
-            files[f"{name}.pdf"] = pdf_bytes
-        manifest["files"] = {n: {"sha256": sha256(data), "size": len(data)} for n, data in sorted(files.items())}
+            for pdf_name, source_docx in to_pdf.items():
+                pdf_bytes = docx_to_pdf(source_docx, pdfa=True)
+                if signer is not None:
+                    pdf_bytes = sign_pdf(pdf_bytes, signer, reason=f"Authentic text of {final.meta.document_id}",
+                                         location=final.meta.place)
+                files[pdf_name] = pdf_bytes
+        manifest["files"] = {n: {"sha256": sha256(data), "size": len(data), **kinds.get(n, {})}
+                             for n, data in sorted(files.items())}
         if workspace is not None and items:
             with workspace.store.transaction():
                 workspace.store.add_event(actor, "finalize-forced", final.meta.document_id,

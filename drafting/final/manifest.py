@@ -41,7 +41,8 @@ def seal_of(manifest: dict[str, Any]) -> str:
 
 
 def build_manifest(final: Document, *, chain: list[dict[str, Any]], forced: list[str], languages: list[str],
-                   signature: dict[str, str] | None) -> dict[str, Any]:
+                   signature: dict[str, str] | None,
+                   translations: dict[str, Document] | None = None) -> dict[str, Any]:
     """The manifest without `files` (added as files are made) and with its `seal`."""
     text = canonical_text(final)
     manifest: dict[str, Any] = {
@@ -57,6 +58,13 @@ def build_manifest(final: Document, *, chain: list[dict[str, Any]], forced: list
         "revisions": chain,
         "forced": forced,
     }
+    if translations:
+        manifest["translations"] = {
+            lang: {"canonical_text": {"sha256": sha256(canonical_text(doc).encode("utf-8"))},
+                   "paragraphs": [{"id": p.id, "label": p.label, "text": normalise_text(p.text)}
+                                  for p in doc.paragraphs]}
+            for lang, doc in sorted(translations.items())
+        }
     if signature:
         manifest["signature"] = signature
     manifest["seal"] = seal_of(manifest)
@@ -82,8 +90,16 @@ class Report:
         return not self.problems
 
 
-def _canonical_lines(manifest: dict[str, Any]) -> list[str]:
-    return [f"{p['label']} {p['text']}" if p["label"] else p["text"] for p in manifest.get("paragraphs", [])]
+def _paragraphs(manifest: dict[str, Any], language: str | None) -> list[dict[str, str]]:
+    """The sealed paragraphs of the primary text, or of the `language` version."""
+    primary = manifest.get("document", {}).get("language")
+    if language in (None, primary):
+        return list(manifest.get("paragraphs", []))
+    return list(manifest.get("translations", {}).get(language, {}).get("paragraphs", []))
+
+
+def _canonical_lines(manifest: dict[str, Any], language: str | None = None) -> list[str]:
+    return [f"{p['label']} {p['text']}" if p["label"] else p["text"] for p in _paragraphs(manifest, language)]
 
 
 def _first_difference(expected: list[tuple[str, str]], found: list[tuple[str | None, str]]) -> str:
@@ -171,7 +187,11 @@ def verify(outdir: Path) -> Report:
     text = "".join(line + "\n" for line in lines)
     if sha256(text.encode("utf-8")) != manifest.get("canonical_text", {}).get("sha256"):
         report.problems.append(f"{path}: edited (its paragraphs do not give its canonical-text hash)")
-    expected = [(p["id"], p["text"]) for p in manifest.get("paragraphs", [])]
+    for lang, version in manifest.get("translations", {}).items():
+        lines_l = _canonical_lines(manifest, lang)
+        if sha256("".join(line + "\n" for line in lines_l).encode("utf-8")) != version.get("canonical_text", {}).get(
+                "sha256"):
+            report.problems.append(f"{path}: edited (its {lang} paragraphs do not give their canonical-text hash)")
     files = manifest.get("files", {})
     for name, info in sorted(files.items()):
         file_path = outdir / name
@@ -187,11 +207,15 @@ def verify(outdir: Path) -> Report:
             report.problems.append(f"{file_path}: changed (SHA-256 differs from the manifest)")
         else:
             report.checks.append(f"{name}: SHA-256 ok")
+        language = info.get("language")
+        side_by_side = info.get("kind") == "side-by-side"
+        expected = [(p["id"], p["text"]) for p in _paragraphs(manifest, language)]
+        text = "".join(line + "\n" for line in _canonical_lines(manifest, language))
         try:
             if name.endswith(".docx"):
                 docx = read_docx_version(data, str(file_path))
                 found = [(p.id, p.text) for p in docx.version.paragraphs]
-                if [(i, normalise_text(t)) for i, t in found] != expected:
+                if not side_by_side and [(i, normalise_text(t)) for i, t in found] != expected:
                     report.problems.append(f"{file_path}: {_first_difference(expected, found)}")
                 custom = docx.package.related_part("", "custom-properties")
                 props = read_custom_properties(docx.package.xml(custom)) if custom else {}
@@ -204,6 +228,9 @@ def verify(outdir: Path) -> Report:
                 found = [(p.id, p.text) for p in version.paragraphs]
                 if [(i, normalise_text(t)) for i, t in found] != expected:
                     report.problems.append(f"{file_path}: {_first_difference(expected, found)}")
+            elif name.endswith(".pdf") and side_by_side:
+                if "signature" in manifest:
+                    _check_signature(data, file_path, manifest["signature"], report)
             elif name.endswith(".pdf"):
                 words = _pdf_words(file_path, manifest)
                 if isinstance(words, str):

@@ -86,6 +86,7 @@ class Entry:
     alternatives: tuple[Alternative, ...] = ()
     status: str = "pending"
     new: bool = False  # a proposed new paragraph (its text is the proposal)
+    translation_pending: tuple[str, ...] = ()  # languages whose version of this paragraph is stale
 
     @property
     def delegations(self) -> tuple[str, ...]:
@@ -173,7 +174,7 @@ def alternatives_text(alternatives: Sequence[Alternative]) -> str:
 
 
 def compile_text(document: Document, revision: int, amendments: Sequence[Amendment], decisions: dict[str, str],
-                 statuses: dict[str, str]) -> Compilation:
+                 statuses: dict[str, str], translation_pending: dict[str, list[str]] | None = None) -> Compilation:
     """The compilation of `document` with `amendments` (already filtered to the active ones)."""
     texts = {p.id: p.text for p in document.paragraphs}
     placed: list[Amendment] = []
@@ -215,8 +216,9 @@ def compile_text(document: Document, revision: int, amendments: Sequence[Amendme
             alternatives = _alternatives(paragraph.text, mine)
             conflicts.append(Conflict(paragraph.id, paragraph.label,
                                       tuple(dict.fromkeys(d for p in clashing for d in p.delegations))))
+        stale = tuple(lang for lang, ids in (translation_pending or {}).items() if paragraph.id in ids)
         entries.append(Entry(paragraph, tuple(sorted(mine, key=lambda p: (p.start, p.end))), bool(clashing),
-                             alternatives, statuses.get(paragraph.id, "pending")))
+                             alternatives, statuses.get(paragraph.id, "pending"), translation_pending=stale))
         add_new(paragraph.id, paragraph)
     labelled = relabel((e.paragraph for e in entries), get_profile(document.meta.profile, document.language))
     entries = [replace(entry, paragraph=paragraph) for entry, paragraph in zip(entries, labelled, strict=True)]

@@ -28,7 +28,8 @@ BUSY_TIMEOUT_MS = 60_000
 DECISIONS = ("accept", "reject", "withdraw")
 STATUSES = ("agreed", "agreed-ad-ref", "bracketed", "pending")
 
-_TABLES = ("blobs", "revisions", "delegations", "submissions", "amendments", "decisions", "statuses", "events")
+_TABLES = ("blobs", "revisions", "delegations", "submissions", "amendments", "decisions", "statuses", "events",
+           "translations")
 SCHEMA = """
 CREATE TABLE blobs(
   sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL, data BLOB NOT NULL) WITHOUT ROWID;
@@ -55,6 +56,9 @@ CREATE TABLE statuses(
   seq INTEGER PRIMARY KEY AUTOINCREMENT, revision INTEGER NOT NULL, paragraph TEXT NOT NULL,
   status TEXT NOT NULL CHECK (status IN ('agreed', 'agreed-ad-ref', 'bracketed', 'pending')),
   at TEXT NOT NULL, actor TEXT NOT NULL);
+CREATE TABLE translations(
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, revision INTEGER NOT NULL, language TEXT NOT NULL,
+  document TEXT NOT NULL, pending TEXT NOT NULL, at TEXT NOT NULL, actor TEXT NOT NULL);
 CREATE TABLE events(
   seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, actor TEXT NOT NULL, kind TEXT NOT NULL,
   subject TEXT NOT NULL, detail TEXT NOT NULL);
@@ -268,7 +272,20 @@ class Store:
         self.db.execute("INSERT INTO statuses(revision, paragraph, status, at, actor) VALUES (?, ?, ?, ?, ?)",
                         (revision, paragraph, status, now(), actor))
 
+    def add_translation(self, revision: int, language: str, document: str, pending: list[str], actor: str) -> None:
+        self.db.execute(
+            "INSERT INTO translations(revision, language, document, pending, at, actor) VALUES (?, ?, ?, ?, ?, ?)",
+            (revision, language, document, json.dumps(sorted(pending)), now(), actor))
+
     # -- reads --
+
+    def translations(self, revision: int) -> dict[str, tuple[str, list[str]]]:
+        """Latest (document JSON, pending paragraph ids) per language of `revision`."""
+        latest: dict[str, tuple[str, list[str]]] = {}
+        for language, document, pending in self.db.execute(
+                "SELECT language, document, pending FROM translations WHERE revision = ? ORDER BY seq", (revision,)):
+            latest[language] = (document, list(json.loads(pending)))
+        return latest
 
     def blob(self, digest: str) -> bytes:
         row = self.db.execute("SELECT data FROM blobs WHERE sha256 = ?", (digest,)).fetchone()

@@ -71,10 +71,12 @@ class Workspace:
 
     @classmethod
     def init(cls, directory: Path, document: Document, docx: bytes, *, actor: str,
-             registry: Registry | None) -> Workspace:
+             registry: Registry | None, translations: dict[str, Document] | None = None) -> Workspace:
         store = Store.create(directory)
         with store.transaction():
             store.add_revision(0, content_hash(document), document_json(document), docx, actor)
+            for language, version in (translations or {}).items():
+                store.add_translation(0, language, document_json(version), [], actor)
             store.add_event(actor, "revision-issued", revision_label(0), {
                 "revision": 0, "document": document.meta.document_id, "content_hash": content_hash(document),
                 "paragraphs": len(document.paragraphs)})
@@ -95,6 +97,39 @@ class Workspace:
         if row is None:
             raise DraftingInputError(f"no revision {number}", source=str(self.directory))
         return row.number, document_from_json(row.document)
+
+    def translations(self, number: int | None = None) -> dict[str, tuple[Document, list[str]]]:
+        """Each other language version of revision `number` (default: current) and its pending paragraphs."""
+        number = self.store.current_revision().number if number is None else number
+        return {lang: (document_from_json(doc), pending)
+                for lang, (doc, pending) in self.store.translations(number).items()}
+
+    def import_translation(self, language: str, path: Path, *, actor: str) -> tuple[int, list[str]]:
+        """Take the paragraphs of `path` (by id) as the `language` version of the current revision."""
+        from drafting.api import load_submission
+        from drafting.negotiation.translations import import_translation
+
+        number = self.store.current_revision().number
+        versions = self.translations(number)
+        if language not in versions:
+            raise DraftingStateError(f"the negotiation has no {language} version", source=str(self.directory))
+        version, _ = load_submission(path)
+        if version.identity is not None and version.identity.language not in (language, ""):
+            raise DraftingInputError(f"this file is the {version.identity.language} version, not {language}",
+                                     source=str(path))
+        supplied = {p.id: p.text for p in version.paragraphs if p.id}
+        if not supplied:
+            raise DraftingInputError("no paragraph ids in this file: translate a copy made by drafting",
+                                     source=str(path))
+        document, pending = versions[language]
+        updated, still, unknown = import_translation(document, supplied, pending)
+        if unknown:
+            raise DraftingInputError(f"paragraph {unknown[0]!r} is not in {revision_label(number)}", source=str(path))
+        with self.store.transaction():
+            self.store.add_translation(number, language, document_json(updated), still, actor)
+            self.store.add_event(actor, "translation", language, {
+                "revision": number, "file": path.name, "paragraphs": len(supplied), "pending": still})
+        return number, still
 
     # -- submissions --
 
@@ -248,7 +283,9 @@ class Workspace:
     def compilation(self) -> Compilation:
         number, document = self.document()
         decisions = {k: v[0] for k, v in self.store.decisions(number).items()}
-        return compile_text(document, number, self.amendments(number), decisions, self.store.statuses(number))
+        pending = {lang: list(ids) for lang, (_, ids) in self.translations(number).items()}
+        return compile_text(document, number, self.amendments(number), decisions, self.store.statuses(number),
+                            pending)
 
 
 def _json(amendment: Amendment) -> str:

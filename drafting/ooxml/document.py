@@ -201,3 +201,30 @@ def read_custom_properties(root: etree._Element) -> dict[str, str]:
 def read_core_properties(root: etree._Element) -> dict[str, str]:
     """docProps/core.xml as local name -> text ("title", "subject", "created", …)."""
     return {etree.QName(child).localname: (child.text or "").strip() for child in root}
+
+
+def make_table(rows: Sequence[Sequence[Sequence[etree._Element]]], *, header: bool = False) -> etree._Element:
+    """A full-width w:tbl with equal fixed columns; each cell holds the given w:p elements (at least one)."""
+    columns = max((len(r) for r in rows), default=1)
+    width = 5000 // columns  # fiftieths of a percent
+    tbl = w_el("tbl")
+    tbl_pr = etree.SubElement(tbl, qn("w:tblPr"))
+    tbl_w = etree.SubElement(tbl_pr, qn("w:tblW"))
+    tbl_w.set(qn("w:w"), "5000")
+    tbl_w.set(qn("w:type"), "pct")
+    etree.SubElement(tbl_pr, qn("w:tblLayout")).set(qn("w:type"), "fixed")
+    grid = etree.SubElement(tbl, qn("w:tblGrid"))
+    for _ in range(columns):
+        etree.SubElement(grid, qn("w:gridCol")).set(qn("w:w"), str(9000 // columns))
+    for index, row in enumerate(rows):
+        tr = etree.SubElement(tbl, qn("w:tr"))
+        if header and index == 0:
+            etree.SubElement(etree.SubElement(tr, qn("w:trPr")), qn("w:tblHeader"))
+        for cell in row:
+            tc = etree.SubElement(tr, qn("w:tc"))
+            tc_w = etree.SubElement(etree.SubElement(tc, qn("w:tcPr")), qn("w:tcW"))
+            tc_w.set(qn("w:w"), str(width))
+            tc_w.set(qn("w:type"), "pct")
+            for p in cell or [w_el("p")]:
+                tc.append(p)
+    return tbl

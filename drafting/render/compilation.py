@@ -61,6 +61,8 @@ def compilation_markdown(compilation: Compilation) -> bytes:
         p = entry.paragraph
         label = f"{_md_escape(p.label)} " if p.label else ""
         badge = f" `[{STATUS_LABELS.get(entry.status, entry.status)}]`"
+        if entry.translation_pending:
+            badge += f" `[translation pending: {', '.join(entry.translation_pending)}]`"
         lines.append(f"<!-- dp:{p.id} -->")
         if entry.new:
             proposal = entry.proposals[0]
@@ -136,7 +138,7 @@ def compilation_html(compilation: Compilation) -> bytes:
         "ins,del{font-weight:bold}.who{font-size:.75em;border:1px solid;border-radius:3px;padding:0 .2em;"
         "margin-left:.2em;font-style:normal}.badge{font-size:.7em;border-radius:8px;padding:0 .5em;margin-left:.5em;"
         "color:#fff;white-space:nowrap}.badge-agreed{background:#2e7d32}.badge-agreed-ad-ref{background:#558b2f}"
-        ".badge-bracketed{background:#c62828}.badge-pending{background:#757575}.badge-proposed{background:#1565c0}"
+        ".badge-translation{background:#6a1b9a}.badge-bracketed{background:#c62828}.badge-pending{background:#757575}.badge-proposed{background:#1565c0}"
         ".alternatives{margin:.3em 0 0 1em}.alternatives li{margin:.2em 0}" + rules,
         "</style></head><body>",
         f"<h1>{_e(_title(compilation))}</h1>",
@@ -150,6 +152,10 @@ def compilation_html(compilation: Compilation) -> bytes:
         classes = ["para", *(["conflict"] if entry.conflict else []), *(["new"] if entry.new else [])]
         status = "proposed" if entry.new else entry.status
         badge = f'<span class="badge badge-{_e(status)}">{_e(STATUS_LABELS.get(status, status))}</span>'
+        if entry.translation_pending:
+            languages = ", ".join(entry.translation_pending)
+            badge += (f'<span class="badge badge-translation" data-languages="{_e(languages)}">'
+                      f"translation pending: {_e(languages)}</span>")
         label = f'<span class="label">{_e(p.label)}</span>' if p.label else ""
         body: list[str] = []
         if entry.new:

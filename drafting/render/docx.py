@@ -40,6 +40,7 @@ from drafting.ooxml.document import (
     core_properties_xml,
     custom_properties_xml,
     make_paragraph,
+    make_table,
     numbering_xml,
     replace_marker_paragraph,
 )
@@ -147,13 +148,43 @@ def render_docx(document: Document, *, template: Path | None = None,
                 extra_properties: dict[str, str] | None = None) -> bytes:
     """The .docx bytes of `document`, built on `template` (default `templates/conference.docx`);
     `extra_properties` are added to its custom properties (a final version's seal)."""
+    profile = get_profile(document.meta.profile, document.language)
+    return _package(document, profile, build_paragraphs(document, profile), template, extra_properties)
+
+
+def render_side_by_side(documents: Sequence[Document], *, template: Path | None = None,
+                        extra_properties: dict[str, str] | None = None) -> bytes:
+    """Language versions in parallel columns (English | Russian), paragraph for paragraph by id, for the
+    signing ceremony; labels are written out (Word numbering does not run across table cells)."""
+    primary = documents[0]
+    profile = get_profile(primary.meta.profile, primary.language)
+    by_id = [{p.id: p for p in d.paragraphs} for d in documents]
+    rows = [[[make_paragraph("SectionHeading", [RunSpec(LANGUAGE_TITLES.get(d.language, d.language))])]
+             for d in documents]]
+    for paragraph in primary.paragraphs:
+        row = []
+        for paragraphs in by_id:
+            p = paragraphs.get(paragraph.id)
+            runs = [] if p is None else ([RunSpec(p.label + " ")] if p.label else []) + _runs(p.spans)
+            row.append([make_paragraph(STYLE_BY_ROLE[paragraph.role], runs)])
+        rows.append(row)
+    table = make_table(rows, header=True)
+    # Word wants a paragraph after a table before the section properties.
+    return _package(primary, profile, [table, make_paragraph("Normal", [])], template, extra_properties)
+
+
+LANGUAGE_TITLES = {"en": "English", "ru": "Русский", "fr": "Français", "es": "Español", "ar": "العربية",
+                   "zh": "中文"}
+
+
+def _package(document: Document, profile: Profile, body_elements: list, template: Path | None,
+             extra_properties: dict[str, str] | None) -> bytes:
     template_path = template or DEFAULT_TEMPLATE
     try:
         template_bytes = template_path.read_bytes()
     except OSError as exc:
         raise DraftingInputError(f"cannot read template: {exc.strerror}", source=str(template_path)) from exc
     read_docx(template_bytes, str(template_path))  # hardened checks before python-docx sees it
-    profile = get_profile(document.meta.profile, document.language)
     tpl = DocxTemplate(io.BytesIO(template_bytes))
     try:
         tpl.render(_context(document, profile), jinja_env=make_jinja_env())
@@ -161,7 +192,7 @@ def render_docx(document: Document, *, template: Path | None = None,
         raise DraftingInputError(f"template error: {exc}", source=str(template_path)) from exc
     body = tpl.docx.element.body
     try:
-        replace_marker_paragraph(body, BODY_MARKER, build_paragraphs(document, profile))
+        replace_marker_paragraph(body, BODY_MARKER, body_elements)
     except ValueError as exc:
         raise DraftingInputError(str(exc), source=str(template_path)) from exc
     buffer = io.BytesIO()
