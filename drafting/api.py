@@ -403,6 +403,8 @@ def revise(directory: Path, outdir: Path | None = None, formats: Sequence[str] =
         rendered = render(revision.document, target, [f for f in formats if f != "docx"], name=stem)
         if "docx" in formats:
             rendered.files[target / f"{stem}.docx"] = docx
+        for lang, (version, _) in carried.items():
+            rendered.files.update(render(version, target, formats, name=f"{stem}.{lang}").files)
         with workspace.store.transaction():
             if workspace.store.current_revision().number != number:
                 raise DraftingInputError("another revision was issued meanwhile; run revise again",

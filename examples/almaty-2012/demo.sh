@@ -14,6 +14,9 @@ echo "== assemble: as issued in 2012, and the same spec in UN resolution style"
 "$drafting" assemble "$here/recommendations.yaml" -o "$out" --format md,docx,pdf \
   --profile un-resolution --name recommendations-un-style
 
+echo "== language versions: English (as issued) and Russian (synthetic), in concordance"
+"$drafting" concordance "$here/recommendations.yaml"
+
 echo "== lint (conventions S4–S12; the 2012 text is reported, not rejected)"
 "$drafting" lint "$here/recommendations.yaml" --profile un-resolution || true
 
@@ -67,6 +70,12 @@ for p in json.load(sys.stdin)["paragraphs"]:
   "$drafting" decide "$ws" "$id" accept --note "agreed in the second reading"
 done
 "$drafting" revise "$ws" -o "$out/rev2"
+
+echo "== the Russian version: paragraphs changed in English are pending translation until the translator's file"
+"$drafting" concordance "$ws" || true
+"$drafting" status "$ws" --json | python3 "$here/translate_rev2.py" > "$out/rev2-ru-update.md"
+"$drafting" translation "$ws" --language ru "$out/rev2-ru-update.md"
+"$drafting" concordance "$ws"
 "$drafting" mark "$ws" ALL agreed >/dev/null
 "$drafting" status "$ws" --json | python3 -c "import json, sys; r = json.load(sys.stdin); print(r[\"label\"], sorted({p[\"status\"] for p in r[\"paragraphs\"]}))"
 
