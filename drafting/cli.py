@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -52,6 +53,16 @@ def domain_errors(func: F) -> F:
                                 "please report it, with DRAFTING_DEBUG=1 for details") from exc
 
     return wrapper  # type: ignore[return-value]
+
+
+_UNSAFE_IN_TERMINAL = re.compile("[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")  # json escapes C0
+
+
+def safe_json(value: Any, **kwargs: Any) -> str:
+    """JSON for a terminal: readable Unicode (Cyrillic stays Cyrillic), but control and bidirectional
+    formatting characters escaped as \\uXXXX so a delegation name cannot reorder or hide output."""
+    text = json.dumps(value, ensure_ascii=False, **kwargs)
+    return _UNSAFE_IN_TERMINAL.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 
 PathArg = click.Path(path_type=Path, dir_okay=False)
@@ -173,8 +184,8 @@ def lint(spec: Path, profile: str | None, as_json: bool) -> None:
 
     findings = lint_spec(spec, profile=profile)
     if as_json:
-        click.echo(json.dumps([{"paragraph": f.paragraph, "rule": f.rule, "message": f.message} for f in findings],
-                              ensure_ascii=False, indent=2))
+        click.echo(safe_json([{"paragraph": f.paragraph, "rule": f.rule, "message": f.message} for f in findings],
+                              indent=2))
     else:
         for finding in findings:
             click.echo(str(finding))
@@ -215,7 +226,7 @@ def amendments(file: Path, base: Path | None, delegation: str | None, as_json: b
 
     found = list_amendments(file, base=base, delegation=delegation)
     if as_json:
-        click.echo(json.dumps([_amendment_json(a) for a in found], ensure_ascii=False, indent=2))
+        click.echo(safe_json([_amendment_json(a) for a in found], indent=2))
         return
     for a in found:
         flag = "" if a.tracked else " (untracked)"
@@ -321,8 +332,8 @@ def log_command(directory: Path, as_json: bool) -> None:
 
     events = log_events(directory)
     if as_json:
-        click.echo(json.dumps([{"seq": e.seq, "at": e.at, "actor": e.actor, "kind": e.kind, "subject": e.subject,
-                                "detail": e.detail} for e in events], ensure_ascii=False, indent=2))
+        click.echo(safe_json([{"seq": e.seq, "at": e.at, "actor": e.actor, "kind": e.kind, "subject": e.subject,
+                                "detail": e.detail} for e in events], indent=2))
         return
     for e in events:
         click.echo(f"{e.seq:>5}  {e.at}  {safe_display(e.actor)}  {e.kind}  {safe_display(e.subject)}")
@@ -388,7 +399,7 @@ def status(directory: Path, as_json: bool) -> None:
 
     report = status_report(directory)
     if as_json:
-        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        click.echo(safe_json(report, indent=2))
         return
     click.echo(f"{report['document']} {report['label']}")
     for p in report["paragraphs"]:

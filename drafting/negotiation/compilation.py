@@ -201,8 +201,8 @@ def compile_text(document: Document, revision: int, amendments: Sequence[Amendme
         for number, proposal in enumerate(new_after.get(anchor, ()), start=1):
             role = after.role if after is not None and after.role in (Role.OPERATIVE, Role.PREAMBULAR,
                                                                       Role.CONTINUATION) else Role.PREAMBULAR
-            if after is not None and after.role in (Role.SUBITEM, Role.BULLET):
-                role = Role.OPERATIVE
+            if after is not None and after.role in (Role.SUBITEM, Role.BULLET, Role.CONTINUATION):
+                role = Role.OPERATIVE  # a proposal after (a part of) operative paragraph 4 is "4 bis"
             paragraph = Paragraph(id=f"{anchor or 'start'}_new{number}", role=role,
                                   spans=(Span(proposal.first.new),), proposed=True)
             entries.append(Entry(paragraph, (proposal,), status="bracketed", new=True))

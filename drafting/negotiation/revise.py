@@ -71,7 +71,7 @@ def revise_document(document: Document, amendments: Sequence[Amendment], decisio
             if proposal.kind is not AmendmentKind.PARAGRAPH_INSERT:
                 continue
             role = after.role if after is not None else Role.PREAMBULAR
-            if role in (Role.SUBITEM, Role.BULLET, Role.CHAPEAU):
+            if role in (Role.SUBITEM, Role.BULLET, Role.CHAPEAU, Role.CONTINUATION):
                 role = Role.OPERATIVE
             if role not in (Role.OPERATIVE, Role.PREAMBULAR, Role.CONTINUATION, Role.CLOSING, Role.TEXT):
                 role = Role.PREAMBULAR

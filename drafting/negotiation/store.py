@@ -23,13 +23,20 @@ from drafting.errors import DraftingInputError
 
 DB_NAME = "negotiation.sqlite"
 APPLICATION_ID = 0x44524654  # "DRFT"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: language versions (translations)
 BUSY_TIMEOUT_MS = 60_000
 DECISIONS = ("accept", "reject", "withdraw")
 STATUSES = ("agreed", "agreed-ad-ref", "bracketed", "pending")
 
 _TABLES = ("blobs", "revisions", "delegations", "submissions", "amendments", "decisions", "statuses", "events",
            "translations")
+KEY_MESSAGE = "the negotiation record is append-only"
+_KEYS = (  # every primary and unique key: (table, columns)
+    ("blobs", ("sha256",)), ("revisions", ("number",)), ("delegations", ("id",)), ("delegations", ("name",)),
+    ("submissions", ("id",)), ("submissions", ("revision", "delegation", "sha256")),
+    ("amendments", ("submission", "id")), ("decisions", ("seq",)), ("statuses", ("seq",)), ("events", ("seq",)),
+    ("translations", ("seq",)),
+)
 SCHEMA = """
 CREATE TABLE blobs(
   sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL, data BLOB NOT NULL) WITHOUT ROWID;
@@ -63,6 +70,15 @@ CREATE TABLE events(
   seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, actor TEXT NOT NULL, kind TEXT NOT NULL,
   subject TEXT NOT NULL, detail TEXT NOT NULL);
 """ + "".join(
+    # A second insert of an existing key must not replace the row (INSERT OR REPLACE deletes the old row
+    # without firing DELETE triggers unless recursive_triggers is on, which a foreign client may not set).
+    f"CREATE TRIGGER {table}_no_replace_{'_'.join(key)} BEFORE INSERT ON {table} "
+    f"WHEN EXISTS (SELECT 1 FROM {table} WHERE "
+    + " AND ".join(f"{column} = NEW.{column}" for column in key)
+    + f") BEGIN SELECT RAISE({'IGNORE' if table in ('blobs', 'amendments') else 'ABORT, ' + repr(KEY_MESSAGE)}); "
+    "END;\n"
+    for table, key in _KEYS
+) + "".join(
     f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
     f"BEGIN SELECT RAISE(ABORT, 'the negotiation record is append-only'); END;\n"
     f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
@@ -131,6 +147,8 @@ class Store:
                                          check_same_thread=False)
             connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             connection.execute("PRAGMA foreign_keys = ON")
+            # REPLACE deletes the old row: with recursive triggers on, that delete hits the append-only trigger.
+            connection.execute("PRAGMA recursive_triggers = ON")
             return connection
         except sqlite3.Error as exc:
             raise DraftingInputError(f"cannot open the negotiation record: {exc}", source=str(path)) from exc

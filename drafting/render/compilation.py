@@ -29,7 +29,11 @@ def _title(compilation: Compilation) -> str:
 # -- Markdown ---------------------------------------------------------------------------------------------
 
 
+_BIDI_AND_CONTROL = re.compile(r"[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def _md_escape(text: str) -> str:
+    text = _BIDI_AND_CONTROL.sub(lambda m: f"&#x{ord(m.group(0)):X};", text)
     return text.replace("\\", "\\\\").replace("*", "\\*").replace("_", "\\_").replace("{", "\\{").replace("<", "&lt;")
 
 

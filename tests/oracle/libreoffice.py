@@ -183,6 +183,17 @@ class LibreOffice:
             raise OracleError(f"{out_path}: no w:ins/w:del by {author!r} after record_changes (found {authors})")
         return list(reds)
 
+    def accept_author(
+        self, path: str | os.PathLike[str], author: str | list[str], *, reject_others: bool = True
+    ) -> list[str]:
+        """Paragraph texts of `path` after accepting, one by one in LibreOffice, only the tracked changes by
+        `author` (a name or a list of names), then (unless `reject_others` is false) rejecting all the others."""
+        authors = [author] if isinstance(author, str) else list(author)
+        result = self.call("accept_author", path=os.fspath(path), authors=authors, reject_others=reject_others)
+        if reject_others and result["left"]:
+            raise OracleError(f"{path}: tracked changes left after accepting {authors}: {result['left']}")
+        return list(result["paragraphs"])
+
 
 _REVISION_TAG = re.compile(rb"<w:(?:ins|del)\b[^>]*>")
 _AUTHOR_ATTR = re.compile(rb'\bw:author="([^"]*)"')

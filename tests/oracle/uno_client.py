@@ -374,6 +374,56 @@ def op_record_changes(office, args):
         close(doc)
 
 
+def op_accept_author(office, args):
+    """Accept only the tracked changes whose author is one of `authors` (each selected, then
+    .uno:AcceptTrackedChange), then Reject All the others unless `reject_others` is false; paragraph texts."""
+    authors = set(args["authors"])
+    doc = office.load(args["path"])
+    try:
+        controller = doc.getCurrentController()
+        accepted = 0
+        while True:
+            target = next((red for red in _redline_objects(doc) if red.getPropertyValue("RedlineAuthor") in authors),
+                          None)
+            if target is None:
+                break
+            start, end = target.getPropertyValue("RedlineStart"), target.getPropertyValue("RedlineEnd")
+            cursor = start.getText().createTextCursorByRange(start)
+            cursor.gotoRange(end, True)
+            controller.select(cursor)
+            before = _authors_count(doc)
+            dispatch(office, doc, ".uno:AcceptTrackedChange")
+            after = _authors_count(doc)
+            if sum(after.values()) >= sum(before.values()):
+                who = target.getPropertyValue("RedlineAuthor")
+                raise OracleFailure(f"LibreOffice did not accept a change by {who!r}")
+            if any(after.get(name, 0) != count for name, count in before.items() if name not in authors):
+                raise OracleFailure(f"accepting {sorted(authors)} touched others: {before} -> {after}")
+            accepted += 1
+        if args.get("reject_others", True):
+            dispatch(office, doc, ".uno:RejectAllTrackedChanges")
+        return {"accepted": accepted, "paragraphs": [item["text"] for item in paragraph_info(doc)],
+                "left": redline_list(doc)}
+    finally:
+        close(doc)
+
+
+def _authors_count(doc):
+    counts = {}
+    for red in _redline_objects(doc):
+        name = red.getPropertyValue("RedlineAuthor")
+        counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
+def _redline_objects(doc):
+    out = []
+    enum = doc.Redlines.createEnumeration()
+    while enum.hasMoreElements():
+        out.append(enum.nextElement())
+    return out
+
+
 OPERATIONS = {
     "ping": op_ping,
     "terminate": op_terminate,
@@ -384,6 +434,7 @@ OPERATIONS = {
     "user_properties": op_user_properties,
     "save_as_docx": op_save_as_docx,
     "record_changes": op_record_changes,
+    "accept_author": op_accept_author,
 }
 
 

@@ -1,0 +1,245 @@
+"""The negotiation record (SQLite): WAL, identity of the file, append-only triggers, transactions that queue."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from drafting.errors import DraftingInputError
+from drafting.negotiation.store import APPLICATION_ID, DB_NAME, SCHEMA_VERSION, Store
+from tests.negotiation import (
+    RAP,
+    SEAT,
+    TABLES,
+    Base,
+    assemble_base,
+    check_record,
+    counts,
+    edit_md,
+    new_workspace,
+)
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Base:
+    return assemble_base(tmp_path_factory.mktemp("base"))
+
+
+@pytest.fixture
+def busy_workspace(tmp_path: Path, base: Base) -> Path:
+    """A workspace with a row in every table: submissions, amendments, a decision and a status."""
+    from drafting import api
+
+    ws = new_workspace(tmp_path / "ws", base)
+    kaz = edit_md(base.md, tmp_path / "kaz.md", [(RAP, RAP.replace("draft", "revised"))])
+    tjk = edit_md(base.md, tmp_path / "tjk.md", [(SEAT, SEAT.replace("in Almaty", "in Dushanbe"))])
+    api.submit(ws, "KAZ", kaz, actor="clerk")
+    api.submit(ws, "TJK", tjk, actor="clerk")
+    report = api.status_report(ws)
+    amendment = next(p for p in report["paragraphs"] if p["id"] == "endorse_rap")["amendments"][0]["id"]
+    api.decide(ws, amendment, "accept", note="agreed in the room", actor="chair")
+    api.mark(ws, "endorse_rcf", "agreed", actor="chair")
+    filled = counts(ws)
+    assert all(filled[t] > 0 for t in ("blobs", "revisions", "delegations", "submissions", "amendments",
+                                       "decisions", "statuses", "events")), filled
+    check_record(ws)
+    return ws
+
+
+def _one_row(db: sqlite3.Connection, table: str) -> None:
+    """Make sure `table` has a row (a trigger only fires for rows that exist): a synthetic one if it is empty."""
+    if db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]:
+        return
+    values = {"INTEGER": 0, "REAL": 0.0, "TEXT": "x", "BLOB": b"x"}
+    columns = [(name, values.get(kind.upper(), "x")) for _, name, kind, notnull, default, pk
+               in db.execute(f"PRAGMA table_info('{table}')") if (notnull or pk) and default is None]
+    db.execute(f"INSERT INTO {table}({', '.join(c for c, _ in columns)}) VALUES ({', '.join('?' * len(columns))})",
+               [v for _, v in columns])
+    db.commit()
+
+
+def test_create_makes_a_wal_database_that_names_itself(tmp_path: Path) -> None:
+    with Store.create(tmp_path / "ws") as store:
+        db = store.db
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert db.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+        assert db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+        assert store.integrity_check() == "ok"
+    with Store.open(tmp_path / "ws") as store:  # WAL persists in the file; the settings are per connection
+        assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert store.db.execute("PRAGMA synchronous").fetchone()[0] == 2
+        assert store.db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+
+
+def test_create_never_overwrites_a_workspace(tmp_path: Path) -> None:
+    Store.create(tmp_path).close()
+    before = (tmp_path / DB_NAME).read_bytes()
+    with pytest.raises(DraftingInputError, match="already exists"):
+        Store.create(tmp_path)
+    assert (tmp_path / DB_NAME).read_bytes() == before
+
+
+def test_open_without_a_record_says_how_to_make_one(tmp_path: Path) -> None:
+    with pytest.raises(DraftingInputError, match="negotiation init") as info:
+        Store.open(tmp_path)
+    assert "\n" not in str(info.value)
+    assert not (tmp_path / DB_NAME).exists()
+
+
+def _foreign(path: Path) -> None:
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE customers(id INTEGER PRIMARY KEY, name TEXT)")
+    db.commit()
+    db.close()
+
+
+def _schema(version: int, drop: str | None = None):
+    def make(path: Path) -> None:
+        Store.create(path.parent).close()
+        db = sqlite3.connect(path)
+        db.execute(f"PRAGMA user_version = {version}")
+        if drop:
+            db.execute(f"DROP TABLE {drop}")
+        db.commit()
+        db.close()
+    return make
+
+
+@pytest.mark.parametrize(("make", "message"), [
+    (lambda p: p.write_bytes(b"this is not a database\n" * 200), "not a readable negotiation record"),
+    (lambda p: p.write_bytes(b""), "not a drafting negotiation record"),
+    (_foreign, "not a drafting negotiation record"),
+    (_schema(SCHEMA_VERSION + 1), f"schema {SCHEMA_VERSION + 1} is not supported"),
+    (_schema(SCHEMA_VERSION, drop="statuses"), "missing table statuses"),
+], ids=["garbage", "empty", "foreign", "newer-schema", "missing-table"])
+def test_open_refuses_what_is_not_our_record(tmp_path: Path, make, message: str) -> None:
+    path = tmp_path / DB_NAME
+    make(path)
+    before = path.read_bytes()
+    with pytest.raises(DraftingInputError, match=message) as info:
+        Store.open(tmp_path)
+    assert str(info.value).startswith(str(path)) and "\n" not in str(info.value)
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("page", [2, 3, 5])
+def test_open_refuses_a_damaged_record(busy_workspace: Path, page: int) -> None:
+    path = busy_workspace / DB_NAME
+    data = bytearray(path.read_bytes())
+    size = int.from_bytes(data[16:18], "big")
+    data[(page - 1) * size:page * size] = b"\xff" * size
+    path.write_bytes(bytes(data))
+    with pytest.raises(DraftingInputError, match=r"damaged|not a readable") as info:
+        Store.open(busy_workspace)
+    assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_update_and_delete_are_refused_on_every_table(busy_workspace: Path, table: str) -> None:
+    db = sqlite3.connect(busy_workspace / DB_NAME)
+    _one_row(db, table)
+    before = counts(busy_workspace)
+    try:
+        column = db.execute(f"SELECT name FROM pragma_table_info('{table}') ORDER BY cid DESC").fetchone()[0]
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            db.execute(f"UPDATE {table} SET {column} = {column}")
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            db.execute(f"DELETE FROM {table}")
+        db.commit()
+    finally:
+        db.close()
+    assert counts(busy_workspace) == before
+    assert before[table] > 0
+
+
+def test_every_table_has_both_triggers(busy_workspace: Path) -> None:
+    db = sqlite3.connect(busy_workspace / DB_NAME)
+    try:
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+                  if not r[0].startswith("sqlite_")}
+        triggers = {(r[0], r[1]) for r in db.execute("SELECT tbl_name, sql FROM sqlite_master WHERE type = 'trigger'")}
+    finally:
+        db.close()
+    assert tables == set(TABLES)
+    for table in tables:
+        assert any(t == table and "BEFORE UPDATE" in sql for t, sql in triggers), table
+        assert any(t == table and "BEFORE DELETE" in sql for t, sql in triggers), table
+
+
+def test_a_failed_transaction_leaves_nothing(busy_workspace: Path) -> None:
+    before = counts(busy_workspace)
+    with Store.open(busy_workspace) as store:
+        with pytest.raises(RuntimeError), store.transaction():
+            store.put_blob(b"half a submission")
+            store.add_event("clerk", "submission", "Kazakhstan", {})
+            raise RuntimeError("killed halfway")
+        assert not store.db.in_transaction
+    assert counts(busy_workspace) == before
+
+
+def test_blobs_are_content_addressed(tmp_path: Path) -> None:
+    with Store.create(tmp_path) as store:
+        with store.transaction():
+            first = store.put_blob(b"same bytes")
+            second = store.put_blob(b"same bytes")
+        assert first == second
+        assert store.db.execute("SELECT count(*), sum(size) FROM blobs").fetchone() == (1, 10)
+        assert store.blob(first) == b"same bytes"
+        with pytest.raises(DraftingInputError, match="missing from the record"):
+            store.blob("0" * 64)
+
+
+def test_writers_queue_while_readers_go_on(busy_workspace: Path) -> None:
+    """BEGIN IMMEDIATE: a second writer waits for the first (here: gives up after its busy timeout with a
+    clear error); a reader is never blocked (WAL)."""
+    first = Store.open(busy_workspace)
+    second = Store.open(busy_workspace)
+    try:
+        second.db.execute("PRAGMA busy_timeout = 200")
+        with first.transaction():
+            first.add_event("clerk", "status", "x", {})
+            assert len(second.events()) == counts(busy_workspace)["events"]  # reads the committed state
+            with pytest.raises(DraftingInputError, match="busy"), second.transaction():
+                pass
+        with second.transaction():
+            second.add_event("clerk", "status", "y", {})
+        assert [e.subject for e in second.events()[-2:]] == ["x", "y"]
+    finally:
+        first.close()
+        second.close()
+
+
+def test_decisions_are_new_rows_and_the_latest_wins(busy_workspace: Path) -> None:
+    with Store.open(busy_workspace) as store:
+        with store.transaction():
+            store.add_decision(0, "Axyz", "accept", "", "chair")
+        with store.transaction():
+            store.add_decision(0, "Axyz", "withdraw", "the delegation withdrew it", "chair")
+        assert store.decisions(0)["Axyz"] == ("withdraw", "the delegation withdrew it")
+        history = store.db.execute("SELECT decision FROM decisions WHERE amendment = 'Axyz' ORDER BY seq").fetchall()
+        assert history == [("accept",), ("withdraw",)]
+        with pytest.raises(DraftingInputError, match="CHECK constraint"), store.transaction():
+            store.add_decision(0, "Axyz", "maybe", "", "chair")
+        assert store.decisions(0)["Axyz"][0] == "withdraw"
+
+
+def test_insert_or_replace_cannot_rewrite_the_record(busy_workspace: Path) -> None:
+    db = sqlite3.connect(busy_workspace / DB_NAME)
+    try:
+        sha, data = db.execute("SELECT sha256, data FROM blobs LIMIT 1").fetchone()
+        # A blob insert of an existing key is ignored (the store relies on INSERT OR IGNORE for files sent twice),
+        # so REPLACE leaves the stored bytes alone; other tables refuse it outright.
+        db.execute("INSERT OR REPLACE INTO blobs(sha256, size, data) VALUES (?, 6, x'666f72676564')", (sha,))
+        assert db.execute("SELECT data FROM blobs WHERE sha256 = ?", (sha,)).fetchone()[0] == data
+        seq, = db.execute("SELECT seq FROM events LIMIT 1").fetchone()
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            db.execute("INSERT OR REPLACE INTO events(seq, at, actor, kind, subject, detail) "
+                       "VALUES (?, 'x', 'x', 'x', 'x', '{}')", (seq,))
+    finally:
+        db.rollback()
+        db.close()
