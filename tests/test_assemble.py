@@ -73,8 +73,9 @@ def test_registry_lists_read_as_in_2012(as_issued):
             "the Russian Federation, and the Republic of Turkey") in subject
     members = [p.text for p in as_issued.paragraphs if p.id.startswith("initial_members_")]
     assert members == ["Kazakhstan", "Kyrgyzstan", "Tajikistan", "Turkmenistan"]
-    assert "(The Islamic Republic of Iran, Republic of Azerbaijan, Republic of Turkey, Russian Federation, " \
-           "People's Republic of China and the Islamic Republic of Afghanistan)" in _by_id(as_issued, "open_membership").text
+    assert ("(The Islamic Republic of Iran, Republic of Azerbaijan, Republic of Turkey, Russian Federation, "
+            "People's Republic of China and the Islamic Republic of Afghanistan)"
+            in _by_id(as_issued, "open_membership").text)
 
 
 def test_emphasis_survives_as_italic_spans(as_issued):
@@ -145,7 +146,8 @@ def test_with_end_mark_replaces_trailing_marks_only():
     spans = (Span("Endorse", opening=True), Span(" the plan (RAP).;"))
     assert "".join(s.text for s in with_end_mark(spans, ";")) == "Endorse the plan (RAP);"
     assert with_end_mark(spans, ";")[0] == Span("Endorse", opening=True)
-    assert with_end_mark((Span("Almaty Process", italic=True),), ".") == (Span("Almaty Process", italic=True), Span("."))
+    italic = Span("Almaty Process", italic=True)
+    assert with_end_mark((italic,), ".") == (italic, Span("."))
 
 
 def test_language_without_translation_is_refused():

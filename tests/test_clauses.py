@@ -47,7 +47,8 @@ CLEAN = """\
     [
         (CLEAN + CLEAN, 7, "duplicate clause id 'pp.one'"),
         ("- id: x\n  kind: preamble\n  text: t\n", 2, "unknown kind 'preamble'"),
-        ("- id: x\n  kind: operative\n  opening: Decides\n  text: to {{ verb }}\n", 4, "undefined placeholder {{ verb }}"),
+        ("- id: x\n  kind: operative\n  opening: Decides\n  text: to {{ verb }}\n", 4,
+         "undefined placeholder {{ verb }}"),
         ("- id: x\n  kind: operative\n  opening: Decides\n  text: to act\n  params:\n    verb: act\n", 6,
          "unknown parameter 'verb'"),
         ("- id: x\n  kind: operative\n  opening: Decides\n  text: \"{{ ''.__class__.__mro__ }}\"\n", 4,
@@ -122,7 +123,7 @@ def test_load_library_refuses_with_the_first_error_and_a_count(tmp_path):
 
 @pytest.mark.parametrize(
     "data",
-    [b"\x00\x01\x02", b"\xff\xfe\xfa", b"- id: a\n  kind: operative\n  text: \"a\x0bb\"\n", "- [".encode() * 2000,
+    [b"\x00\x01\x02", b"\xff\xfe\xfa", b"- id: a\n  kind: operative\n  text: \"a\x0bb\"\n", b"- [" * 2000,
      b"- " + b"[" * 5000, b"---\n- a\n---\n- b\n"],
 )
 def test_hostile_clause_files_give_one_clear_problem(tmp_path, data):

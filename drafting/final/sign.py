@@ -50,6 +50,9 @@ def load_signer(cert: Path, password_file: Path | None):  # -> pyhanko SimpleSig
         key, certificate, _chain = pkcs12.load_key_and_certificates(data, password)
     except ValueError as exc:
         message = str(exc).lower()
+        if password is None and "password" in message:
+            raise DraftingInputError("the certificate is password-protected: give --password-file",
+                                     source=str(cert)) from exc
         reason = "wrong password" if "password" in message or "mac" in message else "not a readable PKCS#12 file"
         raise DraftingInputError(f"cannot open the certificate: {reason}", source=str(cert)) from exc
     except TypeError as exc:
@@ -87,6 +90,7 @@ def check_signature(pdf: bytes) -> SignatureCheck | None:
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.errors import SignatureValidationError
     from pyhanko.sign.validation.status import SignatureCoverageLevel
+    from pyhanko_certvalidator import ValidationContext
 
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
@@ -101,7 +105,9 @@ def check_signature(pdf: bytes) -> SignatureCheck | None:
     for name in ("pyhanko", "pyhanko_certvalidator"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
     try:
-        status = validate_pdf_signature(embedded)
+        # Explicitly no trust roots and no fetching: integrity and coverage are checked offline, and pyHanko
+        # no longer falls back (deprecated) on the operating system's trust list.
+        status = validate_pdf_signature(embedded, ValidationContext(trust_roots=[], allow_fetching=False))
     except (SignatureValidationError, ValueError) as exc:
         return SignatureCheck(False, False, f"(invalid: {exc})", embedded.field_name)
     coverage = status.coverage == SignatureCoverageLevel.ENTIRE_FILE

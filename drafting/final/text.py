@@ -25,8 +25,15 @@ LANGUAGE_NAMES = {
     "ru": {"en": "английском", "ru": "русском", "fr": "французском", "es": "испанском", "ar": "арабском",
            "zh": "китайском"},
 }
+_NUMBER = re.compile(r"\d+(?:\s+(?:" + "|".join(SUFFIXES) + r")\b)?")
+# "paragraph 4 bis", and lists after a plural: "paragraphs 2 bis and 3", "paragraphs 1, 2 and 4 bis", "1 to 3".
+_LIST_SEPARATOR = r"(?:\s*,\s*(?:and\s+|и\s+)?|\s+(?:and|or|to|и|или)\s+|\s*[-–]\s*)"
+# Not "paragraph 2 of resolution 66/1" (another text's paragraph), but "paragraph 2 of the present resolution".
+_EXTERNAL = r"(?!\s+of\s+(?!(?:the\s+)?present\b|this\b))"
 _REFERENCE = re.compile(
-    r"\b(paragraphs?|para\.|пункт(?:а|ом|е|ы|ов)?)\s+(\d+)((?:\s+(?:" + "|".join(SUFFIXES) + r"))?)\b"
+    r"\b(?>(?:paragraphs|paras\.|пункт(?:ы|ов|ам|ах|ами))\s+" + _NUMBER.pattern
+    + r"(?:" + _LIST_SEPARATOR + _NUMBER.pattern + r")*"
+    + r"|(?:paragraph|para\.|пункт(?:а|ом|е|у)?)\s+" + _NUMBER.pattern + r")\b" + _EXTERNAL
 )
 _SINGLE_BRACKETS = re.compile(r"\[([^\[\]]*)\](?!\[)")
 
@@ -110,10 +117,14 @@ def _lift_brackets(spans: tuple[Span, ...]) -> tuple[Span, ...]:
 
 def _update_references(paragraphs: tuple[Paragraph, ...], renumbered: Mapping[str, str]) -> tuple[Paragraph, ...]:
     def fix(span: Span) -> Span:
+        def number(match: re.Match[str]) -> str:
+            return renumbered.get(" ".join(match.group(0).split()), match.group(0))
+
         def repl(match: re.Match[str]) -> str:
-            old = match.group(2) + (match.group(3) or "")
-            new = renumbered.get(" ".join(old.split()))
-            return f"{match.group(1)} {new}" if new else match.group(0)
+            head = re.match(r"\S+\s+", match.group(0))  # "paragraphs ", then the numbers
+            if head is None:
+                return match.group(0)
+            return head.group(0) + _NUMBER.sub(number, match.group(0)[head.end():])
 
         return replace(span, text=_REFERENCE.sub(repl, span.text))
 

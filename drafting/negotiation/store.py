@@ -37,6 +37,7 @@ _KEYS = (  # every primary and unique key: (table, columns)
     ("amendments", ("submission", "id")), ("decisions", ("seq",)), ("statuses", ("seq",)), ("events", ("seq",)),
     ("translations", ("seq",)),
 )
+# The schema is built from the constants above only (no user input reaches it).
 SCHEMA = """
 CREATE TABLE blobs(
   sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL, data BLOB NOT NULL) WITHOUT ROWID;
