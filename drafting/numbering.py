@@ -5,10 +5,11 @@ so nothing else is renumbered while a proposal is under negotiation.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
-from drafting.model import Paragraph, Role
+from drafting.model import Paragraph, Role, Span
 from drafting.profiles import Profile
 
 SUFFIXES = ("bis", "ter", "quater", "quinquies", "sexies", "septies", "octies", "novies", "decies")
@@ -59,3 +60,49 @@ def relabel(paragraphs: Iterable[Paragraph], profile: Profile) -> tuple[Paragrap
         label = numberer.label(p.role, p.level, proposed=p.proposed)
         out.append(p if p.label == label else replace(p, label=label))
     return tuple(out)
+
+
+# -- cross-references ----------------------------------------------------------------------------------------
+
+_NUMBER = re.compile(r"\d+(?:\s+(?:" + "|".join(SUFFIXES) + r")\b)?")
+# "paragraph 4 bis", and lists after a plural: "paragraphs 2 bis and 3", "paragraphs 1, 2 and 4 bis", "1 to 3".
+_LIST_SEPARATOR = r"(?:\s*,\s*(?:and\s+|и\s+)?|\s+(?:and|or|to|и|или)\s+|\s*[-–]\s*)"
+# Not "paragraph 2 of resolution 66/1" (another text's paragraph), but "paragraph 2 of the present resolution".
+_EXTERNAL = r"(?!\s+of\s+(?!(?:the\s+)?present\b|this\b))"
+_REFERENCE = re.compile(
+    r"\b(?>(?:paragraphs|paras\.|пункт(?:ы|ов|ам|ах|ами))\s+" + _NUMBER.pattern
+    + r"(?:" + _LIST_SEPARATOR + _NUMBER.pattern + r")*"
+    + r"|(?:paragraph|para\.|пункт(?:а|ом|е|у)?)\s+" + _NUMBER.pattern + r")\b" + _EXTERNAL
+)
+
+
+def _update_references(paragraphs: tuple[Paragraph, ...], renumbered: Mapping[str, str]) -> tuple[Paragraph, ...]:
+    def fix(span: Span) -> Span:
+        def number(match: re.Match[str]) -> str:
+            return renumbered.get(" ".join(match.group(0).split()), match.group(0))
+
+        def repl(match: re.Match[str]) -> str:
+            head = re.match(r"\S+\s+", match.group(0))  # "paragraphs ", then the numbers
+            if head is None:
+                return match.group(0)
+            return head.group(0) + _NUMBER.sub(number, match.group(0)[head.end():])
+
+        return replace(span, text=_REFERENCE.sub(repl, span.text))
+
+    return tuple(replace(p, spans=tuple(fix(s) for s in p.spans)) for p in paragraphs)
+
+
+def label_number(label: str) -> str:
+    """The number inside a label: "- 4 bis -" → "4 bis", "12." → "12"."""
+    match = re.search(r"\d+(?:\s+(?:" + "|".join(SUFFIXES) + r"))?", label)
+    return match.group(0) if match else ""
+
+
+
+def renumber_references(before: Sequence[Paragraph], after: Sequence[Paragraph]) -> tuple[Paragraph, ...]:
+    """`after` with references to operative paragraphs ("paragraph 4 bis") updated to their new numbers;
+    `before` holds the same paragraphs (by id) with their old labels."""
+    old = {p.id: label_number(p.label) for p in before if p.role is Role.OPERATIVE}
+    renumbered = {old[p.id]: label_number(p.label) for p in after
+                  if p.role is Role.OPERATIVE and old.get(p.id) and old[p.id] != label_number(p.label)}
+    return _update_references(tuple(after), renumbered) if renumbered else tuple(after)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from drafting.i18n import format_date, russian_genitive
 from drafting.inline import normalise_spans
 from drafting.model import Document, Paragraph, Role, Span
-from drafting.numbering import SUFFIXES, relabel
+from drafting.numbering import relabel, renumber_references
 from drafting.profiles import get_profile
 from drafting.registry import Registry
 
@@ -25,16 +25,6 @@ LANGUAGE_NAMES = {
     "ru": {"en": "английском", "ru": "русском", "fr": "французском", "es": "испанском", "ar": "арабском",
            "zh": "китайском"},
 }
-_NUMBER = re.compile(r"\d+(?:\s+(?:" + "|".join(SUFFIXES) + r")\b)?")
-# "paragraph 4 bis", and lists after a plural: "paragraphs 2 bis and 3", "paragraphs 1, 2 and 4 bis", "1 to 3".
-_LIST_SEPARATOR = r"(?:\s*,\s*(?:and\s+|и\s+)?|\s+(?:and|or|to|и|или)\s+|\s*[-–]\s*)"
-# Not "paragraph 2 of resolution 66/1" (another text's paragraph), but "paragraph 2 of the present resolution".
-_EXTERNAL = r"(?!\s+of\s+(?!(?:the\s+)?present\b|this\b))"
-_REFERENCE = re.compile(
-    r"\b(?>(?:paragraphs|paras\.|пункт(?:ы|ов|ам|ах|ами))\s+" + _NUMBER.pattern
-    + r"(?:" + _LIST_SEPARATOR + _NUMBER.pattern + r")*"
-    + r"|(?:paragraph|para\.|пункт(?:а|ом|е|у)?)\s+" + _NUMBER.pattern + r")\b" + _EXTERNAL
-)
 _SINGLE_BRACKETS = re.compile(r"\[([^\[\]]*)\](?!\[)")
 
 
@@ -115,28 +105,6 @@ def _lift_brackets(spans: tuple[Span, ...]) -> tuple[Span, ...]:
     return normalise_spans(out)
 
 
-def _update_references(paragraphs: tuple[Paragraph, ...], renumbered: Mapping[str, str]) -> tuple[Paragraph, ...]:
-    def fix(span: Span) -> Span:
-        def number(match: re.Match[str]) -> str:
-            return renumbered.get(" ".join(match.group(0).split()), match.group(0))
-
-        def repl(match: re.Match[str]) -> str:
-            head = re.match(r"\S+\s+", match.group(0))  # "paragraphs ", then the numbers
-            if head is None:
-                return match.group(0)
-            return head.group(0) + _NUMBER.sub(number, match.group(0)[head.end():])
-
-        return replace(span, text=_REFERENCE.sub(repl, span.text))
-
-    return tuple(replace(p, spans=tuple(fix(s) for s in p.spans)) for p in paragraphs)
-
-
-def _number(label: str) -> str:
-    """The number inside a label: "- 4 bis -" → "4 bis", "12." → "12"."""
-    match = re.search(r"\d+(?:\s+(?:" + "|".join(SUFFIXES) + r"))?", label)
-    return match.group(0) if match else ""
-
-
 def _signatures(document: Document, registry: Registry | None) -> list[Paragraph]:
     meta = document.meta
     lang = document.language
@@ -172,12 +140,7 @@ def final_document(document: Document, *, languages: Sequence[str], registry: Re
     """The clean final text of `document` (see the module docstring)."""
     profile = get_profile(document.meta.profile, document.language)
     paragraphs = tuple(replace(p, proposed=False, spans=_lift_brackets(p.spans)) for p in document.paragraphs)
-    old_numbers = {p.id: _number(p.label) for p in document.paragraphs if p.role is Role.OPERATIVE}
-    paragraphs = relabel(paragraphs, profile)
-    renumbered = {old_numbers[p.id]: _number(p.label) for p in paragraphs
-                  if p.role is Role.OPERATIVE and old_numbers.get(p.id) and old_numbers[p.id] != _number(p.label)}
-    if renumbered:
-        paragraphs = _update_references(paragraphs, renumbered)
+    paragraphs = renumber_references(document.paragraphs, relabel(paragraphs, profile))
     if profile.punctuate:
         paragraphs = _repunctuate(paragraphs)
     formula = closing_formula(document, languages, place)

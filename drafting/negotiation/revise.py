@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from drafting.errors import DraftingStateError
 from drafting.model import Amendment, AmendmentKind, Document, Paragraph, Role, Span
 from drafting.negotiation.compilation import INLINE, Proposal, apply_inline, apply_to_spans, merge_identical
-from drafting.numbering import relabel
+from drafting.numbering import relabel, renumber_references
 from drafting.profiles import get_profile
 
 
@@ -132,7 +132,7 @@ def revise_document(document: Document, amendments: Sequence[Amendment], decisio
         out.append(revised)
         insert_new(paragraph.id, revised)
     meta = replace(document.meta, revision=document.meta.revision + 1)
-    labelled = relabel(out, get_profile(meta.profile, document.language))
+    labelled = renumber_references(document.paragraphs, relabel(out, get_profile(meta.profile, document.language)))
     revised_document = replace(document, meta=meta, paragraphs=labelled)
     return Revision(revised_document, new_statuses, tuple(dict.fromkeys(applied)), tuple(dict.fromkeys(bracketed)),
                     tuple(notes))

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from drafting.identity import normalise_text
 from drafting.model import Document, Span
-from drafting.numbering import relabel
+from drafting.numbering import relabel, renumber_references
 from drafting.profiles import get_profile
 
 
@@ -35,7 +35,8 @@ def carry_forward(old_primary: Document, new_primary: Document, translation: Doc
             stale.append(p.id)
     profile = get_profile(new_primary.meta.profile, translation.language)
     meta = replace(translation.meta, revision=new_primary.meta.revision)
-    return replace(translation, meta=meta, paragraphs=relabel(out, profile)), stale
+    labelled = renumber_references(translation.paragraphs, relabel(out, profile))
+    return replace(translation, meta=meta, paragraphs=labelled), stale
 
 
 def import_translation(translation: Document, supplied: dict[str, str], pending: Iterable[str]
