@@ -76,9 +76,10 @@ def assemble(
     state = AssemblyState(spec, library, lang, prof)
     for step in PIPELINE:
         step(state)
-    localized = {name: spec.meta.text(name, lang) for name in ("title", "issuing", "meeting", "place", "country",
-                                                               "subject")}
-    meta = replace(spec.meta, profile=prof.name, language=lang, **localized)
+    text = spec.meta.text
+    meta = replace(spec.meta, profile=prof.name, language=lang, title=text("title", lang),
+                   issuing=text("issuing", lang), meeting=text("meeting", lang), place=text("place", lang),
+                   country=text("country", lang), subject=text("subject", lang))
     paragraphs = tuple(_flatten(state.blocks, prof.italic_openings, lang))
     return Document(meta=meta, paragraphs=paragraphs, language=lang)
 

@@ -20,6 +20,7 @@ from drafting.model import (
     ClauseText,
     Parameter,
     ParamType,
+    ParamValue,
     Provenance,
     Source,
     StateRef,
@@ -312,8 +313,9 @@ def _parameters(value: object, source: str, out: _Collector) -> tuple[Parameter,
             continue
         if spec is None or isinstance(spec, YStr):
             # Shorthand: `name:` (required) or `name: default text`.
-            default = str(spec) if spec is not None else None
-            params.append(Parameter(name, ParamType.TEXT, default is None, default, frozen_map(), Source(source, line)))
+            shorthand = str(spec) if spec is not None else None
+            params.append(Parameter(name, ParamType.TEXT, shorthand is None, shorthand, frozen_map(),
+                                    Source(source, line)))
             continue
         if not isinstance(spec, YMap):
             out.error(source, line, f"parameter {name!r} must be a mapping")
@@ -338,7 +340,7 @@ def _parameters(value: object, source: str, out: _Collector) -> tuple[Parameter,
         if spec.get("conjunction") is not None:
             options["conjunction"] = str(spec["conjunction"])
         default_raw = spec.get("default")
-        default: str | tuple[StateRef, ...] | None
+        default: ParamValue | None
         if default_raw is None:
             default = None
         elif ptype is ParamType.STATES:
@@ -465,11 +467,11 @@ def _clause(entry: object, source: str, kinds: frozenset[str], out: _Collector) 
     provenance = _provenance(entry.get("provenance"), source, out)
     items_from_raw = entry.get("items_from")
     items_from = str(items_from_raw) if isinstance(items_from_raw, YStr) else None
-    if primary is None or params is None or not ok or provenance is False:
+    if primary is None or params is None or not ok or isinstance(provenance, bool):
         return None
     return Clause(
         id=str(clause_id), kind=str(kind), language=language, texts=frozen_map(texts), params=params,
-        tags=tags, provenance=provenance or None, items_from=items_from, source=Source(source, entry.line),
+        tags=tags, provenance=provenance, items_from=items_from, source=Source(source, entry.line),
     )
 
 
@@ -549,8 +551,8 @@ def _check_semantics(library: ClauseLibrary, out: _Collector, *, strict: bool) -
                                   f"translation {lang} of {clause.id} does not use {{{{ {name} }}}}")
         if clause.items_from:
             used.add(clause.items_from)
-            param = declared.get(clause.items_from)
-            if param is None or param.type is not ParamType.STATES:
+            listed = declared.get(clause.items_from)
+            if listed is None or listed.type is not ParamType.STATES:
                 out.error(clause.source.file, clause.source.line,
                           f"items_from must name a parameter of type states, not {clause.items_from!r}")
         for name, param in declared.items():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from drafting.identity import identity_from_properties, normalise_text
 from drafting.ooxml.document import read_custom_properties
@@ -33,7 +34,8 @@ def paragraph_id(paragraph: RevParagraph) -> str | None:
     return None
 
 
-def view_paragraphs(paragraphs: Sequence[RevParagraph], view: str) -> tuple[VersionParagraph, ...]:
+def view_paragraphs(paragraphs: Sequence[RevParagraph], view: Literal["accepted", "original"]
+                    ) -> tuple[VersionParagraph, ...]:
     """Paragraphs in `view` with their ids; a paragraph whose mark goes away joins the next (ECMA §17.13.5.15)."""
     gone = _REMOVED if view == "accepted" else _ADDED
     out: list[VersionParagraph] = []

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
+from typing import Any
 
 # -- provenance of loaded data --------------------------------------------------------------------------
 
@@ -26,7 +27,7 @@ class Source:
         return f"{self.file}:{self.line}" if self.line else self.file
 
 
-def frozen_map(items: Mapping[str, object] | None = None) -> Mapping:  # type: ignore[type-arg]
+def frozen_map(items: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
     """Read-only view of a fresh copy of `items`, so frozen dataclasses stay immutable all the way down."""
     return MappingProxyType(dict(items or {}))
 

@@ -157,7 +157,7 @@ class _Aligner:
         free_old = [self.old_ids[i] is None for i in sub_old]
         free_new = [self.new_ids[j] is None for j in sub_new]
         if len(sub_old) * len(sub_new) <= MAX_CANDIDATES:
-            candidates = [(a, range(len(sub_new))) for a in range(len(sub_old))]
+            candidates = [(a, list(range(len(sub_new)))) for a in range(len(sub_old))]
         else:
             candidates = self.rare_word_candidates(bags_old, bags_new)
         scored = []
