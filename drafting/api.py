@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from drafting.atomic import write_atomic
-from drafting.clauses import ClauseLibrary, Problem, check_library, load_library
 from drafting.errors import DraftingInputError, DraftingUsageError
-from drafting.model import Document, DocumentSpec
 
 if TYPE_CHECKING:
+    from drafting.clauses import ClauseLibrary, Problem
     from drafting.lint import LintFinding
+    from drafting.model import Document, DocumentSpec
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CLAUSES = PROJECT_ROOT / "clauses"
@@ -35,6 +35,8 @@ def default_clause_dir() -> Path:
 
 def library_for(spec: DocumentSpec, clauses: Path | None = None) -> ClauseLibrary:
     """The clause library a spec names (or `clauses`, or the project's `clauses/`)."""
+    from drafting.clauses import load_library
+
     if clauses is not None:
         return load_library(clauses)
     if spec.clause_dirs:
@@ -126,6 +128,8 @@ def assemble_to(spec_path: Path, outdir: Path, formats: Sequence[str] = ("md", "
 
 
 def check_clauses(directory: Path | None = None, *, strict: bool = False) -> list[Problem]:
+    from drafting.clauses import check_library
+
     return check_library(directory or default_clause_dir(), strict=strict)
 
 

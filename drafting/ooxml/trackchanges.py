@@ -294,18 +294,26 @@ def _split_run(
             piece.append(_fresh_ids(copy.deepcopy(rpr), ids) if n else copy.deepcopy(rpr))
         last_t: etree._Element | None = None
         last_src: etree._Element | None = None
+        chunk: list[str] = []  # characters of the current w:t, joined once (lxml text is immutable)
         for c in group:
             if c.role == "text" and c.child.tag in (_T, _DEL_TEXT):
                 if last_src is c.child and last_t is not None:
-                    last_t.text = (last_t.text or "") + c.text
+                    chunk.append(c.text)
                 else:
+                    if last_t is not None:
+                        last_t.text = "".join(chunk)
                     last_t = etree.SubElement(piece, c.child.tag, dict(c.child.attrib))
-                    last_t.text = c.text
                     last_t.set(_XML_SPACE, "preserve")
                     last_src = c.child
+                    chunk = [c.text]
             else:
+                if last_t is not None:
+                    last_t.text = "".join(chunk)
                 piece.append(c.child)
                 last_t = last_src = None
+                chunk = []
+        if last_t is not None:
+            last_t.text = "".join(chunk)
         pieces.append((piece, state, group))
     parent = run.getparent()
     index = parent.index(run)

@@ -225,6 +225,13 @@ def _extend_spans() -> list[tuple[int, int]]:
     return _spans(codes)
 
 
+def _unicode_token() -> re.Pattern[str]:
+    global _TOKEN
+    if _TOKEN is None:
+        _TOKEN = _token_pattern()
+    return _TOKEN
+
+
 def _token_pattern() -> re.Pattern[str]:
     ext = _one_of(_extend_spans())
     pre = f"{_one_of(_PREPEND)}*"
@@ -239,7 +246,7 @@ def _token_pattern() -> re.Pattern[str]:
     return re.compile(f"{word}|{space}|{other}", re.DOTALL)
 
 
-_TOKEN = _token_pattern()
+_TOKEN: re.Pattern[str] | None = None  # built on first non-ASCII text (it scans the code space: ~50 ms)
 _ASCII_TOKEN = re.compile(r"\w+(?:(?<=\d)[.,:/](?=\d)\w+)*|\s+|.", re.DOTALL)
 """The same tokens as `_TOKEN` for ASCII-only text, found about four times faster."""
 
@@ -289,7 +296,7 @@ def _key(token: str) -> str:
 
 
 def _tokens_and_keys(text: str) -> tuple[list[str], list[str]]:
-    tokens = (_ASCII_TOKEN if text.isascii() else _TOKEN).findall(text)
+    tokens = (_ASCII_TOKEN if text.isascii() else _unicode_token()).findall(text)
     key_of = {tok: _key(tok) for tok in dict.fromkeys(tokens)}
     keys = list(map(key_of.__getitem__, tokens))
     if "" not in key_of.values() or len(tokens) < 2:
