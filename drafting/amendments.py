@@ -153,26 +153,39 @@ def tracked_amendments(submission: DocxVersion, registry: Registry | None,
         previous_id = base_id or previous_id
     for move in moves.values():
         whole = bool(move.get("whole_from")) or bool(move.get("whole_to"))
+        author, date = str(move["author"]), _opt(move, "date")
         if "from" in move and "to" in move:
-            where = (f"moved after {move.get('to_paragraph') or 'the start'}" if move.get("whole_to")
-                     else f"moved to {move.get('to_paragraph') or 'elsewhere'}")
-            build.add(str(move["author"]), move["date"], move["from_paragraph"], AmendmentKind.MOVE,
-                      str(move["from"]), str(move["to"]), int(move["position"]),  # type: ignore[call-overload]
-                      context=where)
+            if move.get("whole_to"):
+                where = f"moved after {move['to_paragraph']}" if move.get("to_paragraph") else "moved to the start"
+            else:
+                where = f"moved to {move.get('to_paragraph') or 'elsewhere'}"
+            build.add(author, date, _opt(move, "from_paragraph"), AmendmentKind.MOVE, str(move["from"]),
+                      str(move["to"]), _int(move, "position"), context=where)
         elif "from" in move:
-            build.add(str(move["author"]), move["date"], move["from_paragraph"],
+            build.add(author, date, _opt(move, "from_paragraph"),
                       AmendmentKind.PARAGRAPH_DELETE if whole else AmendmentKind.DELETE,
-                      str(move["from"]), "", int(move["position"]))  # type: ignore[call-overload]
+                      str(move["from"]), "", _int(move, "position"))
         elif "to" in move:
-            build.add(str(move["author"]), move["date"], move["to_paragraph"],
+            to_paragraph = _opt(move, "to_paragraph")
+            build.add(author, date, to_paragraph,
                       AmendmentKind.PARAGRAPH_INSERT if whole else AmendmentKind.INSERT, "",
-                      str(move["to"]), int(move["to_position"]),  # type: ignore[call-overload]
-                      context=("after" if move["to_paragraph"] is not None else "at start") if whole else "")
+                      str(move["to"]), _int(move, "to_position"),
+                      context=("after" if to_paragraph is not None else "at start") if whole else "")
     return build.out
 
 
 _MOVED_FROM = frozenset({RevisionKind.MOVE_FROM})
 _MOVED_TO = frozenset({RevisionKind.MOVE_TO})
+
+
+def _opt(record: dict[str, object], key: str) -> str | None:
+    value = record.get(key)
+    return None if value is None else str(value)
+
+
+def _int(record: dict[str, object], key: str) -> int:
+    value = record.get(key, 0)
+    return value if isinstance(value, int) else 0
 
 
 def _paragraph_move(moves: dict[str, dict[str, object]], p: RevParagraph, side: str, paragraph: str | None) -> None:
@@ -189,6 +202,10 @@ def _paragraph_move(moves: dict[str, dict[str, object]], p: RevParagraph, side: 
         move.setdefault("to_position", 0)
 
 
+def _mark_removed(p: RevParagraph) -> bool:
+    return p.mark is not None and p.mark.kind in _REMOVED
+
+
 def _deleted_tails(paragraphs: Sequence[RevParagraph]) -> tuple[set[int], set[int]]:
     """Paragraph deletions written as "mark of the paragraph before deleted, content deleted, own mark kept".
 
@@ -201,11 +218,11 @@ def _deleted_tails(paragraphs: Sequence[RevParagraph]) -> tuple[set[int], set[in
     tails: set[int] = set()
     deleted = frozenset({RevisionKind.DELETE})
     for i, p in enumerate(paragraphs):
-        if not (p.mark is not None and p.mark.kind in _REMOVED and p.next_in_story) or _all_of(p, _REMOVED):
+        if not (_mark_removed(p) and p.next_in_story) or _all_of(p, _REMOVED):
             continue
         j = i + 1
         while j < len(paragraphs) and _all_of(paragraphs[j], _REMOVED) and paragraphs[j].next_in_story \
-                and paragraphs[j].mark is not None and paragraphs[j].mark.kind in _REMOVED:
+                and _mark_removed(paragraphs[j]):
             j += 1  # whole paragraphs deleted in between (mark and content): ordinary paragraph deletions
         if j < len(paragraphs) and _all_of(paragraphs[j], deleted) and paragraphs[j].row is None:
             joins.add(i)
@@ -292,6 +309,9 @@ def untracked_amendments(base: Sequence[VersionParagraph], original: Sequence[Ve
         if diff.new is None:
             build.add(delegation, date, base_id, AmendmentKind.PARAGRAPH_DELETE, base[diff.old].text, "", 0,
                       tracked=False)
+        elif diff.moved:  # moved elsewhere (and perhaps edited): one move, as a tracked whole-paragraph move reads
+            build.add(delegation, date, base_id, AmendmentKind.MOVE, base[diff.old].text, original[diff.new].text, 0,
+                      tracked=False, context=f"moved after {previous_id}" if previous_id else "moved to the start")
         else:
             for hunk in hunks(diff.edits):
                 kind = (AmendmentKind.REPLACE if hunk.old and hunk.new else
