@@ -27,6 +27,7 @@ demo: $(STAMP) system
 
 test: $(STAMP) system
 	$(PY) -m ruff check drafting tests bench
+	$(PY) -m mypy
 	$(PY) -m pytest -q
 
 lint: $(STAMP)
