@@ -18,7 +18,13 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 WORK = HERE / ".work" / "assemble"
-WORDS = ["migration", "protection", "regional", "cooperation", "framework", "refugees", "asylum", "States", "coordination", "capacity", "national", "international", "secretariat", "ministerial", "conference", "process", "plan", "measures", "support", "dialogue", "information", "exchange", "trafficking", "smuggling", "stateless", "persons", "labour", "migrants", "border", "management", "durable", "solutions", "implementation", "review", "partners", "organizations"]
+WORDS = (
+    "migration", "protection", "regional", "cooperation", "framework", "refugees", "asylum", "States",
+    "coordination", "capacity", "national", "international", "secretariat", "ministerial", "conference",
+    "process", "plan", "measures", "support", "dialogue", "information", "exchange", "trafficking",
+    "smuggling", "stateless", "persons", "labour", "migrants", "border", "management", "durable",
+    "solutions", "implementation", "review", "partners", "organizations",
+)
 PREAMBULAR = ("Recalling", "Noting", "Recognizing", "Acknowledging", "Considering", "Bearing in mind", "Welcoming")
 OPERATIVE = ("Decides", "Requests", "Encourages", "Invites", "Recommends", "Urges", "Calls upon", "Endorses")
 
