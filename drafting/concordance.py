@@ -65,26 +65,41 @@ def compare_versions(versions: Mapping[str, Document], primary: str) -> list[Dis
         for q in other.paragraphs:
             if q.id not in mine:
                 out.append(Discrepancy(language, q.id, "M5", f"extra paragraph {q.label or q.id}"))
-        order_mine = [p.id for p in base.paragraphs if p.id in theirs]
-        order_theirs = [q.id for q in other.paragraphs if q.id in mine]
+        order_mine = _in_order([p for p in base.paragraphs if p.id in theirs])
+        order_theirs = _in_order([q for q in other.paragraphs if q.id in mine])
         if order_mine != order_theirs:
             out.append(Discrepancy(language, "", "M5", "paragraphs are in a different order"))
         subitems = {p.id: _children(base, p) for p in base.paragraphs if p.role is Role.OPERATIVE}
         for pid, children in subitems.items():
-            if pid in theirs and _children(other, theirs[pid]) != children and all(c in theirs for c in children):
+            ids = [c for item in children for c in (item if isinstance(item, frozenset) else (item,))]
+            if pid in theirs and _children(other, theirs[pid]) != children and all(c in theirs for c in ids):
                 out.append(Discrepancy(language, pid, "M5", "its sub-paragraph tree differs"))
     return sorted(out)
 
 
-def _children(document: Document, parent: Paragraph) -> list[str]:
+def _in_order(paragraphs: list[Paragraph]) -> list[str | frozenset[str]]:
+    """Paragraph ids in order, each run of bullets (a list of States, alphabetical in each language's own
+    names, M4) as a set: its order may differ between language versions, its members may not."""
+    out: list[str | frozenset[str]] = []
+    for p in paragraphs:
+        if p.role is Role.BULLET and out and isinstance(out[-1], frozenset):
+            out[-1] = out[-1] | {p.id}
+        elif p.role is Role.BULLET:
+            out.append(frozenset({p.id}))
+        else:
+            out.append(p.id)
+    return out
+
+
+def _children(document: Document, parent: Paragraph) -> list[str | frozenset[str]]:
     index = document.paragraphs.index(parent)
     out = []
     for p in document.paragraphs[index + 1:]:
         if p.role in (Role.SUBITEM, Role.BULLET):
-            out.append(p.id)
+            out.append(p)
         else:
             break
-    return out
+    return _in_order(out)
 
 
 def missing_translations(spec: DocumentSpec, library, languages: list[str]) -> list[Discrepancy]:

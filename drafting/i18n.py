@@ -56,10 +56,14 @@ _ADJECTIVE_ENDINGS = (("ская", "ской"), ("цкая", "цкой"), ("ая
 
 def russian_genitive(name: str) -> str:
     """Russian genitive of a formal State name for "За Правительство …": adjectives and the head noun
-    decline, the proper name after it does not ("Республики Казахстан"); a one-word name takes -а
-    ("Туркменистана")."""
+    decline, the proper name after it does not ("Республики Казахстан"); a one-word name declines as a
+    noun: -ан takes -а ("Туркменистана"), -ия → -ии ("Турции"), -й → -я ("Китая")."""
     words = name.split()
     if len(words) == 1:
+        if name.endswith("ия"):
+            return name[:-1] + "и"
+        if name.endswith("й"):
+            return name[:-1] + "я"
         return name + "а" if name.endswith(("стан", "ан")) else name
     out = []
     declining = True

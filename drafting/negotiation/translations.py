@@ -39,10 +39,12 @@ def carry_forward(old_primary: Document, new_primary: Document, translation: Doc
     return replace(translation, meta=meta, paragraphs=labelled), stale
 
 
-def import_translation(translation: Document, supplied: dict[str, str], pending: Iterable[str]
-                       ) -> tuple[Document, list[str], list[str]]:
+def import_translation(translation: Document, supplied: dict[str, str], pending: Iterable[str],
+                       primary: Document | None = None) -> tuple[Document, list[str], list[str]]:
     """`translation` with the paragraphs in `supplied` (id → text) replaced; returns the document, the
-    paragraphs still pending and the ids in `supplied` that the document does not have."""
+    paragraphs still pending and the ids in `supplied` that the document does not have. A paragraph the
+    file still gives in the negotiating language (`primary`'s text) stays pending."""
+    untranslated = {p.id: normalise_text(p.text) for p in primary.paragraphs} if primary is not None else {}
     ids = set(translation.ids)
     unknown = sorted(set(supplied) - ids)
     out = []
@@ -52,5 +54,6 @@ def import_translation(translation: Document, supplied: dict[str, str], pending:
             out.append(p)
         else:
             out.append(replace(p, spans=(Span(normalise_text(text)),)))
-    still = [pid for pid in pending if pid not in supplied]
+    still = [pid for pid in pending
+             if pid not in supplied or normalise_text(supplied[pid]) == untranslated.get(pid)]
     return replace(translation, paragraphs=tuple(out)), still, unknown

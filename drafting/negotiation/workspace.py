@@ -122,7 +122,8 @@ class Workspace:
             raise DraftingInputError("no paragraph ids in this file: translate a copy made by drafting",
                                      source=str(path))
         document, pending = versions[language]
-        updated, still, unknown = import_translation(document, supplied, pending)
+        _, primary = self.document(number)
+        updated, still, unknown = import_translation(document, supplied, pending, primary)
         if unknown:
             raise DraftingInputError(f"paragraph {unknown[0]!r} is not in {revision_label(number)}", source=str(path))
         with self.store.transaction():

@@ -228,3 +228,19 @@ def make_table(rows: Sequence[Sequence[Sequence[etree._Element]]], *, header: bo
             for p in cell or [w_el("p")]:
                 tc.append(p)
     return tbl
+
+
+LANGUAGE_TAGS = {"en": "en-GB", "ru": "ru-RU", "fr": "fr-FR", "es": "es-ES", "ar": "ar-SA", "zh": "zh-CN"}
+
+
+def set_default_language(styles: bytes, language: str) -> bytes:
+    """styles.xml with the document's default language (spelling, hyphenation) set to `language`."""
+    from drafting.ooxml.xmlparser import parse_xml, serialise
+
+    root = parse_xml(styles, part="word/styles.xml")
+    tag = LANGUAGE_TAGS.get(language, language)
+    for lang in root.iter(qn("w:lang")):
+        lang.set(qn("w:val"), tag)
+        if language in ("ar",):
+            lang.set(qn("w:bidi"), tag)
+    return serialise(root)

@@ -43,6 +43,7 @@ from drafting.ooxml.document import (
     make_table,
     numbering_xml,
     replace_marker_paragraph,
+    set_default_language,
 )
 from drafting.ooxml.package import read_docx, set_part, write_package
 from drafting.profiles import Profile, get_profile
@@ -213,6 +214,8 @@ def _finish_parts(parts: dict[str, bytes], document: Document, profile: Profile,
     ident = identity(document)
     moment = dt.datetime.combine(meta.date, dt.time(0, 0))
     parts["word/numbering.xml"] = numbering_xml(_list_definitions(profile))
+    if document.language != "en" and "word/styles.xml" in parts:
+        parts["word/styles.xml"] = set_default_language(parts["word/styles.xml"], document.language)
     parts["docProps/core.xml"] = core_properties_xml(
         title=_plain_title(document), subject=meta.subject or meta.meeting, creator=f"drafting {__version__}",
         keywords="; ".join(meta.keywords), description=meta.symbol, language=document.language,
