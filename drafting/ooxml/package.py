@@ -32,8 +32,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import docx
-from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree
 
 from drafting.errors import DraftingInputError, safe_display
@@ -247,6 +245,9 @@ def load_python_docx(data: bytes, source: str) -> DocxDocument:
     save and has no size caps, so it must never see unchecked bytes. The zip-layer scan is repeated here
     (it decompresses nothing) so a caller mistake cannot hand python-docx a bomb.
     """
+    import docx  # imported here: reading and writing packages never needs python-docx (~35 ms to import)
+    from docx.opc.exceptions import PackageNotFoundError
+
     handled = (
         zipfile.BadZipFile,
         zipfile.LargeZipFile,
