@@ -35,8 +35,10 @@ lint: $(STAMP)
 	$(PY) -m mypy
 
 bench: $(STAMP) system
-	@sh .ci/system-packages.sh pandoc hyperfine
+	@sh .ci/system-packages.sh pandoc
 	$(PY) bench/assemble.py
+	$(PY) bench/redline.py
+	$(PY) bench/compile.py
 
 template: $(STAMP)
 	$(PY) -m drafting.ooxml.template templates/conference.docx

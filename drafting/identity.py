@@ -14,11 +14,10 @@ import unicodedata
 
 from drafting.model import Document, DocumentIdentity, Paragraph
 
-_WS = re.compile(r"\s+", re.UNICODE)
-
 
 def normalise_text(text: str) -> str:
-    return _WS.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    # str.split() splits on exactly the characters `\s` matches in a Unicode pattern, and is faster.
+    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 def canonical_line(paragraph: Paragraph) -> str:
