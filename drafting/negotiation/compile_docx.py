@@ -11,18 +11,16 @@ from __future__ import annotations
 from drafting.docx_versions import read_docx_version
 from drafting.model import AmendmentKind
 from drafting.negotiation.compilation import INLINE, Compilation, Entry, alternatives_text
-from drafting.ooxml.package import write_package
 from drafting.ooxml.revisions import paragraph_elements
 from drafting.ooxml.trackchanges import (
     Change,
     RevisionIds,
     apply_changes,
-    enable_track_revisions,
     insert_paragraph_after,
     insert_paragraph_before,
     mark_paragraph_deleted,
+    tracked_package,
 )
-from drafting.ooxml.xmlparser import serialise
 
 SECRETARIAT = "Secretariat (alternatives)"
 
@@ -83,11 +81,4 @@ def compilation_docx(compilation: Compilation, revision_docx: bytes, *, date: st
             continue
         if any(p.kind in INLINE for p in entry.proposals):
             apply_changes(element, _changes(entry), ids, default_author=SECRETARIAT, default_date=date)
-    parts = dict(package.parts)
-    parts[package.main_document] = serialise(root)
-    settings_name = package.related_part(package.main_document, "settings")
-    if settings_name is not None:
-        settings = package.xml(settings_name)
-        enable_track_revisions(settings)
-        parts[settings_name] = serialise(settings)
-    return write_package(parts)
+    return tracked_package(package, root)

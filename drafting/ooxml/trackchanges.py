@@ -453,6 +453,22 @@ def _set_mark(p: etree._Element, tag: str, ids: RevisionIds, author: str, date: 
     insert_in_order(rpr, _revision_el(tag, ids, author, date))
 
 
+def _inserted_paragraph(text_runs: Sequence[tuple[str, dict]] | str, ids: RevisionIds, author: str, date: str,
+                        ppr_source: etree._Element, numbered: bool) -> etree._Element:
+    """A new w:p with the properties of `ppr_source` and its runs inside one w:ins (mark not yet set)."""
+    runs = [(text_runs, {})] if isinstance(text_runs, str) else list(text_runs)
+    new_p = w_el("p")
+    ppr = _clean_ppr(ppr_source, numbered=numbered)
+    if ppr is not None:
+        new_p.append(ppr)
+    content = [_new_run(text, _format_rpr(fmt)) for text, fmt in runs if text]
+    if content:
+        ins = _revision_el("ins", ids, author, date)
+        ins.extend(content)
+        new_p.append(ins)
+    return new_p
+
+
 def insert_paragraph_after(
     anchor_p: etree._Element,
     text_runs: Sequence[tuple[str, dict]] | str,
@@ -470,16 +486,8 @@ def insert_paragraph_after(
     by default from the anchor, without section break or revisions. The new paragraph's mark is inserted,
     unless the anchor ends its story (see the module's last-paragraph rule), then the anchor's mark is.
     """
-    runs = [(text_runs, {})] if isinstance(text_runs, str) else list(text_runs)
-    new_p = w_el("p")
-    ppr = _clean_ppr(ppr_from if ppr_from is not None else anchor_p, numbered=numbered)
-    if ppr is not None:
-        new_p.append(ppr)
-    content = [_new_run(text, _format_rpr(fmt)) for text, fmt in runs if text]
-    if content:
-        ins = _revision_el("ins", ids, author, date)
-        ins.extend(content)
-        new_p.append(ins)
+    new_p = _inserted_paragraph(text_runs, ids, author, date, ppr_from if ppr_from is not None else anchor_p,
+                                numbered)
     if following_paragraph(anchor_p) is not None:
         _set_mark(new_p, "w:ins", ids, author, date)
     else:
@@ -509,16 +517,8 @@ def insert_paragraph_before(
 
     The new paragraph is followed by the anchor, so its own mark carries the insertion.
     """
-    runs = [(text_runs, {})] if isinstance(text_runs, str) else list(text_runs)
-    new_p = w_el("p")
-    ppr = _clean_ppr(ppr_from if ppr_from is not None else anchor_p, numbered=numbered)
-    if ppr is not None:
-        new_p.append(ppr)
-    content = [_new_run(text, _format_rpr(fmt)) for text, fmt in runs if text]
-    if content:
-        ins = _revision_el("ins", ids, author, date)
-        ins.extend(content)
-        new_p.append(ins)
+    new_p = _inserted_paragraph(text_runs, ids, author, date, ppr_from if ppr_from is not None else anchor_p,
+                                numbered)
     _set_mark(new_p, "w:ins", ids, author, date)
     anchor_p.addprevious(new_p)
     return new_p
@@ -802,3 +802,17 @@ def resolve_package(package: Package, *, accept: bool) -> dict[str, bytes]:
         (accept_all if accept else reject_all)(root)
         parts[name] = serialise(root)
     return parts
+
+
+def tracked_package(package: Package, document_root: etree._Element) -> bytes:
+    """The package with `document_root` as its main part and Track Changes switched on, zipped."""
+    from drafting.ooxml.package import write_package
+
+    parts = dict(package.parts)
+    parts[package.main_document] = serialise(document_root)
+    settings_name = package.related_part(package.main_document, "settings")
+    if settings_name is not None:
+        settings = package.xml(settings_name)
+        enable_track_revisions(settings)
+        parts[settings_name] = serialise(settings)
+    return write_package(parts)

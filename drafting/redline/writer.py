@@ -19,7 +19,7 @@ from drafting.docx_versions import DocxVersion, read_docx_version, view_paragrap
 from drafting.errors import DraftingInputError
 from drafting.identity import normalise_text
 from drafting.model import Document, Meta, Paragraph, Role, Span
-from drafting.ooxml.package import Package, write_package
+from drafting.ooxml.package import Package
 from drafting.ooxml.revisions import (
     following_paragraph,
     mark_revision,
@@ -32,13 +32,13 @@ from drafting.ooxml.trackchanges import (
     RevisionIds,
     accept_all,
     apply_changes,
-    enable_track_revisions,
     insert_paragraph_after,
     insert_paragraph_before,
     mark_paragraph_deleted,
+    tracked_package,
 )
 from drafting.ooxml.wml import qn
-from drafting.ooxml.xmlparser import parse_xml, serialise
+from drafting.ooxml.xmlparser import parse_xml
 from drafting.redline.compare import ParagraphDiff, compare
 from drafting.redline.diff import Op
 from drafting.versions import Version, VersionParagraph
@@ -151,14 +151,7 @@ def redline_package(base: Base, new: Sequence[VersionParagraph], *, author: str,
                                                  ppr_from=ppr_from)
             else:
                 anchor = insert_paragraph_after(anchor, text, ids, author=author, date=date, ppr_from=ppr_from)
-    parts = dict(package.parts)
-    parts[package.main_document] = serialise(root)
-    settings_name = package.related_part(package.main_document, "settings")
-    if settings_name is not None:
-        settings = package.xml(settings_name)
-        enable_track_revisions(settings)
-        parts[settings_name] = serialise(settings)
-    return write_package(parts)
+    return tracked_package(package, root)
 
 
 def _changes(diff: ParagraphDiff, raw: str) -> list[Change]:
