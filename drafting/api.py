@@ -243,7 +243,12 @@ def base_document(base: Path, *, clauses: Path | None = None):  # -> tuple[Docum
         data = base.read_bytes()
     except OSError as exc:
         raise DraftingInputError(f"cannot read file: {exc.strerror}", source=str(base)) from exc
+    from dataclasses import replace
+
     document = document_from_docx(data, str(base))
+    # A .docx holds one language version: the negotiation runs in that language only (start from the spec
+    # to carry the other language versions along).
+    document = replace(document, meta=replace(document.meta, languages=(document.language,)))
     version, _ = load_submission(base)
     if version.identity is not None and version.identity.content_hash != content_hash(document):
         raise DraftingInputError("the .docx was edited after it was assembled (its text no longer matches its "

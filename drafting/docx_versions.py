@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from drafting.identity import identity_from_properties, normalise_text
+from drafting.identity import PROP_META, identity_from_properties, normalise_text
 from drafting.ooxml.document import read_custom_properties
 from drafting.ooxml.package import Package, read_docx
 from drafting.ooxml.revisions import Comment, RevisionKind, RevParagraph, read_body
@@ -110,7 +110,10 @@ def document_from_docx(data: bytes, source: str):  # -> Document
             raise DraftingInputError("a paragraph has lost its id bookmark; start from the spec instead",
                                      source=source)
         role = ROLE_BY_STYLE.get(rev.style or "", Role.TEXT)
-        spans = tuple(Span(r.text, r.italic, r.bold) for r in rev.runs if r.text)
+        # Our renderer gives emphasis and opening phrases character styles rather than direct formatting.
+        spans = tuple(Span(r.text, r.italic or r.style in ("Emphasis", "OpeningPhrase"),
+                           r.bold or r.style == "Strong", r.style == "OpeningPhrase")
+                      for r in rev.runs if r.text)
         level = 1 if role in (Role.SUBITEM, Role.BULLET) else 0
         paragraphs.append(Paragraph(pid, role, spans, level=level))
     profile = custom.get("DraftingProfile", "as-issued")
@@ -128,5 +131,15 @@ def document_from_docx(data: bytes, source: str):  # -> Document
         languages=(version.identity.language,), profile=profile, subject=core.get("subject", ""),
         revision=version.identity.revision,
     )
+    stored = custom.get(PROP_META)
+    if stored:  # the full metadata our renderer stores: name, languages, signatures, places, translations
+        import json
+
+        from drafting.serial import meta_from_dict
+
+        try:
+            meta = meta_from_dict(json.loads(stored))
+        except (ValueError, TypeError, KeyError) as exc:
+            raise DraftingInputError(f"its {PROP_META} property is damaged", source=source) from exc
     labelled = relabel(paragraphs, get_profile(profile, meta.language))
     return Document(meta=meta, paragraphs=labelled, language=meta.language)

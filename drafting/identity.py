@@ -54,6 +54,7 @@ PROP_CONTENT_HASH = "DraftingContentHash"
 PROP_LANGUAGE = "DraftingLanguage"
 PROP_PROFILE = "DraftingProfile"
 PROP_SYMBOL = "DraftingSymbol"
+PROP_META = "DraftingMeta"  # the document's metadata as JSON, so a .docx base can be rebuilt faithfully
 
 
 def identity_from_properties(properties: dict[str, str]) -> DocumentIdentity | None:

@@ -14,15 +14,33 @@ from drafting.errors import DraftingInputError
 from drafting.model import Amendment, AmendmentKind, Document, Meta, Paragraph, Role, Span, frozen_map
 
 
-def document_to_dict(document: Document) -> dict[str, Any]:
-    meta = {f.name: getattr(document.meta, f.name) for f in dataclasses.fields(document.meta)}
-    meta["date"] = document.meta.date.isoformat()
-    meta["localized"] = {lang: dict(values) for lang, values in document.meta.localized.items()}
-    for key, value in meta.items():
+def meta_to_dict(meta: Meta) -> dict[str, Any]:
+    data = {f.name: getattr(meta, f.name) for f in dataclasses.fields(meta)}
+    data["date"] = meta.date.isoformat()
+    data["localized"] = {lang: dict(values) for lang, values in meta.localized.items()}
+    for key, value in data.items():
         if isinstance(value, tuple):
-            meta[key] = list(value)
+            data[key] = list(value)
+    return data
+
+
+def meta_from_dict(data: dict[str, Any]) -> Meta:
+    meta_raw = dict(data)
+    meta_raw["date"] = dt.date.fromisoformat(meta_raw["date"])
+    for key in ("participants", "observers", "languages", "keywords", "signatories"):
+        meta_raw[key] = tuple(meta_raw.get(key, ()))
+    meta_raw["localized"] = frozen_map({lang: frozen_map(values)
+                                        for lang, values in (meta_raw.get("localized") or {}).items()})
+    return Meta(**meta_raw)
+
+
+def meta_json(meta: Meta) -> str:
+    return json.dumps(meta_to_dict(meta), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def document_to_dict(document: Document) -> dict[str, Any]:
     return {
-        "meta": meta,
+        "meta": meta_to_dict(document.meta),
         "language": document.language,
         "attributes": dict(document.attributes),
         "paragraphs": [
@@ -36,13 +54,7 @@ def document_to_dict(document: Document) -> dict[str, Any]:
 
 def document_from_dict(data: dict[str, Any]) -> Document:
     try:
-        meta_raw = dict(data["meta"])
-        meta_raw["date"] = dt.date.fromisoformat(meta_raw["date"])
-        for key in ("participants", "observers", "languages", "keywords", "signatories"):
-            meta_raw[key] = tuple(meta_raw.get(key, ()))
-        meta_raw["localized"] = frozen_map({lang: frozen_map(values)
-                                            for lang, values in (meta_raw.get("localized") or {}).items()})
-        meta = Meta(**meta_raw)
+        meta = meta_from_dict(data["meta"])
         paragraphs = tuple(
             Paragraph(
                 id=p["id"], role=Role(p["role"]), label=p["label"], level=int(p["level"]), clause=p["clause"],

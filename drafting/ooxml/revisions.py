@@ -78,6 +78,7 @@ class RevRun:
     bold: bool = False
     format_change: Revision | None = None
     outer: Revision | None = None
+    style: str | None = None  # the run's character style id (w:rStyle), if any
 
     @property
     def kinds(self) -> frozenset[RevisionKind]:
@@ -148,6 +149,7 @@ _COMMENT_START, _COMMENT_END, _COMMENT_REF = (
 )
 _P_STYLE, _PPR_CHANGE, _RPR_CHANGE = qn("w:pStyle"), qn("w:pPrChange"), qn("w:rPrChange")
 _B, _I = qn("w:b"), qn("w:i")
+_R_STYLE = qn("w:rStyle")
 _ID, _AUTHOR, _DATE, _NAME, _VAL = qn("w:id"), qn("w:author"), qn("w:date"), qn("w:name"), qn("w:val")
 
 REVISION_CONTAINERS: dict[str, RevisionKind] = {
@@ -384,8 +386,11 @@ class _Reader:
         rpr = r.find(_RPR)
         bold = italic = False
         fmt = None
+        style = None
         if rpr is not None:
             bold, italic = on_off(rpr.find(_B)), on_off(rpr.find(_I))
+            style_el = rpr.find(_R_STYLE)
+            style = style_el.get(_VAL) if style_el is not None else None
             change = rpr.find(_RPR_CHANGE)
             if change is not None:
                 fmt = revision_of(change, RevisionKind.FORMAT)
@@ -403,7 +408,7 @@ class _Reader:
             return
         revision = stack[-1] if stack else None
         outer = stack[-2] if len(stack) > 1 else None
-        self._runs.append(RevRun(text, revision, italic, bold, fmt, outer))
+        self._runs.append(RevRun(text, revision, italic, bold, fmt, outer, style))
         for anchor in self.anchors.values():
             if anchor.open:
                 anchor.chunks.setdefault(index, []).append(text)
@@ -449,13 +454,7 @@ def _merge_runs(runs: Iterable[RevRun]) -> tuple[RevRun, ...]:
     for run in runs:
         if out:
             last = out[-1]
-            if (last.revision, last.outer, last.italic, last.bold, last.format_change) == (
-                run.revision,
-                run.outer,
-                run.italic,
-                run.bold,
-                run.format_change,
-            ):
+            if _props(last) == _props(run):
                 out[-1] = RevRun(last.text + run.text, *_props(last))
                 continue
         out.append(run)
@@ -463,7 +462,7 @@ def _merge_runs(runs: Iterable[RevRun]) -> tuple[RevRun, ...]:
 
 
 def _props(run: RevRun) -> tuple:
-    return (run.revision, run.italic, run.bold, run.format_change, run.outer)
+    return (run.revision, run.italic, run.bold, run.format_change, run.outer, run.style)
 
 
 # -- public API -------------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from drafting.identity import (
     PROP_CONTENT_HASH,
     PROP_DOCUMENT_ID,
     PROP_LANGUAGE,
+    PROP_META,
     PROP_PROFILE,
     PROP_REVISION,
     PROP_SYMBOL,
@@ -47,6 +48,7 @@ from drafting.ooxml.document import (
 )
 from drafting.ooxml.package import read_docx, set_part, write_package
 from drafting.profiles import Profile, get_profile
+from drafting.serial import meta_json
 from drafting.wordstyles import STYLE_BY_ROLE
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
@@ -231,6 +233,7 @@ def _finish_parts(parts: dict[str, bytes], document: Document, profile: Profile,
             PROP_LANGUAGE: ident.language,
             PROP_PROFILE: meta.profile,
             PROP_SYMBOL: meta.symbol,
+            PROP_META: meta_json(meta),
             **extra,
         }),
         CUSTOM_PROPS_CT, rel_from="", rel_type=CUSTOM_PROPS_REL,

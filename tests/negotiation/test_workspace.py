@@ -287,8 +287,8 @@ def test_revise_applies_exactly_the_accepted_amendments(ws: Path, base: Base, tm
                                                         decided: dict[str, str]) -> None:
     original, _ = document(ws)
     written, revision = api.revise(ws, tmp_path / "rev1", actor="chair")
-    assert sorted(p.name for p in written) == ["almaty-2012-recommendations-rev1.docx",
-                                               "almaty-2012-recommendations-rev1.md"]
+    assert sorted(p.name for p in written) == ["recommendations-rev1.docx",
+                                               "recommendations-rev1.md"]
     assert set(revision.applied) == {decided["accepted"], decided["accepted_new"], decided["accepted_delete"]}
     assert set(revision.bracketed) == {decided["open"], decided["open_new"]}
     assert revision.notes == ()
@@ -328,7 +328,7 @@ def test_revise_applies_exactly_the_accepted_amendments(ws: Path, base: Base, tm
     assert statuses["endorse_rcf"] == "pending"
 
     # the written Markdown is the revision, carrying its identity
-    md = (tmp_path / "rev1" / "almaty-2012-recommendations-rev1.md").read_text(encoding="utf-8")
+    md = (tmp_path / "rev1" / "recommendations-rev1.md").read_text(encoding="utf-8")
     assert "document=almaty-2012-recommendations revision=1" in md
     assert "\\- 5 - Invite the secretariat to report annually;" in md
     assert "Endorse the draft paper" not in md
@@ -342,7 +342,7 @@ def test_the_next_round_is_made_against_the_new_revision(ws: Path, base: Base, t
                                                          decided: dict[str, str]) -> None:
     old_round = edit_md(base.md, tmp_path / "late.md", [(SUPPORT, SUPPORT.replace("initial", "early"))])
     api.revise(ws, tmp_path / "rev1")
-    rev1_md = tmp_path / "rev1" / "almaty-2012-recommendations-rev1.md"
+    rev1_md = tmp_path / "rev1" / "recommendations-rev1.md"
     updated = RCF.replace("draft", "updated")
     round2 = edit_md(rev1_md, tmp_path / "round2.md", [(updated, updated + " 2013–2015")])
     result = api.submit(ws, "KAZ", round2)
@@ -353,7 +353,7 @@ def test_the_next_round_is_made_against_the_new_revision(ws: Path, base: Base, t
     assert report["label"] == "Rev.1" and report["delegations"] == ["Kazakhstan"]
     [amendment] = [a for p in report["paragraphs"] for a in p["amendments"]]
     assert (amendment["new"], amendment["delegation"]) == (" 2013–2015", "Kazakhstan")
-    rev1_docx = tmp_path / "rev1" / "almaty-2012-recommendations-rev1.docx"
+    rev1_docx = tmp_path / "rev1" / "recommendations-rev1.docx"
     assert api.submit(ws, "KGZ", rev1_docx).revision == 1  # the issued Rev.1 .docx carries its identity
     txt = tmp_path / "rev1.txt"
     txt.write_text("\n\n".join(api.text_of(rev1_docx)).replace("annually", "every year") + "\n", encoding="utf-8")
