@@ -285,6 +285,24 @@ def submit(directory: Path, delegation: str, file: Path, *, actor: str | None = 
         workspace.close()
 
 
+def submit_many(directory: Path, items: Sequence[tuple[str, Path]], *, actor: str | None = None):
+    """Submit each (delegation, file), one transaction each, with the workspace opened once.
+
+    Yields (file, result) or (file, the DraftingError that refused it): one refused file does not stop the rest.
+    """
+    from drafting.errors import DraftingError
+
+    workspace = open_workspace(directory)
+    try:
+        for delegation, file in items:
+            try:
+                yield file, workspace.submit(file, delegation, actor=actor or default_actor())
+            except DraftingError as exc:
+                yield file, exc
+    finally:
+        workspace.close()
+
+
 def _revision_date(workspace) -> str:
     created = workspace.store.current_revision().created_at
     return created[:19] + "Z"

@@ -302,23 +302,41 @@ def negotiation_init(directory: Path, base: Path, actor: str | None) -> None:
 
 @cli.command()
 @click.argument("directory", type=DirArg)
-@click.option("--delegation", required=True, help="The delegation submitting FILE (a name or registry code).")
-@click.argument("file", type=PathArg)
+@click.option("--delegation", help="The delegation submitting the FILES (a name or registry code).")
+@click.option("--by-file-name", is_flag=True,
+              help="Take each file's delegation from its name (kazakhstan.docx -> Kazakhstan).")
+@click.argument("files", type=PathArg, nargs=-1, required=True)
 @ActorOption
 @domain_errors
-def submit(directory: Path, delegation: str, file: Path, actor: str | None) -> None:
-    """Record FILE (tracked-changes .docx, clean edited .docx, or edited Markdown/text) from a delegation."""
-    from drafting.api import submit as do_submit
+def submit(directory: Path, delegation: str | None, by_file_name: bool, files: tuple[Path, ...],
+           actor: str | None) -> None:
+    """Record FILES (tracked-changes .docx, clean edited .docx, or edited Markdown/text) from delegations.
+
+    Each file is its own transaction: a refused file is reported and the others are still recorded.
+    """
+    from drafting.api import submit_many
     from drafting.errors import safe_display
     from drafting.negotiation.workspace import revision_label
 
-    result = do_submit(directory, delegation, file, actor=actor)
-    matched = "by its identity" if result.matched_by == "identity" else f"by best match ({result.similarity:.0%})"
-    state = "already recorded" if result.repeated else f"submission {result.submission}"
-    click.echo(f"{safe_display(result.delegation)}: {state}, made against {revision_label(result.revision)} "
-               f"({matched}), {result.amendments} amendment(s)")
-    if not result.current:
-        click.echo("note: not the current revision; recorded, but not in the current compilation", err=True)
+    if (delegation is None) == (not by_file_name):
+        raise DraftingUsageError("give --delegation NAME, or --by-file-name")
+    refused = 0
+    items = [(delegation if delegation is not None else file.stem, file) for file in files]
+    for file, outcome in submit_many(directory, items, actor=actor):
+        if isinstance(outcome, DraftingError):
+            refused += 1
+            click.echo(f"Error: {outcome}", err=True)
+            continue
+        matched = ("by its identity" if outcome.matched_by == "identity"
+                   else f"by best match ({outcome.similarity:.0%})")
+        state = "already recorded" if outcome.repeated else f"submission {outcome.submission}"
+        which = f" [{file.name}]" if len(files) > 1 else ""
+        click.echo(f"{safe_display(outcome.delegation)}: {state}, made against {revision_label(outcome.revision)} "
+                   f"({matched}), {outcome.amendments} amendment(s){which}")
+        if not outcome.current:
+            click.echo("note: not the current revision; recorded, but not in the current compilation", err=True)
+    if refused:
+        sys.exit(1)
 
 
 @cli.command("log")

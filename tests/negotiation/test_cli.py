@@ -223,3 +223,29 @@ def test_log_of_a_new_workspace(runner, ws: Path) -> None:
                                                                               SECRETARIAT)
     assert event["detail"]["revision"] == 0 and len(event["detail"]["content_hash"]) == 64
     dt.datetime.strptime(event["at"], "%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def test_batch_submit_by_file_name_records_each_and_reports_refusals(tmp_path):
+    """Several files in one process; a refused file is reported, the others are recorded (exit 1)."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from drafting.cli import cli
+    from tests.conftest import ALMATY, ALMATY_SPEC
+
+    runner = CliRunner()
+    ws = tmp_path / "ws"
+    assert runner.invoke(cli, ["negotiation", "init", str(ws), "--base", str(ALMATY_SPEC)]).exit_code == 0
+    files = []
+    for name in ("kazakhstan", "tajikistan"):
+        target = tmp_path / f"{name}.docx"
+        shutil.copy(ALMATY / "submissions" / f"{name}.docx", target)
+        files.append(str(target))
+    stranger = tmp_path / "france.txt"
+    stranger.write_text("A text about something else entirely.\n", encoding="utf-8")
+    result = runner.invoke(cli, ["submit", str(ws), "--by-file-name", *files, str(stranger)])
+    assert result.exit_code == 1
+    assert "Kazakhstan: submission 1" in result.output and "Tajikistan: submission 2" in result.output
+    assert "france.txt: made against a text this workspace does not know" in result.output
+    assert runner.invoke(cli, ["submit", str(ws), files[0]]).exit_code == 2  # neither --delegation nor --by-file-name
