@@ -159,7 +159,8 @@ def tracked_amendments(submission: DocxVersion, registry: Registry | None,
                 where = f"moved after {move['to_paragraph']}" if move.get("to_paragraph") else "moved to the start"
             else:
                 where = f"moved to {move.get('to_paragraph') or 'elsewhere'}"
-            build.add(author, date, _opt(move, "from_paragraph"), AmendmentKind.MOVE, str(move["from"]),
+            build.add(author, date, _opt(move, "from_paragraph") or _opt(move, "own_id"), AmendmentKind.MOVE,
+                      str(move["from"]),
                       str(move["to"]), _int(move, "position"), context=where)
         elif "from" in move:
             build.add(author, date, _opt(move, "from_paragraph"),
@@ -197,6 +198,8 @@ def _paragraph_move(moves: dict[str, dict[str, object]], p: RevParagraph, side: 
     move[side] = f"{move[side]}\n{text}" if side in move else text
     move[f"whole_{side}"] = True
     move.setdefault(f"{side}_paragraph", paragraph)
+    if paragraph_id(p) is not None:  # our own moves carry the paragraph's id bookmark to where it went
+        move.setdefault("own_id", paragraph_id(p))
     move.setdefault("position", 0)
     if side == "to":
         move.setdefault("to_position", 0)

@@ -816,3 +816,52 @@ def tracked_package(package: Package, document_root: etree._Element) -> bytes:
         enable_track_revisions(settings)
         parts[settings_name] = serialise(settings)
     return write_package(parts)
+
+
+# -- moves ---------------------------------------------------------------------------------------------------
+
+_MOVABLE = frozenset({_PPR, _R, qn("w:bookmarkStart"), qn("w:bookmarkEnd"), qn("w:proofErr")})
+_BOOKMARKS = (qn("w:bookmarkStart"), qn("w:bookmarkEnd"))
+
+
+def move_paragraph(source: etree._Element, *, after: etree._Element | None, before: etree._Element | None,
+                   ids: RevisionIds, author: str, date: str, name: str) -> etree._Element:
+    """Track a whole-paragraph move (ECMA §17.13.5.22–25): `source` becomes the moved-from paragraph (its runs
+    in `w:moveFrom` inside a named range, its mark moved-from), and a copy placed `after` one paragraph (or
+    `before` the first) the moved-to paragraph, with the same range name; the paragraph's bookmarks go with
+    it. Raises ValueError when a paragraph mark involved cannot carry the move (the last paragraph of a story)
+    or the paragraph holds more than runs and bookmarks: the caller then tracks a deletion and an insertion."""
+    if following_paragraph(source) is None:
+        raise ValueError("the last paragraph of a story cannot be moved away")
+    if after is not None and following_paragraph(after) is None:
+        raise ValueError("a paragraph cannot be moved to the end of a story")
+    if any(child.tag not in _MOVABLE for child in source) or mark_revision(source) is not None:
+        raise ValueError("only a plain paragraph of runs and bookmarks can be moved")
+    destination = copy.deepcopy(source)
+    for bookmark in [child for child in source if child.tag in _BOOKMARKS]:
+        source.remove(bookmark)  # the paragraph's identity travels with its text
+    _wrap_move(source, "moveFrom", ids, author, date, name)
+    _wrap_move(destination, "moveTo", ids, author, date, name)
+    if after is not None:
+        after.addnext(destination)
+    elif before is not None:
+        before.addprevious(destination)
+    else:
+        raise ValueError("a moved paragraph needs a place to go")
+    return destination
+
+
+def _wrap_move(p: etree._Element, side: str, ids: RevisionIds, author: str, date: str, name: str) -> None:
+    runs = [child for child in p if child.tag == _R]
+    range_id = ids.next()
+    start = w_el(f"{side}RangeStart", id=range_id, name=name, author=author, date=date)
+    end = w_el(f"{side}RangeEnd", id=range_id)
+    container = _revision_el(side, ids, author, date)
+    ppr = p.find(_PPR)
+    position = 0 if ppr is None else p.index(ppr) + 1
+    p.insert(position, start)
+    if runs:
+        runs[0].addprevious(container)
+        container.extend(runs)
+    p.append(end)
+    _set_mark(p, f"w:{side}", ids, author, date)

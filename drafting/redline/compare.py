@@ -20,6 +20,11 @@ class ParagraphDiff:
     moved: bool = False
 
     @property
+    def changed_text(self) -> bool:
+        """Whether the words changed (a move alone does not count)."""
+        return any(e.op is not Op.EQUAL for e in self.edits)
+
+    @property
     def changed(self) -> bool:
         return self.old is None or self.new is None or self.moved or any(e.op is not Op.EQUAL for e in self.edits)
 

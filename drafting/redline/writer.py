@@ -35,6 +35,7 @@ from drafting.ooxml.trackchanges import (
     insert_paragraph_after,
     insert_paragraph_before,
     mark_paragraph_deleted,
+    move_paragraph,
     tracked_package,
 )
 from drafting.ooxml.wml import qn
@@ -137,6 +138,15 @@ def redline_package(base: Base, new: Sequence[VersionParagraph], *, author: str,
             anchor = elements[diff.old]
         else:
             assert diff.new is not None
+            if diff.old is not None and not diff.changed_text:
+                # Moved unchanged: a real tracked move, so the paragraph keeps its id where it now stands.
+                try:
+                    anchor = move_paragraph(elements[diff.old], after=anchor,
+                                            before=elements[0] if anchor is None else None, ids=ids,
+                                            author=author, date=date, name=f"move{diff.old}")
+                    continue
+                except ValueError:
+                    pass  # a story's last paragraph or rich content: tracked as a deletion and an insertion
             if diff.old is not None:  # moved: deleted where it was, inserted where it now is
                 mark_paragraph_deleted(elements[diff.old], ids, author=author, date=date)
                 ppr_from = elements[diff.old]
