@@ -68,6 +68,7 @@ class Base:
     package: Package
     root: Any  # the parsed w:document, revisions accepted (an lxml element, handled by drafting.ooxml only)
     paragraphs: tuple[VersionParagraph, ...]
+    raw: tuple[str, ...]  # each paragraph's own run text, before normalisation (what apply_changes checks)
     findings: list[str]
 
 
@@ -83,11 +84,13 @@ def load_base(old: Version, docx: DocxVersion | None) -> Base:
     package = docx.package
     root = package.xml(package.main_document)
     paragraphs = docx.version.paragraphs
+    body = docx.paragraphs
     if docx.version.tracked:
         accept_all(root)
-        paragraphs = view_paragraphs(read_body(root)[0], "accepted")
+        body = tuple(read_body(root)[0])
+        paragraphs = view_paragraphs(body, "accepted")
         findings.append(f"{old.source}: its tracked changes were accepted before comparing")
-    return Base(package, root, paragraphs, findings)
+    return Base(package, root, paragraphs, tuple(p.text("accepted") for p in body), findings)
 
 
 def plain_document(paragraphs: Sequence[VersionParagraph], source: str) -> Document:
@@ -110,7 +113,7 @@ def redline_package(base: Base, new: Sequence[VersionParagraph], *, author: str,
     if len(elements) != len(base.paragraphs):
         raise DraftingInputError("the base document changed while it was read", source=package.source)
     ids = RevisionIds(root, *_other_roots(package))
-    raw = [p.text("accepted") for p in read_body(root)[0]]  # the runs' own text, before normalisation
+    raw = base.raw
     changes = list(diffs) if diffs is not None else compare(base.paragraphs, new)
     anchor = None
     consumed: set[int] = set()
