@@ -7,12 +7,11 @@ source tree so that nothing else constructs `MarkdownIt(`, `Environment(` or `et
 from __future__ import annotations
 
 import operator
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from jinja2 import DictLoader, StrictUndefined
-from jinja2.sandbox import SandboxedEnvironment
-
 if TYPE_CHECKING:
+    from jinja2.sandbox import SandboxedEnvironment
     from markdown_it import MarkdownIt
 
 ALLOWED_LINK_SCHEMES = ("http:", "https:", "mailto:")
@@ -40,33 +39,37 @@ def make_markdown() -> MarkdownIt:
 # -- Jinja ------------------------------------------------------------------------------------------------
 
 
-class _CappedSandbox(SandboxedEnvironment):
-    """Sandbox that also refuses to build huge strings or numbers with `*` and `**` (bad-inputs T3)."""
+@cache
+def _capped_sandbox() -> type[SandboxedEnvironment]:
+    """The sandbox class, built on first use: Jinja2 is imported only where a template is rendered."""
+    from jinja2.exceptions import SecurityError
+    from jinja2.sandbox import SandboxedEnvironment
 
-    intercepted_binops = frozenset({"*", "**"})
+    class CappedSandbox(SandboxedEnvironment):
+        """Sandbox that also refuses to build huge strings or numbers with `*` and `**` (bad-inputs T3)."""
 
-    def call_binop(self, context: Any, operator_name: str, left: Any, right: Any) -> Any:
-        if operator_name == "**":
-            if isinstance(right, int) and abs(right) > MAX_POWER:
-                raise self.security_error(f"exponent {right} is too large")
-            return operator.pow(left, right)
-        if operator_name == "*":
-            for seq, count in ((left, right), (right, left)):
-                if isinstance(seq, str | list | tuple) and isinstance(count, int):
-                    if len(seq) * max(count, 0) > MAX_OPERAND_CHARS:
-                        raise self.security_error("repetition result is too large")
-            return operator.mul(left, right)
-        return super().call_binop(context, operator_name, left, right)
+        intercepted_binops = frozenset({"*", "**"})
 
-    @staticmethod
-    def security_error(message: str) -> Exception:
-        from jinja2.exceptions import SecurityError
+        def call_binop(self, context: Any, operator_name: str, left: Any, right: Any) -> Any:
+            if operator_name == "**":
+                if isinstance(right, int) and abs(right) > MAX_POWER:
+                    raise SecurityError(f"exponent {right} is too large")
+                return operator.pow(left, right)
+            if operator_name == "*":
+                for seq, count in ((left, right), (right, left)):
+                    if isinstance(seq, str | list | tuple) and isinstance(count, int):
+                        if len(seq) * max(count, 0) > MAX_OPERAND_CHARS:
+                            raise SecurityError("repetition result is too large")
+                return operator.mul(left, right)
+            return super().call_binop(context, operator_name, left, right)
 
-        return SecurityError(message)
+    return CappedSandbox
 
 
 def make_jinja_env() -> SandboxedEnvironment:
     """Sandboxed, autoescaping, strict Jinja environment with no loader (so no includes from disk)."""
-    env = _CappedSandbox(autoescape=True, undefined=StrictUndefined, loader=DictLoader({}), auto_reload=False)
+    from jinja2 import DictLoader, StrictUndefined
+
+    env = _capped_sandbox()(autoescape=True, undefined=StrictUndefined, loader=DictLoader({}), auto_reload=False)
     env.globals.clear()
     return env

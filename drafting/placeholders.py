@@ -1,9 +1,10 @@
 """Placeholders in clause text: `{{ name }}` and `{% include "clause-id" %}`, nothing else.
 
-Clause bodies are data written by drafters, so they are parsed (with the one sandboxed Jinja environment's
-parser) but never executed: any expression beyond a bare name — attribute access, calls, filters,
-arithmetic — is refused with its line. Values are substituted once and escaped for Markdown, so a value
-that itself looks like a template (`{{ 7*7 }}`) comes out literally.
+Clause bodies are data written by drafters, so they are scanned, never executed: the grammar is these two
+forms (plus `{# comments #}`, dropped), and anything else between `{{ }}` or `{% %}` — attribute access,
+calls, filters, arithmetic, loops — is refused with its line. A grammar this small needs no template
+engine, and none is imported to read a clause library. Values are substituted once and escaped for
+Markdown, so a value that itself looks like a template (`{{ 7*7 }}`) comes out literally.
 """
 
 from __future__ import annotations
@@ -11,11 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from jinja2 import nodes
-from jinja2.exceptions import TemplateSyntaxError
-
 from drafting.errors import DraftingInputError
-from drafting.factories import make_jinja_env
 
 CLAUSE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 PARAM_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,63}$")
@@ -57,49 +54,62 @@ class Template:
         return tuple(p for p in self.pieces if isinstance(p, Include))
 
 
-_ENV = make_jinja_env()
+_OPEN = re.compile(r"\{([{%#])")
+_CLOSE = {"{": "}}", "%": "%}", "#": "#}"}
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_INCLUDE = re.compile(r"""^include\s+(?:"([^"]*)"|'([^']*)')$""")
+_ONLY_NAMES = ("only plain {{ name }} placeholders are allowed in clause text "
+               "(no attributes, calls, filters or arithmetic)")
 
 
 def parse_template(text: str, *, source: str, line: int) -> Template:
     """Parse clause `text` that starts at `line` of `source`; refuse anything but names and includes."""
     if not _HAS_SYNTAX.search(text):
         return Template((text,) if text else ())
-    try:
-        tree = _ENV.parse(text)
-    except TemplateSyntaxError as exc:
-        at = line + max((exc.lineno or 1) - 1, 0)
-        raise DraftingInputError(f"bad placeholder syntax: {exc.message}", source=source, line=at) from exc
     pieces: list[Piece] = []
-    for node in tree.body:
-        at = line + max(node.lineno - 1, 0)
-        if isinstance(node, nodes.Output):
-            for child in node.nodes:
-                cat = line + max(child.lineno - 1, 0)
-                if isinstance(child, nodes.TemplateData):
-                    pieces.append(child.data)
-                elif isinstance(child, nodes.Name) and child.ctx == "load":
-                    if not PARAM_NAME.match(child.name):
-                        raise DraftingInputError(f"bad parameter name {child.name!r}", source=source, line=cat)
-                    pieces.append(Placeholder(child.name, cat))
-                else:
-                    raise DraftingInputError(
-                        "only plain {{ name }} placeholders are allowed in clause text "
-                        "(no attributes, calls, filters or arithmetic)", source=source, line=cat,
-                    )
-        elif (isinstance(node, nodes.Include) and isinstance(node.template, nodes.Const)
-              and isinstance(node.template.value, str)):
-            target = node.template.value
-            if not CLAUSE_ID.match(target):
-                raise DraftingInputError(
-                    f"include target {target!r} is not a clause id (includes name clauses, never files)",
-                    source=source, line=at,
-                )
-            pieces.append(Include(target, at))
-        else:
+    position = 0
+    for opening in _OPEN.finditer(text):
+        start = opening.start()
+        if start < position:  # inside a tag already consumed (e.g. "{{ {{")
+            continue
+        at = line + text.count("\n", 0, start)
+        kind = opening.group(1)
+        end = text.find(_CLOSE[kind], opening.end())
+        if end < 0:
+            raise DraftingInputError(f"bad placeholder syntax: unclosed {opening.group(0)!r}", source=source, line=at)
+        if start > position:
+            pieces.append(text[position:start])
+        position = end + 2
+        inner = text[opening.end():end]
+        if kind == "#":
+            continue
+        body = inner.strip()
+        if body[:1] in "-+" or body[-1:] in "-+":
+            raise DraftingInputError("bad placeholder syntax: whitespace control ('-', '+') is not supported",
+                                     source=source, line=at)
+        if kind == "{":
+            if not _IDENTIFIER.match(body):
+                raise DraftingInputError(_ONLY_NAMES, source=source, line=at)
+            if not PARAM_NAME.match(body):
+                raise DraftingInputError(f"bad parameter name {body!r}", source=source, line=at)
+            pieces.append(Placeholder(body, at))
+            continue
+        include = _INCLUDE.match(body)
+        if include is None:
+            word = body.split(None, 1)[0] if body else ""
             raise DraftingInputError(
-                "only {{ name }} placeholders and {% include \"clause-id\" %} are allowed in clause text",
+                f"bad placeholder syntax: {{% {word} %}} is not allowed (only {{{{ name }}}} placeholders and "
+                '{% include "clause-id" %})', source=source, line=at,
+            )
+        target = include.group(1) if include.group(1) is not None else include.group(2)
+        if not CLAUSE_ID.match(target):
+            raise DraftingInputError(
+                f"include target {target!r} is not a clause id (includes name clauses, never files)",
                 source=source, line=at,
             )
+        pieces.append(Include(target, at))
+    if position < len(text):
+        pieces.append(text[position:])
     return Template(tuple(pieces))
 
 
