@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +18,14 @@ CLAUSES = ROOT / "clauses"
 ALMATY = ROOT / "examples" / "almaty-2012"
 ALMATY_SPEC = ALMATY / "recommendations.yaml"
 REFERENCE_TEXT = ALMATY / "reference-2012.txt"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Tests (and the processes they start) keep the template-frame cache in a private directory, never ~/.cache."""
+    if "DRAFTING_CACHE_DIR" not in os.environ:
+        private = tempfile.mkdtemp(prefix="drafting-test-cache-")
+        os.environ["DRAFTING_CACHE_DIR"] = private
+        config.add_cleanup(lambda: shutil.rmtree(private, ignore_errors=True))
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from drafting.ooxml.wml import W_NS, qn, w_el
+from drafting.ooxml.xmlparser import parse_xml, serialise
 
 
 def escape(text: str) -> str:
@@ -104,9 +105,11 @@ def make_paragraph(
     return p
 
 
-def replace_marker_paragraph(body: etree._Element, marker: str, paragraphs: Sequence[etree._Element]) -> None:
-    """Put `paragraphs` where the body paragraph whose text is exactly `marker` stands (the `{{ body }}` tag)."""
-    for p in body.iter(qn("w:p")):
+def replace_marker_paragraph(part: bytes, marker: str, paragraphs: Sequence[etree._Element]) -> bytes:
+    """`part` (a document.xml) with `paragraphs` where the body paragraph whose text is exactly `marker`
+    stands (the `{{ body }}` tag)."""
+    root = parse_xml(part)
+    for p in root.iter(qn("w:p")):
         text = "".join(t.text or "" for t in p.iter(qn("w:t")))
         if text.strip() == marker:
             parent = p.getparent()
@@ -115,7 +118,7 @@ def replace_marker_paragraph(body: etree._Element, marker: str, paragraphs: Sequ
             parent.remove(p)
             for offset, new in enumerate(paragraphs):
                 parent.insert(index + offset, new)
-            return
+            return serialise(root)
     raise ValueError("the template has no {{ body }} paragraph")
 
 

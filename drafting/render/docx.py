@@ -14,10 +14,7 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from docxtpl import DocxTemplate
-from jinja2.exceptions import SecurityError, TemplateError
-
-from drafting import __version__
+from drafting import __version__, cache
 from drafting.errors import DraftingInputError
 from drafting.factories import make_jinja_env
 from drafting.i18n import format_date
@@ -187,26 +184,51 @@ def _package(document: Document, profile: Profile, body_elements: list, template
         template_bytes = template_path.read_bytes()
     except OSError as exc:
         raise DraftingInputError(f"cannot read template: {exc.strerror}", source=str(template_path)) from exc
-    read_docx(template_bytes, str(template_path))  # hardened checks before python-docx sees it
-    tpl = DocxTemplate(io.BytesIO(template_bytes))
+    parts = rendered_template(template_bytes, _context(document, profile), str(template_path))
     try:
-        tpl.render(_context(document, profile), jinja_env=make_jinja_env())
-    except (TemplateError, SecurityError) as exc:
-        raise DraftingInputError(f"template error: {exc}", source=str(template_path)) from exc
-    body = tpl.docx.element.body
-    try:
-        replace_marker_paragraph(body, BODY_MARKER, body_elements)
+        parts["word/document.xml"] = replace_marker_paragraph(parts["word/document.xml"], BODY_MARKER,
+                                                              body_elements)
     except ValueError as exc:
         raise DraftingInputError(str(exc), source=str(template_path)) from exc
-    buffer = io.BytesIO()
-    tpl.docx.save(buffer)
-    parts = _own_parts(buffer.getvalue())
     _finish_parts(parts, document, profile, extra_properties or {})
     return write_package(parts)
 
 
+FRAME_CACHE = "template-frames"
+
+
+def rendered_template(template_bytes: bytes, context: dict[str, str], source: str) -> dict[str, bytes]:
+    """The template's parts with its docxtpl tags rendered for `context` (the body tag left as a marker).
+
+    A pure function of its inputs, so it is memoised on disk (`drafting.cache`): re-assembling a text whose
+    metadata has not changed skips python-docx, docxtpl and Jinja2 altogether, and gives the same bytes.
+    """
+    key = cache.key_of(FRAME_CACHE, __version__, template_bytes, *sorted(f"{k}={v}" for k, v in context.items()))
+    frame = cache.load(FRAME_CACHE, key)
+    if frame is None:
+        frame = _render_template(template_bytes, context, source)
+        cache.store(FRAME_CACHE, key, frame)
+    return _own_parts(frame)
+
+
+def _render_template(template_bytes: bytes, context: dict[str, str], source: str) -> bytes:
+    """docxtpl renders the tags through the one sandboxed Jinja environment; returns the package bytes."""
+    from docxtpl import DocxTemplate
+    from jinja2.exceptions import SecurityError, TemplateError
+
+    read_docx(template_bytes, source)  # hardened checks before python-docx sees it
+    tpl = DocxTemplate(io.BytesIO(template_bytes))
+    try:
+        tpl.render(context, jinja_env=make_jinja_env())
+    except (TemplateError, SecurityError) as exc:
+        raise DraftingInputError(f"template error: {exc}", source=source) from exc
+    buffer = io.BytesIO()
+    tpl.docx.save(buffer)
+    return buffer.getvalue()
+
+
 def _own_parts(data: bytes) -> dict[str, bytes]:
-    """Parts of the package python-docx just wrote for us (trusted: no hostile-input checks needed)."""
+    """Parts of a package python-docx wrote for us (trusted: no hostile-input checks needed)."""
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         return {info.filename: package.read(info) for info in package.infolist()}
 

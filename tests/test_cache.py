@@ -1,0 +1,122 @@
+"""The template-frame memo: same bytes hit or miss, a damaged entry is a miss, metadata changes are seen."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import zipfile
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from drafting import cache
+from drafting.api import load_document
+from drafting.render.docx import FRAME_CACHE, render_docx
+from tests.conftest import ALMATY_SPEC, ROOT
+
+
+@pytest.fixture(scope="module")
+def document():
+    return load_document(ALMATY_SPEC)
+
+
+@pytest.fixture
+def cache_at(tmp_path, monkeypatch) -> Path:
+    directory = tmp_path / "cache"
+    monkeypatch.setenv(cache.CACHE_ENV, str(directory))
+    return directory
+
+
+def entries(directory: Path) -> list[Path]:
+    return sorted((directory / FRAME_CACHE).glob("*.bin"))
+
+
+def header_of(data: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        return package.read("word/header1.xml").decode("utf-8")
+
+
+def test_a_hit_gives_the_same_bytes_as_a_miss_and_as_no_cache(document, cache_at, monkeypatch):
+    miss = render_docx(document)
+    assert len(entries(cache_at)) == 1
+    hit = render_docx(document)
+    monkeypatch.setenv(cache.CACHE_ENV, "off")
+    uncached = render_docx(document)
+    assert miss == hit == uncached
+
+
+def test_a_damaged_entry_is_a_miss_and_is_replaced(document, cache_at):
+    expected = render_docx(document)
+    (entry,) = entries(cache_at)
+    data = bytearray(entry.read_bytes())
+    data[-10] ^= 0xFF
+    entry.write_bytes(bytes(data))
+    assert cache.load(FRAME_CACHE, entry.stem) is None
+    assert render_docx(document) == expected
+    assert cache.load(FRAME_CACHE, entry.stem) is not None
+
+
+def test_changed_metadata_renders_a_new_frame(document, cache_at):
+    render_docx(document)
+    moved = replace(document, meta=replace(document.meta, symbol="NEW/SYMBOL/1"))
+    assert "NEW/SYMBOL/1" in header_of(render_docx(moved))
+    assert len(entries(cache_at)) == 2
+
+
+def test_an_edited_template_renders_a_new_frame(document, cache_at, tmp_path):
+    from drafting.ooxml.package import write_package
+    from drafting.ooxml.template import template_parts
+
+    render_docx(document)
+    parts = template_parts()
+    parts["word/header1.xml"] = parts["word/header1.xml"].replace(b"{{ symbol }}", b"Symbol: {{ symbol }}")
+    edited = tmp_path / "edited.docx"
+    edited.write_bytes(write_package(parts))
+    assert "Symbol: " in header_of(render_docx(document, template=edited))
+
+
+def test_turned_off_writes_nothing(document, tmp_path, monkeypatch):
+    monkeypatch.setenv(cache.CACHE_ENV, "off")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    render_docx(document)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_unwritable_cache_is_not_an_error(document, tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv(cache.CACHE_ENV, str(blocker / "cache"))
+    assert render_docx(document)[:2] == b"PK"
+
+
+def test_old_entries_are_pruned(cache_at, monkeypatch):
+    monkeypatch.setattr(cache, "MAX_ENTRIES", 3)
+    for i in range(5):
+        cache.store("kind", cache.key_of(str(i)), b"payload")
+        entry = cache_at / "kind" / f"{cache.key_of(str(i))}.bin"
+        os.utime(entry, ns=(i * 10**9, i * 10**9))
+    kept = {p.stem for p in (cache_at / "kind").glob("*.bin")}
+    assert kept == {cache.key_of(str(i)) for i in (2, 3, 4)}
+
+
+def test_keys_frame_their_parts():
+    assert cache.key_of("ab", "c") != cache.key_of("a", "bc")
+    assert cache.key_of(b"x") == cache.key_of("x")
+
+
+def test_a_warm_assembly_imports_no_template_engine(tmp_path, cache_at):
+    """The point of the memo: re-assembling with unchanged metadata never loads python-docx, docxtpl or Jinja2."""
+    probe = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from drafting.api import assemble_to\n"
+        f"assemble_to(Path({str(ALMATY_SPEC)!r}), Path({str(tmp_path / 'out')!r}), ('docx',))\n"
+        "print(sorted(m for m in ('docx', 'docxtpl', 'jinja2') if m in sys.modules))\n"
+    )
+    env = {**os.environ, cache.CACHE_ENV: str(cache_at)}
+    runs = [subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True,
+                           check=True).stdout.strip() for _ in range(2)]
+    assert runs == ["['docx', 'docxtpl', 'jinja2']", "[]"]
