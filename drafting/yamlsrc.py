@@ -8,6 +8,7 @@ recursion. Errors are `DraftingInputError` naming the file and line.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Any
 
@@ -19,6 +20,7 @@ MAX_BYTES = 4 * 1024 * 1024
 # libyaml's C parser when PyYAML was built with it (same events and marks, many times faster).
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_DEPTH = 40
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 class YStr(str):
@@ -62,12 +64,10 @@ def decode_text(data: bytes, source: str) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise DraftingInputError("not valid UTF-8 text", source=source, line=line) from exc
-    for lineno, row in enumerate(text.split("\n"), start=1):
-        for ch in row:
-            if (ord(ch) < 0x20 and ch not in "\t\r") or ch in "\x7f\ufffe\uffff":
-                raise DraftingInputError(
-                    f"control character U+{ord(ch):04X} is not allowed", source=source, line=lineno
-                )
+    bad = _CONTROL.search(text)
+    if bad is not None:
+        raise DraftingInputError(f"control character U+{ord(bad.group()):04X} is not allowed", source=source,
+                                 line=text.count("\n", 0, bad.start()) + 1)
     return unicodedata.normalize("NFC", text)
 
 
@@ -75,31 +75,28 @@ def load_yaml(data: bytes, source: str) -> Any:
     """Parse `data` (the bytes of file `source`) into YMap/YList/YStr values, or raise DraftingInputError."""
     text = decode_text(data, source)
     root: Any = None
+    documents = 0
     stack: list[Any] = []
     pending_key: list[YStr | None] = []
+    loader = _LOADER(text)
     try:
-        for event in yaml.parse(text, Loader=_LOADER):
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                raise DraftingInputError(
-                    "YAML anchors and aliases are not allowed", source=source, line=_line(event)
-                )
-            tag = getattr(event, "tag", None)
-            if tag not in (None, "!") and not isinstance(event, yaml.DocumentStartEvent):
-                raise DraftingInputError(f"YAML tag {tag} is not allowed", source=source, line=_line(event))
-            if isinstance(event, yaml.DocumentStartEvent) and root is not None:
-                raise DraftingInputError("only one YAML document per file", source=source, line=_line(event))
-            if isinstance(event, yaml.ScalarEvent):
-                value: Any = YStr(event.value, _line(event))
-                if not event.value and event.implicit[0] and event.style is None:
-                    value = None
-                root = _attach(stack, pending_key, value, root, source)
-            elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+        while True:
+            event = loader.get_event()
+            kind = type(event)
+            if kind is yaml.ScalarEvent:
+                if event.anchor or event.tag not in (None, "!"):
+                    _refuse_node(event, source)
+                # An empty value (`key:`) is the empty string, like every other scalar a string.
+                root = _attach(stack, pending_key, YStr(event.value, event.start_mark.line + 1), root, source)
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                if event.anchor or event.tag not in (None, "!"):
+                    _refuse_node(event, source)
                 if len(stack) >= MAX_DEPTH:
                     raise DraftingInputError(
                         f"nesting deeper than {MAX_DEPTH} levels", source=source, line=_line(event)
                     )
                 container: YMap | YList
-                if isinstance(event, yaml.MappingStartEvent):
+                if kind is yaml.MappingStartEvent:
                     container = YMap()
                     container.key_lines = {}
                 else:
@@ -108,9 +105,17 @@ def load_yaml(data: bytes, source: str) -> Any:
                 root = _attach(stack, pending_key, container, root, source)
                 stack.append(container)
                 pending_key.append(None)
-            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
                 stack.pop()
                 pending_key.pop()
+            elif kind is yaml.AliasEvent:
+                raise DraftingInputError("YAML anchors and aliases are not allowed", source=source, line=_line(event))
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise DraftingInputError("only one YAML document per file", source=source, line=_line(event))
+            elif kind is yaml.StreamEndEvent or event is None:
+                break
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -118,7 +123,15 @@ def load_yaml(data: bytes, source: str) -> Any:
         raise DraftingInputError(f"invalid YAML: {problem}", source=source, line=line) from exc
     except yaml.YAMLError as exc:
         raise DraftingInputError(f"invalid YAML: {exc}", source=source) from exc
+    finally:
+        loader.dispose()
     return root
+
+
+def _refuse_node(event: Any, source: str) -> None:
+    if event.anchor:
+        raise DraftingInputError("YAML anchors and aliases are not allowed", source=source, line=_line(event))
+    raise DraftingInputError(f"YAML tag {event.tag} is not allowed", source=source, line=_line(event))
 
 
 def _line(event: Any) -> int:
