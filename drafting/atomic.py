@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -25,11 +24,23 @@ def _fsync_dir(directory: Path) -> None:
             os.close(fd)
 
 
+def _create_temp(directory: Path) -> tuple[int, str]:
+    """A new file beside the target, created exclusively (like `tempfile.mkstemp`, without importing
+    `tempfile` on every command), with the usual umask-governed mode so outputs can be shared."""
+    for _ in range(100):
+        name = os.path.join(directory, TEMP_PREFIX + os.urandom(8).hex())
+        try:
+            return os.open(name, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666), name
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary file name in {directory}")
+
+
 def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     """Replace `path` with `data` atomically and durably."""
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=directory)
+    fd, tmp = _create_temp(directory)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
