@@ -6,6 +6,7 @@ Exit codes are fixed: 0 ok, 1 rejected input (one line naming file and place, ne
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import re
@@ -539,6 +540,10 @@ def main() -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(1)
+    finally:
+        # The process is about to end: freezing spares the interpreter's final garbage collections over
+        # every object it holds (tens of milliseconds, a tenth of a short command); the OS reclaims the rest.
+        gc.freeze()
 
 
 if __name__ == "__main__":
