@@ -61,20 +61,25 @@ class ListDefinition:
     levels: tuple[Level, ...]
 
 
-def _t(text: str) -> etree._Element:
-    t = w_el("t")
-    t.text = text
-    if text != text.strip(" ") or "  " in text:
-        t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-    return t
+_P, _PPR, _PSTYLE, _NUMPR, _ILVL, _NUMID, _R, _RPR, _RSTYLE, _T, _BM_START, _BM_END = (
+    qn(f"w:{name}") for name in
+    ("p", "pPr", "pStyle", "numPr", "ilvl", "numId", "r", "rPr", "rStyle", "t", "bookmarkStart", "bookmarkEnd")
+)
+_VAL, _ID, _NAME = qn("w:val"), qn("w:id"), qn("w:name")
+_XML_SPACE = qn("xml:space")
+_W_ONLY = {"w": W_NS}
+SubElement = etree.SubElement
 
 
-def make_run(run: RunSpec) -> etree._Element:
-    r = w_el("r")
+def add_run(parent: etree._Element, run: RunSpec) -> etree._Element:
+    """Append a w:r for `run` to `parent`: optional character style, text with xml:space where needed."""
+    r = SubElement(parent, _R)
     if run.style:
-        rpr = etree.SubElement(r, qn("w:rPr"))
-        etree.SubElement(rpr, qn("w:rStyle")).set(qn("w:val"), run.style)
-    r.append(_t(run.text))
+        SubElement(SubElement(r, _RPR), _RSTYLE, {_VAL: run.style})
+    t = SubElement(r, _T)
+    t.text = run.text
+    if run.text != run.text.strip(" ") or "  " in run.text:
+        t.set(_XML_SPACE, "preserve")
     return r
 
 
@@ -86,22 +91,20 @@ def make_paragraph(
     numbering: tuple[int, int] | None = None,
 ) -> etree._Element:
     """A w:p in style `style_id`; `bookmark` = (w:id, name) spans the paragraph; `numbering` = (numId, ilvl)."""
-    p = w_el("p")
-    ppr = etree.SubElement(p, qn("w:pPr"))
-    etree.SubElement(ppr, qn("w:pStyle")).set(qn("w:val"), style_id)
+    p = etree.Element(_P, nsmap=_W_ONLY)
+    ppr = SubElement(p, _PPR)
+    SubElement(ppr, _PSTYLE, {_VAL: style_id})
     if numbering is not None:
-        num_pr = etree.SubElement(ppr, qn("w:numPr"))
-        etree.SubElement(num_pr, qn("w:ilvl")).set(qn("w:val"), str(numbering[1]))
-        etree.SubElement(num_pr, qn("w:numId")).set(qn("w:val"), str(numbering[0]))
+        num_pr = SubElement(ppr, _NUMPR)
+        SubElement(num_pr, _ILVL, {_VAL: str(numbering[1])})
+        SubElement(num_pr, _NUMID, {_VAL: str(numbering[0])})
     if bookmark is not None:
-        start = etree.SubElement(p, qn("w:bookmarkStart"))
-        start.set(qn("w:id"), str(bookmark[0]))
-        start.set(qn("w:name"), bookmark[1])
+        SubElement(p, _BM_START, {_ID: str(bookmark[0]), _NAME: bookmark[1]})
     for run in runs:
         if run.text:
-            p.append(make_run(run))
+            add_run(p, run)
     if bookmark is not None:
-        etree.SubElement(p, qn("w:bookmarkEnd")).set(qn("w:id"), str(bookmark[0]))
+        SubElement(p, _BM_END, {_ID: str(bookmark[0])})
     return p
 
 
