@@ -202,7 +202,8 @@ def text_of(path: Path, view: str = "accepted") -> list[str]:
 
 def resolve_all(path: Path, out: Path, *, accept: bool) -> None:
     """Write OUT: FILE with every tracked change accepted (or rejected), external links stripped."""
-    from drafting.ooxml.package import read_docx, write_package
+    from drafting.ooxml.markup import write_package
+    from drafting.ooxml.package import read_docx
     from drafting.ooxml.trackchanges import resolve_package
 
     try:

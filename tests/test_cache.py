@@ -67,7 +67,7 @@ def test_changed_metadata_renders_a_new_frame(document, cache_at):
 
 
 def test_an_edited_template_renders_a_new_frame(document, cache_at, tmp_path):
-    from drafting.ooxml.package import write_package
+    from drafting.ooxml.markup import write_package
     from drafting.ooxml.template import template_parts
 
     render_docx(document)
@@ -108,15 +108,16 @@ def test_keys_frame_their_parts():
 
 
 def test_a_warm_assembly_imports_no_template_engine(tmp_path, cache_at):
-    """The point of the memo: re-assembling with unchanged metadata never loads python-docx, docxtpl or Jinja2."""
+    """The point of the memo: re-assembling with unchanged metadata never loads python-docx, docxtpl, Jinja2
+    or even lxml."""
     probe = (
         "import sys\n"
         "from pathlib import Path\n"
         "from drafting.api import assemble_to\n"
         f"assemble_to(Path({str(ALMATY_SPEC)!r}), Path({str(tmp_path / 'out')!r}), ('docx',))\n"
-        "print(sorted(m for m in ('docx', 'docxtpl', 'jinja2') if m in sys.modules))\n"
+        "print(sorted(m for m in ('docx', 'docxtpl', 'jinja2', 'lxml') if m in sys.modules))\n"
     )
     env = {**os.environ, cache.CACHE_ENV: str(cache_at)}
     runs = [subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True,
                            check=True).stdout.strip() for _ in range(2)]
-    assert runs == ["['docx', 'docxtpl', 'jinja2']", "[]"]
+    assert runs == ["['docx', 'docxtpl', 'jinja2', 'lxml']", "[]"]

@@ -1,86 +1,32 @@
-"""Writing WordprocessingML for assembled documents: w:p with styles, runs, bookmarks and numbering;
-the numbering part; core and custom document properties.
+"""WordprocessingML as trees, for callers that edit parts: paragraphs as elements, tables, the template's
+body slot, document properties read back, the default language.
 
-Callers hand over plain values (style ids, run texts, bookmark names); this module alone knows the XML.
+Built on `drafting.ooxml.markup`, which writes the same markup as text: a paragraph element is the parse
+of its markup, so there is one definition of what a paragraph looks like.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 from lxml import etree
 
-from drafting.ooxml.wml import W_NS, qn, w_el
+from drafting.ooxml.markup import (
+    BODY_SLOT,
+    CUSTOM_PROPS_NS,
+    W_NS,
+    RunSpec,
+    paragraph_xml,
+)
+from drafting.ooxml.wml import qn, w_el
 from drafting.ooxml.xmlparser import parse_xml, serialise
 
-
-def escape(text: str) -> str:
-    """XML character data."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+_OPEN_W = f'<w:body xmlns:w="{W_NS}">'.encode()
 
 
-def quoteattr(text: str) -> str:
-    """A double-quoted XML attribute value."""
-    return '"' + escape(text).replace('"', "&quot;") + '"'
-
-
-DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-CUSTOM_PROPS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
-VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
-CUSTOM_PROPS_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
-CUSTOM_PROPS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
-# The fmtid every custom property carries (the "user defined properties" property set).
-USER_DEFINED_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
-
-
-@dataclass(frozen=True, slots=True)
-class RunSpec:
-    """A run to write: `text` and an optional character style id."""
-
-    text: str
-    style: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Level:
-    """One level of a list definition (w:lvl): Word number format, w:lvlText, indents in twips."""
-
-    num_fmt: str
-    text: str
-    left: int
-    hanging: int
-
-
-@dataclass(frozen=True, slots=True)
-class ListDefinition:
-    """A w:abstractNum with one w:num pointing at it (`num_id` is what paragraphs reference)."""
-
-    num_id: int
-    levels: tuple[Level, ...]
-
-
-_P, _PPR, _PSTYLE, _NUMPR, _ILVL, _NUMID, _R, _RPR, _RSTYLE, _T, _BM_START, _BM_END = (
-    qn(f"w:{name}") for name in
-    ("p", "pPr", "pStyle", "numPr", "ilvl", "numId", "r", "rPr", "rStyle", "t", "bookmarkStart", "bookmarkEnd")
-)
-_VAL, _ID, _NAME = qn("w:val"), qn("w:id"), qn("w:name")
-_XML_SPACE = qn("xml:space")
-_W_ONLY = {"w": W_NS}
-SubElement = etree.SubElement
-
-
-def add_run(parent: etree._Element, run: RunSpec) -> etree._Element:
-    """Append a w:r for `run` to `parent`: optional character style, text with xml:space where needed."""
-    r = SubElement(parent, _R)
-    if run.style:
-        SubElement(SubElement(r, _RPR), _RSTYLE, {_VAL: run.style})
-    t = SubElement(r, _T)
-    t.text = run.text
-    if run.text != run.text.strip(" ") or "  " in run.text:
-        t.set(_XML_SPACE, "preserve")
-    return r
+def parse_fragment(markup: str) -> list[etree._Element]:
+    """The elements of a run of `w:` markup (paragraphs, tables), as `markup` writes them."""
+    return list(parse_xml(_OPEN_W + markup.encode("utf-8") + b"</w:body>"))
 
 
 def make_paragraph(
@@ -90,106 +36,39 @@ def make_paragraph(
     bookmark: tuple[int, str] | None = None,
     numbering: tuple[int, int] | None = None,
 ) -> etree._Element:
-    """A w:p in style `style_id`; `bookmark` = (w:id, name) spans the paragraph; `numbering` = (numId, ilvl)."""
-    p = etree.Element(_P, nsmap=_W_ONLY)
-    ppr = SubElement(p, _PPR)
-    SubElement(ppr, _PSTYLE, {_VAL: style_id})
-    if numbering is not None:
-        num_pr = SubElement(ppr, _NUMPR)
-        SubElement(num_pr, _ILVL, {_VAL: str(numbering[1])})
-        SubElement(num_pr, _NUMID, {_VAL: str(numbering[0])})
-    if bookmark is not None:
-        SubElement(p, _BM_START, {_ID: str(bookmark[0]), _NAME: bookmark[1]})
-    for run in runs:
-        if run.text:
-            add_run(p, run)
-    if bookmark is not None:
-        SubElement(p, _BM_END, {_ID: str(bookmark[0])})
-    return p
+    """`markup.paragraph_xml` as an element."""
+    return parse_fragment(paragraph_xml(style_id, runs, bookmark=bookmark, numbering=numbering))[0]
 
 
-def replace_marker_paragraph(part: bytes, marker: str, paragraphs: Sequence[etree._Element]) -> bytes:
-    """`part` (a document.xml) with `paragraphs` where the body paragraph whose text is exactly `marker`
-    stands (the `{{ body }}` tag)."""
-    root = parse_xml(part)
+def fragment_xml(elements: Sequence[etree._Element]) -> str:
+    """Elements back to `w:` markup for `markup.fill_body_slot` (namespace declarations left to the part)."""
+    holder = etree.Element(qn("w:body"), nsmap={"w": W_NS})
+    holder.extend(elements)
+    text = etree.tostring(holder, encoding="unicode")
+    return text[text.index(">") + 1:text.rindex("<")]
+
+
+def mark_body_slot(document_xml: bytes, marker: str) -> bytes:
+    """document.xml with the paragraph whose text is exactly `marker` (the `{{ body }}` tag) replaced by the
+    body slot that `markup.fill_body_slot` fills, and the `w` prefix bound at the root for the markup."""
+    root = parse_xml(document_xml)
+    if root.nsmap.get("w") != W_NS:
+        etree.cleanup_namespaces(root, top_nsmap={"w": W_NS})
+        if root.nsmap.get("w") != W_NS:
+            raise ValueError("the template's document part binds the w: prefix to another namespace")
     for p in root.iter(qn("w:p")):
         text = "".join(t.text or "" for t in p.iter(qn("w:t")))
         if text.strip() == marker:
             parent = p.getparent()
             assert parent is not None
-            index = parent.index(p)
-            parent.remove(p)
-            for offset, new in enumerate(paragraphs):
-                parent.insert(index + offset, new)
-            return serialise(root)
+            slot = etree.ProcessingInstruction("drafting-body")
+            slot.tail = p.tail
+            parent.replace(p, slot)
+            data = serialise(root)
+            if data.count(BODY_SLOT) != 1:
+                raise ValueError("the template's body slot could not be marked")
+            return data
     raise ValueError("the template has no {{ body }} paragraph")
-
-
-def numbering_xml(lists: Sequence[ListDefinition]) -> bytes:
-    """The numbering part: one w:abstractNum and one w:num per list definition."""
-    out = [DECL, f'<w:numbering xmlns:w="{W_NS}">']
-    for definition in lists:
-        out.append(f'<w:abstractNum w:abstractNumId="{definition.num_id}">'
-                   '<w:multiLevelType w:val="multilevel"/>')
-        for ilvl, level in enumerate(definition.levels):
-            out.append(
-                f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="1"/><w:numFmt w:val="{level.num_fmt}"/>'
-                f"<w:lvlText w:val={quoteattr(level.text)}/><w:lvlJc w:val=\"left\"/>"
-                f'<w:pPr><w:ind w:left="{level.left}" w:hanging="{level.hanging}"/></w:pPr></w:lvl>'
-            )
-        out.append("</w:abstractNum>")
-    for definition in lists:
-        out.append(f'<w:num w:numId="{definition.num_id}"><w:abstractNumId w:val="{definition.num_id}"/></w:num>')
-    out.append("</w:numbering>")
-    return "".join(out).encode("utf-8")
-
-
-def _w3cdtf(moment: dt.datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def core_properties_xml(
-    *,
-    title: str,
-    subject: str,
-    creator: str,
-    keywords: str,
-    description: str,
-    language: str,
-    identifier: str,
-    revision: str,
-    created: dt.datetime,
-    modified: dt.datetime,
-) -> bytes:
-    """docProps/core.xml with every date given by the caller (never the wall clock: output is reproducible)."""
-
-    def el(tag: str, value: str) -> str:
-        return f"<{tag}>{escape(value)}</{tag}>"
-
-    body = "".join([
-        el("dc:title", title), el("dc:subject", subject), el("dc:creator", creator),
-        el("cp:keywords", keywords), el("dc:description", description), el("dc:language", language),
-        el("dc:identifier", identifier), el("cp:lastModifiedBy", creator), el("cp:revision", revision),
-        f'<dcterms:created xsi:type="dcterms:W3CDTF">{_w3cdtf(created)}</dcterms:created>',
-        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{_w3cdtf(modified)}</dcterms:modified>',
-    ])
-    return (
-        f"{DECL}<cp:coreProperties "
-        'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
-        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
-        'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-        f"{body}</cp:coreProperties>"
-    ).encode()
-
-
-def custom_properties_xml(properties: Mapping[str, str]) -> bytes:
-    """docProps/custom.xml with string properties, pids from 2 as the spec requires, in the given order."""
-    out = [DECL, f'<Properties xmlns="{CUSTOM_PROPS_NS}" xmlns:vt="{VT_NS}">']
-    for pid, (name, value) in enumerate(properties.items(), start=2):
-        out.append(f'<property fmtid="{USER_DEFINED_FMTID}" pid="{pid}" name={quoteattr(name)}>'
-                   f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>")
-    out.append("</Properties>")
-    return "".join(out).encode("utf-8")
 
 
 def read_custom_properties(root: etree._Element) -> dict[str, str]:

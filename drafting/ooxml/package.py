@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from drafting.errors import DraftingInputError, safe_display
+from drafting.ooxml.markup import CONTENT_TYPES
 from drafting.ooxml.xmlparser import parse_xml
 
 if TYPE_CHECKING:
@@ -63,7 +64,6 @@ _MAX_CD_BYTES = MAX_ENTRIES * (46 + MAX_NAME_CHARS + 256)
 
 # -- names and namespaces ---------------------------------------------------------------------------------
 
-CONTENT_TYPES = "[Content_Types].xml"
 ROOT_RELS = "_rels/.rels"
 WML_DOCUMENT_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 RELS_CONTENT_TYPE = "application/vnd.openxmlformats-package.relationships+xml"
@@ -82,8 +82,6 @@ _MACRO_REL_TYPES = ("/vbaproject", "/wordvbadata", "/keymapcustomizations", "/at
 _MACRO_MESSAGE = "macro-enabled documents are not accepted"
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0"
 _DRIVE = re.compile(r"^[A-Za-z]:")
-_EPOCH = (1980, 1, 1, 0, 0, 0)
-_EXTERNAL_ATTR = (stat.S_IFREG | 0o644) << 16
 
 
 # -- public types -----------------------------------------------------------------------------------------
@@ -274,27 +272,6 @@ def load_python_docx(data: bytes, source: str) -> DocxDocument:
 
 
 # -- writing ----------------------------------------------------------------------------------------------
-
-
-def write_package(parts: Mapping[str, bytes]) -> bytes:
-    """Zip `parts` deterministically: the same parts always give byte-identical output.
-
-    ``[Content_Types].xml`` comes first, then `parts` in their order; fixed 1980-01-01 timestamps,
-    DEFLATE level 6, Unix create_system and a plain 0644 file mode (zipfile would otherwise fill in
-    its own default), so hashes of outputs are stable.
-    """
-    if CONTENT_TYPES not in parts:
-        raise ValueError("write_package needs a [Content_Types].xml part")
-    buf = io.BytesIO()
-    order = [CONTENT_TYPES, *(name for name in parts if name != CONTENT_TYPES)]
-    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
-        for name in order:
-            info = zipfile.ZipInfo(name, date_time=_EPOCH)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3
-            info.external_attr = _EXTERNAL_ATTR
-            zf.writestr(info, parts[name], compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
-    return buf.getvalue()
 
 
 def set_part(

@@ -182,7 +182,7 @@ def template_parts() -> dict[str, bytes]:
 
 
 def build_template() -> bytes:
-    from drafting.ooxml.package import write_package
+    from drafting.ooxml.markup import write_package
 
     return write_package(template_parts())
 

@@ -806,7 +806,7 @@ def resolve_package(package: Package, *, accept: bool) -> dict[str, bytes]:
 
 def tracked_package(package: Package, document_root: etree._Element) -> bytes:
     """The package with `document_root` as its main part and Track Changes switched on, zipped."""
-    from drafting.ooxml.package import write_package
+    from drafting.ooxml.markup import write_package
 
     parts = dict(package.parts)
     parts[package.main_document] = serialise(document_root)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from lxml import etree
 
+from drafting.ooxml.markup import W_NS
+
 # -- namespaces -------------------------------------------------------------------------------------------
 
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 M_NS = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 SL_NS = "http://schemas.openxmlformats.org/schemaLibrary/2006/main"

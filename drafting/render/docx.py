@@ -1,9 +1,10 @@
 """Word renderer: a `Document` becomes a .docx built on the clerk-editable template in `templates/`.
 
 The template's docxtpl tags (header symbol, `{{ body }}`) are rendered through the one sandboxed Jinja
-environment; the paragraphs are then written by the OOXML layer with named styles, Word numbering, a
-bookmark `dp_<id>` per paragraph, and the document identity in custom properties. The zip is written
-deterministically, so the same document gives the same bytes.
+environment into a frame (memoised: see `rendered_template`); the paragraphs are then written by the OOXML
+layer as markup into the frame's body slot, with named styles, Word numbering, a bookmark `dp_<id>` per
+paragraph, and the document identity in custom properties. The zip is written deterministically, so the
+same document gives the same bytes.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from pathlib import Path
 
 from drafting import __version__, cache
 from drafting.errors import DraftingInputError
-from drafting.factories import make_jinja_env
 from drafting.i18n import format_date
 from drafting.identity import (
     PROP_CONTENT_HASH,
@@ -29,7 +29,7 @@ from drafting.identity import (
     identity,
 )
 from drafting.model import Document, Paragraph, Role, Span
-from drafting.ooxml.document import (
+from drafting.ooxml.markup import (
     CUSTOM_PROPS_CT,
     CUSTOM_PROPS_REL,
     Level,
@@ -37,13 +37,11 @@ from drafting.ooxml.document import (
     RunSpec,
     core_properties_xml,
     custom_properties_xml,
-    make_paragraph,
-    make_table,
+    fill_body_slot,
     numbering_xml,
-    replace_marker_paragraph,
-    set_default_language,
+    paragraph_xml,
+    write_package,
 )
-from drafting.ooxml.package import read_docx, set_part, write_package
 from drafting.profiles import Profile, get_profile
 from drafting.serial import meta_json
 from drafting.wordstyles import STYLE_BY_ROLE
@@ -105,8 +103,9 @@ class _WordCounter:
         return self.profile.levels[level].label(self.counts[level] + 1)
 
 
-def build_paragraphs(document: Document, profile: Profile) -> list:  # list[etree._Element]
-    """One w:p per paragraph; numbered roles use Word numbering when it gives the same label."""
+def build_paragraphs(document: Document, profile: Profile) -> str:
+    """The body markup: one w:p per paragraph; numbered roles use Word numbering when it gives the same
+    label."""
     counter = _WordCounter(profile)
     out = []
     for index, paragraph in enumerate(document.paragraphs, start=1):
@@ -124,8 +123,8 @@ def build_paragraphs(document: Document, profile: Profile) -> list:  # list[etre
                 runs = [RunSpec(paragraph.label + " "), *runs]  # bis/ter and other manual labels
         elif paragraph.label:
             runs = [RunSpec(paragraph.label + " "), *runs]
-        out.append(make_paragraph(style, runs, bookmark=(index, bookmark_name(paragraph.id)), numbering=numbering))
-    return out
+        out.append(paragraph_xml(style, runs, bookmark=(index, bookmark_name(paragraph.id)), numbering=numbering))
+    return "".join(out)
 
 
 def _context(document: Document, profile: Profile) -> dict[str, str]:
@@ -156,6 +155,8 @@ def render_side_by_side(documents: Sequence[Document], *, template: Path | None 
                         extra_properties: dict[str, str] | None = None) -> bytes:
     """Language versions in parallel columns (English | Russian), paragraph for paragraph by id, for the
     signing ceremony; labels are written out (Word numbering does not run across table cells)."""
+    from drafting.ooxml.document import fragment_xml, make_paragraph, make_table
+
     primary = documents[0]
     profile = get_profile(primary.meta.profile, primary.language)
     by_id = [{p.id: p for p in d.paragraphs} for d in documents]
@@ -170,14 +171,15 @@ def render_side_by_side(documents: Sequence[Document], *, template: Path | None 
         rows.append(row)
     table = make_table(rows, header=True)
     # Word wants a paragraph after a table before the section properties.
-    return _package(primary, profile, [table, make_paragraph("Normal", [])], template, extra_properties)
+    return _package(primary, profile, fragment_xml([table, make_paragraph("Normal", [])]), template,
+                    extra_properties)
 
 
 LANGUAGE_TITLES = {"en": "English", "ru": "Русский", "fr": "Français", "es": "Español", "ar": "العربية",
                    "zh": "中文"}
 
 
-def _package(document: Document, profile: Profile, body_elements: list, template: Path | None,
+def _package(document: Document, profile: Profile, body: str, template: Path | None,
              extra_properties: dict[str, str] | None) -> bytes:
     template_path = template or DEFAULT_TEMPLATE
     try:
@@ -185,36 +187,41 @@ def _package(document: Document, profile: Profile, body_elements: list, template
     except OSError as exc:
         raise DraftingInputError(f"cannot read template: {exc.strerror}", source=str(template_path)) from exc
     parts = rendered_template(template_bytes, _context(document, profile), str(template_path))
-    try:
-        parts["word/document.xml"] = replace_marker_paragraph(parts["word/document.xml"], BODY_MARKER,
-                                                              body_elements)
-    except ValueError as exc:
-        raise DraftingInputError(str(exc), source=str(template_path)) from exc
+    parts["word/document.xml"] = fill_body_slot(parts["word/document.xml"], body)
     _finish_parts(parts, document, profile, extra_properties or {})
     return write_package(parts)
 
 
 FRAME_CACHE = "template-frames"
+FRAME_FORMAT = "2"  # bump when what a frame holds changes, so older entries are never read
+CUSTOM_PART = "docProps/custom.xml"
 
 
 def rendered_template(template_bytes: bytes, context: dict[str, str], source: str) -> dict[str, bytes]:
-    """The template's parts with its docxtpl tags rendered for `context` (the body tag left as a marker).
+    """The template's parts with its docxtpl tags rendered for `context`, ready for the body: the `{{ body }}`
+    paragraph is a slot, the custom-properties part is registered, styles carry the document's language.
 
     A pure function of its inputs, so it is memoised on disk (`drafting.cache`): re-assembling a text whose
-    metadata has not changed skips python-docx, docxtpl and Jinja2 altogether, and gives the same bytes.
+    metadata has not changed skips python-docx, docxtpl, Jinja2 and lxml altogether, and gives the same bytes.
     """
-    key = cache.key_of(FRAME_CACHE, __version__, template_bytes, *sorted(f"{k}={v}" for k, v in context.items()))
+    key = cache.key_of(FRAME_CACHE, FRAME_FORMAT, __version__, template_bytes,
+                       *sorted(f"{k}={v}" for k, v in context.items()))
     frame = cache.load(FRAME_CACHE, key)
     if frame is None:
-        frame = _render_template(template_bytes, context, source)
+        frame = _render_frame(template_bytes, context, source)
         cache.store(FRAME_CACHE, key, frame)
     return _own_parts(frame)
 
 
-def _render_template(template_bytes: bytes, context: dict[str, str], source: str) -> bytes:
-    """docxtpl renders the tags through the one sandboxed Jinja environment; returns the package bytes."""
+def _render_frame(template_bytes: bytes, context: dict[str, str], source: str) -> bytes:
+    """docxtpl renders the tags through the one sandboxed Jinja environment; the result, made ready for the
+    body, as package bytes."""
     from docxtpl import DocxTemplate
     from jinja2.exceptions import SecurityError, TemplateError
+
+    from drafting.factories import make_jinja_env
+    from drafting.ooxml.document import mark_body_slot, set_default_language
+    from drafting.ooxml.package import read_docx, set_part
 
     read_docx(template_bytes, source)  # hardened checks before python-docx sees it
     tpl = DocxTemplate(io.BytesIO(template_bytes))
@@ -224,7 +231,17 @@ def _render_template(template_bytes: bytes, context: dict[str, str], source: str
         raise DraftingInputError(f"template error: {exc}", source=source) from exc
     buffer = io.BytesIO()
     tpl.docx.save(buffer)
-    return buffer.getvalue()
+    parts = _own_parts(buffer.getvalue())
+    try:
+        parts["word/document.xml"] = mark_body_slot(parts["word/document.xml"], BODY_MARKER)
+    except ValueError as exc:
+        raise DraftingInputError(str(exc), source=source) from exc
+    language = context["language"]
+    if language != "en" and "word/styles.xml" in parts:
+        parts["word/styles.xml"] = set_default_language(parts["word/styles.xml"], language)
+    parts.pop("docProps/thumbnail.jpeg", None)
+    set_part(parts, CUSTOM_PART, custom_properties_xml({}), CUSTOM_PROPS_CT, rel_from="", rel_type=CUSTOM_PROPS_REL)
+    return write_package(parts)
 
 
 def _own_parts(data: bytes) -> dict[str, bytes]:
@@ -238,28 +255,22 @@ def _finish_parts(parts: dict[str, bytes], document: Document, profile: Profile,
     ident = identity(document)
     moment = dt.datetime.combine(meta.date, dt.time(0, 0))
     parts["word/numbering.xml"] = numbering_xml(_list_definitions(profile))
-    if document.language != "en" and "word/styles.xml" in parts:
-        parts["word/styles.xml"] = set_default_language(parts["word/styles.xml"], document.language)
     parts["docProps/core.xml"] = core_properties_xml(
         title=_plain_title(document), subject=meta.subject or meta.meeting, creator=f"drafting {__version__}",
         keywords="; ".join(meta.keywords), description=meta.symbol, language=document.language,
         identifier=meta.document_id, revision=str(meta.revision + 1), created=moment, modified=moment,
     )
-    parts.pop("docProps/thumbnail.jpeg", None)
-    set_part(
-        parts, "docProps/custom.xml",
-        custom_properties_xml({
-            PROP_DOCUMENT_ID: ident.document_id,
-            PROP_REVISION: str(ident.revision),
-            PROP_CONTENT_HASH: ident.content_hash,
-            PROP_LANGUAGE: ident.language,
-            PROP_PROFILE: meta.profile,
-            PROP_SYMBOL: meta.symbol,
-            PROP_META: meta_json(meta),
-            **extra,
-        }),
-        CUSTOM_PROPS_CT, rel_from="", rel_type=CUSTOM_PROPS_REL,
-    )
+    custom = next(name for name in parts if name.casefold() == CUSTOM_PART.casefold())  # registered by the frame
+    parts[custom] = custom_properties_xml({
+        PROP_DOCUMENT_ID: ident.document_id,
+        PROP_REVISION: str(ident.revision),
+        PROP_CONTENT_HASH: ident.content_hash,
+        PROP_LANGUAGE: ident.language,
+        PROP_PROFILE: meta.profile,
+        PROP_SYMBOL: meta.symbol,
+        PROP_META: meta_json(meta),
+        **extra,
+    })
 
 
 def _plain_title(document: Document) -> str:

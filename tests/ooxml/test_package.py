@@ -24,6 +24,7 @@ from lxml import etree
 
 from drafting.errors import DraftingInputError
 from drafting.ooxml import package as pk
+from drafting.ooxml.markup import write_package
 from drafting.ooxml.package import (
     CONTENT_TYPES,
     WML_DOCUMENT_MAIN,
@@ -35,7 +36,6 @@ from drafting.ooxml.package import (
     read_package,
     sanitize,
     set_part,
-    write_package,
 )
 from drafting.ooxml.xmlparser import parse_xml
 from tests.fixtures import evil

@@ -13,7 +13,7 @@ import pytest
 from drafting.api import load_document
 from drafting.errors import DraftingInputError
 from drafting.inline import markdown_spans
-from drafting.ooxml.package import write_package
+from drafting.ooxml.markup import write_package
 from drafting.ooxml.template import template_parts
 from drafting.render.docx import render_docx
 from tests.conftest import ALMATY_SPEC
