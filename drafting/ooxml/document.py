@@ -7,6 +7,7 @@ of its markup, so there is one definition of what a paragraph looks like.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 
 from lxml import etree
@@ -41,9 +42,10 @@ def make_paragraph(
 
 
 def fragment_xml(elements: Sequence[etree._Element]) -> str:
-    """Elements back to `w:` markup for `markup.fill_body_slot` (namespace declarations left to the part)."""
+    """Elements back to `w:` markup for `markup.fill_body_slot` (namespace declarations left to the part);
+    the elements themselves stay where they are."""
     holder = etree.Element(qn("w:body"), nsmap={"w": W_NS})
-    holder.extend(elements)
+    holder.extend(copy.deepcopy(element) for element in elements)
     text = etree.tostring(holder, encoding="unicode")
     return text[text.index(">") + 1:text.rindex("<")]
 
@@ -53,9 +55,13 @@ def mark_body_slot(document_xml: bytes, marker: str) -> bytes:
     body slot that `markup.fill_body_slot` fills, and the `w` prefix bound at the root for the markup."""
     root = parse_xml(document_xml)
     if root.nsmap.get("w") != W_NS:
-        etree.cleanup_namespaces(root, top_nsmap={"w": W_NS})
-        if root.nsmap.get("w") != W_NS:
+        if "w" in root.nsmap:
             raise ValueError("the template's document part binds the w: prefix to another namespace")
+        # lxml cannot add a declaration to an existing element: rebuild the root with `w` bound too.
+        rebound = etree.Element(root.tag, attrib=dict(root.attrib), nsmap={**root.nsmap, "w": W_NS})
+        rebound.text = root.text
+        rebound.extend(list(root))
+        root = rebound
     for p in root.iter(qn("w:p")):
         text = "".join(t.text or "" for t in p.iter(qn("w:t")))
         if text.strip() == marker:

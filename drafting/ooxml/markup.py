@@ -28,12 +28,17 @@ def escape(text: str) -> str:
     bad = _NOT_XML.search(text)
     if bad is not None:
         raise ValueError(f"character U+{ord(bad.group()):04X} cannot be written to XML")
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    out = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return out.replace("\r", "&#13;") if "\r" in out else out  # a parser would read a raw CR as LF
 
 
 def quoteattr(text: str) -> str:
-    """A double-quoted XML attribute value."""
-    return '"' + escape(text).replace('"', "&quot;") + '"'
+    """A double-quoted XML attribute value (tab and line breaks as references: a parser would read them
+    as spaces)."""
+    out = escape(text).replace('"', "&quot;")
+    if "\t" in out or "\n" in out:
+        out = out.replace("\t", "&#9;").replace("\n", "&#10;")
+    return '"' + out + '"'
 
 
 DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -109,8 +114,8 @@ BODY_SLOT = b"<?drafting-body ?>"  # as lxml serialises the processing instructi
 def fill_body_slot(document_xml: bytes, body: str) -> bytes:
     """document.xml with `body` (w:p/w:tbl markup) where the template's body slot stands."""
     before, slot, after = document_xml.partition(BODY_SLOT)
-    if not slot:
-        raise ValueError("the template has no {{ body }} paragraph")
+    if not slot or BODY_SLOT in after:
+        raise ValueError("the template needs exactly one {{ body }} paragraph")
     return before + body.encode("utf-8") + after
 
 
@@ -118,23 +123,28 @@ def numbering_xml(lists: Sequence[ListDefinition]) -> bytes:
     """The numbering part: one w:abstractNum and one w:num per list definition."""
     out = [DECL, f'<w:numbering xmlns:w="{W_NS}">']
     for definition in lists:
-        out.append(f'<w:abstractNum w:abstractNumId="{definition.num_id}">'
+        out.append(f'<w:abstractNum w:abstractNumId="{int(definition.num_id)}">'
                    '<w:multiLevelType w:val="multilevel"/>')
         for ilvl, level in enumerate(definition.levels):
             out.append(
-                f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="1"/><w:numFmt w:val="{level.num_fmt}"/>'
+                f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="1"/><w:numFmt w:val={quoteattr(level.num_fmt)}/>'
                 f"<w:lvlText w:val={quoteattr(level.text)}/><w:lvlJc w:val=\"left\"/>"
-                f'<w:pPr><w:ind w:left="{level.left}" w:hanging="{level.hanging}"/></w:pPr></w:lvl>'
+                f'<w:pPr><w:ind w:left="{int(level.left)}" w:hanging="{int(level.hanging)}"/></w:pPr></w:lvl>'
             )
         out.append("</w:abstractNum>")
     for definition in lists:
-        out.append(f'<w:num w:numId="{definition.num_id}"><w:abstractNumId w:val="{definition.num_id}"/></w:num>')
+        num_id = int(definition.num_id)
+        out.append(f'<w:num w:numId="{num_id}"><w:abstractNumId w:val="{num_id}"/></w:num>')
     out.append("</w:numbering>")
     return "".join(out).encode("utf-8")
 
 
 def _w3cdtf(moment: dt.datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    """W3CDTF in UTC; a naive datetime is taken to be UTC already."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC)
+    return (f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}"
+            f"T{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}Z")
 
 
 def core_properties_xml(
