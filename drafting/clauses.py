@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from drafting.errors import DraftingInputError
 from drafting.lexicon import is_standard_opening, kinds_with_lexicon
@@ -58,8 +59,7 @@ _OPTION_VALUES = {
 }
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Problem:
+class Problem(NamedTuple):
     """One finding of `drafting clauses check`, printed as `FILE:LINE: message`."""
 
     file: str

@@ -10,7 +10,7 @@ Markdown, so a value that itself looks like a template (`{{ 7*7 }}`) comes out l
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from drafting.errors import DraftingInputError
 
@@ -24,14 +24,12 @@ _RAW_HTML = re.compile(
 _MD_PUNCT = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&\"'=:$%^@,;?/])")
 
 
-@dataclass(frozen=True, slots=True)
-class Placeholder:
+class Placeholder(NamedTuple):
     name: str
     line: int
 
 
-@dataclass(frozen=True, slots=True)
-class Include:
+class Include(NamedTuple):
     clause_id: str
     line: int
 
@@ -39,8 +37,7 @@ class Include:
 Piece = str | Placeholder | Include
 
 
-@dataclass(frozen=True, slots=True)
-class Template:
+class Template(NamedTuple):
     """A parsed clause text: literal Markdown pieces, placeholders and includes, in order."""
 
     pieces: tuple[Piece, ...]

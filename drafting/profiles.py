@@ -8,7 +8,7 @@ sub-items, dashes for bullets, punctuation as written, "Almaty, September 7th 20
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from drafting.errors import DraftingInputError
 
@@ -16,8 +16,7 @@ ROMAN = (("m", 1000), ("cm", 900), ("d", 500), ("cd", 400), ("c", 100), ("xc", 9
          ("x", 10), ("ix", 9), ("v", 5), ("iv", 4), ("i", 1))
 
 
-@dataclass(frozen=True, slots=True)
-class LevelFormat:
+class LevelFormat(NamedTuple):
     """One level of a numbered list: `number` (decimal | lowerLetter | lowerRoman, Word's ST_NumberFormat
     names) and `template`, where `{}` stands for the number ("({})" -> "(a)")."""
 
@@ -28,8 +27,7 @@ class LevelFormat:
         return self.template.replace("{}", format_number(ordinal, self.number))
 
 
-@dataclass(frozen=True, slots=True)
-class Profile:
+class Profile(NamedTuple):
     name: str
     italic_openings: bool
     punctuate: bool
@@ -69,7 +67,7 @@ def get_profile(name: str, language: str = "en") -> Profile:
     if language in CLOSING_PARENTHESIS_ONLY:
         levels = tuple(LevelFormat(level.number, "{})") if level.template == "({})" else level
                        for level in profile.levels)
-        profile = replace(profile, levels=levels)
+        profile = profile._replace(levels=levels)
     return profile
 
 

@@ -14,7 +14,7 @@ import re
 import stat
 import zipfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 CONTENT_TYPES = "[Content_Types].xml"
@@ -50,16 +50,14 @@ CUSTOM_PROPS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relati
 USER_DEFINED_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 
 
-@dataclass(frozen=True, slots=True)
-class RunSpec:
+class RunSpec(NamedTuple):
     """A run to write: `text` and an optional character style id."""
 
     text: str
     style: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Level:
+class Level(NamedTuple):
     """One level of a list definition (w:lvl): Word number format, w:lvlText, indents in twips."""
 
     num_fmt: str
@@ -68,8 +66,7 @@ class Level:
     hanging: int
 
 
-@dataclass(frozen=True, slots=True)
-class ListDefinition:
+class ListDefinition(NamedTuple):
     """A w:abstractNum with one w:num pointing at it (`num_id` is what paragraphs reference)."""
 
     num_id: int
