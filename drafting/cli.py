@@ -7,7 +7,6 @@ Exit codes are fixed: 0 ok, 1 rejected input (one line naming file and place, ne
 from __future__ import annotations
 
 import gc
-import json
 import os
 import re
 import sys
@@ -56,14 +55,16 @@ def domain_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-_UNSAFE_IN_TERMINAL = re.compile("[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")  # json escapes C0
+_UNSAFE_IN_TERMINAL = "[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"  # json escapes C0
 
 
 def safe_json(value: Any, **kwargs: Any) -> str:
     """JSON for a terminal: readable Unicode (Cyrillic stays Cyrillic), but control and bidirectional
     formatting characters escaped as \\uXXXX so a delegation name cannot reorder or hide output."""
+    import json
+
     text = json.dumps(value, ensure_ascii=False, **kwargs)
-    return _UNSAFE_IN_TERMINAL.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+    return re.sub(_UNSAFE_IN_TERMINAL, lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 
 PathArg = click.Path(path_type=Path, dir_okay=False)

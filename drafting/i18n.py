@@ -40,14 +40,14 @@ def quote(text: str, language: str = "en") -> str:
     return f"{opening}{text}{closing}"
 
 
-_DOUBLE_QUOTED = re.compile(r"[\"“„]([^\"“”„«»]*)[\"”“]")
+_DOUBLE_QUOTED = r"[\"“„]([^\"“”„«»]*)[\"”“]"  # compiled on first use (Russian texts only)
 
 
 def localise_quotes(text: str, language: str) -> str:
     """Quotation marks of `language`: Russian «…» for “…” or "…" (English keeps its curly quotes)."""
     if language != "ru":
         return text
-    return _DOUBLE_QUOTED.sub(lambda m: f"«{m.group(1)}»", text)
+    return re.sub(_DOUBLE_QUOTED, lambda m: f"«{m.group(1)}»", text)
 
 
 _HEAD_NOUNS = {"Республика": "Республики", "Федерация": "Федерации", "Королевство": "Королевства"}

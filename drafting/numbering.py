@@ -64,15 +64,16 @@ def relabel(paragraphs: Iterable[Paragraph], profile: Profile) -> tuple[Paragrap
 
 # -- cross-references ----------------------------------------------------------------------------------------
 
-_NUMBER = re.compile(r"\d+(?:\s+(?:" + "|".join(SUFFIXES) + r")\b)?")
+# Patterns stay strings, compiled (and cached by `re`) on first use: most commands never renumber.
+_NUMBER = r"\d+(?:\s+(?:" + "|".join(SUFFIXES) + r")\b)?"
 # "paragraph 4 bis", and lists after a plural: "paragraphs 2 bis and 3", "paragraphs 1, 2 and 4 bis", "1 to 3".
 _LIST_SEPARATOR = r"(?:\s*,\s*(?:and\s+|и\s+)?|\s+(?:and|or|to|и|или)\s+|\s*[-–]\s*)"
 # Not "paragraph 2 of resolution 66/1" (another text's paragraph), but "paragraph 2 of the present resolution".
 _EXTERNAL = r"(?!\s+of\s+(?!(?:the\s+)?present\b|this\b))"
-_REFERENCE = re.compile(
-    r"\b(?>(?:paragraphs|paras\.|пункт(?:ы|ов|ам|ах|ами))\s+" + _NUMBER.pattern
-    + r"(?:" + _LIST_SEPARATOR + _NUMBER.pattern + r")*"
-    + r"|(?:paragraph|para\.|пункт(?:а|ом|е|у)?)\s+" + _NUMBER.pattern + r")\b" + _EXTERNAL
+_REFERENCE = (
+    r"\b(?>(?:paragraphs|paras\.|пункт(?:ы|ов|ам|ах|ами))\s+" + _NUMBER
+    + r"(?:" + _LIST_SEPARATOR + _NUMBER + r")*"
+    + r"|(?:paragraph|para\.|пункт(?:а|ом|е|у)?)\s+" + _NUMBER + r")\b" + _EXTERNAL
 )
 
 
@@ -85,9 +86,9 @@ def _update_references(paragraphs: tuple[Paragraph, ...], renumbered: Mapping[st
             head = re.match(r"\S+\s+", match.group(0))  # "paragraphs ", then the numbers
             if head is None:
                 return match.group(0)
-            return head.group(0) + _NUMBER.sub(number, match.group(0)[head.end():])
+            return head.group(0) + re.sub(_NUMBER, number, match.group(0)[head.end():])
 
-        return replace(span, text=_REFERENCE.sub(repl, span.text))
+        return replace(span, text=re.sub(_REFERENCE, repl, span.text))
 
     return tuple(replace(p, spans=tuple(fix(s) for s in p.spans)) for p in paragraphs)
 
