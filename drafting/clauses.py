@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import NamedTuple
 
 from drafting.errors import DraftingInputError
-from drafting.lexicon import is_standard_opening, kinds_with_lexicon
 from drafting.model import (
     Clause,
     ClauseItem,
@@ -125,7 +124,7 @@ def _clause_files(root: Path) -> Iterator[Path]:
         yield path
 
 
-def _scan(root: Path, *, strict: bool) -> tuple[ClauseLibrary, list[Problem]]:
+def _scan(root: Path, *, strict: bool, warnings: bool = True) -> tuple[ClauseLibrary, list[Problem]]:
     out = _Collector()
     if not root.is_dir():
         raise DraftingInputError("clause library directory not found", source=str(root))
@@ -170,7 +169,7 @@ def _scan(root: Path, *, strict: bool) -> tuple[ClauseLibrary, list[Problem]]:
             clauses[clause.id] = clause
             templates.update(parsed)
     library = ClauseLibrary(str(root), clauses, registry, kinds, extra_openings, templates)
-    _check_semantics(library, out, strict=strict)
+    _check_semantics(library, out, strict=strict, openings=warnings or strict)
     return library, sorted(out.problems, key=lambda p: (p.file, p.line, p.message))
 
 
@@ -181,8 +180,10 @@ def check_library(root: Path, *, strict: bool = False) -> list[Problem]:
 
 
 def load_library(root: Path, *, strict: bool = False) -> ClauseLibrary:
-    """Load the library at `root`, refusing it (first error, with a count) if it has any error."""
-    library, problems = _scan(root, strict=strict)
+    """Load the library at `root`, refusing it (first error, with a count) if it has any error.
+
+    Warnings are not computed (they never refuse a library; `drafting clauses check` reports them)."""
+    library, problems = _scan(root, strict=strict, warnings=False)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         first = errors[0]
@@ -519,7 +520,7 @@ def _parse_texts(clause: Clause, out: _Collector) -> dict[tuple[str, str, str], 
 # -- checks across clauses -------------------------------------------------------------------------------
 
 
-def _check_semantics(library: ClauseLibrary, out: _Collector, *, strict: bool) -> None:
+def _check_semantics(library: ClauseLibrary, out: _Collector, *, strict: bool, openings: bool = True) -> None:
     for clause in library.clauses.values():
         declared = {p.name: p for p in clause.params}
         used: set[str] = set()
@@ -559,18 +560,25 @@ def _check_semantics(library: ClauseLibrary, out: _Collector, *, strict: bool) -
             if name not in used:
                 out.error(param.source.file, param.source.line,
                           f"unknown parameter {name!r}: declared but never used in clause {clause.id}")
-        extra = library.extra_openings
-        lexicon = LEXICON_OF_KIND.get(clause.kind, clause.kind)
-        for lang, wording in clause.texts.items():
-            if lang != "en" or lexicon not in kinds_with_lexicon():
-                continue
-            if wording.opening and not is_standard_opening(lexicon, wording.opening, extra):
-                message = f"opening phrase {wording.opening!r} is not in the standard {lexicon} lexicon"
-                if strict:
-                    out.error(clause.source.file, clause.source.line, message)
-                else:
-                    out.warning(clause.source.file, clause.source.line, message)
+        if openings:
+            _check_openings(library, clause, out, strict=strict)
     _check_cycles(library, out)
+
+
+def _check_openings(library: ClauseLibrary, clause: Clause, out: _Collector, *, strict: bool) -> None:
+    """An opening phrase outside the standard lexicon: a warning, or an error with `strict`."""
+    from drafting.lexicon import is_standard_opening, kinds_with_lexicon
+
+    lexicon = LEXICON_OF_KIND.get(clause.kind, clause.kind)
+    wording = clause.texts.get("en")
+    if wording is None or lexicon not in kinds_with_lexicon():
+        return
+    if wording.opening and not is_standard_opening(lexicon, wording.opening, library.extra_openings):
+        message = f"opening phrase {wording.opening!r} is not in the standard {lexicon} lexicon"
+        if strict:
+            out.error(clause.source.file, clause.source.line, message)
+        else:
+            out.warning(clause.source.file, clause.source.line, message)
 
 
 def _placeholder_line(template: Template, name: str, default: int) -> int:
