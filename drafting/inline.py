@@ -24,8 +24,9 @@ def _parser() -> MarkdownIt:
 
 def markdown_spans(source: str) -> tuple[Span, ...]:
     """Parse one paragraph of inline Markdown into spans, whitespace collapsed, adjacent alike spans merged."""
-    if not _MARKUP.search(source):
-        return normalise_spans([Span(source)])  # plain text: nothing for a Markdown parser to do
+    if not _MARKUP.search(source):  # plain text: nothing for a Markdown parser to do
+        text = _SPACES.sub(" ", source).strip(" ")
+        return (Span(text),) if text else ()
     tokens = _parser().parseInline(source)
     italic = bold = 0
     spans: list[Span] = []
