@@ -136,6 +136,8 @@ def main() -> int:
     print(line("drafting assemble --format docx (warm)", warm))
     print(line("drafting assemble --format docx (cold)", cold))
     print(line(f"{version} md -> docx", peer))
+    paired = statistics.median(w / p for w, p in zip(warm, peer, strict=True))
+    print(f"median of paired ratios (each run against the pandoc run beside it): {paired:.2f}")
     print(f"ratio drafting/pandoc, cold (first assembly): {statistics.median(cold) / statistics.median(peer):.2f}")
     print(f"ratio drafting/pandoc: {statistics.median(warm) / statistics.median(peer):.2f}")
     return 0

@@ -59,7 +59,9 @@ def normalise_spans(spans: list[Span] | tuple[Span, ...]) -> tuple[Span, ...]:
     """Collapse whitespace across span boundaries, trim the ends, merge neighbours with equal formatting."""
     merged: list[Span] = []
     for span in spans:
-        text = _SPACES.sub(" ", span.text)
+        text = span.text
+        if "  " in text or "\t" in text or "\n" in text or "\r" in text or "\u00a0" in text:
+            text = _SPACES.sub(" ", text)  # most spans are normal already: the regex only where needed
         if merged and merged[-1].text.endswith(" ") and text.startswith(" "):
             text = text[1:]
         if not merged and text.startswith(" "):
