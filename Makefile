@@ -11,7 +11,7 @@ DRAFTING := $(VENV)/bin/drafting
 DEBIAN_PACKAGES := libreoffice-writer python3-uno fonts-dejavu-core fonts-liberation2 poppler-utils chromium
 OUT := outputs/almaty-2012
 
-.PHONY: demo test lint system bench clean template
+.PHONY: demo test lint system bench clean template bytecode
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,10 +22,15 @@ $(STAMP): pyproject.toml
 system:
 	@sh .ci/system-packages.sh $(DEBIAN_PACKAGES)
 
-demo: $(STAMP) system
+# Compiled bytecode, as a wheel install has it: with PYTHONDONTWRITEBYTECODE set (as on CI) an editable
+# checkout would otherwise recompile every module on every command. Only stale files are rewritten.
+bytecode: $(STAMP)
+	@$(PY) -m compileall -q drafting
+
+demo: $(STAMP) system bytecode
 	sh examples/almaty-2012/demo.sh $(DRAFTING) $(OUT)
 
-test: $(STAMP) system
+test: $(STAMP) system bytecode
 	$(PY) -m ruff check drafting tests bench
 	$(PY) -m mypy
 	$(PY) -m pytest -q
@@ -34,7 +39,7 @@ lint: $(STAMP)
 	$(PY) -m ruff check drafting tests bench
 	$(PY) -m mypy
 
-bench: $(STAMP) system
+bench: $(STAMP) system bytecode
 	@sh .ci/system-packages.sh pandoc
 	$(PY) bench/assemble.py
 	$(PY) bench/redline.py
