@@ -218,6 +218,25 @@ def _spans(codes: Iterable[int]) -> list[tuple[int, int]]:
 
 
 def _extend_spans() -> list[tuple[int, int]]:
+    """The extending code points (marks that are not word characters), as spans. Computing them scans the
+    code space (~50 ms), so the result is kept in the on-disk cache, keyed by Python's Unicode version."""
+    import json
+
+    from drafting import cache
+
+    key = cache.key_of("extend-spans", "1", unicodedata.unidata_version, str(_EXTEND_EXTRA))
+    stored = cache.load("unicode", key)
+    if stored is not None:
+        try:
+            return [(int(lo), int(hi)) for lo, hi in json.loads(stored)]
+        except (ValueError, TypeError):
+            pass  # not what we wrote: compute again
+    spans = _compute_extend_spans()
+    cache.store("unicode", key, json.dumps(spans).encode("ascii"))
+    return spans
+
+
+def _compute_extend_spans() -> list[tuple[int, int]]:
     codes = [cp for cp in range(0x20000) if _extending(cp)]
     codes += [cp for cp in range(0xE0100, 0xE01F0) if _extending(cp)]
     for lo, hi in _EXTEND_EXTRA:

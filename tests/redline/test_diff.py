@@ -534,3 +534,16 @@ def test_absurd_sizes_are_refused() -> None:
         diff_words("a" * (diff_mod.MAX_CHARS + 1), "a")
     with pytest.raises(DraftingInputError, match="words and spaces"):
         diff_words("a", "a " * (diff_mod.MAX_TOKENS // 2 + 1))
+
+
+def test_extending_characters_come_from_the_cache_unchanged(tmp_path, monkeypatch) -> None:
+    """The code-space scan is cached; a hit, a miss and a damaged entry all give the scanned answer."""
+    from drafting import cache
+
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path))
+    scanned = diff_mod._compute_extend_spans()
+    assert diff_mod._extend_spans() == scanned  # miss: computed and stored
+    assert diff_mod._extend_spans() == scanned  # hit
+    (entry,) = (tmp_path / "unicode").glob("*.bin")
+    cache.store("unicode", entry.stem, b"not json")
+    assert diff_mod._extend_spans() == scanned
