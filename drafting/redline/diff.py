@@ -265,9 +265,32 @@ def _token_pattern() -> re.Pattern[str]:
     return re.compile(f"{word}|{space}|{other}", re.DOTALL)
 
 
-_TOKEN: re.Pattern[str] | None = None  # built on first non-ASCII text (it scans the code space: ~50 ms)
+_TOKEN: re.Pattern[str] | None = None  # built on first text that needs it (its classes take ~35 ms to compile)
 _ASCII_TOKEN = re.compile(r"\w+(?:(?<=\d)[.,:/](?=\d)\w+)*|\s+|.", re.DOTALL)
 """The same tokens as `_TOKEN` for ASCII-only text, found about four times faster."""
+
+
+@functools.cache
+def _special_characters() -> frozenset[str]:
+    """Characters only the full pattern handles: extending, prepended, pictographic, regional indicators."""
+    spans = [*_extend_spans(), *_PREPEND, *_PICTOGRAPHIC, *_REGIONAL_INDICATOR]
+    return frozenset(chr(cp) for lo, hi in spans for cp in range(lo, hi + 1))
+
+
+@functools.cache
+def _plain_unicode_token() -> re.Pattern[str]:
+    """`_TOKEN` for text without special characters (most text in any script): the same tokens, without
+    the large classes that make the full pattern slow to compile."""
+    inv = _char_class(_spans(_INVISIBLE))
+    return re.compile(rf"\w+(?:(?:[{inv}]+|(?<=\d)[.,:/](?=\d))\w+)*|[\s{inv}]+|\r\n|.", re.DOTALL)
+
+
+def _token_pattern_for(text: str) -> re.Pattern[str]:
+    if text.isascii():
+        return _ASCII_TOKEN
+    if _special_characters().isdisjoint(text):
+        return _plain_unicode_token()
+    return _unicode_token()
 
 # -- comparison policy ----------------------------------------------------------------------------------
 
@@ -315,7 +338,7 @@ def _key(token: str) -> str:
 
 
 def _tokens_and_keys(text: str) -> tuple[list[str], list[str]]:
-    tokens = (_ASCII_TOKEN if text.isascii() else _unicode_token()).findall(text)
+    tokens = _token_pattern_for(text).findall(text)
     key_of = {tok: _key(tok) for tok in dict.fromkeys(tokens)}
     keys = list(map(key_of.__getitem__, tokens))
     if "" not in key_of.values() or len(tokens) < 2:

@@ -547,3 +547,20 @@ def test_extending_characters_come_from_the_cache_unchanged(tmp_path, monkeypatc
     (entry,) = (tmp_path / "unicode").glob("*.bin")
     cache.store("unicode", entry.stem, b"not json")
     assert diff_mod._extend_spans() == scanned
+
+
+_PLAIN_ALPHABET = "abcXYZ019 ,.:/;-'\"\t\r\nабвгдЖЩёéàçßاللغةكلمة中文字\u00a0\u2009\u00ad\u200b\u200e\u2060\ufeff«»–—…"
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=_PLAIN_ALPHABET, max_size=60))
+def test_plain_unicode_text_tokenizes_as_the_full_pattern_does(text: str) -> None:
+    """Text without extending, pictographic or prepended characters takes a cheaper pattern; same tokens."""
+    assert diff_mod._special_characters().isdisjoint(_PLAIN_ALPHABET)
+    assert diff_mod._plain_unicode_token().findall(text) == diff_mod._unicode_token().findall(text)
+
+
+def test_text_with_a_combining_mark_takes_the_full_pattern() -> None:
+    text = "cafe\u0301 ok"
+    assert diff_mod._token_pattern_for(text) is diff_mod._unicode_token()
+    assert "cafe\u0301" in tokenize(text)
