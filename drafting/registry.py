@@ -34,6 +34,19 @@ class Registry:
             raise DraftingInputError(f"unknown State or organisation code {code!r}", source=source, line=line)
         return party
 
+    def names_in(self, code: str, language: str, *, source: str | None = None,
+                 line: int | None = None) -> PartyName:
+        """The names of `code` in `language`; a document in that language never borrows another language's
+        name, so a missing one is an error pointing at the registry entry."""
+        party = self.require(code, source=source, line=line)
+        names = party.names.get(language)
+        if names is None:
+            raise DraftingInputError(
+                f"{party.code} has no {language} name in the registry ({party.source}): add one under its "
+                f"names", source=source, line=line,
+            )
+        return names
+
     def find(self, name: str) -> Party | None:
         """Look a party up by code or by any of its names in any language (case-insensitive)."""
         key = _fold(name)
@@ -172,11 +185,11 @@ def party_names(
 
     named: list[tuple[str, int]] = []
     for index, ref in enumerate(refs):
-        party = registry.require(ref.code, source=source, line=line)
+        names = registry.names_in(ref.code, language, source=source, line=line)
         if ref.label and ref.language in ("", language):
             name = ref.label
         else:
-            name = party.name(language).running(form, definite and language == "en")
+            name = names.running(form, definite and language == "en")
             if case == "genitive" and language == "ru":
                 name = russian_genitive(name)
         named.append((name, index))
@@ -186,8 +199,7 @@ def party_names(
 
 
 def _alpha_name(ref: StateRef, registry: Registry, language: str, form: str) -> str:
-    party = registry.require(ref.code)
-    names = party.name(language)
+    names = registry.names_in(ref.code, language)
     # Alphabetical lists follow the short name even when formal names are printed (Afghanistan before Iran).
     return names.short if form == "formal" else names.running(form)
 

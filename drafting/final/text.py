@@ -116,12 +116,12 @@ def _signatures(document: Document, registry: Registry | None) -> list[Paragraph
         heading = "Список участников" if lang == "ru" else "List of participants"
         out.append(Paragraph("participants", Role.HEADING, (Span(heading),)))
         for code in codes:
-            party = registry.require(code)
-            out.append(Paragraph(f"participant_{code.lower()}", Role.SIGNATURE, (Span(party.name(lang).formal),)))
+            formal = registry.names_in(code, lang).formal
+            out.append(Paragraph(f"participant_{code.lower()}", Role.SIGNATURE, (Span(formal),)))
         return out
     for code in codes:
         party = registry.require(code)
-        name = party.name(lang).formal
+        name = registry.names_in(code, lang).formal
         if party.kind == "state":
             text = (f"За Правительство {russian_genitive(name)}:" if lang == "ru"
                     else f"For the Government of {_article(party, name)}:")

@@ -307,3 +307,26 @@ def test_pdftotext_gives_back_the_russian_text(sample_pdf):
     assert in_order(expected, found)
     assert {"Алматинского", "сентября", "Кыргызстан", "Азербайджанская", "Узбекистана"} <= set(found)
     assert len([w for w in found if CYRILLIC_WORD.fullmatch(w)]) > 400
+
+
+def test_a_state_without_a_name_in_the_language_is_refused_not_borrowed(tmp_path):
+    """A Russian text never prints an English State name: the registry entry lacking `ru` is named."""
+    from drafting.errors import DraftingInputError
+    from tests.languages import write_tiny_spec
+
+    spec = write_tiny_spec(tmp_path)
+    registry = tmp_path / "clauses" / "registry.yaml"
+    text = registry.read_text(encoding="utf-8")
+    start = text.index("  - code: KAZ")
+    entry_end = text.index("\n  - code:", start + 1)
+    entry = text[start:entry_end]
+    assert "ru: {" in entry
+    registry.write_text(text[:start] + "\n".join(line for line in entry.splitlines() if "ru: {" not in line
+                                                 and line.strip() != "names:") + text[entry_end:],
+                        encoding="utf-8")
+    assert load_document(spec, language="en").paragraphs  # English is unaffected
+    with pytest.raises(DraftingInputError) as caught:
+        load_document(spec, language="ru")
+    message = str(caught.value)
+    assert "KAZ has no ru name in the registry" in message
+    assert f"{registry}:" in message and message.startswith(str(spec))
