@@ -121,3 +121,57 @@ def test_a_warm_assembly_imports_no_template_engine(tmp_path, cache_at):
     runs = [subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True,
                            check=True).stdout.strip() for _ in range(2)]
     assert runs == ["['docx', 'docxtpl', 'jinja2', 'lxml']", "[]"]
+
+
+def test_an_entry_filed_under_another_key_is_not_used(document, cache_at):
+    """Entries carry their key: a frame copied under another name cannot leak one text's metadata into another."""
+    english = render_docx(document)
+    other = replace(document, meta=replace(document.meta, symbol="OTHER/1"))
+    render_docx(other)
+    first, second = entries(cache_at)
+    first.write_bytes(second.read_bytes())  # now both names hold the same frame
+    assert render_docx(document) == english
+    assert "OTHER/1" in header_of(render_docx(other))
+
+
+@pytest.mark.parametrize("kind", ["symlink", "fifo"])
+def test_an_entry_that_is_not_a_regular_file_is_a_miss(document, cache_at, tmp_path, kind):
+    expected = render_docx(document)
+    (entry,) = entries(cache_at)
+    entry.unlink()
+    if kind == "symlink":
+        target = tmp_path / "elsewhere.bin"
+        target.write_bytes(b"whatever")
+        entry.symlink_to(target)
+    else:
+        os.mkfifo(entry)
+    assert cache.load(FRAME_CACHE, entry.stem) is None
+    assert render_docx(document) == expected
+
+
+def test_a_well_formed_entry_that_is_not_a_frame_is_rendered_again(document, cache_at):
+    expected = render_docx(document)
+    (entry,) = entries(cache_at)
+    cache.store(FRAME_CACHE, entry.stem, b"PK\x05\x06" + b"\x00" * 18)  # an empty zip: no body slot
+    assert render_docx(document) == expected
+
+
+def test_entries_are_private(document, cache_at):
+    render_docx(document)
+    (entry,) = entries(cache_at)
+    assert entry.stat().st_mode & 0o777 == 0o600
+    assert entry.parent.stat().st_mode & 0o777 == 0o700
+
+
+def test_the_fingerprint_follows_code_and_library_versions(tmp_path, monkeypatch):
+    source = tmp_path / "module.py"
+    source.write_text("x = 1\n")
+    site = tmp_path / "site"
+    (site / "python_docx-1.2.0.dist-info").mkdir(parents=True)
+    monkeypatch.setattr(sys, "path", [str(site)])
+    before = cache.fingerprint((source,), ("python-docx", "absent-lib"))
+    assert "python_docx==1.2.0" in before and "absent_lib==?" in before
+    source.write_text("x = 22\n")
+    assert cache.fingerprint((source,), ("python-docx",)) != before
+    (site / "python_docx-1.2.0.dist-info").rename(site / "python_docx-1.3.0.dist-info")
+    assert "python_docx==1.3.0" in cache.fingerprint((source,), ("python-docx",))

@@ -56,6 +56,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from pathlib import Path
 
 from diff_match_patch import diff_match_patch
 
@@ -224,7 +225,8 @@ def _extend_spans() -> list[tuple[int, int]]:
 
     from drafting import cache
 
-    key = cache.key_of("extend-spans", "1", unicodedata.unidata_version, str(_EXTEND_EXTRA))
+    key = cache.key_of("extend-spans", "1", unicodedata.unidata_version,
+                       cache.fingerprint((Path(__file__).resolve(),), ()))
     stored = cache.load("unicode", key)
     if stored is not None:
         try:

@@ -30,6 +30,7 @@ from drafting.identity import (
 )
 from drafting.model import Document, Paragraph, Role, Span
 from drafting.ooxml.markup import (
+    BODY_SLOT,
     CUSTOM_PROPS_CT,
     CUSTOM_PROPS_REL,
     Level,
@@ -193,8 +194,14 @@ def _package(document: Document, profile: Profile, body: str, template: Path | N
 
 
 FRAME_CACHE = "template-frames"
-FRAME_FORMAT = "2"  # bump when what a frame holds changes, so older entries are never read
+FRAME_FORMAT = "3"  # bump when what a frame holds changes, so older entries are never read
 CUSTOM_PART = "docProps/custom.xml"
+_PACKAGE = Path(__file__).resolve().parents[1]
+# The code a frame is made by (its size and date are part of the key) and the libraries that render it.
+FRAME_SOURCES = tuple(_PACKAGE / name for name in (
+    "render/docx.py", "factories.py", "ooxml/document.py", "ooxml/package.py", "ooxml/xmlparser.py", "ooxml/markup.py",
+))
+FRAME_LIBRARIES = ("docxtpl", "python-docx", "lxml", "Jinja2")
 
 
 def rendered_template(template_bytes: bytes, context: dict[str, str], source: str) -> dict[str, bytes]:
@@ -204,13 +211,33 @@ def rendered_template(template_bytes: bytes, context: dict[str, str], source: st
     A pure function of its inputs, so it is memoised on disk (`drafting.cache`): re-assembling a text whose
     metadata has not changed skips python-docx, docxtpl, Jinja2 and lxml altogether, and gives the same bytes.
     """
-    key = cache.key_of(FRAME_CACHE, FRAME_FORMAT, __version__, template_bytes,
-                       *sorted(f"{k}={v}" for k, v in context.items()))
-    frame = cache.load(FRAME_CACHE, key)
-    if frame is None:
-        frame = _render_frame(template_bytes, context, source)
-        cache.store(FRAME_CACHE, key, frame)
+    key = cache.key_of(FRAME_CACHE, FRAME_FORMAT, __version__, cache.fingerprint(FRAME_SOURCES, FRAME_LIBRARIES),
+                       template_bytes, *sorted(f"{k}={v}" for k, v in context.items()))
+    cached = cache.load(FRAME_CACHE, key)
+    if cached is not None:
+        parts = _frame_parts(cached)
+        if parts is not None:
+            return parts
+    frame = _render_frame(template_bytes, context, source)
+    cache.store(FRAME_CACHE, key, frame)
     return _own_parts(frame)
+
+
+def _frame_parts(frame: bytes) -> dict[str, bytes] | None:
+    """The parts of a cached frame, or None when it is not one we could have written (then it is rendered
+    again): a bounded zip with one body slot and a custom-properties part."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(frame)) as package:
+            infos = package.infolist()
+            if len(infos) > 500 or sum(info.file_size for info in infos) > cache.MAX_ENTRY_BYTES:
+                return None
+            parts = {info.filename: package.read(info) for info in infos}
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        return None
+    body = parts.get("word/document.xml", b"")
+    if body.count(BODY_SLOT) != 1 or not any(name.casefold() == CUSTOM_PART.casefold() for name in parts):
+        return None
+    return parts
 
 
 def _render_frame(template_bytes: bytes, context: dict[str, str], source: str) -> bytes:
