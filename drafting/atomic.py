@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -24,24 +25,30 @@ def _fsync_dir(directory: Path) -> None:
             os.close(fd)
 
 
-def _create_temp(directory: Path) -> tuple[int, str]:
+def _create_temp(directory: Path, mode: int) -> tuple[int, str]:
     """A new file beside the target, created exclusively (like `tempfile.mkstemp`, without importing
-    `tempfile` on every command), with the usual umask-governed mode so outputs can be shared."""
+    `tempfile` on every command)."""
+    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
     for _ in range(100):
         name = os.path.join(directory, TEMP_PREFIX + os.urandom(8).hex())
         try:
-            return os.open(name, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666), name
+            return os.open(name, flags, mode), name
         except FileExistsError:
             continue
     raise FileExistsError(f"no free temporary file name in {directory}")
 
 
-def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
-    """Replace `path` with `data` atomically and durably."""
+def write_atomic(path: str | os.PathLike[str], data: bytes, *, mode: int = 0o666) -> None:
+    """Replace `path` with `data` atomically and durably.
+
+    A new file gets `mode` less the umask, as files made by other tools do; a file that is replaced keeps
+    the permissions it had (a clerk who made a draft private keeps it private)."""
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
-    fd, tmp = _create_temp(directory)
+    fd, tmp = _create_temp(directory, mode)
     try:
+        with contextlib.suppress(FileNotFoundError):
+            os.fchmod(fd, stat.S_IMODE(os.stat(target).st_mode))
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

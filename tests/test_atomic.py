@@ -57,3 +57,17 @@ def test_stray_temps_are_removed(tmp_path):
     (tmp_path / "keep.md").write_bytes(b"y")
     assert remove_stray_temps(tmp_path) == 1
     assert [p.name for p in tmp_path.iterdir()] == ["keep.md"]
+
+
+def test_a_replaced_file_keeps_its_permissions(tmp_path):
+    target = tmp_path / "private.docx"
+    write_atomic(target, b"first")
+    target.chmod(0o600)
+    write_atomic(target, b"second")
+    assert target.stat().st_mode & 0o777 == 0o600
+    assert target.read_bytes() == b"second"
+
+
+def test_a_new_file_can_be_made_private(tmp_path):
+    write_atomic(tmp_path / "entry.bin", b"x", mode=0o600)
+    assert (tmp_path / "entry.bin").stat().st_mode & 0o777 == 0o600
