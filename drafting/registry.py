@@ -185,11 +185,12 @@ def party_names(
 
     named: list[tuple[str, int]] = []
     for index, ref in enumerate(refs):
-        names = registry.names_in(ref.code, language, source=source, line=line)
-        if ref.label and ref.language in ("", language):
+        if ref.label and ref.language in ("", language):  # a name quoted from an original text (`as:`)
+            registry.require(ref.code, source=source, line=line)
             name = ref.label
         else:
-            name = names.running(form, definite and language == "en")
+            name = registry.names_in(ref.code, language, source=source, line=line).running(
+                form, definite and language == "en")
             if case == "genitive" and language == "ru":
                 name = russian_genitive(name)
         named.append((name, index))
@@ -199,7 +200,9 @@ def party_names(
 
 
 def _alpha_name(ref: StateRef, registry: Registry, language: str, form: str) -> str:
-    names = registry.names_in(ref.code, language)
+    names = registry.require(ref.code).names.get(language)
+    if names is None:  # only a quoted label names it in this language (checked above)
+        return ref.label or ref.code
     # Alphabetical lists follow the short name even when formal names are printed (Afghanistan before Iran).
     return names.short if form == "formal" else names.running(form)
 
