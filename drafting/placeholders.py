@@ -14,8 +14,8 @@ from typing import NamedTuple
 
 from drafting.errors import DraftingInputError
 
-CLAUSE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
-PARAM_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,63}$")
+CLAUSE_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}\Z")  # \Z: "$" would also accept a trailing newline
+PARAM_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,63}\Z")
 _HAS_SYNTAX = re.compile(r"\{[{%#]")
 _RAW_HTML = re.compile(
     r"<(?:[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?|/[A-Za-z][A-Za-z0-9:-]*\s*|!--.*?--|![A-Za-z][^<>]*|\?.*?\?)>",
@@ -53,8 +53,8 @@ class Template(NamedTuple):
 
 _OPEN = re.compile(r"\{([{%#])")
 _CLOSE = {"{": "}}", "%": "%}", "#": "#}"}
-_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_INCLUDE = re.compile(r"""^include\s+(?:"([^"]*)"|'([^']*)')$""")
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\Z")
+_INCLUDE = re.compile(r"""^include\s+(?:"([^"]*)"|'([^']*)')\Z""")
 _ONLY_NAMES = ("only plain {{ name }} placeholders are allowed in clause text "
                "(no attributes, calls, filters or arithmetic)")
 

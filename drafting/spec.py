@@ -36,8 +36,8 @@ from drafting.model import (
 from drafting.placeholders import CLAUSE_ID
 from drafting.yamlsrc import YList, YMap, YStr, line_of, load_yaml
 
-PARAGRAPH_ID = re.compile(r"^[a-z][a-z0-9_]{0,35}$")
-NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+PARAGRAPH_ID = re.compile(r"^[a-z][a-z0-9_]{0,35}\Z")
+NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}\Z")
 PROFILES = ("as-issued", "un-resolution")
 _TOP = {"document", "clauses", "preamble", "operative", "membership", "closing", "place_date", "signatures"}
 _META = {"id", "name", "title", "issuing", "meeting", "place", "country", "date", "participants", "observers",

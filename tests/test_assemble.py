@@ -118,6 +118,9 @@ def test_parameter_values_are_data_never_code(spec_copy):
         (("partners: [UNHCR, IOM]", "partners: [UNHCR, XYZ]"), "unknown State or organisation code 'XYZ'"),
         (("date: 2012-09-07", "date: 2012-13-07"), "not an ISO date"),
         (("profile: as-issued", "profile: fancy"), "unknown style profile"),
+        # "$" would have let a trailing newline into an id or a file name
+        (("id: forum_needed", 'id: "forum_needed\\n"'), "paragraph id"),
+        (("clause: operative.secretariat-seat", 'clause: "operative.secretariat-seat\\n"'), "clause"),
     ],
 )
 def test_bad_specs_are_refused_with_file_and_line(spec_copy, edit, message):
