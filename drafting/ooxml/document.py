@@ -67,6 +67,8 @@ def mark_body_slot(document_xml: bytes, marker: str) -> bytes:
         if text.strip() == marker:
             parent = p.getparent()
             assert parent is not None
+            if parent.nsmap.get("w") != W_NS:
+                raise ValueError("the template rebinds the w: prefix around its {{ body }} paragraph")
             slot = etree.ProcessingInstruction("drafting-body")
             slot.tail = p.tail
             parent.replace(p, slot)

@@ -145,6 +145,13 @@ def test_mark_body_slot_puts_the_body_where_the_marker_was():
     assert _filled_body(_document()) == [("p", "Before"), ("p", "New"), ("p", "After"), ("sectPr", None)]
 
 
+def test_mark_body_slot_refuses_a_body_that_rebinds_w():
+    """`w:` markup poured into a scope where `w` means something else would silently vanish in Word."""
+    document = _document("ns0").replace(b"<ns0:body>", b'<ns0:body xmlns:w="urn:other">')
+    with pytest.raises(ValueError, match="rebinds the w: prefix"):
+        mark_body_slot(document, "DRAFTINGBODYMARKER")
+
+
 def test_mark_body_slot_binds_w_when_the_template_uses_another_prefix():
     """A template written by a tool that prefixes WordprocessingML as ns0 must still accept `w:` markup."""
     assert _filled_body(_document("ns0")) == [("p", "Before"), ("p", "New"), ("p", "After"), ("sectPr", None)]
