@@ -20,7 +20,7 @@ from drafting.ooxml.revisions import Revision, RevisionKind, RevParagraph, RevRu
 from drafting.redline.align import align_paragraphs
 from drafting.redline.compare import compare, hunks
 from drafting.registry import Registry
-from drafting.versions import Version, VersionParagraph, paragraph_pairs
+from drafting.versions import Version, VersionParagraph, paragraph_pairs, written_label
 
 _ADDED = frozenset({RevisionKind.INSERT, RevisionKind.MOVE_TO})
 _REMOVED = frozenset({RevisionKind.DELETE, RevisionKind.MOVE_FROM})
@@ -60,6 +60,7 @@ class _Builder:
     def add(self, author: str, date: str | None, paragraph: str | None, kind: AmendmentKind, old: str, new: str,
             position: int, *, tracked: bool = True, context: str = "") -> None:
         delegation, code = delegation_of(author, self.registry)
+        position = max(position, 0)  # a change inside a label written as text counts from the text's start
         self.out.append(Amendment(
             id=amendment_id(delegation, paragraph, kind, position, old, new, tracked), delegation=delegation,
             paragraph=paragraph, kind=kind, old=old, new=new, position=position, date=date, tracked=tracked,
@@ -100,12 +101,16 @@ def tracked_amendments(submission: DocxVersion, registry: Registry | None,
     chain_ids = _chain_ids(paragraphs, chains, submission.version.original, base)
     moves: dict[str, dict[str, object]] = {}
     joins_dropped, tail_deleted = _deleted_tails(paragraphs)
+    base_text = {p.id: p.text for p in base or () if p.id}
     previous_id: str | None = None
     for chain, base_id in zip(chains, chain_ids, strict=True):
         members = [paragraphs[i] for i in chain]
         new_members = [p for p in members if _all_of(p, _ADDED)]
         kept = [p for p in members if p not in new_members]
-        offset = 0
+        # Positions are offsets in the base paragraph's text, which has no label: a label the revision wrote
+        # as text (bis/ter) is not counted.
+        first_text = kept[0].text("original") if kept else ""
+        offset = -len(written_label(first_text, base_text.get(base_id or "") if base is not None else None))
         ends: dict[int, int] = {}
         seen_kept = False
         for index in chain:
@@ -330,8 +335,21 @@ def submission_amendments(submission: Version, docx: DocxVersion | None, base: S
     amendments = tracked_amendments(docx, registry, base) if docx is not None else []
     if base is not None:
         who = delegation or _main_author(amendments) or UNKNOWN_AUTHOR
-        amendments += untracked_amendments(base, submission.original, who, registry)
+        amendments += untracked_amendments(base, _without_written_labels(submission.original, base), who, registry)
     return amendments
+
+
+def _without_written_labels(paragraphs: Sequence[VersionParagraph],
+                            base: Sequence[VersionParagraph]) -> list[VersionParagraph]:
+    """`paragraphs` (a .docx's original view) without the labels the revision wrote as text: the base texts
+    have none, so a label would read as an untracked insertion. Markdown and plain text are read without
+    labels already."""
+    base_text = {p.id: p.text for p in base if p.id}
+    out = []
+    for p in paragraphs:
+        label = written_label(p.text, base_text.get(p.id) if p.id else None)
+        out.append(VersionParagraph(p.id, p.text[len(label):].lstrip()) if label else p)
+    return out
 
 
 def _main_author(amendments: Sequence[Amendment]) -> str | None:

@@ -115,6 +115,18 @@ def clean_text(text: str) -> str:
     return "".join(ch for ch in text if ch in "\t\n" or (ord(ch) >= 0x20 and ch not in "\x7f\ufffe\uffff"))
 
 
+def written_label(text: str, base_text: str | None = None) -> str:
+    """The list label that `text` starts with as written text (a bis/ter label the revision writes as a run,
+    "- 1 -", "(a)"…), or "" — also "" when `base_text`, the paragraph's own text, starts with the same
+    characters (then they are the paragraph's words, not a label)."""
+    label = text[:len(text) - len(strip_label(text))]
+    if not label.strip():
+        return ""
+    if base_text is not None and normalise_text(base_text).startswith(normalise_text(label)):
+        return ""
+    return label
+
+
 def strip_label(text: str) -> str:
     """Drop a leading list label ("1.", "- 1 -", "(a)", "a -", a bullet) that a plain text carries."""
     for _ in range(2):  # a bullet may carry a label of its own (" - a - Endorse …")

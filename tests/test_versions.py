@@ -297,3 +297,14 @@ def test_docx_from_a_zip_with_extra_members_still_reads(tmp_path):
     path = tmp_path / "x.docx"
     path.write_bytes(evil.clean_docx())
     assert load_version(path).paragraphs[0].text == evil.CLEAN_TEXT
+
+
+def test_written_label_is_the_leading_label_unless_the_paragraph_says_it_itself():
+    from drafting.versions import written_label
+
+    assert written_label("- 7 bis - [Also agree.]", "[Also agree.]") == "- 7 bis - "
+    assert written_label("7 bis. Decides to act", "Decides to act") == "7 bis. "
+    assert written_label("(a) To meet", None) == "(a) "
+    assert written_label("Decides to act", "Decides to act") == ""
+    # the paragraph's own words, not a label: the base text starts with them too
+    assert written_label("1. Introduction of the item", "1. Introduction of the item") == ""

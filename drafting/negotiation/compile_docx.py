@@ -21,13 +21,15 @@ from drafting.ooxml.trackchanges import (
     mark_paragraph_deleted,
     tracked_package,
 )
+from drafting.versions import written_label
 
 SECRETARIAT = "Secretariat (alternatives)"
 
 
-def _changes(entry: Entry) -> list[Change]:
+def _changes(entry: Entry, label: str) -> list[Change]:
+    """The paragraph's proposals as changes to its text, after the `label` the revision wrote as text."""
     text = entry.paragraph.text
-    changes: list[Change] = []
+    changes: list[Change] = [Change("equal", label)]
     position = 0
     for proposal in entry.proposals:
         if proposal.kind not in INLINE or proposal.start < position:
@@ -51,6 +53,7 @@ def compilation_docx(compilation: Compilation, revision_docx: bytes, *, date: st
     root = package.xml(package.main_document)
     elements = paragraph_elements(root)
     by_id = {p.id: el for p, el in zip(base.version.paragraphs, elements, strict=True) if p.id}
+    written = {p.id: p.text for p in base.version.paragraphs if p.id}
     ids = RevisionIds(root)
     anchor = None
     for entry in compilation.entries:
@@ -70,8 +73,9 @@ def compilation_docx(compilation: Compilation, revision_docx: bytes, *, date: st
         if element is None:
             continue
         anchor = element
+        label = written_label(written.get(entry.paragraph.id, ""), entry.paragraph.text)  # a bis/ter label
         if entry.conflict:
-            apply_changes(element, [Change("delete", entry.paragraph.text),
+            apply_changes(element, [Change("equal", label), Change("delete", entry.paragraph.text),
                                     Change("insert", alternatives_text(entry.alternatives))],
                           ids, default_author=SECRETARIAT, default_date=date)
             continue
@@ -80,5 +84,5 @@ def compilation_docx(compilation: Compilation, revision_docx: bytes, *, date: st
             mark_paragraph_deleted(element, ids, author=deleted.attribution, date=deleted.first.date or date)
             continue
         if any(p.kind in INLINE for p in entry.proposals):
-            apply_changes(element, _changes(entry), ids, default_author=SECRETARIAT, default_date=date)
+            apply_changes(element, _changes(entry, label), ids, default_author=SECRETARIAT, default_date=date)
     return tracked_package(package, root)
