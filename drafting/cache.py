@@ -66,8 +66,10 @@ def fingerprint(sources: tuple[Path, ...], distributions: tuple[str, ...]) -> st
     wanted = {name.lower().replace("-", "_"): name for name in distributions}
     found: dict[str, str] = {}
     for entry in sys.path:
+        if not entry:  # the working directory: no installed distributions there, maybe many files
+            continue
         try:
-            names = os.listdir(entry or ".")
+            names = os.listdir(entry)
         except OSError:
             continue
         for name in names:
