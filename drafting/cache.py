@@ -53,14 +53,13 @@ def key_of(*parts: bytes | str) -> str:
 
 
 def fingerprint(sources: tuple[Path, ...], distributions: tuple[str, ...]) -> str:
-    """What a cached result was computed with: size and modification time of the `sources` (drafting's own
-    modules that produce it) and the installed versions of `distributions` (read from their dist-info
-    directory names, so nothing is imported)."""
+    """What a cached result was computed with: a hash of the `sources` (drafting's own modules that produce
+    it: a change to their code is a new key, whatever the files' dates say) and the installed versions of
+    `distributions` (read from their dist-info directory names, so nothing is imported)."""
     parts = []
     for source in sources:
         try:
-            info = source.stat()
-            parts.append(f"{source.name}:{info.st_size}:{info.st_mtime_ns}")
+            parts.append(f"{source.name}:{hashlib.sha256(source.read_bytes()).hexdigest()}")
         except OSError:
             parts.append(f"{source.name}:missing")
     wanted = {name.lower().replace("-", "_"): name for name in distributions}

@@ -197,7 +197,7 @@ FRAME_CACHE = "template-frames"
 FRAME_FORMAT = "3"  # bump when what a frame holds changes, so older entries are never read
 CUSTOM_PART = "docProps/custom.xml"
 _PACKAGE = Path(__file__).resolve().parents[1]
-# The code a frame is made by (its size and date are part of the key) and the libraries that render it.
+# The code a frame is made by (its hash is part of the key) and the libraries that render it.
 FRAME_SOURCES = tuple(_PACKAGE / name for name in (
     "render/docx.py", "factories.py", "ooxml/document.py", "ooxml/package.py", "ooxml/xmlparser.py", "ooxml/markup.py",
 ))
