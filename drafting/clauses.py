@@ -169,7 +169,7 @@ def _scan(root: Path, *, strict: bool, warnings: bool = True) -> tuple[ClauseLib
             clauses[clause.id] = clause
             templates.update(parsed)
     library = ClauseLibrary(str(root), clauses, registry, kinds, extra_openings, templates)
-    _check_semantics(library, out, strict=strict, openings=warnings or strict)
+    _check_semantics(library, out, strict=strict, warnings=warnings or strict)
     return library, sorted(out.problems, key=lambda p: (p.file, p.line, p.message))
 
 
@@ -520,7 +520,7 @@ def _parse_texts(clause: Clause, out: _Collector) -> dict[tuple[str, str, str], 
 # -- checks across clauses -------------------------------------------------------------------------------
 
 
-def _check_semantics(library: ClauseLibrary, out: _Collector, *, strict: bool, openings: bool = True) -> None:
+def _check_semantics(library: ClauseLibrary, out: _Collector, *, strict: bool, warnings: bool = True) -> None:
     for clause in library.clauses.values():
         declared = {p.name: p for p in clause.params}
         used: set[str] = set()
@@ -560,9 +560,23 @@ def _check_semantics(library: ClauseLibrary, out: _Collector, *, strict: bool, o
             if name not in used:
                 out.error(param.source.file, param.source.line,
                           f"unknown parameter {name!r}: declared but never used in clause {clause.id}")
-        if openings:
+        if warnings:
             _check_openings(library, clause, out, strict=strict)
+    if warnings:
+        _check_registry_languages(library, out)
     _check_cycles(library, out)
+
+
+def _check_registry_languages(library: ClauseLibrary, out: _Collector) -> None:
+    """A party without a name in a language the clauses are translated into: a text in that language that
+    names it is refused at assembly, so say so while the library is checked."""
+    languages = sorted({lang for clause in library.clauses.values() for lang in clause.texts} - {"en"})
+    for party in sorted(library.registry.parties.values(), key=lambda p: (p.source.file, p.source.line)):
+        missing = [lang for lang in languages if lang not in party.names]
+        if missing:
+            out.warning(party.source.file, party.source.line,
+                        f"{party.code} has no {', '.join(missing)} name, though clauses are translated into "
+                        f"{', '.join(missing)}: a text in that language naming it will be refused")
 
 
 def _check_openings(library: ClauseLibrary, clause: Clause, out: _Collector, *, strict: bool) -> None:

@@ -136,3 +136,15 @@ def test_hostile_clause_files_give_one_clear_problem(tmp_path, data):
 def test_registry_problems_are_reported(tmp_path):
     write(tmp_path, "registry.yaml", "states:\n  - code: KZ\n    short: Kazakhstan\n")
     assert any("not an ISO 3166 alpha-3 code" in p for p in problems_of(tmp_path))
+
+
+def test_a_party_without_a_name_in_a_translated_language_is_a_warning(tmp_path):
+    registry = write(tmp_path, "registry.yaml",
+                     "states:\n  - code: KAZ\n    short: Kazakhstan\n"
+                     "  - code: TJK\n    short: Tajikistan\n    names:\n      ru: {short: Таджикистан}\n")
+    write(tmp_path, "a.yaml", "- id: a\n  kind: operative\n  opening: Decides\n  text: to act\n"
+                              "  translations:\n    ru: {opening: Постановляет, text: действовать}\n")
+    warnings = [p for p in problems_of(tmp_path) if "no ru name" in p]
+    assert warnings == [f"{registry}:2: warning: KAZ has no ru name, though clauses are translated into ru: "
+                        "a text in that language naming it will be refused"]
+    assert load_library(tmp_path).get("a") is not None  # a warning, not a refusal
