@@ -218,9 +218,10 @@ def rendered_template(template_bytes: bytes, context: dict[str, str], source: st
         parts = _frame_parts(cached)
         if parts is not None:
             return parts
-    frame = _render_frame(template_bytes, context, source)
-    cache.store(FRAME_CACHE, key, frame)
-    return _own_parts(frame)
+    parts = _render_frame(template_bytes, context, source)
+    if cache.cache_dir() is not None:
+        cache.store(FRAME_CACHE, key, write_package(parts))
+    return parts
 
 
 def _frame_parts(frame: bytes) -> dict[str, bytes] | None:
@@ -240,9 +241,9 @@ def _frame_parts(frame: bytes) -> dict[str, bytes] | None:
     return parts
 
 
-def _render_frame(template_bytes: bytes, context: dict[str, str], source: str) -> bytes:
-    """docxtpl renders the tags through the one sandboxed Jinja environment; the result, made ready for the
-    body, as package bytes."""
+def _render_frame(template_bytes: bytes, context: dict[str, str], source: str) -> dict[str, bytes]:
+    """docxtpl renders the tags through the one sandboxed Jinja environment; the result's parts, made ready
+    for the body."""
     from docxtpl import DocxTemplate
     from jinja2.exceptions import SecurityError, TemplateError
 
@@ -268,7 +269,7 @@ def _render_frame(template_bytes: bytes, context: dict[str, str], source: str) -
         parts["word/styles.xml"] = set_default_language(parts["word/styles.xml"], language)
     parts.pop("docProps/thumbnail.jpeg", None)
     set_part(parts, CUSTOM_PART, custom_properties_xml({}), CUSTOM_PROPS_CT, rel_from="", rel_type=CUSTOM_PROPS_REL)
-    return write_package(parts)
+    return parts
 
 
 def _own_parts(data: bytes) -> dict[str, bytes]:
