@@ -108,11 +108,16 @@ def run_xml(run: RunSpec) -> str:
 BODY_SLOT = b"<?drafting-body ?>"  # as lxml serialises the processing instruction
 
 
+def has_one_body_slot(document_xml: bytes) -> bool:
+    """Whether document.xml holds exactly one body slot (what `fill_body_slot` needs)."""
+    return document_xml.count(BODY_SLOT) == 1
+
+
 def fill_body_slot(document_xml: bytes, body: str) -> bytes:
     """document.xml with `body` (w:p/w:tbl markup) where the template's body slot stands."""
-    before, slot, after = document_xml.partition(BODY_SLOT)
-    if not slot or BODY_SLOT in after:
+    if not has_one_body_slot(document_xml):
         raise ValueError("the template needs exactly one {{ body }} paragraph")
+    before, _, after = document_xml.partition(BODY_SLOT)
     return before + body.encode("utf-8") + after
 
 

@@ -30,7 +30,6 @@ from drafting.identity import (
 )
 from drafting.model import Document, Paragraph, Role, Span
 from drafting.ooxml.markup import (
-    BODY_SLOT,
     CUSTOM_PROPS_CT,
     CUSTOM_PROPS_REL,
     Level,
@@ -39,6 +38,7 @@ from drafting.ooxml.markup import (
     core_properties_xml,
     custom_properties_xml,
     fill_body_slot,
+    has_one_body_slot,
     numbering_xml,
     paragraph_xml,
     write_package,
@@ -236,7 +236,7 @@ def _frame_parts(frame: bytes) -> dict[str, bytes] | None:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError):
         return None
     body = parts.get("word/document.xml", b"")
-    if body.count(BODY_SLOT) != 1 or not any(name.casefold() == CUSTOM_PART.casefold() for name in parts):
+    if not has_one_body_slot(body) or not any(name.casefold() == CUSTOM_PART.casefold() for name in parts):
         return None
     return parts
 
