@@ -46,7 +46,7 @@ bench: $(STAMP) system bytecode
 	$(PY) bench/compile.py
 
 template: $(STAMP)
-	$(PY) -m drafting.ooxml.template templates/conference.docx
+	$(PY) -m drafting.ooxml.wml.template templates/conference.docx
 
 clean:
 	rm -rf outputs/almaty-2012 .pytest_cache .ruff_cache .mypy_cache

@@ -1,4 +1,4 @@
-"""The `drafting` command: a thin click shell over `drafting.api`.
+"""The `drafting` command: a thin click shell over `drafting.app`.
 
 Exit codes are fixed: 0 ok, 1 rejected input (one line naming file and place, never a traceback),
 2 usage. Heavy imports happen inside commands so that `drafting --help` stays fast.
@@ -92,10 +92,9 @@ def clauses() -> None:
 @domain_errors
 def clauses_list(kind: str | None, tag: str | None, directory: Path | None) -> None:
     """List clauses: id, kind, opening phrase."""
-    from drafting.api import default_clause_dir
-    from drafting.clauses import load_library
+    from drafting.app import load_library
 
-    library = load_library(directory or default_clause_dir())
+    library = load_library(directory)
     for clause in library.select(kind=kind, tag=tag):
         click.echo(f"{clause.id}\t{clause.kind}\t{clause.opening}")
 
@@ -106,11 +105,10 @@ def clauses_list(kind: str | None, tag: str | None, directory: Path | None) -> N
 @domain_errors
 def clauses_show(clause_id: str, directory: Path | None) -> None:
     """Show one clause: wording, parameters, provenance and translations."""
-    from drafting.api import default_clause_dir
-    from drafting.clauses import load_library
+    from drafting.app import load_library
     from drafting.errors import DraftingInputError
 
-    library = load_library(directory or default_clause_dir())
+    library = load_library(directory)
     clause = library.get(clause_id)
     if clause is None:
         raise DraftingInputError(f"unknown clause id {clause_id!r}")
@@ -137,7 +135,7 @@ def clauses_show(clause_id: str, directory: Path | None) -> None:
 @domain_errors
 def clauses_check(directory: Path | None, strict: bool) -> None:
     """Check a clause library; every problem is printed as FILE:LINE: message."""
-    from drafting.api import check_clauses
+    from drafting.app import check_clauses
 
     problems = check_clauses(directory, strict=strict)
     for problem in problems:
@@ -164,10 +162,9 @@ def clauses_check(directory: Path | None, strict: bool) -> None:
 def assemble(spec: Path, outdir: Path, formats: str, profile: str | None, name: str | None,
              language: str | None, clause_dir: Path | None) -> None:
     """Assemble SPEC from the clause library into OUTDIR/<name>.md|.docx|.pdf."""
-    from drafting.api import assemble_to, parse_formats
-    from drafting.spec import NAME
+    from drafting.app import assemble_to, parse_formats, valid_output_name
 
-    if name is not None and not NAME.match(name):
+    if name is not None and not valid_output_name(name):
         raise DraftingUsageError("--name must be a plain file name (letters, digits, '.', '-', '_')")
     written = assemble_to(spec, outdir, parse_formats(formats), profile=profile, name=name, language=language,
                           clauses=clause_dir)
@@ -182,7 +179,7 @@ def assemble(spec: Path, outdir: Path, formats: str, profile: str | None, name: 
 @domain_errors
 def lint(spec: Path, profile: str | None, as_json: bool) -> None:
     """Report breaches of the drafting conventions (rules S4–S12) in SPEC; exit 1 if there are any."""
-    from drafting.api import lint_spec
+    from drafting.app import lint_spec
 
     findings = lint_spec(spec, profile=profile)
     if as_json:
@@ -208,7 +205,7 @@ def lint(spec: Path, profile: str | None, as_json: bool) -> None:
 @domain_errors
 def redline(old: Path, new: Path, author: str, date: str | None, out: Path) -> None:
     """Write OUT, a .docx with real tracked changes from OLD to NEW (.docx, .md or .txt in any mix)."""
-    from drafting.api import redline as make_redline
+    from drafting.app import redline as make_redline
 
     for finding in make_redline(old, new, out, author=author, date=date):
         click.echo(f"note: {finding}", err=True)
@@ -223,7 +220,7 @@ def redline(old: Path, new: Path, author: str, date: str | None, out: Path) -> N
 @domain_errors
 def amendments(file: Path, base: Path | None, delegation: str | None, as_json: bool) -> None:
     """List the amendments in FILE: every tracked change, attributed, tied to a paragraph."""
-    from drafting.api import list_amendments
+    from drafting.app import list_amendments
     from drafting.errors import safe_display
 
     found = list_amendments(file, base=base, delegation=delegation)
@@ -248,7 +245,7 @@ def _amendment_json(a: Any) -> dict[str, Any]:
 @domain_errors
 def text(file: Path, view: str) -> None:
     """Print the text of FILE, one paragraph per line, in the chosen view of its tracked changes."""
-    from drafting.api import text_of
+    from drafting.app import text_of
 
     for paragraph in text_of(file, view):
         click.echo(paragraph)
@@ -260,7 +257,7 @@ def text(file: Path, view: str) -> None:
 @domain_errors
 def accept(file: Path, out: Path) -> None:
     """Accept every tracked change in FILE and write OUT."""
-    from drafting.api import resolve_all
+    from drafting.app import resolve_all
 
     resolve_all(file, out, accept=True)
     click.echo(str(out))
@@ -272,7 +269,7 @@ def accept(file: Path, out: Path) -> None:
 @domain_errors
 def reject(file: Path, out: Path) -> None:
     """Reject every tracked change in FILE and write OUT."""
-    from drafting.api import resolve_all
+    from drafting.app import resolve_all
 
     resolve_all(file, out, accept=False)
     click.echo(str(out))
@@ -295,7 +292,7 @@ def negotiation() -> None:
 @domain_errors
 def negotiation_init(directory: Path, base: Path, actor: str | None) -> None:
     """Start a negotiation in DIRECTORY on the base text."""
-    from drafting.api import negotiation_init as init
+    from drafting.app import negotiation_init as init
 
     document = init(directory, base, actor=actor)
     click.echo(f"{directory}: negotiation of {document.meta.document_id} opened on the original text "
@@ -316,9 +313,8 @@ def submit(directory: Path, delegation: str | None, by_file_name: bool, files: t
 
     Each file is its own transaction: a refused file is reported and the others are still recorded.
     """
-    from drafting.api import submit_many
+    from drafting.app import revision_label, submit_many
     from drafting.errors import safe_display
-    from drafting.negotiation.workspace import revision_label
 
     if (delegation is None) == (not by_file_name):
         raise DraftingUsageError("give --delegation NAME, or --by-file-name")
@@ -347,7 +343,7 @@ def submit(directory: Path, delegation: str | None, by_file_name: bool, files: t
 @domain_errors
 def log_command(directory: Path, as_json: bool) -> None:
     """Show the negotiation record, oldest first."""
-    from drafting.api import log_events
+    from drafting.app import log_events
     from drafting.errors import safe_display
 
     events = log_events(directory)
@@ -366,7 +362,7 @@ def log_command(directory: Path, as_json: bool) -> None:
 @domain_errors
 def compile_command(directory: Path, outdir: Path, formats: str) -> None:
     """Write the compilation text of all submissions on the current revision."""
-    from drafting.api import compile_outputs
+    from drafting.app import compile_outputs
     from drafting.errors import safe_display
 
     wanted = tuple(dict.fromkeys(f.strip().lower() for f in formats.split(",") if f.strip()))
@@ -388,7 +384,7 @@ def compile_command(directory: Path, outdir: Path, formats: str) -> None:
 @domain_errors
 def decide(directory: Path, amendment: str, decision: str, note: str, actor: str | None) -> None:
     """Record the chair's decision on AMENDMENT (an id or unique prefix)."""
-    from drafting.api import decide as do_decide
+    from drafting.app import decide as do_decide
 
     found = do_decide(directory, amendment, decision, note=note, actor=actor)
     click.echo(f"{found.id}: {decision}")
@@ -402,7 +398,7 @@ def decide(directory: Path, amendment: str, decision: str, note: str, actor: str
 @domain_errors
 def mark(directory: Path, paragraph: str, status: str, actor: str | None) -> None:
     """Record the status of PARAGRAPH (its stable id; several ids separated by commas; or ALL)."""
-    from drafting.api import mark as do_mark
+    from drafting.app import mark as do_mark
 
     for pid in do_mark(directory, paragraph, status, actor=actor):
         click.echo(f"{pid}: {status}")
@@ -414,7 +410,7 @@ def mark(directory: Path, paragraph: str, status: str, actor: str | None) -> Non
 @domain_errors
 def status(directory: Path, as_json: bool) -> None:
     """Per paragraph: number, status, amendments and decisions; and the conflicts."""
-    from drafting.api import status_report
+    from drafting.app import status_report
     from drafting.errors import safe_display
 
     report = status_report(directory)
@@ -441,8 +437,8 @@ def status(directory: Path, as_json: bool) -> None:
 @domain_errors
 def revise(directory: Path, outdir: Path | None, formats: str, actor: str | None) -> None:
     """Issue the next revision: accepted amendments applied, undecided ones in brackets."""
-    from drafting.api import parse_formats
-    from drafting.api import revise as do_revise
+    from drafting.app import parse_formats
+    from drafting.app import revise as do_revise
 
     written, revision = do_revise(directory, outdir, parse_formats(formats), actor=actor)
     for path in written:
@@ -467,13 +463,12 @@ def revise(directory: Path, outdir: Path | None, formats: str, actor: str | None
 def finalize(source: Path, outdir: Path, force: bool, cert: Path | None, password_file: Path | None,
              actor: str | None) -> None:
     """Produce the final authentic version of SOURCE (a negotiation workspace, or a spec) in OUTDIR."""
-    from drafting.api import default_actor
-    from drafting.final.finalize import finalize as do_finalize
+    from drafting.app import finalize as do_finalize
 
     if password_file is not None and cert is None:
         raise DraftingUsageError("--password-file needs --sign")
     result = do_finalize(source, outdir, force=force, cert=cert, password_file=password_file,
-                         actor=actor or default_actor())
+                         actor=actor)
     for item in result.forced:
         click.echo(f"forced: {item}", err=True)
     for path in result.files:
@@ -485,7 +480,7 @@ def finalize(source: Path, outdir: Path, force: bool, cert: Path | None, passwor
 @domain_errors
 def verify(outdir: Path) -> None:
     """Check a final version: every hash, every text, the manifest's seal, the signature."""
-    from drafting.final.manifest import verify as do_verify
+    from drafting.app import verify as do_verify
 
     report = do_verify(outdir)
     for check in report.checks:
@@ -506,7 +501,7 @@ def verify(outdir: Path) -> None:
 @domain_errors
 def concordance(source: Path) -> None:
     """Check that the language versions of SOURCE (a spec or a workspace) agree, paragraph for paragraph."""
-    from drafting.api import concordance_report
+    from drafting.app import concordance_report
 
     found = concordance_report(source)
     for discrepancy in found:
@@ -525,8 +520,7 @@ def concordance(source: Path) -> None:
 @domain_errors
 def translation(directory: Path, language: str, file: Path, actor: str | None) -> None:
     """Take FILE (a translated copy made by drafting, paragraphs keep their ids) as a language version."""
-    from drafting.api import import_translation
-    from drafting.negotiation.workspace import revision_label
+    from drafting.app import import_translation, revision_label
 
     number, pending = import_translation(directory, language, file, actor=actor)
     click.echo(f"{language} version of {revision_label(number)} updated; "

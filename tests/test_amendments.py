@@ -1,4 +1,4 @@
-"""drafting.amendments through drafting.api.list_amendments: every change as an attributed amendment.
+"""drafting.readers.amendments through drafting.app.list_amendments: every change as an attributed amendment.
 
 Three sources of tracked changes: LibreOffice itself (recorded through UNO with a set author), Word's own
 markup built by hand from ECMA-376 §17.13 (runs split mid-word, rsids, proofErr, bookmarks inside changes,
@@ -18,9 +18,10 @@ from pathlib import Path
 import docx
 import pytest
 
-from drafting.amendments import amendment_id, delegation_of
-from drafting.api import assemble_to, default_registry, list_amendments, load_submission, text_of
+from drafting.app import assemble_to, default_registry, list_amendments, text_of
 from drafting.model import Amendment, AmendmentKind
+from drafting.readers.amendments import amendment_id, delegation_of
+from drafting.readers.files import load_submission
 from tests.conftest import ALMATY_SPEC
 from tests.fixtures import evil
 
@@ -523,7 +524,7 @@ def test_tracked_changes_without_ids_are_placed_by_alignment_with_the_base(tmp_p
 
 
 def test_our_redline_reads_back_as_the_amendments_that_made_it(almaty, base_texts, tmp_path):
-    from drafting.api import redline
+    from drafting.app import redline
 
     edited = clean_edit(almaty, tmp_path / "edited.docx")
     out = tmp_path / "redline.docx"

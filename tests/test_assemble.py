@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from drafting.api import load_document
-from drafting.assemble import assemble, with_end_mark
-from drafting.clauses import load_library
+from drafting.app import load_document
+from drafting.conventions.assemble import assemble, with_end_mark
+from drafting.conventions.identity import content_hash
 from drafting.errors import DraftingInputError
-from drafting.identity import content_hash
+from drafting.library.clauses import load_library
+from drafting.library.spec import load_spec
 from drafting.model import Role, Span
-from drafting.spec import load_spec
 from tests.conftest import ALMATY_SPEC, CLAUSES
 
 

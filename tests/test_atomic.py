@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from drafting import atomic
-from drafting.atomic import TEMP_PREFIX, remove_stray_temps, write_atomic
+from drafting.support import atomic
+from drafting.support.atomic import TEMP_PREFIX, remove_stray_temps, write_atomic
 
 
 def test_writes_and_replaces(tmp_path):

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from drafting import cache
-from drafting.api import load_document
+from drafting.app import load_document
 from drafting.render.docx import FRAME_CACHE, render_docx
+from drafting.support import cache
 from tests.conftest import ALMATY_SPEC, ROOT
 
 
@@ -67,8 +67,8 @@ def test_changed_metadata_renders_a_new_frame(document, cache_at):
 
 
 def test_an_edited_template_renders_a_new_frame(document, cache_at, tmp_path):
-    from drafting.ooxml.markup import write_package
-    from drafting.ooxml.template import template_parts
+    from drafting.ooxml.wml.markup import write_package
+    from drafting.ooxml.wml.template import template_parts
 
     render_docx(document)
     parts = template_parts()
@@ -113,7 +113,7 @@ def test_a_warm_assembly_imports_no_template_engine(tmp_path, cache_at):
     probe = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from drafting.api import assemble_to\n"
+        "from drafting.app import assemble_to\n"
         f"assemble_to(Path({str(ALMATY_SPEC)!r}), Path({str(tmp_path / 'out')!r}), ('docx',))\n"
         "print(sorted(m for m in ('docx', 'docxtpl', 'jinja2', 'lxml') if m in sys.modules))\n"
     )

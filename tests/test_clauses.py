@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from drafting.clauses import check_library, load_library
 from drafting.errors import DraftingInputError
+from drafting.library.clauses import check_library, load_library
 from tests.conftest import CLAUSES
 
 

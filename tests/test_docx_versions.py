@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from drafting.api import assemble_to, base_document, load_document
-from drafting.identity import content_hash
+from drafting.app import assemble_to, load_document
+from drafting.app.negotiation import base_document
+from drafting.conventions.identity import content_hash
 from drafting.model import Span
 from tests.conftest import ALMATY_SPEC
 

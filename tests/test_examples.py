@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from drafting.api import list_amendments, load_document, load_submission
-from drafting.identity import content_hash
+from drafting.app import list_amendments, load_document
+from drafting.conventions.identity import content_hash
+from drafting.readers.files import load_submission
 from tests.conftest import ALMATY, ALMATY_SPEC
 
 SUBMISSIONS = sorted((ALMATY / "submissions").glob("*.docx"))

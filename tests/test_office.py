@@ -1,4 +1,4 @@
-"""drafting.office: LibreOffice conversions to PDF, PDF/A-2b and text, with timeouts and one-line errors."""
+"""drafting.support.office: LibreOffice conversions to PDF, PDF/A-2b and text, with timeouts and one-line errors."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 import docx
 import pytest
 
-from drafting import office
 from drafting.errors import DraftingError, DraftingInputError
+from drafting.support import office
 
 TEXTS = ["The Conference urges all States to ratify the Convention.", "Décide de rester saisie de la question."]
 

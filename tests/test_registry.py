@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from drafting.errors import DraftingInputError
+from drafting.library.registry import Registry, party_names
 from drafting.model import Party, PartyName, Source, StateRef
-from drafting.registry import Registry, party_names
 
 KAZ = Party("KAZ", "state", {"en": PartyName("Kazakhstan", "Republic of Kazakhstan")}, Source("registry.yaml", 7))
 TJK = Party("TJK", "state", {"en": PartyName("Tajikistan", "Republic of Tajikistan"),

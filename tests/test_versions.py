@@ -1,4 +1,4 @@
-"""drafting.versions / drafting.docx_versions: a text as .docx, .md or .txt, with its ids, identity and views."""
+"""drafting.readers.text / drafting.readers.docx: a text as .docx, .md or .txt, with its ids, identity and views."""
 
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from drafting import versions as versions_mod
-from drafting.api import assemble_to, load_document, load_submission
-from drafting.docx_versions import read_docx_version
+from drafting.app import assemble_to, load_document
+from drafting.conventions.identity import identity
 from drafting.errors import DraftingInputError
-from drafting.identity import identity
-from drafting.versions import clean_text, detect_format, load_version, read_version, strip_label
+from drafting.readers import text as versions_mod
+from drafting.readers.docx import read_docx_version
+from drafting.readers.files import detect_format, load_submission, load_version, read_version
+from drafting.readers.text import clean_text, strip_label
 from tests.conftest import ALMATY_SPEC
 from tests.fixtures import evil
 
@@ -300,7 +301,7 @@ def test_docx_from_a_zip_with_extra_members_still_reads(tmp_path):
 
 
 def test_written_label_is_the_leading_label_unless_the_paragraph_says_it_itself():
-    from drafting.versions import written_label
+    from drafting.readers.text import written_label
 
     assert written_label("- 7 bis - [Also agree.]", "[Also agree.]") == "- 7 bis - "
     assert written_label("7 bis. Decides to act", "Decides to act") == "7 bis. "

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from drafting.errors import DraftingInputError
-from drafting.yamlsrc import MAX_DEPTH, YList, YMap, YStr, load_yaml
+from drafting.library.yamlsrc import MAX_DEPTH, YList, YMap, YStr, load_yaml
 
 
 def test_values_are_strings_that_know_their_lines():

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from drafting import __version__
-from drafting.identity import canonical_text, normalise_text
+from drafting.conventions.identity import canonical_text, normalise_text
 from drafting.model import Document
 
 FORMAT = "drafting-final/1"
@@ -163,10 +163,10 @@ def _words_in_order(expected: list[str], found: list[str]) -> bool:
 
 def verify(outdir: Path) -> Report:
     """Recompute every hash and text of the final version in `outdir`."""
-    from drafting.docx_versions import read_docx_version
     from drafting.errors import DraftingError
-    from drafting.ooxml.document import read_custom_properties
-    from drafting.versions import load_version
+    from drafting.ooxml.wml.tree import read_custom_properties
+    from drafting.readers.docx import read_docx_version
+    from drafting.readers.files import load_version
 
     report = Report()
     path = outdir / MANIFEST

@@ -13,12 +13,12 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from drafting.i18n import format_date, russian_genitive
-from drafting.inline import normalise_spans
+from drafting.conventions.inline import normalise_spans
+from drafting.conventions.numbering import relabel, renumber_references
+from drafting.conventions.profiles import get_profile
+from drafting.library.i18n import format_date, russian_genitive
+from drafting.library.registry import Registry
 from drafting.model import Document, Paragraph, Role, Span
-from drafting.numbering import relabel, renumber_references
-from drafting.profiles import get_profile
-from drafting.registry import Registry
 
 LANGUAGE_NAMES = {
     "en": {"en": "English", "ru": "Russian", "fr": "French", "es": "Spanish", "ar": "Arabic", "zh": "Chinese"},
@@ -152,7 +152,7 @@ def final_document(document: Document, *, languages: Sequence[str], registry: Re
 
 def _repunctuate(paragraphs: tuple[Paragraph, ...]) -> tuple[Paragraph, ...]:
     """S10/S12 end marks again, now that paragraphs were added or adopted."""
-    from drafting.assemble import with_end_mark
+    from drafting.conventions.assemble import with_end_mark
 
     operative = [i for i, p in enumerate(paragraphs) if p.role is Role.OPERATIVE]
     last_group_end = -1

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from drafting.inline import normalise_spans
+from drafting.conventions.inline import normalise_spans
+from drafting.conventions.numbering import relabel
+from drafting.conventions.profiles import get_profile
 from drafting.model import Amendment, AmendmentKind, Document, Paragraph, Role, Span
-from drafting.numbering import relabel
-from drafting.profiles import get_profile
 
 WHOLE_PARAGRAPH = frozenset({AmendmentKind.PARAGRAPH_DELETE, AmendmentKind.MOVE, AmendmentKind.SPLIT,
                              AmendmentKind.JOIN})

@@ -7,11 +7,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from drafting.conventions.numbering import relabel, renumber_references
+from drafting.conventions.profiles import get_profile
 from drafting.errors import DraftingStateError
 from drafting.model import Amendment, AmendmentKind, Document, Paragraph, Role, Span
 from drafting.negotiation.compilation import INLINE, Proposal, apply_inline, apply_to_spans, merge_identical
-from drafting.numbering import relabel, renumber_references
-from drafting.profiles import get_profile
 
 
 @dataclass(frozen=True)

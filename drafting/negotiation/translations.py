@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
-from drafting.identity import normalise_text
+from drafting.conventions.identity import normalise_text
+from drafting.conventions.numbering import relabel, renumber_references
+from drafting.conventions.profiles import get_profile
 from drafting.model import Document, Span
-from drafting.numbering import relabel, renumber_references
-from drafting.profiles import get_profile
 
 
 def carry_forward(old_primary: Document, new_primary: Document, translation: Document,

@@ -12,15 +12,19 @@ import unicodedata
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from drafting.conventions.identity import content_hash, normalise_text
 from drafting.errors import DraftingInputError, DraftingStateError, safe_display
-from drafting.identity import content_hash, normalise_text
+from drafting.library.registry import Registry
 from drafting.model import Amendment, AmendmentKind, Document
+from drafting.model.serial import amendment_from_dict, amendment_to_dict, document_from_json, document_json
+from drafting.model.version import Version, VersionParagraph
 from drafting.negotiation.compilation import Compilation, compile_text
-from drafting.negotiation.store import DECISIONS, STATUSES, Store, sha256
-from drafting.registry import Registry
-from drafting.serial import amendment_from_dict, amendment_to_dict, document_from_json, document_json
-from drafting.versions import Version, VersionParagraph
+from drafting.negotiation.store import DECISIONS, STATUSES, EventRow, Store, sha256
+
+if TYPE_CHECKING:
+    from drafting.negotiation.revise import Revision
 
 MIN_SIMILARITY = 0.6
 MAX_DELEGATION_NAME = 120
@@ -45,6 +49,15 @@ def clean_delegation(name: str) -> str:
 
 def base_paragraphs(document: Document) -> tuple[VersionParagraph, ...]:
     return tuple(VersionParagraph(p.id, normalise_text(p.text)) for p in document.paragraphs)
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedRevision:
+    """The next revision as computed from revision `base`, before it is recorded."""
+
+    base: int
+    revision: Revision
+    carried: dict[str, tuple[Document, list[str]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +102,12 @@ class Workspace:
     def close(self) -> None:
         self.store.close()
 
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     # -- revisions --
 
     def document(self, number: int | None = None) -> tuple[int, Document]:
@@ -106,8 +125,8 @@ class Workspace:
 
     def import_translation(self, language: str, path: Path, *, actor: str) -> tuple[int, list[str]]:
         """Take the paragraphs of `path` (by id) as the `language` version of the current revision."""
-        from drafting.api import load_submission
         from drafting.negotiation.translations import import_translation
+        from drafting.readers.files import load_submission
 
         number = self.store.current_revision().number
         versions = self.translations(number)
@@ -174,8 +193,8 @@ class Workspace:
 
     def submit(self, path: Path, delegation: str, *, actor: str) -> SubmitResult:
         """Record the file at `path` from `delegation` and its amendments; the same file twice is one submission."""
-        from drafting.amendments import amendment_id, submission_amendments
-        from drafting.api import load_submission
+        from drafting.readers.amendments import amendment_id, submission_amendments
+        from drafting.readers.files import load_submission
 
         try:
             data = path.read_bytes()
@@ -275,9 +294,82 @@ class Workspace:
                 self.store.add_event(actor, "status", pid, {"revision": number, "status": status})
         return wanted
 
-    def statuses(self) -> dict[str, str]:
-        number = self.store.current_revision().number
-        return self.store.statuses(number)
+    def statuses(self, number: int | None = None) -> dict[str, str]:
+        """The latest status of each marked paragraph of revision `number` (default: current)."""
+        return self.store.statuses(self.current_number() if number is None else number)
+
+    def decisions(self, number: int | None = None) -> dict[str, tuple[str, str]]:
+        """The latest (decision, note) per amendment id on revision `number` (default: current)."""
+        return self.store.decisions(self.current_number() if number is None else number)
+
+    def current_number(self) -> int:
+        return self.store.current_revision().number
+
+    def revision_docx(self, number: int | None = None) -> bytes:
+        """The .docx of revision `number` (default: current), as issued."""
+        rows = self.store.revisions()
+        row = rows[-1] if number is None else next((r for r in rows if r.number == number), None)
+        if row is None:
+            raise DraftingInputError(f"no revision {number}", source=str(self.directory))
+        return self.store.blob(row.docx_sha256)
+
+    def revision_date(self) -> str:
+        """When the current revision was issued (UTC, to the second): the date its compilation carries."""
+        return self.store.current_revision().created_at[:19] + "Z"
+
+    def events(self) -> list[EventRow]:
+        return self.store.events()
+
+    def record(self, actor: str, kind: str, subject: str, detail: dict[str, Any]) -> None:
+        """Append one event to the record, in its own transaction."""
+        with self.store.transaction():
+            self.store.add_event(actor, kind, subject, detail)
+
+    def chain(self) -> list[dict[str, Any]]:
+        """Every revision with its hash, issuer and decisions: the chain a final text descends from."""
+        chain = []
+        for row in self.store.revisions():
+            decisions = [{"amendment": amendment, "decision": decision, "note": note}
+                         for amendment, (decision, note) in sorted(self.store.decisions(row.number).items())]
+            chain.append({"revision": row.number, "label": revision_label(row.number),
+                          "content_hash": row.content_hash, "issued_at": row.created_at, "issued_by": row.actor,
+                          "submissions": len(self.store.submissions(row.number)), "decisions": decisions})
+        return chain
+
+    # -- revisions issued --
+
+    def prepare_revision(self) -> PreparedRevision:
+        """The next revision computed from the record (nothing is written): accepted amendments applied,
+        undecided ones bracketed, language versions carried forward."""
+        from drafting.negotiation.revise import revise_document
+        from drafting.negotiation.translations import carry_forward
+
+        number, document = self.document()
+        decisions = {k: v[0] for k, v in self.store.decisions(number).items()}
+        revision = revise_document(document, self.amendments(number), decisions, self.store.statuses(number))
+        carried = {lang: carry_forward(document, revision.document, version, pending)
+                   for lang, (version, pending) in self.translations(number).items()}
+        return PreparedRevision(number, revision, carried)
+
+    def issue_revision(self, prepared: PreparedRevision, docx: bytes, *, actor: str) -> int:
+        """Record `prepared` as the next revision, with its .docx; refused if another was issued meanwhile."""
+        number, revision = prepared.base, prepared.revision
+        new_number = number + 1
+        digest = content_hash(revision.document)
+        with self.store.transaction():
+            if self.store.current_revision().number != number:
+                raise DraftingInputError("another revision was issued meanwhile; run revise again",
+                                         source=str(self.directory))
+            self.store.add_revision(new_number, digest, document_json(revision.document), docx, actor)
+            for paragraph, status in revision.statuses.items():
+                self.store.add_status(new_number, paragraph, status, actor)
+            for lang, (version, pending) in prepared.carried.items():
+                self.store.add_translation(new_number, lang, document_json(version), pending, actor)
+            self.store.add_event(actor, "revision-issued", revision_label(new_number), {
+                "revision": new_number, "from": number, "content_hash": digest,
+                "applied": list(revision.applied), "bracketed": list(revision.bracketed),
+                "notes": list(revision.notes)})
+        return new_number
 
     # -- compilation --
 

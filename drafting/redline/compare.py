@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from drafting.model.version import VersionParagraph, paragraph_pairs
 from drafting.redline.align import align_paragraphs
 from drafting.redline.diff import Edit, Op, diff_words
-from drafting.versions import VersionParagraph, paragraph_pairs
 
 
 @dataclass(frozen=True, slots=True)

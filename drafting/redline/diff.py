@@ -223,7 +223,7 @@ def _extend_spans() -> list[tuple[int, int]]:
     code space (~50 ms), so the result is kept in the on-disk cache, keyed by Python's Unicode version."""
     import json
 
-    from drafting import cache
+    from drafting.support import cache
 
     key = cache.key_of("extend-spans", "1", unicodedata.unidata_version,
                        cache.fingerprint((Path(__file__).resolve(),), ()))

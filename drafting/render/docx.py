@@ -15,10 +15,9 @@ import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from drafting import __version__, cache
-from drafting.errors import DraftingInputError
-from drafting.i18n import format_date
-from drafting.identity import (
+from drafting import __version__
+from drafting.conventions.identity import (
+    BOOKMARK_PREFIX,
     PROP_CONTENT_HASH,
     PROP_DOCUMENT_ID,
     PROP_LANGUAGE,
@@ -28,10 +27,14 @@ from drafting.identity import (
     PROP_SYMBOL,
     identity,
 )
+from drafting.conventions.profiles import Profile, get_profile
+from drafting.conventions.wordstyles import STYLE_BY_ROLE
+from drafting.errors import DraftingInputError
+from drafting.library.i18n import format_date
 from drafting.model import Document, Paragraph, Role, Span
-from drafting.ooxml.markup import (
-    CUSTOM_PROPS_CT,
-    CUSTOM_PROPS_REL,
+from drafting.model.serial import meta_json
+from drafting.ooxml.wml.markup import (
+    CUSTOM_PART,
     Level,
     ListDefinition,
     RunSpec,
@@ -43,14 +46,10 @@ from drafting.ooxml.markup import (
     paragraph_xml,
     write_package,
 )
-from drafting.profiles import Profile, get_profile
-from drafting.serial import meta_json
-from drafting.wordstyles import STYLE_BY_ROLE
+from drafting.support import cache
+from drafting.support.resources import default_template
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
-DEFAULT_TEMPLATE = TEMPLATES_DIR / "conference.docx"
 BODY_MARKER = "DRAFTINGBODYMARKER"
-BOOKMARK_PREFIX = "dp_"
 
 OPERATIVE_LIST = 1
 BULLET_LIST = 2
@@ -156,7 +155,7 @@ def render_side_by_side(documents: Sequence[Document], *, template: Path | None 
                         extra_properties: dict[str, str] | None = None) -> bytes:
     """Language versions in parallel columns (English | Russian), paragraph for paragraph by id, for the
     signing ceremony; labels are written out (Word numbering does not run across table cells)."""
-    from drafting.ooxml.document import fragment_xml, make_paragraph, make_table
+    from drafting.ooxml.wml.tree import fragment_xml, make_paragraph, make_table
 
     primary = documents[0]
     profile = get_profile(primary.meta.profile, primary.language)
@@ -182,7 +181,7 @@ LANGUAGE_TITLES = {"en": "English", "ru": "Русский", "fr": "Français", "
 
 def _package(document: Document, profile: Profile, body: str, template: Path | None,
              extra_properties: dict[str, str] | None) -> bytes:
-    template_path = template or DEFAULT_TEMPLATE
+    template_path = template or default_template()
     try:
         template_bytes = template_path.read_bytes()
     except OSError as exc:
@@ -195,11 +194,11 @@ def _package(document: Document, profile: Profile, body: str, template: Path | N
 
 FRAME_CACHE = "template-frames"
 FRAME_FORMAT = "3"  # bump when what a frame holds changes, so older entries are never read
-CUSTOM_PART = "docProps/custom.xml"
 _PACKAGE = Path(__file__).resolve().parents[1]
 # The code a frame is made by (its hash is part of the key) and the libraries that render it.
 FRAME_SOURCES = tuple(_PACKAGE / name for name in (
-    "render/docx.py", "factories.py", "ooxml/document.py", "ooxml/package.py", "ooxml/xmlparser.py", "ooxml/markup.py",
+    "render/docx.py", "support/factories.py", "ooxml/wml/frame.py", "ooxml/wml/tree.py", "ooxml/opc/package.py",
+    "ooxml/parser.py", "ooxml/wml/markup.py",
 ))
 FRAME_LIBRARIES = ("docxtpl", "python-docx", "lxml", "Jinja2")
 
@@ -208,7 +207,7 @@ def rendered_template(template_bytes: bytes, context: dict[str, str], source: st
     """The template's parts with its docxtpl tags rendered for `context`, ready for the body: the `{{ body }}`
     paragraph is a slot, the custom-properties part is registered, styles carry the document's language.
 
-    A pure function of its inputs, so it is memoised on disk (`drafting.cache`): re-assembling a text whose
+    A pure function of its inputs, so it is memoised on disk (`drafting.support.cache`): re-assembling a text whose
     metadata has not changed skips python-docx, docxtpl, Jinja2 and lxml altogether, and gives the same bytes.
     """
     key = cache.key_of(FRAME_CACHE, FRAME_FORMAT, __version__, cache.fingerprint(FRAME_SOURCES, FRAME_LIBRARIES),
@@ -218,7 +217,9 @@ def rendered_template(template_bytes: bytes, context: dict[str, str], source: st
         parts = _frame_parts(cached)
         if parts is not None:
             return parts
-    parts = _render_frame(template_bytes, context, source)
+    from drafting.ooxml.wml.frame import render_frame  # docxtpl, python-docx and lxml: only on a miss
+
+    parts = render_frame(template_bytes, context, source, body_marker=BODY_MARKER)
     if cache.cache_dir() is not None:
         cache.store(FRAME_CACHE, key, write_package(parts))
     return parts
@@ -239,43 +240,6 @@ def _frame_parts(frame: bytes) -> dict[str, bytes] | None:
     if not has_one_body_slot(body) or not any(name.casefold() == CUSTOM_PART.casefold() for name in parts):
         return None
     return parts
-
-
-def _render_frame(template_bytes: bytes, context: dict[str, str], source: str) -> dict[str, bytes]:
-    """docxtpl renders the tags through the one sandboxed Jinja environment; the result's parts, made ready
-    for the body."""
-    from docxtpl import DocxTemplate
-    from jinja2.exceptions import SecurityError, TemplateError
-
-    from drafting.factories import make_jinja_env
-    from drafting.ooxml.document import mark_body_slot, set_default_language
-    from drafting.ooxml.package import read_docx, set_part
-
-    read_docx(template_bytes, source)  # hardened checks before python-docx sees it
-    tpl = DocxTemplate(io.BytesIO(template_bytes))
-    try:
-        tpl.render(context, jinja_env=make_jinja_env())
-    except (TemplateError, SecurityError) as exc:
-        raise DraftingInputError(f"template error: {exc}", source=source) from exc
-    buffer = io.BytesIO()
-    tpl.docx.save(buffer)
-    parts = _own_parts(buffer.getvalue())
-    try:
-        parts["word/document.xml"] = mark_body_slot(parts["word/document.xml"], BODY_MARKER)
-    except ValueError as exc:
-        raise DraftingInputError(str(exc), source=source) from exc
-    language = context["language"]
-    if language != "en" and "word/styles.xml" in parts:
-        parts["word/styles.xml"] = set_default_language(parts["word/styles.xml"], language)
-    parts.pop("docProps/thumbnail.jpeg", None)
-    set_part(parts, CUSTOM_PART, custom_properties_xml({}), CUSTOM_PROPS_CT, rel_from="", rel_type=CUSTOM_PROPS_REL)
-    return parts
-
-
-def _own_parts(data: bytes) -> dict[str, bytes]:
-    """Parts of a package python-docx wrote for us (trusted: no hostile-input checks needed)."""
-    with zipfile.ZipFile(io.BytesIO(data)) as package:
-        return {info.filename: package.read(info) for info in package.infolist()}
 
 
 def _finish_parts(parts: dict[str, bytes], document: Document, profile: Profile, extra: dict[str, str]) -> None:

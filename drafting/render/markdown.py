@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from drafting.identity import identity
+from drafting.conventions.identity import identity
 from drafting.model import Document, Paragraph, Role, Span
 
 ID_COMMENT = "<!-- dp:{id} -->"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drafting.office import docx_to_pdf
+from drafting.support.office import docx_to_pdf
 
 
 def render_pdf(docx: bytes, *, pdfa: bool = False) -> bytes:

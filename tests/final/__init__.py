@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from drafting import api
+from drafting import app as api
 
 ACTOR = "secretariat"
 NAME = "decl"

@@ -23,7 +23,7 @@ import pytest
 from click.testing import CliRunner
 
 import drafting
-from drafting import api
+from drafting import app as api
 from drafting.cli import cli
 from tests.final import (
     KEYWORDS,

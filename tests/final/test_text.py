@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from drafting import api
+from drafting import app as api
+from drafting.app import finalize
 from drafting.cli import cli
-from drafting.final.finalize import finalize
+from drafting.conventions.numbering import relabel
+from drafting.conventions.profiles import get_profile
 from drafting.final.text import final_document, open_items
 from drafting.model import Paragraph, Role, Span
-from drafting.numbering import relabel
-from drafting.profiles import get_profile
 from tests.final import (
     NAME,
     Negotiation,

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from drafting.cli import cli
 from drafting.final.manifest import seal_of
-from drafting.office import docx_to_pdf
+from drafting.support.office import docx_to_pdf
 from tests.final import NAME, docx_parts, manifest_of, rezip, sha256, write_spec
 
 pytestmark = pytest.mark.libreoffice

@@ -20,7 +20,7 @@ from pathlib import Path
 import pikepdf
 from click.testing import CliRunner
 
-from drafting import api
+from drafting import app as api
 from drafting.cli import cli
 from tests.conftest import ALMATY_SPEC, CLAUSES
 

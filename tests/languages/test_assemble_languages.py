@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from drafting.api import default_registry, load_document
+from drafting.app import default_registry, load_document
 from drafting.final.text import final_document
-from drafting.i18n import format_date
+from drafting.library.i18n import format_date
 from drafting.model import Document, Role
-from drafting.versions import load_version
+from drafting.readers.files import load_version
 from tests.conftest import ALMATY_SPEC
 from tests.languages import (
     FORMAL_RU,
@@ -217,7 +217,7 @@ def test_running_lists_follow_each_languages_alphabetical_order(tiny_en, tiny_ru
 
 
 def test_russian_alphabetical_order_sorts_yo_with_ye():
-    from drafting.registry import sort_key
+    from drafting.library.registry import sort_key
 
     names = ["Ёлкино", "Египет", "Ежово", "Жужуй", "Дания"]
     assert sorted(names, key=lambda n: sort_key(n, "ru")) == ["Дания", "Египет", "Ежово", "Ёлкино", "Жужуй"]

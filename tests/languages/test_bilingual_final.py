@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 
-from drafting.docx_versions import read_docx_version
-from drafting.ooxml.xmlparser import parse_xml
-from drafting.versions import load_version
+from drafting.ooxml.parser import parse_xml
+from drafting.readers.docx import read_docx_version
+from drafting.readers.files import load_version
 from tests.languages import (
     FORUM_RU,
     NAME,

@@ -4,7 +4,7 @@ different symbol; missing translations are listed. Lists of States whose order d
 label typography ("(a)" / "a)", M3) are not discrepancies.
 
 The variants are the sample's Russian version changed as a `Document` and compared through
-`drafting.concordance.compare_versions`; others go through the CLI on a spec whose clause library or
+`drafting.conventions.concordance.compare_versions`; others go through the CLI on a spec whose clause library or
 Russian wording was changed (the workspace variants are in test_translations.py).
 """
 
@@ -16,8 +16,8 @@ from dataclasses import replace
 
 import pytest
 
-from drafting.api import load_document
-from drafting.concordance import Discrepancy, compare_versions, label_value
+from drafting.app import load_document
+from drafting.conventions.concordance import Discrepancy, compare_versions, label_value
 from drafting.model import Document, Paragraph, Role, Span
 from tests.conftest import ALMATY_SPEC
 from tests.languages import run, sample_copy, write_tiny_spec

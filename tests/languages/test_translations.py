@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from drafting import api
-from drafting.versions import load_version
+from drafting import app as api
+from drafting.readers.files import load_version
 from tests.languages import (
     FORUM_RU,
     FORUM_RU_OLD,

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from drafting import api
+from drafting import app as api
 from drafting.negotiation import store as store_module
 from drafting.negotiation.store import DB_NAME
 

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from drafting import api
+from drafting import app as api
 from drafting.cli import cli
 from drafting.negotiation.compilation import Conflict
-from drafting.negotiation.compile_docx import SECRETARIAT
-from drafting.ooxml.xmlparser import parse_xml
+from drafting.ooxml.parser import parse_xml
+from drafting.render.compilation_docx import SECRETARIAT
 from tests.negotiation import (
     LAUNCH,
     RAP,

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from drafting import api
+from drafting import app as api
 from drafting.negotiation.store import DB_NAME
 from tests.negotiation import (
     RCF,

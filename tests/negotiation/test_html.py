@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from drafting import api
+from drafting import app as api
 from tests.negotiation import (
     RAP,
     RLO,

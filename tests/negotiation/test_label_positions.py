@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from drafting import api
+from drafting import app as api
 from tests.negotiation import RCF, Base, assemble_base, edit_md, new_workspace, untracked_docx_edit
 
 NEW = "Also agree to meet annually."

@@ -30,7 +30,7 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Base:
 @pytest.fixture
 def busy_workspace(tmp_path: Path, base: Base) -> Path:
     """A workspace with a row in every table: submissions, amendments, a decision and a status."""
-    from drafting import api
+    from drafting import app as api
 
     ws = new_workspace(tmp_path / "ws", base)
     kaz = edit_md(base.md, tmp_path / "kaz.md", [(RAP, RAP.replace("draft", "revised"))])

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from drafting import api
+from drafting import app as api
 from drafting.errors import DraftingInputError, DraftingStateError
 from drafting.negotiation.workspace import MAX_DELEGATION_NAME, clean_delegation
 from tests.negotiation import (

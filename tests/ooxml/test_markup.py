@@ -1,5 +1,5 @@
-"""Specification of `drafting.ooxml.markup` (WordprocessingML written as strings) and of the helpers in
-`drafting.ooxml.document` that turn that markup into trees and into the template's body slot.
+"""Specification of `drafting.ooxml.wml.markup` (WordprocessingML written as strings) and of the helpers in
+`drafting.ooxml.wml.tree` that turn that markup into trees and into the template's body slot.
 
 Every check reads the output back with a real XML parser: string-built markup is only correct if a parser
 gives back exactly what went in.
@@ -17,8 +17,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from lxml import etree
 
-from drafting.ooxml.document import fragment_xml, make_paragraph, mark_body_slot, parse_fragment
-from drafting.ooxml.markup import (
+from drafting.ooxml.parser import parse_xml
+from drafting.ooxml.wml.markup import (
     Level,
     ListDefinition,
     RunSpec,
@@ -29,7 +29,7 @@ from drafting.ooxml.markup import (
     paragraph_xml,
     write_package,
 )
-from drafting.ooxml.xmlparser import parse_xml
+from drafting.ooxml.wml.tree import fragment_xml, make_paragraph, mark_body_slot, parse_fragment
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"

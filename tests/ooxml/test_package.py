@@ -1,4 +1,4 @@
-"""Specification of `drafting.ooxml.package`: every Z, O and X row of bad-inputs.md ends as a
+"""Specification of `drafting.ooxml.opc.package`: every Z, O and X row of bad-inputs.md ends as a
 `DraftingInputError` naming the cause, or as a `Finding` after stripping; nothing else escapes.
 """
 
@@ -23,9 +23,8 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from drafting.errors import DraftingInputError
-from drafting.ooxml import package as pk
-from drafting.ooxml.markup import write_package
-from drafting.ooxml.package import (
+from drafting.ooxml.opc import package as pk
+from drafting.ooxml.opc.package import (
     CONTENT_TYPES,
     WML_DOCUMENT_MAIN,
     Finding,
@@ -37,7 +36,8 @@ from drafting.ooxml.package import (
     sanitize,
     set_part,
 )
-from drafting.ooxml.xmlparser import parse_xml
+from drafting.ooxml.parser import parse_xml
+from drafting.ooxml.wml.markup import write_package
 from tests.fixtures import evil
 
 DOC = "word/document.xml"

@@ -1,16 +1,16 @@
-"""drafting.ooxml.revisions: reading every tracked change Word writes, and the three text views."""
+"""drafting.ooxml.tracked.read: reading every tracked change Word writes, and the three text views."""
 
 from __future__ import annotations
 
 import pytest
 
-from drafting.ooxml.revisions import (
+from drafting.ooxml.parser import parse_xml
+from drafting.ooxml.tracked.read import (
     Comment,
     RevisionKind,
     paragraph_texts,
     read_body,
 )
-from drafting.ooxml.xmlparser import parse_xml
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 A = 'w:author="Delegation A" w:date="2024-05-01T10:00:00Z"'

@@ -1,4 +1,4 @@
-"""drafting.ooxml.trackchanges: writing tracked changes Word and LibreOffice accept, and accept/reject-all."""
+"""drafting.ooxml.tracked.write: writing tracked changes Word and LibreOffice accept, and accept/reject-all."""
 
 from __future__ import annotations
 
@@ -17,8 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from drafting.ooxml.revisions import ADDED, paragraph_texts, read_body
-from drafting.ooxml.trackchanges import (
+from drafting.ooxml.parser import parse_xml
+from drafting.ooxml.tracked.read import ADDED, paragraph_texts, read_body
+from drafting.ooxml.tracked.write import (
     Change,
     RevisionIds,
     accept_all,
@@ -28,8 +29,7 @@ from drafting.ooxml.trackchanges import (
     mark_paragraph_deleted,
     reject_all,
 )
-from drafting.ooxml.wml import qn
-from drafting.ooxml.xmlparser import parse_xml
+from drafting.ooxml.wml.names import qn
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 A = 'w:author="Delegation A" w:date="2024-05-01T10:00:00Z"'

@@ -538,7 +538,7 @@ def test_absurd_sizes_are_refused() -> None:
 
 def test_extending_characters_come_from_the_cache_unchanged(tmp_path, monkeypatch) -> None:
     """The code-space scan is cached; a hit, a miss and a damaged entry all give the scanned answer."""
-    from drafting import cache
+    from drafting.support import cache
 
     monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path))
     scanned = diff_mod._compute_extend_spans()

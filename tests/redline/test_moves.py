@@ -6,7 +6,7 @@ import zipfile
 
 import pytest
 
-from drafting.api import assemble_to, list_amendments, redline, text_of
+from drafting.app import assemble_to, list_amendments, redline, text_of
 from drafting.model import AmendmentKind
 from tests.conftest import ALMATY_SPEC
 

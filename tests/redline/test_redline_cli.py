@@ -20,9 +20,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from drafting.api import assemble_to, load_submission, redline, text_of
+from drafting.app import assemble_to, redline, text_of
 from drafting.cli import cli
-from drafting.ooxml.xmlparser import parse_xml
+from drafting.ooxml.parser import parse_xml
+from drafting.readers.files import load_submission
 from tests.conftest import ALMATY_SPEC
 from tests.fixtures import evil
 

@@ -25,10 +25,11 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from drafting.api import assemble_to, load_submission, redline, text_of
+from drafting.app import assemble_to, redline, text_of
 from drafting.cli import cli
 from drafting.errors import DraftingInputError
-from drafting.ooxml.xmlparser import parse_xml
+from drafting.ooxml.parser import parse_xml
+from drafting.readers.files import load_submission
 from tests.conftest import ALMATY_SPEC
 from tests.fixtures import evil
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from drafting.api import assemble_to, load_document
-from drafting.identity import PROP_CONTENT_HASH, PROP_DOCUMENT_ID, PROP_REVISION, content_hash
-from drafting.ooxml.xmlparser import parse_xml
+from drafting.app import assemble_to, load_document
+from drafting.conventions.identity import PROP_CONTENT_HASH, PROP_DOCUMENT_ID, PROP_REVISION, content_hash
+from drafting.ooxml.parser import parse_xml
 from drafting.render.docx import bookmark_name, render_docx
 from drafting.render.markdown import render_markdown
 from tests.conftest import ALMATY_SPEC, REFERENCE_TEXT

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from drafting.api import load_document
+from drafting.app import load_document
+from drafting.conventions.inline import markdown_spans
 from drafting.errors import DraftingInputError
-from drafting.inline import markdown_spans
-from drafting.ooxml.markup import write_package
-from drafting.ooxml.template import template_parts
+from drafting.ooxml.wml.markup import write_package
+from drafting.ooxml.wml.template import template_parts
 from drafting.render.docx import render_docx
 from tests.conftest import ALMATY_SPEC
 

@@ -1,0 +1,69 @@
+"""The application layer: every operation the CLI (and any other front end) offers, typed, paths in and
+results out. Front ends parse options and print; the work happens here and below.
+
+Every function returns its result or raises `DraftingInputError` (rejected input) / `DraftingError`; files
+are written only after every output has been computed, each atomically, so a failure leaves no half-written
+output. Heavy modules are imported inside the operations that need them, so start-up stays cheap.
+"""
+
+from drafting.app.documents import (
+    assemble_to,
+    check_clauses,
+    concordance_report,
+    default_registry,
+    lint_spec,
+    load_document,
+    load_library,
+    parse_formats,
+    valid_output_name,
+)
+from drafting.app.final import finalize, verify
+from drafting.app.negotiation import (
+    compile_outputs,
+    decide,
+    default_actor,
+    import_translation,
+    log_events,
+    mark,
+    negotiation_init,
+    open_workspace,
+    revise,
+    revision_label,
+    status_report,
+    submit,
+    submit_many,
+)
+from drafting.app.redlines import list_amendments, redline, resolve_all, text_of
+from drafting.support.resources import default_clause_dir
+
+__all__ = [
+    "assemble_to",
+    "check_clauses",
+    "compile_outputs",
+    "concordance_report",
+    "decide",
+    "default_actor",
+    "default_clause_dir",
+    "default_registry",
+    "finalize",
+    "import_translation",
+    "lint_spec",
+    "list_amendments",
+    "load_document",
+    "load_library",
+    "log_events",
+    "mark",
+    "negotiation_init",
+    "open_workspace",
+    "parse_formats",
+    "redline",
+    "resolve_all",
+    "revise",
+    "revision_label",
+    "status_report",
+    "submit",
+    "submit_many",
+    "text_of",
+    "valid_output_name",
+    "verify",
+]

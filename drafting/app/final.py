@@ -1,0 +1,50 @@
+"""Final versions: the authentic text of a workspace (or of a spec never negotiated), and its verification."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from drafting.app.documents import default_registry, load_document
+from drafting.app.negotiation import default_actor, open_workspace
+
+if TYPE_CHECKING:
+    from drafting.final.finalize import FinalResult
+    from drafting.final.manifest import Report
+
+
+def finalize(source: Path, outdir: Path, *, force: bool = False, cert: Path | None = None,
+             password_file: Path | None = None, actor: str | None = None, clauses: Path | None = None,
+             pdf: bool = True) -> FinalResult:
+    """Finalize the workspace (or spec) at `source` into `outdir`."""
+    from drafting.conventions.identity import content_hash
+    from drafting.final.finalize import AgreedText
+    from drafting.final.finalize import finalize as make_final
+    from drafting.final.sign import load_signer
+
+    signer = load_signer(cert, password_file) if cert is not None else None
+    registry = default_registry(clauses)
+    who = actor or default_actor()
+    if source.is_dir():
+        with open_workspace(source, clauses=clauses) as workspace:
+            number, document = workspace.document()
+            translations = workspace.translations(number)
+            agreed = AgreedText(document, workspace.statuses(number), workspace.chain(),
+                                {lang: version for lang, (version, _) in translations.items()},
+                                {lang: stale for lang, (_, stale) in translations.items()})
+            return make_final(agreed, outdir, registry=registry, force=force, signer=signer, actor=who, pdf=pdf,
+                              workspace=workspace)
+    document = load_document(source, clauses=clauses)
+    chain = [{"revision": 0, "label": "original (not negotiated)", "content_hash": content_hash(document),
+              "decisions": []}]
+    others = {lang: load_document(source, clauses=clauses, language=lang)
+              for lang in document.meta.languages if lang != document.language}
+    agreed = AgreedText(document, None, chain, others)
+    return make_final(agreed, outdir, registry=registry, force=force, signer=signer, actor=who, pdf=pdf)
+
+
+def verify(outdir: Path) -> Report:
+    """Check a final version: every hash, every text, the manifest's seal, the signature."""
+    from drafting.final.manifest import verify as check
+
+    return check(outdir)

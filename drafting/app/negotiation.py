@@ -1,0 +1,179 @@
+"""The negotiation: open a workspace, submit, compile, decide, mark, report, revise, log, translations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from drafting.app.documents import Rendered, default_registry, load_document, parse_formats, render, write_outputs
+from drafting.errors import DraftingError, DraftingInputError
+
+if TYPE_CHECKING:
+    from drafting.model import Amendment, Document
+    from drafting.negotiation.compilation import Compilation
+    from drafting.negotiation.revise import Revision
+    from drafting.negotiation.store import EventRow
+    from drafting.negotiation.workspace import SubmitResult, Workspace
+
+COMPILATION_FORMATS = ("docx", "md", "html")
+
+
+def revision_label(number: int) -> str:
+    """"original" for revision 0, else "Rev.N"."""
+    from drafting.negotiation.workspace import revision_label as label
+
+    return label(number)
+
+
+def default_actor() -> str:
+    """Who the record names for an action: $DRAFTING_ACTOR, else the login name."""
+    import getpass
+    import os
+
+    try:
+        return os.environ.get("DRAFTING_ACTOR") or getpass.getuser() or "clerk"
+    except (KeyError, OSError):
+        return "clerk"
+
+
+def base_document(base: Path, *, clauses: Path | None = None) -> tuple[Document, bytes]:
+    """The base text of a negotiation, from a spec or from a .docx made by `assemble`, with its .docx."""
+    from drafting.conventions.identity import content_hash
+    from drafting.readers.docx import document_from_docx
+    from drafting.readers.files import load_submission, read_bytes
+
+    if base.suffix.lower() in (".yaml", ".yml"):
+        from drafting.render.docx import render_docx
+
+        document = load_document(base, clauses=clauses)
+        return document, render_docx(document)
+    data = read_bytes(base)
+    document = document_from_docx(data, str(base))
+    # A .docx holds one language version: the negotiation runs in that language only (start from the spec
+    # to carry the other language versions along).
+    document = replace(document, meta=replace(document.meta, languages=(document.language,)))
+    version, _ = load_submission(base)
+    if version.identity is not None and version.identity.content_hash != content_hash(document):
+        raise DraftingInputError("the .docx was edited after it was assembled (its text no longer matches its "
+                                 "identity); start from the spec", source=str(base))
+    return document, data
+
+
+def open_workspace(directory: Path, *, clauses: Path | None = None) -> Workspace:
+    """The workspace in `directory` (a context manager: `with open_workspace(d) as ws: …`)."""
+    from drafting.negotiation.workspace import Workspace
+
+    return Workspace.open(directory, default_registry(clauses))
+
+
+def negotiation_init(directory: Path, base: Path, *, actor: str | None = None,
+                     clauses: Path | None = None) -> Document:
+    """Start a negotiation in `directory` on `base` (a spec, with its language versions, or a .docx)."""
+    from drafting.negotiation.workspace import Workspace
+
+    document, docx = base_document(base, clauses=clauses)
+    translations = {}
+    if base.suffix.lower() in (".yaml", ".yml"):
+        for language in document.meta.languages:
+            if language != document.language:
+                translations[language] = load_document(base, language=language, clauses=clauses)
+    with Workspace.init(directory, document, docx, actor=actor or default_actor(),
+                        registry=default_registry(clauses), translations=translations):
+        return document
+
+
+def submit(directory: Path, delegation: str, file: Path, *, actor: str | None = None) -> SubmitResult:
+    """Record `file` from `delegation`."""
+    with open_workspace(directory) as workspace:
+        return workspace.submit(file, delegation, actor=actor or default_actor())
+
+
+def submit_many(directory: Path, items: Sequence[tuple[str, Path]], *,
+                actor: str | None = None) -> Iterator[tuple[Path, SubmitResult | DraftingError]]:
+    """Submit each (delegation, file), one transaction each, with the workspace opened once.
+
+    Yields (file, result) or (file, the DraftingError that refused it): one refused file does not stop the rest.
+    """
+    with open_workspace(directory) as workspace:
+        for delegation, file in items:
+            try:
+                yield file, workspace.submit(file, delegation, actor=actor or default_actor())
+            except DraftingError as exc:
+                yield file, exc
+
+
+def compile_outputs(directory: Path, outdir: Path,
+                    formats: Sequence[str] = COMPILATION_FORMATS) -> tuple[list[Path], Compilation]:
+    """Write the compilation text of the current revision in `formats`; return (paths, compilation)."""
+    from drafting.render.compilation import compilation_html, compilation_markdown
+    from drafting.render.compilation_docx import compilation_docx
+
+    parse_formats(",".join(formats), COMPILATION_FORMATS)
+    with open_workspace(directory) as workspace:
+        compilation = workspace.compilation()
+        files: dict[Path, bytes] = {}
+        if "docx" in formats:
+            files[outdir / "compilation.docx"] = compilation_docx(compilation, workspace.revision_docx(),
+                                                                  date=workspace.revision_date())
+        if "md" in formats:
+            files[outdir / "compilation.md"] = compilation_markdown(compilation)
+        if "html" in formats:
+            files[outdir / "compilation.html"] = compilation_html(compilation)
+    return write_outputs(Rendered(files)), compilation
+
+
+def decide(directory: Path, amendment: str, decision: str, *, note: str = "",
+           actor: str | None = None) -> Amendment:
+    """Record the chair's `decision` on `amendment` (an id or unique prefix)."""
+    with open_workspace(directory) as workspace:
+        return workspace.decide(amendment, decision, note, actor=actor or default_actor())
+
+
+def mark(directory: Path, paragraph: str, status: str, *, actor: str | None = None) -> list[str]:
+    """Record `status` for `paragraph` (an id, ids separated by commas, or ALL)."""
+    with open_workspace(directory) as workspace:
+        return workspace.mark(paragraph, status, actor=actor or default_actor())
+
+
+def status_report(directory: Path) -> dict[str, Any]:
+    """Per paragraph: id, number, status, amendments (with decisions), conflict; and the conflicts."""
+    from drafting.negotiation.status import status_report as report
+
+    with open_workspace(directory) as workspace:
+        return report(workspace)
+
+
+def revise(directory: Path, outdir: Path | None = None, formats: Sequence[str] = ("md", "docx"), *,
+           actor: str | None = None) -> tuple[list[Path], Revision]:
+    """Issue the next revision; write it to OUTDIR (default DIR/rev<N>); return (paths, Revision)."""
+    from drafting.render.docx import render_docx
+
+    with open_workspace(directory) as workspace:
+        prepared = workspace.prepare_revision()
+        revision = prepared.revision
+        new_number = prepared.base + 1
+        docx = render_docx(revision.document)
+        target = outdir or directory / f"rev{new_number}"
+        stem = f"{revision.document.meta.name}-rev{new_number}"
+        rendered = render(revision.document, target, [f for f in formats if f != "docx"], name=stem)
+        if "docx" in formats:
+            rendered.files[target / f"{stem}.docx"] = docx
+        for lang, (version, _) in prepared.carried.items():
+            rendered.files.update(render(version, target, formats, name=f"{stem}.{lang}").files)
+        workspace.issue_revision(prepared, docx, actor=actor or default_actor())
+    return write_outputs(rendered), revision
+
+
+def log_events(directory: Path) -> list[EventRow]:
+    """Every event of the record, oldest first."""
+    with open_workspace(directory) as workspace:
+        return workspace.events()
+
+
+def import_translation(directory: Path, language: str, file: Path, *,
+                       actor: str | None = None) -> tuple[int, list[str]]:
+    """Take `file` as the `language` version of the current revision; return (revision, still pending)."""
+    with open_workspace(directory) as workspace:
+        return workspace.import_translation(language, file, actor=actor or default_actor())

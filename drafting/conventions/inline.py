@@ -1,0 +1,86 @@
+"""Clause Markdown to spans: emphasis yes, raw HTML never, links reduced to their text."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import TYPE_CHECKING
+
+from drafting.model import Span
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+
+_SPACES = re.compile(r"[ \t\r\n\u00a0]+")
+_MARKUP = re.compile(r"[*_`\[\]\\<>!&]")
+
+
+@cache
+def _parser() -> MarkdownIt:
+    from drafting.support.factories import make_markdown  # imported on first use: plain text never needs it
+
+    return make_markdown()
+
+
+def markdown_spans(source: str) -> tuple[Span, ...]:
+    """Parse one paragraph of inline Markdown into spans, whitespace collapsed, adjacent alike spans merged."""
+    if not _MARKUP.search(source):  # plain text: nothing for a Markdown parser to do
+        text = _SPACES.sub(" ", source).strip(" ")
+        return (Span(text),) if text else ()
+    tokens = _parser().parseInline(source)
+    italic = bold = 0
+    spans: list[Span] = []
+
+    def add(text: str) -> None:
+        if text:
+            spans.append(Span(text, italic > 0, bold > 0))
+
+    children = (tokens[0].children or []) if tokens else []
+    for token in children:
+        kind = token.type
+        if kind in ("text", "code_inline", "html_inline"):
+            add(token.content)
+        elif kind in ("softbreak", "hardbreak"):
+            add(" ")
+        elif kind == "em_open":
+            italic += 1
+        elif kind == "em_close":
+            italic -= 1
+        elif kind == "strong_open":
+            bold += 1
+        elif kind == "strong_close":
+            bold -= 1
+        elif kind == "image":
+            add(token.content)
+    return normalise_spans(spans)
+
+
+def normalise_spans(spans: list[Span] | tuple[Span, ...]) -> tuple[Span, ...]:
+    """Collapse whitespace across span boundaries, trim the ends, merge neighbours with equal formatting."""
+    merged: list[Span] = []
+    for span in spans:
+        text = span.text
+        if "  " in text or "\t" in text or "\n" in text or "\r" in text or "\u00a0" in text:
+            text = _SPACES.sub(" ", text)  # most spans are normal already: the regex only where needed
+        if merged and merged[-1].text.endswith(" ") and text.startswith(" "):
+            text = text[1:]
+        if not merged and text.startswith(" "):
+            text = text.lstrip(" ")
+        if not text:
+            continue
+        if merged and _same_format(merged[-1], span):
+            merged[-1] = Span(merged[-1].text + text, span.italic, span.bold, span.opening)
+        else:
+            merged.append(Span(text, span.italic, span.bold, span.opening))
+    while merged and merged[-1].text.endswith(" "):
+        last = merged[-1]
+        stripped = last.text.rstrip(" ")
+        if stripped:
+            merged[-1] = Span(stripped, last.italic, last.bold, last.opening)
+            break
+        merged.pop()
+    return tuple(merged)
+
+
+def _same_format(a: Span, b: Span) -> bool:
+    return (a.italic, a.bold, a.opening) == (b.italic, b.bold, b.opening)

@@ -1,0 +1,217 @@
+"""WordprocessingML written as text: paragraphs, the numbering part, document properties, the zip.
+
+The writing half of the OOXML layer that needs no XML tree: strings are built directly (escaped here, and
+nowhere else) and the package is zipped deterministically. It imports no lxml, so re-assembling a document
+loads no XML library at all; `drafting.ooxml.wml.tree` turns these strings into elements where a caller
+needs a tree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import stat
+import zipfile
+from collections.abc import Mapping, Sequence
+from typing import NamedTuple
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+CONTENT_TYPES = "[Content_Types].xml"
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_EPOCH = (1980, 1, 1, 0, 0, 0)
+_EXTERNAL_ATTR = (stat.S_IFREG | 0o644) << 16
+
+
+def escape(text: str) -> str:
+    """XML character data; refuses characters XML 1.0 cannot carry (as lxml would)."""
+    bad = _NOT_XML.search(text)
+    if bad is not None:
+        raise ValueError(f"character U+{ord(bad.group()):04X} cannot be written to XML")
+    out = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return out.replace("\r", "&#13;") if "\r" in out else out  # a parser would read a raw CR as LF
+
+
+def quoteattr(text: str) -> str:
+    """A double-quoted XML attribute value (tab and line breaks as references: a parser would read them
+    as spaces)."""
+    out = escape(text).replace('"', "&quot;")
+    if "\t" in out or "\n" in out:
+        out = out.replace("\t", "&#9;").replace("\n", "&#10;")
+    return '"' + out + '"'
+
+
+DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+CUSTOM_PROPS_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+CUSTOM_PART = "docProps/custom.xml"
+CUSTOM_PROPS_CT = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+CUSTOM_PROPS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+# The fmtid every custom property carries (the "user defined properties" property set).
+USER_DEFINED_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+
+
+class RunSpec(NamedTuple):
+    """A run to write: `text` and an optional character style id."""
+
+    text: str
+    style: str | None = None
+
+
+class Level(NamedTuple):
+    """One level of a list definition (w:lvl): Word number format, w:lvlText, indents in twips."""
+
+    num_fmt: str
+    text: str
+    left: int
+    hanging: int
+
+
+class ListDefinition(NamedTuple):
+    """A w:abstractNum with one w:num pointing at it (`num_id` is what paragraphs reference)."""
+
+    num_id: int
+    levels: tuple[Level, ...]
+
+
+def paragraph_xml(
+    style_id: str,
+    runs: Sequence[RunSpec],
+    *,
+    bookmark: tuple[int, str] | None = None,
+    numbering: tuple[int, int] | None = None,
+) -> str:
+    """A w:p in style `style_id` (prefix `w` bound by the enclosing part); `bookmark` = (w:id, name) spans the
+    paragraph; `numbering` = (numId, ilvl)."""
+    out = [f"<w:p><w:pPr><w:pStyle w:val={quoteattr(style_id)}/>"]
+    if numbering is not None:
+        out.append(f'<w:numPr><w:ilvl w:val="{int(numbering[1])}"/><w:numId w:val="{int(numbering[0])}"/></w:numPr>')
+    out.append("</w:pPr>")
+    if bookmark is not None:
+        out.append(f'<w:bookmarkStart w:id="{int(bookmark[0])}" w:name={quoteattr(bookmark[1])}/>')
+    for run in runs:
+        if run.text:
+            out.append(run_xml(run))
+    if bookmark is not None:
+        out.append(f'<w:bookmarkEnd w:id="{int(bookmark[0])}"/>')
+    out.append("</w:p>")
+    return "".join(out)
+
+
+def run_xml(run: RunSpec) -> str:
+    """A w:r: optional character style, the text with xml:space="preserve" where spaces would be lost."""
+    style = f"<w:rPr><w:rStyle w:val={quoteattr(run.style)}/></w:rPr>" if run.style else ""
+    text = run.text
+    space = ' xml:space="preserve"' if text != text.strip(" ") or "  " in text else ""
+    return f"<w:r>{style}<w:t{space}>{escape(text)}</w:t></w:r>"
+
+
+BODY_SLOT = b"<?drafting-body ?>"  # as lxml serialises the processing instruction
+
+
+def has_one_body_slot(document_xml: bytes) -> bool:
+    """Whether document.xml holds exactly one body slot (what `fill_body_slot` needs)."""
+    return document_xml.count(BODY_SLOT) == 1
+
+
+def fill_body_slot(document_xml: bytes, body: str) -> bytes:
+    """document.xml with `body` (w:p/w:tbl markup) where the template's body slot stands."""
+    if not has_one_body_slot(document_xml):
+        raise ValueError("the template needs exactly one {{ body }} paragraph")
+    before, _, after = document_xml.partition(BODY_SLOT)
+    return before + body.encode("utf-8") + after
+
+
+def numbering_xml(lists: Sequence[ListDefinition]) -> bytes:
+    """The numbering part: one w:abstractNum and one w:num per list definition."""
+    out = [DECL, f'<w:numbering xmlns:w="{W_NS}">']
+    for definition in lists:
+        out.append(f'<w:abstractNum w:abstractNumId="{int(definition.num_id)}">'
+                   '<w:multiLevelType w:val="multilevel"/>')
+        for ilvl, level in enumerate(definition.levels):
+            out.append(
+                f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="1"/><w:numFmt w:val={quoteattr(level.num_fmt)}/>'
+                f"<w:lvlText w:val={quoteattr(level.text)}/><w:lvlJc w:val=\"left\"/>"
+                f'<w:pPr><w:ind w:left="{int(level.left)}" w:hanging="{int(level.hanging)}"/></w:pPr></w:lvl>'
+            )
+        out.append("</w:abstractNum>")
+    for definition in lists:
+        num_id = int(definition.num_id)
+        out.append(f'<w:num w:numId="{num_id}"><w:abstractNumId w:val="{num_id}"/></w:num>')
+    out.append("</w:numbering>")
+    return "".join(out).encode("utf-8")
+
+
+def _w3cdtf(moment: dt.datetime) -> str:
+    """W3CDTF in UTC; a naive datetime is taken to be UTC already."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC)
+    return (f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}"
+            f"T{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}Z")
+
+
+def core_properties_xml(
+    *,
+    title: str,
+    subject: str,
+    creator: str,
+    keywords: str,
+    description: str,
+    language: str,
+    identifier: str,
+    revision: str,
+    created: dt.datetime,
+    modified: dt.datetime,
+) -> bytes:
+    """docProps/core.xml with every date given by the caller (never the wall clock: output is reproducible)."""
+
+    def el(tag: str, value: str) -> str:
+        return f"<{tag}>{escape(value)}</{tag}>"
+
+    body = "".join([
+        el("dc:title", title), el("dc:subject", subject), el("dc:creator", creator),
+        el("cp:keywords", keywords), el("dc:description", description), el("dc:language", language),
+        el("dc:identifier", identifier), el("cp:lastModifiedBy", creator), el("cp:revision", revision),
+        f'<dcterms:created xsi:type="dcterms:W3CDTF">{_w3cdtf(created)}</dcterms:created>',
+        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{_w3cdtf(modified)}</dcterms:modified>',
+    ])
+    return (
+        f"{DECL}<cp:coreProperties "
+        'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"{body}</cp:coreProperties>"
+    ).encode()
+
+
+def custom_properties_xml(properties: Mapping[str, str]) -> bytes:
+    """docProps/custom.xml with string properties, pids from 2 as the spec requires, in the given order."""
+    out = [DECL, f'<Properties xmlns="{CUSTOM_PROPS_NS}" xmlns:vt="{VT_NS}">']
+    for pid, (name, value) in enumerate(properties.items(), start=2):
+        out.append(f'<property fmtid="{USER_DEFINED_FMTID}" pid="{pid}" name={quoteattr(name)}>'
+                   f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>")
+    out.append("</Properties>")
+    return "".join(out).encode("utf-8")
+
+
+def write_package(parts: Mapping[str, bytes]) -> bytes:
+    """Zip `parts` deterministically: the same parts always give byte-identical output.
+
+    ``[Content_Types].xml`` comes first, then `parts` in their order; fixed 1980-01-01 timestamps,
+    DEFLATE level 6, Unix create_system and a plain 0644 file mode (zipfile would otherwise fill in
+    its own default), so hashes of outputs are stable.
+    """
+    if CONTENT_TYPES not in parts:
+        raise ValueError("write_package needs a [Content_Types].xml part")
+    buf = io.BytesIO()
+    order = [CONTENT_TYPES, *(name for name in parts if name != CONTENT_TYPES)]
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+        for name in order:
+            info = zipfile.ZipInfo(name, date_time=_EPOCH)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = _EXTERNAL_ATTR
+            zf.writestr(info, parts[name], compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
+    return buf.getvalue()
+
+

@@ -1,0 +1,88 @@
+"""compilation.docx: the current revision with each delegation's proposals as its own tracked changes.
+
+Built on the revision's own .docx (same styles, numbering, bookmarks). A conflicting paragraph is never
+written as overlapping revisions: its text is replaced, as one revision by the secretariat, with the
+bracketed alternatives; Reject All still gives the revision's text. New paragraphs follow their anchor
+with their bis/ter label as text (they are outside Word's automatic numbering).
+"""
+
+from __future__ import annotations
+
+from drafting.model import AmendmentKind
+from drafting.negotiation.compilation import INLINE, Compilation, Entry, alternatives_text
+from drafting.ooxml.tracked.read import paragraph_elements
+from drafting.ooxml.tracked.write import (
+    Change,
+    RevisionIds,
+    apply_changes,
+    insert_paragraph_after,
+    insert_paragraph_before,
+    mark_paragraph_deleted,
+    tracked_package,
+)
+from drafting.readers.docx import read_docx_version
+from drafting.readers.text import written_label
+
+SECRETARIAT = "Secretariat (alternatives)"
+
+
+def _changes(entry: Entry, label: str) -> list[Change]:
+    """The paragraph's proposals as changes to its text, after the `label` the revision wrote as text."""
+    text = entry.paragraph.text
+    changes: list[Change] = [Change("equal", label)]
+    position = 0
+    for proposal in entry.proposals:
+        if proposal.kind not in INLINE or proposal.start < position:
+            continue
+        author = proposal.attribution
+        date = proposal.first.date
+        changes.append(Change("equal", text[position:proposal.start]))
+        if proposal.first.old:
+            changes.append(Change("delete", proposal.first.old, author, date))
+        if proposal.first.new:
+            changes.append(Change("insert", proposal.first.new, author, date))
+        position = proposal.end
+    changes.append(Change("equal", text[position:]))
+    return [c for c in changes if c.text or c.op != "equal"]
+
+
+def compilation_docx(compilation: Compilation, revision_docx: bytes, *, date: str) -> bytes:
+    """The compilation .docx, on `revision_docx` (the revision as issued)."""
+    base = read_docx_version(revision_docx, "revision")
+    package = base.package
+    root = package.xml(package.main_document)
+    elements = paragraph_elements(root)
+    by_id = {p.id: el for p, el in zip(base.version.paragraphs, elements, strict=True) if p.id}
+    written = {p.id: p.text for p in base.version.paragraphs if p.id}
+    ids = RevisionIds(root)
+    anchor = None
+    for entry in compilation.entries:
+        if entry.new:
+            proposal = entry.proposals[0]
+            label = f"{entry.paragraph.label} " if entry.paragraph.label else ""
+            text = label + proposal.first.new
+            author = proposal.attribution
+            when = proposal.first.date or date
+            if anchor is None:
+                first = elements[0]
+                anchor = insert_paragraph_before(first, text, ids, author=author, date=when, numbered=False)
+            else:
+                anchor = insert_paragraph_after(anchor, text, ids, author=author, date=when, numbered=False)
+            continue
+        element = by_id.get(entry.paragraph.id)
+        if element is None:
+            continue
+        anchor = element
+        label = written_label(written.get(entry.paragraph.id, ""), entry.paragraph.text)  # a bis/ter label
+        if entry.conflict:
+            apply_changes(element, [Change("equal", label), Change("delete", entry.paragraph.text),
+                                    Change("insert", alternatives_text(entry.alternatives))],
+                          ids, default_author=SECRETARIAT, default_date=date)
+            continue
+        deleted = next((p for p in entry.proposals if p.kind is AmendmentKind.PARAGRAPH_DELETE), None)
+        if deleted is not None:
+            mark_paragraph_deleted(element, ids, author=deleted.attribution, date=deleted.first.date or date)
+            continue
+        if any(p.kind in INLINE for p in entry.proposals):
+            apply_changes(element, _changes(entry, label), ids, default_author=SECRETARIAT, default_date=date)
+    return tracked_package(package, root)
