@@ -19,6 +19,7 @@ import click
 
 from drafting import __version__
 from drafting.errors import DraftingError, DraftingUsageError
+from drafting.model.vocabulary import Decision, ParagraphStatus, values
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -378,7 +379,7 @@ def compile_command(directory: Path, outdir: Path, formats: str) -> None:
 @cli.command()
 @click.argument("directory", type=DirArg)
 @click.argument("amendment")
-@click.argument("decision", type=click.Choice(["accept", "reject", "withdraw"]))
+@click.argument("decision", type=click.Choice(values(Decision)))
 @click.option("--note", default="", help="Why, for the record.")
 @ActorOption
 @domain_errors
@@ -393,7 +394,7 @@ def decide(directory: Path, amendment: str, decision: str, note: str, actor: str
 @cli.command()
 @click.argument("directory", type=DirArg)
 @click.argument("paragraph")
-@click.argument("status", type=click.Choice(["agreed", "agreed-ad-ref", "bracketed", "pending"]))
+@click.argument("status", type=click.Choice(values(ParagraphStatus)))
 @ActorOption
 @domain_errors
 def mark(directory: Path, paragraph: str, status: str, actor: str | None) -> None:

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from drafting.conventions.lint import LintFinding
     from drafting.library.clauses import ClauseLibrary, Problem
     from drafting.library.registry import Registry
-    from drafting.model import Document, DocumentSpec
+    from drafting.model.document import Document, DocumentSpec
 
 FORMATS = ("md", "docx", "pdf")
 

@@ -11,7 +11,7 @@ from drafting.app.documents import Rendered, default_registry, load_document, pa
 from drafting.errors import DraftingError, DraftingInputError
 
 if TYPE_CHECKING:
-    from drafting.model import Amendment, Document
+    from drafting.model.document import Amendment, Document
     from drafting.negotiation.compilation import Compilation
     from drafting.negotiation.revise import Revision
     from drafting.negotiation.store import EventRow

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from drafting.support.atomic import write_atomic
 
 if TYPE_CHECKING:
-    from drafting.model import Amendment
+    from drafting.model.document import Amendment
 
 
 def redline(old: Path, new: Path, out: Path, *, author: str, date: str | None = None) -> list[str]:

@@ -18,7 +18,7 @@ from drafting.library.clauses import ClauseLibrary
 from drafting.library.i18n import format_date, localise_quotes
 from drafting.library.placeholders import Include, Placeholder, Template, escape_markdown, parse_template
 from drafting.library.registry import join_names, party_names
-from drafting.model import (
+from drafting.model.document import (
     Clause,
     ClauseItem,
     ClauseText,

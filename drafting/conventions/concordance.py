@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from drafting.model import Document, DocumentSpec, Paragraph, Role
+from drafting.model.document import Document, DocumentSpec, Paragraph, Role
 
 
 @dataclass(frozen=True, slots=True, order=True)

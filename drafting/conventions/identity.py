@@ -12,7 +12,7 @@ import hashlib
 import re
 import unicodedata
 
-from drafting.model import Document, DocumentIdentity, Paragraph
+from drafting.model.document import Document, DocumentIdentity, Paragraph
 
 
 def normalise_text(text: str) -> str:

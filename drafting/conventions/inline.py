@@ -6,7 +6,7 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING
 
-from drafting.model import Span
+from drafting.model.document import Span
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt

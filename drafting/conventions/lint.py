@@ -16,7 +16,7 @@ from drafting.library.lexicon import (
     is_standard_opening,
     is_third_person_verb,
 )
-from drafting.model import Document, Paragraph, Role
+from drafting.model.document import Document, Paragraph, Role
 
 _DMY = re.compile(r"\b\d{1,2} (January|February|March|April|May|June|July|August|September|October|November|"
                   r"December) \d{4}\b")

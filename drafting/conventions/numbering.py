@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 
 from drafting.conventions.profiles import Profile
-from drafting.model import Paragraph, Role, Span
+from drafting.model.document import Paragraph, Role, Span
 
 SUFFIXES = ("bis", "ter", "quater", "quinquies", "sexies", "septies", "octies", "novies", "decies")
 

@@ -5,7 +5,7 @@ Shared by the Word renderer (role -> style) and the .docx reader (style -> role)
 
 from __future__ import annotations
 
-from drafting.model import Role
+from drafting.model.document import Role
 
 STYLE_BY_ROLE = {
     Role.TITLE: "ConferenceTitle",

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from drafting.errors import DraftingInputError, DraftingStateError
 from drafting.final.manifest import MANIFEST, SEAL_PROPERTY, build_manifest, dump, sha256
 from drafting.final.text import OpenItem, final_document, open_items
-from drafting.model import Document, frozen_map
+from drafting.model.document import Document, frozen_map
 
 if TYPE_CHECKING:
     from drafting.library.registry import Registry

@@ -22,7 +22,7 @@ from typing import Any
 
 from drafting import __version__
 from drafting.conventions.identity import canonical_text, normalise_text
-from drafting.model import Document
+from drafting.model.document import Document
 
 FORMAT = "drafting-final/1"
 MANIFEST = "manifest.json"

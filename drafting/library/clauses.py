@@ -23,7 +23,7 @@ from drafting.library.placeholders import (
 )
 from drafting.library.registry import REGISTRY_FILE, Registry, load_registry
 from drafting.library.yamlsrc import YList, YMap, YStr, line_of, load_yaml
-from drafting.model import (
+from drafting.model.document import (
     Clause,
     ClauseItem,
     ClauseText,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from drafting.errors import DraftingInputError
 from drafting.library.yamlsrc import YList, YMap, YStr, line_of, load_yaml
-from drafting.model import Party, PartyName, Source, StateRef, frozen_map
+from drafting.model.document import Party, PartyName, Source, StateRef, frozen_map
 
 REGISTRY_FILE = "registry.yaml"
 _KINDS = {"states": "state", "organizations": "organization"}

@@ -26,7 +26,7 @@ from drafting.errors import DraftingInputError
 from drafting.library.clauses import LANGUAGE_CODES, _Collector, _items, _wording, state_refs
 from drafting.library.placeholders import CLAUSE_ID
 from drafting.library.yamlsrc import YList, YMap, YStr, line_of, load_yaml
-from drafting.model import (
+from drafting.model.document import (
     ClauseText,
     DocumentSpec,
     EntrySpec,

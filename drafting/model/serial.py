@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from drafting.errors import DraftingInputError
-from drafting.model import Amendment, AmendmentKind, Document, Meta, Paragraph, Role, Span, frozen_map
+from drafting.model.document import Amendment, AmendmentKind, Document, Meta, Paragraph, Role, Span, frozen_map
 
 
 def meta_to_dict(meta: Meta) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from drafting.model import DocumentIdentity
+from drafting.model.document import DocumentIdentity
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from drafting.conventions.inline import normalise_spans
 from drafting.conventions.numbering import relabel
 from drafting.conventions.profiles import get_profile
-from drafting.model import Amendment, AmendmentKind, Document, Paragraph, Role, Span
+from drafting.model.document import Amendment, AmendmentKind, Document, Paragraph, Role, Span
 
 WHOLE_PARAGRAPH = frozenset({AmendmentKind.PARAGRAPH_DELETE, AmendmentKind.MOVE, AmendmentKind.SPLIT,
                              AmendmentKind.JOIN})

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from drafting.conventions.numbering import relabel, renumber_references
 from drafting.conventions.profiles import get_profile
 from drafting.errors import DraftingStateError
-from drafting.model import Amendment, AmendmentKind, Document, Paragraph, Role, Span
+from drafting.model.document import Amendment, AmendmentKind, Document, Paragraph, Role, Span
 from drafting.negotiation.compilation import INLINE, Proposal, apply_inline, apply_to_spans, merge_identical
 
 

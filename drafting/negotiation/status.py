@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drafting.model import Amendment, AmendmentKind
+from drafting.model.document import Amendment, AmendmentKind
 from drafting.negotiation.workspace import Workspace, revision_label
 
 

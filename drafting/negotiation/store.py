@@ -20,72 +20,24 @@ from pathlib import Path
 from typing import Any
 
 from drafting.errors import DraftingInputError
+from drafting.model.vocabulary import Decision, ParagraphStatus, values
+from drafting.negotiation.migrations import SCHEMA_VERSION, TABLES
+from drafting.negotiation.migrations import pending as pending_migrations
 
 DB_NAME = "negotiation.sqlite"
 APPLICATION_ID = 0x44524654  # "DRFT"
-SCHEMA_VERSION = 2  # 2: language versions (translations)
 BUSY_TIMEOUT_MS = 60_000
-DECISIONS = ("accept", "reject", "withdraw")
-STATUSES = ("agreed", "agreed-ad-ref", "bracketed", "pending")
+DECISIONS = values(Decision)
+STATUSES = values(ParagraphStatus)
+_TABLES = TABLES
 
-_TABLES = ("blobs", "revisions", "delegations", "submissions", "amendments", "decisions", "statuses", "events",
-           "translations")
-KEY_MESSAGE = "the negotiation record is append-only"
-_KEYS = (  # every primary and unique key: (table, columns)
-    ("blobs", ("sha256",)), ("revisions", ("number",)), ("delegations", ("id",)), ("delegations", ("name",)),
-    ("submissions", ("id",)), ("submissions", ("revision", "delegation", "sha256")),
-    ("amendments", ("submission", "id")), ("decisions", ("seq",)), ("statuses", ("seq",)), ("events", ("seq",)),
-    ("translations", ("seq",)),
-)
-# The schema is built from the constants above only (no user input reaches it).
-SCHEMA = """
-CREATE TABLE blobs(
-  sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL, data BLOB NOT NULL) WITHOUT ROWID;
-CREATE TABLE revisions(
-  number INTEGER PRIMARY KEY, content_hash TEXT NOT NULL, document TEXT NOT NULL,
-  docx_sha256 TEXT NOT NULL REFERENCES blobs(sha256), created_at TEXT NOT NULL, actor TEXT NOT NULL);
-CREATE TABLE delegations(
-  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, code TEXT);
-CREATE TABLE submissions(
-  id INTEGER PRIMARY KEY, revision INTEGER NOT NULL REFERENCES revisions(number),
-  delegation INTEGER NOT NULL REFERENCES delegations(id), sha256 TEXT NOT NULL REFERENCES blobs(sha256),
-  filename TEXT NOT NULL, format TEXT NOT NULL, matched_by TEXT NOT NULL, similarity REAL,
-  received_at TEXT NOT NULL, actor TEXT NOT NULL, UNIQUE(revision, delegation, sha256));
-CREATE TABLE amendments(
-  submission INTEGER NOT NULL REFERENCES submissions(id), id TEXT NOT NULL, revision INTEGER NOT NULL,
-  delegation INTEGER NOT NULL REFERENCES delegations(id), paragraph TEXT, data TEXT NOT NULL,
-  PRIMARY KEY(submission, id));
-CREATE INDEX amendments_by_revision ON amendments(revision, id);
-CREATE TABLE decisions(
-  seq INTEGER PRIMARY KEY AUTOINCREMENT, revision INTEGER NOT NULL, amendment TEXT NOT NULL,
-  decision TEXT NOT NULL CHECK (decision IN ('accept', 'reject', 'withdraw')), note TEXT NOT NULL,
-  at TEXT NOT NULL, actor TEXT NOT NULL);
-CREATE TABLE statuses(
-  seq INTEGER PRIMARY KEY AUTOINCREMENT, revision INTEGER NOT NULL, paragraph TEXT NOT NULL,
-  status TEXT NOT NULL CHECK (status IN ('agreed', 'agreed-ad-ref', 'bracketed', 'pending')),
-  at TEXT NOT NULL, actor TEXT NOT NULL);
-CREATE TABLE translations(
-  seq INTEGER PRIMARY KEY AUTOINCREMENT, revision INTEGER NOT NULL, language TEXT NOT NULL,
-  document TEXT NOT NULL, pending TEXT NOT NULL, at TEXT NOT NULL, actor TEXT NOT NULL);
-CREATE TABLE events(
-  seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, actor TEXT NOT NULL, kind TEXT NOT NULL,
-  subject TEXT NOT NULL, detail TEXT NOT NULL);
-""" + "".join(
-    # A second insert of an existing key must not replace the row (INSERT OR REPLACE deletes the old row
-    # without firing DELETE triggers unless recursive_triggers is on, which a foreign client may not set).
-    f"CREATE TRIGGER {table}_no_replace_{'_'.join(key)} BEFORE INSERT ON {table} "
-    f"WHEN EXISTS (SELECT 1 FROM {table} WHERE "
-    + " AND ".join(f"{column} = NEW.{column}" for column in key)
-    + f") BEGIN SELECT RAISE({'IGNORE' if table in ('blobs', 'amendments') else 'ABORT, ' + repr(KEY_MESSAGE)}); "
-    "END;\n"
-    for table, key in _KEYS
-) + "".join(
-    f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
-    f"BEGIN SELECT RAISE(ABORT, 'the negotiation record is append-only'); END;\n"
-    f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
-    f"BEGIN SELECT RAISE(ABORT, 'the negotiation record is append-only'); END;\n"
-    for table in _TABLES
-)
+
+def _migrate(connection: sqlite3.Connection, found: int) -> None:
+    """Bring a record at schema `found` to `SCHEMA_VERSION` (inside the caller's transaction)."""
+    for migration in pending_migrations(found):
+        for statement in migration.sql():
+            connection.execute(statement)
+        connection.execute(f"PRAGMA user_version = {migration.version}")
 
 
 def now() -> str:
@@ -165,11 +117,8 @@ class Store:
             connection.execute("PRAGMA journal_mode = WAL")
             connection.execute("PRAGMA synchronous = FULL")
             connection.execute("BEGIN IMMEDIATE")
-            for statement in SCHEMA.split(";\n"):
-                if statement.strip():
-                    connection.execute(statement)
             connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            _migrate(connection, 0)
             connection.execute("COMMIT")
         except sqlite3.Error as exc:
             connection.close()
@@ -190,9 +139,18 @@ class Store:
             version = connection.execute("PRAGMA user_version").fetchone()[0]
             if app_id != APPLICATION_ID:
                 raise DraftingInputError("this database is not a drafting negotiation record", source=str(path))
-            if version != SCHEMA_VERSION:
+            if not 1 <= version <= SCHEMA_VERSION:
                 raise DraftingInputError(f"negotiation record schema {version} is not supported "
-                                         f"(expected {SCHEMA_VERSION})", source=str(path))
+                                         f"(this drafting reads 1 to {SCHEMA_VERSION}; a newer record needs a newer "
+                                         "drafting)", source=str(path))
+            if version < SCHEMA_VERSION:
+                connection.execute("BEGIN IMMEDIATE")
+                try:
+                    _migrate(connection, version)
+                    connection.execute("COMMIT")
+                except sqlite3.Error:
+                    connection.execute("ROLLBACK")
+                    raise
             tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             missing = [t for t in _TABLES if t not in tables]
             if missing:

@@ -13,7 +13,7 @@ from dataclasses import replace
 from drafting.conventions.identity import normalise_text
 from drafting.conventions.numbering import relabel, renumber_references
 from drafting.conventions.profiles import get_profile
-from drafting.model import Document, Span
+from drafting.model.document import Document, Span
 
 
 def carry_forward(old_primary: Document, new_primary: Document, translation: Document,

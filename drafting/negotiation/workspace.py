@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from drafting.conventions.identity import content_hash, normalise_text
 from drafting.errors import DraftingInputError, DraftingStateError, safe_display
 from drafting.library.registry import Registry
-from drafting.model import Amendment, AmendmentKind, Document
+from drafting.model.document import Amendment, AmendmentKind, Document
 from drafting.model.serial import amendment_from_dict, amendment_to_dict, document_from_json, document_json
 from drafting.model.version import Version, VersionParagraph
 from drafting.negotiation.compilation import Compilation, compile_text

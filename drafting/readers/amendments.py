@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from drafting.library.registry import Registry
-from drafting.model import Amendment, AmendmentKind
+from drafting.model.document import Amendment, AmendmentKind
 from drafting.model.version import Version, VersionParagraph, paragraph_pairs
 from drafting.ooxml.tracked.read import Revision, RevisionKind, RevParagraph, RevRun
 from drafting.readers.docx import DocxVersion, paragraph_id

@@ -87,7 +87,7 @@ def document_from_docx(data: bytes, source: str):  # -> Document
     from drafting.conventions.profiles import PROFILES, get_profile
     from drafting.conventions.wordstyles import ROLE_BY_STYLE
     from drafting.errors import DraftingInputError
-    from drafting.model import Document, Meta, Paragraph, Role, Span
+    from drafting.model.document import Document, Meta, Paragraph, Role, Span
     from drafting.ooxml.wml.tree import read_core_properties
 
     docx = read_docx_version(data, source)

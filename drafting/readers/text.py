@@ -8,7 +8,7 @@ import unicodedata
 
 from drafting.conventions.identity import normalise_text
 from drafting.errors import DraftingInputError
-from drafting.model import DocumentIdentity
+from drafting.model.document import DocumentIdentity
 from drafting.model.version import Version, VersionParagraph
 
 MAX_TEXT_BYTES = 20 * 1024 * 1024

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import re
 
-from drafting.model import AmendmentKind
+from drafting.model.document import AmendmentKind
 from drafting.negotiation.compilation import INLINE, Compilation, Entry, alternatives_text
 
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#7f7f7f",

@@ -8,7 +8,7 @@ with their bis/ter label as text (they are outside Word's automatic numbering).
 
 from __future__ import annotations
 
-from drafting.model import AmendmentKind
+from drafting.model.document import AmendmentKind
 from drafting.negotiation.compilation import INLINE, Compilation, Entry, alternatives_text
 from drafting.ooxml.tracked.read import paragraph_elements
 from drafting.ooxml.tracked.write import (

@@ -31,7 +31,7 @@ from drafting.conventions.profiles import Profile, get_profile
 from drafting.conventions.wordstyles import STYLE_BY_ROLE
 from drafting.errors import DraftingInputError
 from drafting.library.i18n import format_date
-from drafting.model import Document, Paragraph, Role, Span
+from drafting.model.document import Document, Paragraph, Role, Span
 from drafting.model.serial import meta_json
 from drafting.ooxml.wml.markup import (
     CUSTOM_PART,

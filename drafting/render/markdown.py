@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from drafting.conventions.identity import identity
-from drafting.model import Document, Paragraph, Role, Span
+from drafting.model.document import Document, Paragraph, Role, Span
 
 ID_COMMENT = "<!-- dp:{id} -->"
 HEADER_COMMENT = "<!-- drafting: document={document} revision={revision} language={language} sha256={sha} -->"

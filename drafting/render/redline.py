@@ -17,7 +17,7 @@ from typing import Any
 
 from drafting.conventions.identity import normalise_text
 from drafting.errors import DraftingInputError
-from drafting.model import Document, Meta, Paragraph, Role, Span
+from drafting.model.document import Document, Meta, Paragraph, Role, Span
 from drafting.model.version import Version, VersionParagraph
 from drafting.ooxml.opc.package import Package
 from drafting.ooxml.parser import parse_xml

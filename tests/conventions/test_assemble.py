@@ -12,7 +12,7 @@ from drafting.conventions.identity import content_hash
 from drafting.errors import DraftingInputError
 from drafting.library.clauses import load_library
 from drafting.library.spec import load_spec
-from drafting.model import Role, Span
+from drafting.model.document import Role, Span
 from tests.conftest import ALMATY_SPEC, CLAUSES
 
 

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from drafting.conventions.inline import markdown_spans, normalise_spans
-from drafting.model import Span
+from drafting.model.document import Span
 
 plain = st.text(alphabet=st.sampled_from("ab é\t\r\n\u00a0,.;:-"), max_size=40)
 

@@ -18,7 +18,7 @@ from drafting.cli import cli
 from drafting.conventions.numbering import relabel
 from drafting.conventions.profiles import get_profile
 from drafting.final.text import final_document, open_items
-from drafting.model import Paragraph, Role, Span
+from drafting.model.document import Paragraph, Role, Span
 from tests.final import (
     NAME,
     Negotiation,

@@ -16,7 +16,7 @@ import pytest
 from drafting.app import default_registry, load_document
 from drafting.final.text import final_document
 from drafting.library.i18n import format_date
-from drafting.model import Document, Role
+from drafting.model.document import Document, Role
 from drafting.readers.files import load_version
 from tests.conftest import ALMATY_SPEC
 from tests.languages import (

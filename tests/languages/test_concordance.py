@@ -18,7 +18,7 @@ import pytest
 
 from drafting.app import load_document
 from drafting.conventions.concordance import Discrepancy, compare_versions, label_value
-from drafting.model import Document, Paragraph, Role, Span
+from drafting.model.document import Document, Paragraph, Role, Span
 from tests.conftest import ALMATY_SPEC
 from tests.languages import run, sample_copy, write_tiny_spec
 

@@ -6,7 +6,7 @@ import pytest
 
 from drafting.errors import DraftingInputError
 from drafting.library.registry import Registry, party_names
-from drafting.model import Party, PartyName, Source, StateRef
+from drafting.model.document import Party, PartyName, Source, StateRef
 
 KAZ = Party("KAZ", "state", {"en": PartyName("Kazakhstan", "Republic of Kazakhstan")}, Source("registry.yaml", 7))
 TJK = Party("TJK", "state", {"en": PartyName("Tajikistan", "Republic of Tajikistan"),

@@ -19,7 +19,7 @@ import docx
 import pytest
 
 from drafting.app import assemble_to, default_registry, list_amendments, text_of
-from drafting.model import Amendment, AmendmentKind
+from drafting.model.document import Amendment, AmendmentKind
 from drafting.readers.amendments import amendment_id, delegation_of
 from drafting.readers.files import load_submission
 from tests.conftest import ALMATY_SPEC

@@ -5,7 +5,7 @@ from __future__ import annotations
 from drafting.app import assemble_to, load_document
 from drafting.app.negotiation import base_document
 from drafting.conventions.identity import content_hash
-from drafting.model import Span
+from drafting.model.document import Span
 from tests.conftest import ALMATY_SPEC
 
 

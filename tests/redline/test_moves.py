@@ -7,7 +7,7 @@ import zipfile
 import pytest
 
 from drafting.app import assemble_to, list_amendments, redline, text_of
-from drafting.model import AmendmentKind
+from drafting.model.document import AmendmentKind
 from tests.conftest import ALMATY_SPEC
 
 
