@@ -9,8 +9,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from drafting.model.document import Document, DocumentSpec, Paragraph, Role
+
+if TYPE_CHECKING:
+    from drafting.library.clauses import ClauseLibrary
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -102,7 +106,7 @@ def _children(document: Document, parent: Paragraph) -> list[str | frozenset[str
     return _in_order(out)
 
 
-def missing_translations(spec: DocumentSpec, library, languages: list[str]) -> list[Discrepancy]:
+def missing_translations(spec: DocumentSpec, library: ClauseLibrary, languages: list[str]) -> list[Discrepancy]:
     """Clauses and one-off paragraphs of `spec` without a wording in each of `languages`."""
     entries = [e for e in (spec.subject, spec.chapeau, *spec.preamble, *spec.operative, *spec.membership,
                            *spec.closing) if e is not None]
@@ -121,7 +125,7 @@ def missing_translations(spec: DocumentSpec, library, languages: list[str]) -> l
                 out.append(Discrepancy(language, entry.id, "M1", f"clause {clause.id} has no translation"))
                 continue
             primary = clause.wording(clause.language)
-            if [i.key for i in primary.items] != [i.key for i in wording.items]:
+            if primary is not None and [i.key for i in primary.items] != [i.key for i in wording.items]:
                 out.append(Discrepancy(language, entry.id, "M5", f"clause {clause.id}: sub-items "
                                        f"{[i.key for i in wording.items]} instead of {[i.key for i in primary.items]}"))
         for field in ("title",):

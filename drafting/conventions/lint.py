@@ -8,6 +8,7 @@ declaration profile S20 with its own punctuation) get findings, not refusals. Ru
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from drafting.library.lexicon import (
@@ -17,6 +18,8 @@ from drafting.library.lexicon import (
     is_third_person_verb,
 )
 from drafting.model.document import Document, Paragraph, Role
+
+Report = Callable[[Paragraph, str, str], None]  # report(paragraph, rule, message)
 
 _DMY = re.compile(r"\b\d{1,2} (January|February|March|April|May|June|July|August|September|October|November|"
                   r"December) \d{4}\b")
@@ -119,7 +122,7 @@ def lint_document(document: Document, *, source: str = "") -> list[LintFinding]:
 
 
 def _punctuation(document: Document, index: int, paragraph: Paragraph, last_operative: str | None,
-                 report) -> None:  # report: Callable[[Paragraph, str, str], None]
+                 report: Report) -> None:
     children = _children(document, index)
     end = _end(paragraph)
     if paragraph.role in (Role.PREAMBULAR, Role.SUBJECT) and not children and end != ",":
@@ -159,7 +162,7 @@ def _continued(document: Document, index: int) -> bool:
 _NUMBER = re.compile(r"(\d+)")
 
 
-def _numbering(document: Document, report) -> None:
+def _numbering(document: Document, report: Report) -> None:
     """S7, S11: operative numbers consecutive from 1; sub-item labels without gaps (bis/ter allowed)."""
     expected = 1
     for paragraph in document.paragraphs:

@@ -19,6 +19,8 @@ from drafting.final.text import OpenItem, final_document, open_items
 from drafting.model.document import Document, frozen_map
 
 if TYPE_CHECKING:
+    from pyhanko.sign.signers import SimpleSigner
+
     from drafting.library.registry import Registry
     from drafting.negotiation.workspace import Workspace
 
@@ -76,7 +78,7 @@ class AgreedText:
 
 
 def finalize(agreed: AgreedText, outdir: Path, *, registry: Registry, force: bool = False,
-             signer: Any = None, actor: str = "clerk", pdf: bool = True,
+             signer: SimpleSigner | None = None, actor: str = "clerk", pdf: bool = True,
              workspace: Workspace | None = None) -> FinalResult:
     """Write the final version of `agreed` into `outdir`; the events go to `workspace`'s record when given."""
     from drafting.conventions.identity import canonical_text

@@ -11,8 +11,12 @@ import io
 import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from drafting.errors import DraftingInputError
+
+if TYPE_CHECKING:
+    from pyhanko.sign.signers import SimpleSigner
 
 MAX_CERT_BYTES = 1024 * 1024
 
@@ -39,7 +43,7 @@ def _read(path: Path, what: str) -> bytes:
     return data
 
 
-def load_signer(cert: Path, password_file: Path | None):  # -> pyhanko SimpleSigner
+def load_signer(cert: Path, password_file: Path | None) -> SimpleSigner:
     """The signer in a PKCS#12 file; a wrong password or an unreadable file is a clear refusal."""
     from cryptography.hazmat.primitives.serialization import pkcs12
     from pyhanko.sign import signers
@@ -60,17 +64,19 @@ def load_signer(cert: Path, password_file: Path | None):  # -> pyhanko SimpleSig
                                  source=str(cert)) from exc
     if key is None or certificate is None:
         raise DraftingInputError("the PKCS#12 file holds no private key and certificate", source=str(cert))
-    signer = signers.SimpleSigner.load_pkcs12(str(cert), passphrase=password)
+    signer: SimpleSigner | None = signers.SimpleSigner.load_pkcs12(  # type: ignore[no-untyped-call]
+        str(cert), passphrase=password)
     if signer is None:
         raise DraftingInputError("cannot open the certificate", source=str(cert))
     return signer
 
 
-def signer_name(signer) -> str:
-    return str(signer.signing_cert.subject.human_friendly)
+def signer_name(signer: SimpleSigner) -> str:
+    certificate = signer.signing_cert
+    return "" if certificate is None else str(certificate.subject.human_friendly)
 
 
-def sign_pdf(pdf: bytes, signer, *, reason: str, location: str) -> bytes:
+def sign_pdf(pdf: bytes, signer: SimpleSigner, *, reason: str, location: str) -> bytes:
     """`pdf` with a PAdES baseline signature by `signer` (incremental update)."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
@@ -81,7 +87,7 @@ def sign_pdf(pdf: bytes, signer, *, reason: str, location: str) -> bytes:
         reason=reason, location=location,
     )
     out = signers.sign_pdf(writer, meta, signer=signer)
-    return out.getvalue()
+    return bytes(out.getvalue())
 
 
 def check_signature(pdf: bytes) -> SignatureCheck | None:

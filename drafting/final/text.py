@@ -18,7 +18,7 @@ from drafting.conventions.numbering import relabel, renumber_references
 from drafting.conventions.profiles import get_profile
 from drafting.library.i18n import format_date, russian_genitive
 from drafting.library.registry import Registry
-from drafting.model.document import Document, Paragraph, Role, Span
+from drafting.model.document import Document, Paragraph, Party, Role, Span
 
 LANGUAGE_NAMES = {
     "en": {"en": "English", "ru": "Russian", "fr": "French", "es": "Spanish", "ar": "Arabic", "zh": "Chinese"},
@@ -131,7 +131,7 @@ def _signatures(document: Document, registry: Registry | None) -> list[Paragraph
     return out
 
 
-def _article(party, name: str) -> str:
+def _article(party: Party, name: str) -> str:
     return f"the {name}" if party.name("en").article else name
 
 

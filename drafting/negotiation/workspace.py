@@ -387,7 +387,7 @@ def _json(amendment: Amendment) -> str:
     return json.dumps(amendment_to_dict(amendment), ensure_ascii=False, sort_keys=True)
 
 
-def _load(data: str) -> dict:
+def _load(data: str) -> dict[str, Any]:
     import json
 
     return dict(json.loads(data))

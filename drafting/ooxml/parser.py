@@ -58,4 +58,4 @@ def parse_xml(data: bytes, *, part: str = "", source: str | None = None) -> etre
 
 def serialise(root: etree._Element) -> bytes:
     """A part's bytes: UTF-8 with the standalone declaration Word writes."""
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))

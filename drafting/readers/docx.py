@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from drafting.conventions.identity import BOOKMARK_PREFIX, PROP_META, identity_from_properties, normalise_text
 from drafting.model.version import Version, VersionParagraph
 from drafting.ooxml.opc.package import Package, read_docx
 from drafting.ooxml.tracked.read import Comment, RevisionKind, RevParagraph, read_body
 from drafting.ooxml.wml.tree import read_custom_properties
+
+if TYPE_CHECKING:
+    from drafting.model.document import Document
 
 _ADDED = frozenset({RevisionKind.INSERT, RevisionKind.MOVE_TO})
 _REMOVED = frozenset({RevisionKind.DELETE, RevisionKind.MOVE_FROM})
@@ -78,7 +81,7 @@ def read_docx_version(data: bytes, source: str) -> DocxVersion:
     return DocxVersion(version, package, tuple(paragraphs), tuple(comments))
 
 
-def document_from_docx(data: bytes, source: str):  # -> Document
+def document_from_docx(data: bytes, source: str) -> Document:
     """Rebuild the model of a .docx made by `drafting assemble`: ids from bookmarks, roles from styles,
     identity and metadata from the document properties. Other Word files are refused (no ids to keep)."""
     import datetime as dt

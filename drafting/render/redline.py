@@ -238,7 +238,7 @@ def _mark_cannot_go(p: Any) -> bool:
     return True
 
 
-def _other_roots(package: Package) -> list:
+def _other_roots(package: Package) -> list[Any]:
     """Roots of the other stories (headers, footers, notes, comments): ids stay unique across them all."""
     roots = []
     for rel in package.relationships(package.main_document):

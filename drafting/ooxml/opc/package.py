@@ -848,7 +848,7 @@ def _mentions(blob: bytes, word: str) -> bool:
 
 
 def _serialize(root: etree._Element) -> bytes:
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
 
 
 def _extension(name: str) -> str:

@@ -23,7 +23,7 @@ a paragraph just before a table keep their mark; LibreOffice ignores such a revi
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Literal
 
@@ -455,13 +455,13 @@ def _merge_runs(runs: Iterable[RevRun]) -> tuple[RevRun, ...]:
         if out:
             last = out[-1]
             if _props(last) == _props(run):
-                out[-1] = RevRun(last.text + run.text, *_props(last))
+                out[-1] = replace(last, text=last.text + run.text)
                 continue
         out.append(run)
     return tuple(out)
 
 
-def _props(run: RevRun) -> tuple:
+def _props(run: RevRun) -> tuple[object, ...]:
     return (run.revision, run.italic, run.bold, run.format_change, run.outer, run.style)
 
 

@@ -20,7 +20,7 @@ paragraph's properties, unless the first paragraph has no content left, in which
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -340,7 +340,8 @@ def _to_deleted(run: etree._Element) -> None:
             child.tag = _DEL_INSTR
 
 
-def _wrap_groups(pieces: list[tuple[etree._Element, int]], who, ids: RevisionIds, tag: str = "del") -> None:
+def _wrap_groups(pieces: list[tuple[etree._Element, int]], who: Callable[[int], tuple[str, str]], ids: RevisionIds,
+                 tag: str = "del") -> None:
     """Wrap runs in `tag` containers, one container per group of adjacent siblings with the same key."""
     i = 0
     while i < len(pieces):
@@ -409,7 +410,7 @@ def _new_run(text: str, rpr: etree._Element | None) -> etree._Element:
 _RUN_FORMAT = {"bold": "w:b", "italic": "w:i", "underline": "w:u"}
 
 
-def _format_rpr(fmt: dict) -> etree._Element | None:
+def _format_rpr(fmt: Mapping[str, object]) -> etree._Element | None:
     """`w:rPr` for a run format dict with keys ``bold``, ``italic``, ``underline`` (bools), ``style`` (id)."""
     unknown = set(fmt) - {*_RUN_FORMAT, "style"}
     if unknown:
@@ -453,8 +454,8 @@ def _set_mark(p: etree._Element, tag: str, ids: RevisionIds, author: str, date: 
     insert_in_order(rpr, _revision_el(tag, ids, author, date))
 
 
-def _inserted_paragraph(text_runs: Sequence[tuple[str, dict]] | str, ids: RevisionIds, author: str, date: str,
-                        ppr_source: etree._Element, numbered: bool) -> etree._Element:
+def _inserted_paragraph(text_runs: Sequence[tuple[str, Mapping[str, object]]] | str, ids: RevisionIds, author: str,
+                        date: str, ppr_source: etree._Element, numbered: bool) -> etree._Element:
     """A new w:p with the properties of `ppr_source` and its runs inside one w:ins (mark not yet set)."""
     runs = [(text_runs, {})] if isinstance(text_runs, str) else list(text_runs)
     new_p = w_el("p")
@@ -471,7 +472,7 @@ def _inserted_paragraph(text_runs: Sequence[tuple[str, dict]] | str, ids: Revisi
 
 def insert_paragraph_after(
     anchor_p: etree._Element,
-    text_runs: Sequence[tuple[str, dict]] | str,
+    text_runs: Sequence[tuple[str, Mapping[str, object]]] | str,
     ids: RevisionIds,
     *,
     author: str,
@@ -505,7 +506,7 @@ def insert_paragraph_after(
 
 def insert_paragraph_before(
     anchor_p: etree._Element,
-    text_runs: Sequence[tuple[str, dict]] | str,
+    text_runs: Sequence[tuple[str, Mapping[str, object]]] | str,
     ids: RevisionIds,
     *,
     author: str,

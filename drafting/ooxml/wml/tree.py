@@ -47,7 +47,7 @@ def fragment_xml(elements: Sequence[etree._Element]) -> str:
     holder = etree.Element(qn("w:body"), nsmap={"w": W_NS})
     holder.extend(copy.deepcopy(element) for element in elements)
     text = etree.tostring(holder, encoding="unicode")
-    return text[text.index(">") + 1:text.rindex("<")]
+    return str(text[text.index(">") + 1:text.rindex("<")])
 
 
 def mark_body_slot(document_xml: bytes, marker: str) -> bytes:
