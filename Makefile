@@ -30,14 +30,13 @@ bytecode: $(STAMP)
 demo: $(STAMP) system bytecode
 	sh examples/almaty-2012/demo.sh $(DRAFTING) $(OUT)
 
-test: $(STAMP) system bytecode
-	$(PY) -m ruff check drafting tests bench
-	$(PY) -m mypy
-	$(PY) -m pytest -q
+test: $(STAMP) system bytecode lint
+	$(PY) -m pytest -q -n auto
 
 lint: $(STAMP)
 	$(PY) -m ruff check drafting tests bench
 	$(PY) -m mypy
+	$(VENV)/bin/lint-imports
 
 bench: $(STAMP) system bytecode
 	@sh .ci/system-packages.sh pandoc

@@ -9,7 +9,6 @@ output. Heavy modules are imported inside the operations that need them, so star
 from drafting.app.documents import (
     assemble_to,
     check_clauses,
-    concordance_report,
     default_registry,
     lint_spec,
     load_document,
@@ -20,6 +19,7 @@ from drafting.app.documents import (
 from drafting.app.final import finalize, verify
 from drafting.app.negotiation import (
     compile_outputs,
+    concordance_report,
     decide,
     default_actor,
     import_translation,

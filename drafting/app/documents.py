@@ -12,7 +12,6 @@ from drafting.support.atomic import write_atomic
 from drafting.support.resources import default_clause_dir
 
 if TYPE_CHECKING:
-    from drafting.conventions.concordance import Discrepancy
     from drafting.conventions.lint import LintFinding
     from drafting.library.clauses import ClauseLibrary, Problem
     from drafting.library.registry import Registry
@@ -152,34 +151,3 @@ def lint_spec(spec_path: Path, *, profile: str | None = None, clauses: Path | No
 
     document = load_document(spec_path, profile=profile, clauses=clauses)
     return lint_document(document, source=str(spec_path))
-
-
-def concordance_report(source: Path, *, clauses: Path | None = None) -> list[Discrepancy]:
-    """Discrepancies between the language versions of a spec, or of a workspace's current revision."""
-    from drafting.conventions.assemble import assemble
-    from drafting.conventions.concordance import Discrepancy, compare_versions, missing_translations
-    from drafting.library.spec import load_spec
-
-    if source.is_dir():
-        from drafting.app.negotiation import open_workspace
-
-        with open_workspace(source, clauses=clauses) as workspace:
-            _, document = workspace.document()
-            versions = {document.language: document}
-            out = []
-            for lang, (version, pending) in workspace.translations().items():
-                versions[lang] = version
-                out += [Discrepancy(lang, pid, "M5", "translation pending") for pid in pending]
-        return out + compare_versions(versions, document.language)
-    spec = load_spec(source)
-    library = library_for(spec, clauses)
-    primary = spec.meta.language
-    others = [lang for lang in spec.meta.languages if lang != primary]
-    found = missing_translations(spec, library, others)
-    versions = {primary: assemble(spec, library, language=primary)}
-    for lang in others:
-        try:
-            versions[lang] = assemble(spec, library, language=lang)
-        except DraftingInputError:
-            continue  # listed by missing_translations
-    return found + compare_versions(versions, primary)

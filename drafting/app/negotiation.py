@@ -7,15 +7,23 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from drafting.app.documents import Rendered, default_registry, load_document, parse_formats, render, write_outputs
+from drafting.app.documents import (
+    Rendered,
+    default_registry,
+    library_for,
+    load_document,
+    parse_formats,
+    render,
+    write_outputs,
+)
 from drafting.errors import DraftingError, DraftingInputError
 
 if TYPE_CHECKING:
+    from drafting.conventions.concordance import Discrepancy
     from drafting.model.document import Amendment, Document
     from drafting.negotiation.compilation import Compilation
     from drafting.negotiation.revise import Revision
-    from drafting.negotiation.store import EventRow
-    from drafting.negotiation.workspace import SubmitResult, Workspace
+    from drafting.negotiation.workspace import EventRow, SubmitResult, Workspace
 
 COMPILATION_FORMATS = ("docx", "md", "html")
 
@@ -177,3 +185,32 @@ def import_translation(directory: Path, language: str, file: Path, *,
     """Take `file` as the `language` version of the current revision; return (revision, still pending)."""
     with open_workspace(directory) as workspace:
         return workspace.import_translation(language, file, actor=actor or default_actor())
+
+
+def concordance_report(source: Path, *, clauses: Path | None = None) -> list[Discrepancy]:
+    """Discrepancies between the language versions of a spec, or of a workspace's current revision."""
+    from drafting.conventions.assemble import assemble
+    from drafting.conventions.concordance import Discrepancy, compare_versions, missing_translations
+    from drafting.library.spec import load_spec
+
+    if source.is_dir():
+        with open_workspace(source, clauses=clauses) as workspace:
+            _, document = workspace.document()
+            versions = {document.language: document}
+            out = []
+            for lang, (version, pending) in workspace.translations().items():
+                versions[lang] = version
+                out += [Discrepancy(lang, pid, "M5", "translation pending") for pid in pending]
+        return out + compare_versions(versions, document.language)
+    spec = load_spec(source)
+    library = library_for(spec, clauses)
+    primary = spec.meta.language
+    others = [lang for lang in spec.meta.languages if lang != primary]
+    found = missing_translations(spec, library, others)
+    versions = {primary: assemble(spec, library, language=primary)}
+    for lang in others:
+        try:
+            versions[lang] = assemble(spec, library, language=lang)
+        except DraftingInputError:
+            continue  # listed by missing_translations
+    return found + compare_versions(versions, primary)

@@ -393,4 +393,5 @@ def _load(data: str) -> dict[str, Any]:
     return dict(json.loads(data))
 
 
-__all__ = ["AmendmentKind", "SubmitResult", "Workspace", "clean_delegation", "revision_label"]
+__all__ = ["AmendmentKind", "EventRow", "PreparedRevision", "SubmitResult", "Workspace", "clean_delegation",
+           "revision_label"]

@@ -35,8 +35,8 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from drafting.errors import DraftingInputError, safe_display
+from drafting.ooxml.ns import CONTENT_TYPES, CT_NS, PR_NS, W_NS
 from drafting.ooxml.parser import parse_xml
-from drafting.ooxml.wml.markup import CONTENT_TYPES
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
@@ -67,9 +67,6 @@ _MAX_CD_BYTES = MAX_ENTRIES * (46 + MAX_NAME_CHARS + 256)
 ROOT_RELS = "_rels/.rels"
 WML_DOCUMENT_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 RELS_CONTENT_TYPE = "application/vnd.openxmlformats-package.relationships+xml"
-CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
-PR_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _R_NAMESPACES = frozenset(
     {
         "http://schemas.openxmlformats.org/officeDocument/2006/relationships",

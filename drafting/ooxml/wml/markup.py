@@ -16,8 +16,8 @@ import zipfile
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-CONTENT_TYPES = "[Content_Types].xml"
+from drafting.ooxml.ns import CONTENT_TYPES, W_NS
+
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 _EXTERNAL_ATTR = (stat.S_IFREG | 0o644) << 16

@@ -10,14 +10,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from drafting.ooxml.wml.markup import W_NS
-
-# -- namespaces -------------------------------------------------------------------------------------------
-
-R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-M_NS = "http://schemas.openxmlformats.org/officeDocument/2006/math"
-SL_NS = "http://schemas.openxmlformats.org/schemaLibrary/2006/main"
-XML_NS = "http://www.w3.org/XML/1998/namespace"
+from drafting.ooxml.ns import M_NS, R_NS, SL_NS, W_NS, XML_NS
 
 NSMAP = {"w": W_NS, "r": R_NS, "m": M_NS, "sl": SL_NS, "xml": XML_NS}
 

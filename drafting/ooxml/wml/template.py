@@ -13,11 +13,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from drafting.ooxml.ns import PR_NS as PKG_RELS
+from drafting.ooxml.ns import R_NS as R
+from drafting.ooxml.ns import W_NS as W
 from drafting.support.atomic import write_atomic
 
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 # (style id, name, based on, pPr xml, rPr xml)

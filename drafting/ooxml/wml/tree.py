@@ -12,11 +12,11 @@ from collections.abc import Sequence
 
 from lxml import etree
 
+from drafting.ooxml.ns import W_NS
 from drafting.ooxml.parser import parse_xml, serialise
 from drafting.ooxml.wml.markup import (
     BODY_SLOT,
     CUSTOM_PROPS_NS,
-    W_NS,
     RunSpec,
     paragraph_xml,
 )
