@@ -13,7 +13,7 @@ OUT := outputs/almaty-2012
 
 .PHONY: demo test lint system bench clean template bytecode
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
