@@ -24,6 +24,7 @@ from lxml import etree
 
 from drafting.errors import DraftingInputError
 from drafting.ooxml.opc import package as pk
+from drafting.ooxml.opc import zipguard
 from drafting.ooxml.opc.package import (
     CONTENT_TYPES,
     WML_DOCUMENT_MAIN,
@@ -303,7 +304,7 @@ def test_declared_bomb_really_declares_five_gigabytes() -> None:
 )
 def test_each_limit_is_enforced(monkeypatch: pytest.MonkeyPatch, limit: str, value: int, pattern: str) -> None:
     read_docx(evil.clean_docx(), SOURCE)  # accepted with the real limits
-    monkeypatch.setattr(pk, limit, value)
+    monkeypatch.setattr(pk if limit.startswith("MAX_REL") else zipguard, limit, value)
     with pytest.raises(DraftingInputError, match=pattern):
         read_docx(evil.clean_docx(), SOURCE)
 
