@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, settings
 
 from tests.oracle.libreoffice import LibreOffice, libreoffice_session
 
@@ -18,6 +19,19 @@ CLAUSES = ROOT / "clauses"
 ALMATY = ROOT / "examples" / "almaty-2012"
 ALMATY_SPEC = ALMATY / "recommendations.yaml"
 REFERENCE_TEXT = ALMATY / "reference-2012.txt"
+
+# -- hypothesis profiles -----------------------------------------------------------------------------------------
+# `quick` (the default, for `make test` while working) runs each property on a few dozen examples; `thorough`
+# (HYPOTHESIS_PROFILE=thorough, as `.ci/run` sets it) on the full counts the properties were written with.
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "quick")
+settings.register_profile("quick", max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("thorough", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(PROFILE)
+
+
+def examples(thorough: int) -> int:
+    """How many examples a property with `thorough` examples gets under the current profile."""
+    return thorough if PROFILE == "thorough" else max(10, thorough // 8)
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 
 from drafting.redline.align import SIMILARITY, Pair, align_paragraphs
 from drafting.redline.diff import Op, diff_words, new_version, old_version
+from tests.conftest import examples
 
-PROPERTY = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(max_examples=examples(400), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 P1 = "Recalls its resolution 65/1 on the Almaty Process;"
 P2 = "Urges all States to ratify the Convention on the Status of Refugees;"

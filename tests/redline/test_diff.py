@@ -26,7 +26,9 @@ from drafting.redline.diff import (
 
 dmp_module = importlib.import_module("diff_match_patch.diff_match_patch")  # the module, not the class
 
-PROPERTY = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+from tests.conftest import examples  # noqa: E402
+
+PROPERTY = settings(max_examples=examples(400), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def wdiff(edits: list[Edit]) -> str:
@@ -548,7 +550,7 @@ def test_extending_characters_come_from_the_cache_unchanged(tmp_path, monkeypatc
 _PLAIN_ALPHABET = "abcXYZ019 ,.:/;-'\"\t\r\nабвгдЖЩёéàçßاللغةكلمة中文字\u00a0\u2009\u00ad\u200b\u200e\u2060\ufeff«»–—…"
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(alphabet=_PLAIN_ALPHABET, max_size=60))
 def test_plain_unicode_text_tokenizes_as_the_full_pattern_does(text: str) -> None:
     """Text without extending, pictographic or prepended characters takes a cheaper pattern; same tokens."""
