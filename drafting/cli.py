@@ -341,12 +341,24 @@ def submit(directory: Path, delegation: str | None, by_file_name: bool, files: t
 @cli.command("log")
 @click.argument("directory", type=DirArg)
 @click.option("--json", "as_json", is_flag=True)
+@click.option("--verify", "check", is_flag=True,
+              help="Check the record's hash chain, triggers and stored files; list every broken link (exit 1).")
 @domain_errors
-def log_command(directory: Path, as_json: bool) -> None:
+def log_command(directory: Path, as_json: bool, check: bool) -> None:
     """Show the negotiation record, oldest first."""
     from drafting.app import log_events
     from drafting.errors import safe_display
 
+    if check:
+        from drafting.app import verify_record
+
+        problems, seq, digest = verify_record(directory)
+        for problem in problems:
+            click.echo(f"FAIL: {safe_display(problem)}", err=True)
+        if problems:
+            sys.exit(1)
+        click.echo(f"OK: the record is intact: {seq} event(s), chain head {digest}")
+        return
     events = log_events(directory)
     if as_json:
         click.echo(safe_json([{"seq": e.seq, "at": e.at, "actor": e.actor, "kind": e.kind, "subject": e.subject,

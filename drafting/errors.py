@@ -49,10 +49,47 @@ class DraftingInputError(DraftingError):
         return err
 
 
+class DraftingProblems(DraftingInputError):
+    """Several rejected places in one input, reported together (a spec with five mistakes shows five).
+
+    Printed one problem per line (`FILE:LINE: message`), at most `MAX_REPORTED` of them."""
+
+    MAX_REPORTED = 20
+
+    def __init__(self, problems: list[DraftingInputError]) -> None:
+        flat = [q for p in problems for q in (p.problems if isinstance(p, DraftingProblems) else (p,))]
+        first = flat[0]
+        super().__init__(first.message, source=first.source, line=first.line, part=first.part)
+        self.problems: tuple[DraftingInputError, ...] = tuple(flat)
+
+    def __str__(self) -> str:
+        shown = [str(p) for p in self.problems[: self.MAX_REPORTED]]
+        rest = len(self.problems) - len(shown)
+        if rest:
+            shown.append(f"… and {rest} more")
+        return "\n".join(shown)
+
+    def located(self, source: str) -> DraftingInputError:
+        return DraftingProblems([p.located(source) for p in self.problems])
+
+
+def raise_problems(problems: list[DraftingInputError]) -> None:
+    """Raise nothing, the one problem, or all of them together."""
+    if len(problems) == 1:
+        raise problems[0]
+    if problems:
+        raise DraftingProblems(problems)
+
+
 class DraftingUsageError(DraftingError):
     """The command was called wrongly (conflicting or missing options); exit code 2."""
 
     exit_code = 2
+
+
+class DraftingRecordError(DraftingInputError):
+    """The negotiation record is not what drafting wrote (a broken hash-chain link, a dropped trigger, a
+    stored file that no longer matches its hash): nothing is built on it. Exit code 1."""
 
 
 class DraftingStateError(DraftingInputError):

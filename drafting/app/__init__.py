@@ -32,6 +32,7 @@ from drafting.app.negotiation import (
     status_report,
     submit,
     submit_many,
+    verify_record,
 )
 from drafting.app.redlines import list_amendments, redline, resolve_all, text_of
 from drafting.support.resources import default_clause_dir
@@ -66,4 +67,5 @@ __all__ = [
     "text_of",
     "valid_output_name",
     "verify",
+    "verify_record",
 ]

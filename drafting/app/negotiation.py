@@ -180,6 +180,16 @@ def log_events(directory: Path) -> list[EventRow]:
         return workspace.events()
 
 
+def verify_record(directory: Path) -> tuple[list[str], int, str]:
+    """(every sign of tampering, first one first; the last event's seq; its hash) of the record in
+    `directory`: the one command that reads a damaged record to the end instead of refusing at the first link."""
+    from drafting.negotiation.workspace import Workspace
+
+    with Workspace.open(directory, None, check=False) as workspace:
+        seq, digest = workspace.head()
+        return workspace.verify_record(), seq, digest
+
+
 def import_translation(directory: Path, language: str, file: Path, *,
                        actor: str | None = None) -> tuple[int, list[str]]:
     """Take `file` as the `language` version of the current revision; return (revision, still pending)."""

@@ -91,10 +91,28 @@ MIGRATIONS: tuple[Migration, ...] = (
               "language TEXT NOT NULL, document TEXT NOT NULL, pending TEXT NOT NULL, at TEXT NOT NULL, "
               "actor TEXT NOT NULL", (("seq",),)),
     )),
+    Migration(3, "a hash chain over the events and the rows they record (see chain.py)", (), (
+        "ALTER TABLE events ADD COLUMN rows TEXT",
+        "ALTER TABLE events ADD COLUMN prev TEXT",
+        "ALTER TABLE events ADD COLUMN hash TEXT",
+        "CREATE TRIGGER events_chained BEFORE INSERT ON events WHEN (NEW.hash IS NULL OR NEW.prev IS NULL "
+        "OR NEW.rows IS NULL) AND NOT EXISTS (SELECT 1 FROM events WHERE seq = NEW.seq) "
+        "BEGIN SELECT RAISE(ABORT, 'every event of the record is chained'); END",
+    )),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version
 TABLES: tuple[str, ...] = tuple(table.name for migration in MIGRATIONS for table in migration.tables)
+
+
+def triggers() -> dict[str, str]:
+    """Every trigger the schema defines, by name, with its SQL as SQLite stores it (to check them on open)."""
+    out = {}
+    for migration in MIGRATIONS:
+        for statement in migration.sql():
+            if statement.startswith("CREATE TRIGGER "):
+                out[statement.split()[2]] = statement
+    return out
 
 
 def pending(found: int) -> list[Migration]:

@@ -4,7 +4,9 @@ Every submitted file is kept byte for byte (content-addressed by SHA-256) inside
 submission and its file land in one transaction: a process killed mid-submit leaves either all of it or
 none of it. WAL mode and a busy timeout let several clerks submit at once; `BEGIN IMMEDIATE` serialises
 writers. Triggers refuse UPDATE and DELETE on every table: decisions and statuses are new rows, the latest
-one wins, and the history stays.
+one wins, and the history stays. Triggers only stop a polite client: anyone who can write the file can drop
+them, so every event is also a link of a hash chain over the rows it records (`chain.py`), checked with the
+schema, the triggers and every stored file each time the record is opened.
 """
 
 from __future__ import annotations
@@ -19,10 +21,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from drafting.errors import DraftingInputError
+from drafting.errors import DraftingInputError, DraftingRecordError
 from drafting.model.vocabulary import Decision, ParagraphStatus, values
+from drafting.negotiation import chain
 from drafting.negotiation.migrations import SCHEMA_VERSION, TABLES
 from drafting.negotiation.migrations import pending as pending_migrations
+from drafting.negotiation.migrations import triggers as expected_triggers
 
 DB_NAME = "negotiation.sqlite"
 APPLICATION_ID = 0x44524654  # "DRFT"
@@ -30,6 +34,26 @@ BUSY_TIMEOUT_MS = 60_000
 DECISIONS = values(Decision)
 STATUSES = values(ParagraphStatus)
 _TABLES = TABLES
+CHAINED = chain.chained_tables(TABLES)
+UPGRADE_ACTOR = "drafting (schema upgrade)"
+_CAUSES = {
+    "SQLITE_FULL": "the disk is full",
+    "SQLITE_READONLY": "the record is read-only",
+    "SQLITE_BUSY": "the record is locked by another process",
+    "SQLITE_LOCKED": "the record is locked by another process",
+    "SQLITE_IOERR": "the disk reported an input/output error",
+    "SQLITE_CANTOPEN": "the record cannot be opened",
+    "SQLITE_CORRUPT": "the record is damaged",
+    "SQLITE_NOTADB": "the file is not a database",
+    "SQLITE_PERM": "permission denied",
+}
+
+
+def sqlite_cause(exc: sqlite3.Error) -> str:
+    """SQLite's error as one line naming the cause ("the disk is full: database or disk is full")."""
+    name = str(getattr(exc, "sqlite_errorname", "") or "")
+    cause = next((text for code, text in _CAUSES.items() if name.startswith(code)), "")
+    return f"{cause} ({exc})" if cause else str(exc)
 
 
 def _migrate(connection: sqlite3.Connection, found: int) -> None:
@@ -82,6 +106,7 @@ class EventRow:
     kind: str
     subject: str
     detail: dict[str, Any]
+    hash: str | None = None
 
 
 class Store:
@@ -90,6 +115,7 @@ class Store:
     def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
         self.path = path
         self.db = connection
+        self._sealed: chain.Head | None = None  # the last event added in the open transaction
 
     # -- opening --
 
@@ -105,6 +131,16 @@ class Store:
             return connection
         except sqlite3.Error as exc:
             raise DraftingInputError(f"cannot open the negotiation record: {exc}", source=str(path)) from exc
+
+    def _write_head(self, head: chain.Head) -> None:
+        """Remember the last event sealed (after its commit: a head that lags is caught up on the next write)."""
+        from drafting.support.atomic import write_atomic
+
+        try:
+            write_atomic(self.path.parent / chain.HEAD_NAME, chain.head_bytes(head))
+        except OSError as exc:
+            raise DraftingInputError(f"the change was recorded, but its head file could not be written "
+                                     f"({exc.strerror}); run the command again", source=str(self.path)) from exc
 
     @classmethod
     def create(cls, directory: Path) -> Store:
@@ -122,11 +158,21 @@ class Store:
             connection.execute("COMMIT")
         except sqlite3.Error as exc:
             connection.close()
-            raise DraftingInputError(f"cannot create the negotiation record: {exc}", source=str(path)) from exc
-        return cls(path, connection)
+            raise DraftingInputError(f"cannot create the negotiation record: {sqlite_cause(exc)}",
+                                     source=str(path)) from exc
+        store = cls(path, connection)
+        try:
+            store._write_head(chain.Head(0, chain.GENESIS))
+        except DraftingInputError:
+            connection.close()
+            raise
+        return store
 
     @classmethod
-    def open(cls, directory: Path) -> Store:
+    def open(cls, directory: Path, *, check: bool = True) -> Store:
+        """Open the record in `directory`, bring its schema up to date, and (unless `check` is false: `log
+        --verify` wants every problem, not the first) refuse it when its schema, triggers, chain or files were
+        tampered with."""
         path = directory / DB_NAME
         if not path.is_file():
             raise DraftingInputError(
@@ -143,29 +189,94 @@ class Store:
                 raise DraftingInputError(f"negotiation record schema {version} is not supported "
                                          f"(this drafting reads 1 to {SCHEMA_VERSION}; a newer record needs a newer "
                                          "drafting)", source=str(path))
+            upgraded: chain.Head | None = None
             if version < SCHEMA_VERSION:
                 connection.execute("BEGIN IMMEDIATE")
                 try:
                     _migrate(connection, version)
+                    if version < 3:  # the events recorded before the chain are sealed as found, by a first link
+                        count = connection.execute("SELECT count(*) FROM events").fetchone()[0]
+                        upgraded = chain.Head(0, chain.GENESIS)
+                        if count:
+                            upgraded = chain.Head(*chain.append_event(
+                                connection, CHAINED, now(), UPGRADE_ACTOR, "record-chained", "",
+                                json.dumps({"events": count, "from_schema": version}, sort_keys=True)))
                     connection.execute("COMMIT")
                 except sqlite3.Error:
-                    connection.execute("ROLLBACK")
+                    if connection.in_transaction:
+                        connection.execute("ROLLBACK")
                     raise
             tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             missing = [t for t in _TABLES if t not in tables]
             if missing:
                 raise DraftingInputError(f"negotiation record is missing table {missing[0]}", source=str(path))
-            check = connection.execute("PRAGMA quick_check(1)").fetchone()[0]
-            if check != "ok":
-                raise DraftingInputError(f"the negotiation record is damaged ({check})", source=str(path))
+            quick = connection.execute("PRAGMA quick_check(1)").fetchone()[0]
+            if quick != "ok":
+                raise DraftingInputError(f"the negotiation record is damaged ({quick})", source=str(path))
             connection.execute("PRAGMA synchronous = FULL")
+            store = cls(path, connection)
+            if upgraded is not None:
+                store._write_head(upgraded)
+            if check:
+                problems = store.verify()
+                if problems:
+                    more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
+                    raise DraftingRecordError(f"the negotiation record was tampered with: {problems[0]}{more}; "
+                                              "nothing was done (see `drafting log WS --verify`)", source=str(path))
         except sqlite3.DatabaseError as exc:
             connection.close()
-            raise DraftingInputError(f"not a readable negotiation record ({exc})", source=str(path)) from exc
+            raise DraftingInputError(f"not a readable negotiation record ({sqlite_cause(exc)})",
+                                     source=str(path)) from exc
         except DraftingInputError:
             connection.close()
             raise
-        return cls(path, connection)
+        return store
+
+    def verify(self) -> list[str]:
+        """Every sign of tampering, first one first: triggers dropped or changed, broken links of the event
+        chain, rows altered, deleted or inserted, stored files that no longer match their SHA-256, events
+        deleted from the end. Empty means the record is what drafting wrote."""
+        problems = []
+        found = dict(self.db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())
+        for name, sql in expected_triggers().items():
+            if name not in found:
+                problems.append(f"trigger {name} is missing (dropped: the record was opened for rewriting)")
+            elif found[name] != sql:
+                problems.append(f"trigger {name} was changed")
+        problems += [f"trigger {name} is not drafting's" for name in sorted(set(found) - set(expected_triggers()))]
+        tables = {row[0] for row in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        problems += [f"table {name} is not drafting's" for name in sorted(tables)
+                     if name not in _TABLES and not name.startswith("sqlite_")]
+        found_head = chain.read_head(self.path.parent)
+        links, _ = chain.verify_chain(self.db, CHAINED, found_head, expect_head=True)
+        problems += links
+        problems += self._verify_blobs()
+        return problems
+
+    def _verify_blobs(self) -> list[str]:
+        """Every stored file re-hashed; every file a row names present."""
+        owners: dict[str, str] = {}
+        for sid, sha, filename, name in self.db.execute(
+                "SELECT s.id, s.sha256, s.filename, d.name FROM submissions s "
+                "LEFT JOIN delegations d ON d.id = s.delegation ORDER BY s.id"):
+            owners.setdefault(sha, f"submission {sid} by {name}, {filename}")
+        for number, sha in self.db.execute("SELECT number, docx_sha256 FROM revisions ORDER BY number"):
+            owners.setdefault(sha, f"the .docx of revision {number}")
+        problems = []
+        present = set()
+        for sha, size, data in self.db.execute("SELECT sha256, size, data FROM blobs ORDER BY sha256"):
+            present.add(sha)
+            if sha256(bytes(data)) != sha or size != len(data):
+                problems.append(f"stored file {sha[:12]}… ({owners.get(sha, 'not referenced')}) no longer matches "
+                                "its SHA-256 (replaced)")
+        problems += [f"stored file {sha[:12]}… ({owner}) is missing" for sha, owner in owners.items()
+                     if sha not in present]
+        return problems
+
+    def head(self) -> chain.Head:
+        """The last link of the chain: the record state everything issued now comes from."""
+        seq, digest, _ = chain.last_link(self.db)
+        return chain.Head(seq, digest)
 
     def close(self) -> None:
         self.db.close()
@@ -182,22 +293,33 @@ class Store:
         try:
             self.db.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
-            raise DraftingInputError(f"the negotiation record is busy or unwritable: {exc}",
+            raise DraftingInputError(f"the negotiation record is busy or unwritable: {sqlite_cause(exc)}",
                                      source=str(self.path)) from exc
+        self._sealed = None
         try:
             yield self.db
-        except sqlite3.DatabaseError as exc:
-            with contextlib.suppress(sqlite3.Error):
-                self.db.execute("ROLLBACK")
-            raise DraftingInputError(f"could not record the change: {exc}", source=str(self.path)) from exc
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise DraftingInputError(f"could not record the change: {sqlite_cause(exc)}; the record is unchanged",
+                                     source=str(self.path)) from exc
         except BaseException:
-            self.db.execute("ROLLBACK")
+            self._rollback()
             raise
         try:
             self.db.execute("COMMIT")
         except sqlite3.Error as exc:
-            self.db.execute("ROLLBACK")
-            raise DraftingInputError(f"could not record the change: {exc}", source=str(self.path)) from exc
+            # A failed COMMIT may already have rolled back (SQLITE_FULL does): a second ROLLBACK would only
+            # hide the cause behind "no transaction is active".
+            self._rollback()
+            raise DraftingInputError(f"could not record the change: {sqlite_cause(exc)}; the record is unchanged",
+                                     source=str(self.path)) from exc
+        if self._sealed is not None:
+            self._write_head(self._sealed)
+
+    def _rollback(self) -> None:
+        if self.db.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                self.db.execute("ROLLBACK")
 
     def integrity_check(self) -> str:
         return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])
@@ -210,8 +332,10 @@ class Store:
         return digest
 
     def add_event(self, actor: str, kind: str, subject: str, detail: dict[str, Any]) -> None:
-        self.db.execute("INSERT INTO events(at, actor, kind, subject, detail) VALUES (?, ?, ?, ?, ?)",
-                        (now(), actor, kind, subject, json.dumps(detail, ensure_ascii=False, sort_keys=True)))
+        """Append an event chained to the one before it, sealing every row written since that one."""
+        seq, digest = chain.append_event(self.db, CHAINED, now(), actor, kind, subject,
+                                         json.dumps(detail, ensure_ascii=False, sort_keys=True))
+        self._sealed = chain.Head(seq, digest)
 
     def add_revision(self, number: int, content_hash: str, document: str, docx: bytes, actor: str) -> None:
         digest = self.put_blob(docx)
@@ -265,10 +389,15 @@ class Store:
         return latest
 
     def blob(self, digest: str) -> bytes:
+        """A stored file, re-hashed on the way out: a file swapped inside the record is never handed on."""
         row = self.db.execute("SELECT data FROM blobs WHERE sha256 = ?", (digest,)).fetchone()
         if row is None:
-            raise DraftingInputError(f"file {digest[:12]}… is missing from the record", source=str(self.path))
-        return bytes(row[0])
+            raise DraftingRecordError(f"file {digest[:12]}… is missing from the record", source=str(self.path))
+        data = bytes(row[0])
+        if sha256(data) != digest:
+            raise DraftingRecordError(f"stored file {digest[:12]}… no longer matches its SHA-256 (replaced)",
+                                      source=str(self.path))
+        return data
 
     def revisions(self) -> list[RevisionRow]:
         rows = self.db.execute("SELECT number, content_hash, document, docx_sha256, created_at, actor "
@@ -302,6 +431,13 @@ class Store:
             "SELECT a.submission, d.name, a.data FROM amendments a JOIN delegations d ON d.id = a.delegation "
             "WHERE a.revision = ? ORDER BY a.submission, a.rowid", (revision,))]
 
+    def amendment_index(self) -> list[tuple[int, int, str, str | None, str]]:
+        """(revision, submission id, delegation name, delegation code, amendment id) of every amendment of the
+        record, in record order (no amendment JSON is read)."""
+        return [(int(r[0]), int(r[1]), str(r[2]), r[3], str(r[4])) for r in self.db.execute(
+            "SELECT a.revision, a.submission, d.name, d.code, a.id FROM amendments a "
+            "JOIN delegations d ON d.id = a.delegation ORDER BY a.revision, a.submission, a.rowid")]
+
     def decisions(self, revision: int) -> dict[str, tuple[str, str]]:
         """Latest decision and note per amendment id of `revision`."""
         latest: dict[str, tuple[str, str]] = {}
@@ -318,5 +454,5 @@ class Store:
         return latest
 
     def events(self) -> list[EventRow]:
-        return [EventRow(int(r[0]), r[1], r[2], r[3], r[4], json.loads(r[5])) for r in self.db.execute(
-            "SELECT seq, at, actor, kind, subject, detail FROM events ORDER BY seq")]
+        return [EventRow(int(r[0]), r[1], r[2], r[3], r[4], json.loads(r[5]), r[6]) for r in self.db.execute(
+            "SELECT seq, at, actor, kind, subject, detail, hash FROM events ORDER BY seq")]

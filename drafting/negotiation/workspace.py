@@ -96,8 +96,18 @@ class Workspace:
         return cls(directory, store, registry)
 
     @classmethod
-    def open(cls, directory: Path, registry: Registry | None) -> Workspace:
-        return cls(directory, Store.open(directory), registry)
+    def open(cls, directory: Path, registry: Registry | None, *, check: bool = True) -> Workspace:
+        """The workspace in `directory`; refused when its record was tampered with, unless `check` is false."""
+        return cls(directory, Store.open(directory, check=check), registry)
+
+    def verify_record(self) -> list[str]:
+        """Every sign that the record was rewritten outside drafting, first one first (empty: intact)."""
+        return self.store.verify()
+
+    def head(self) -> tuple[int, str]:
+        """(seq, hash) of the record's last event: the record state an output issued now comes from."""
+        seq, digest = self.store.head()
+        return seq, digest
 
     def close(self) -> None:
         self.store.close()

@@ -1,0 +1,223 @@
+"""The record's hash chain: every event seals itself, the event before it, and the rows written with it.
+
+An event's `hash` is the SHA-256 of its own fields (seq, time, actor, kind, subject, detail), of `prev` (the
+hash of the event before it, or 64 zeros for the first) and of `rows`: for every table of the record, the
+last row id covered so far (`marks`) and, for the tables that gained rows since the previous event, their
+count and the SHA-256 of those rows in row-id order (`digests`). So each submission, amendment, decision,
+status, revision and translation row is sealed by exactly one event, and the whole record by the last one.
+
+`verify_record` walks the chain once, reading every row and every stored file once (linear in the record's
+size), and returns every broken link it finds, first one first. A head file beside the database
+(`negotiation.head`, rewritten after every commit) remembers the last event sealed, so events deleted from the
+end of the record are noticed too. Row ids of the record's tables survive VACUUM (SQLite keeps them for
+rowid tables); `blobs` are content-addressed and re-hashed instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, NamedTuple
+
+GENESIS = "0" * 64
+HEAD_NAME = "negotiation.head"
+UNCHAINED = ("blobs", "events")  # files are content-addressed; events are the chain itself
+ROW_NOUN = {"revisions": "revision", "delegations": "delegation", "submissions": "submission",
+            "amendments": "amendment", "decisions": "decision", "statuses": "status", "translations": "translation",
+            "events": "event"}
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _cell(value: Any) -> Any:
+    return value.hex() if isinstance(value, bytes | bytearray | memoryview) else value
+
+
+def rows_digest(db: sqlite3.Connection, table: str, after: int | None, upto: int) -> tuple[int, str]:
+    """(count, SHA-256) of the rows of `table` with `after` < rowid <= `upto`, in rowid order."""
+    digest = hashlib.sha256()
+    count = 0
+    query = f"SELECT rowid, * FROM {table} WHERE rowid <= ?" + ("" if after is None else " AND rowid > ?")
+    args = (upto,) if after is None else (upto, after)
+    for row in db.execute(query + " ORDER BY rowid", args):
+        digest.update(_canonical([_cell(v) for v in row]).encode("utf-8"))
+        digest.update(b"\n")
+        count += 1
+    return count, digest.hexdigest()
+
+
+def event_hash(seq: int, at: str, actor: str, kind: str, subject: str, detail: str, rows: str, prev: str) -> str:
+    return hashlib.sha256(_canonical({"seq": seq, "at": at, "actor": actor, "kind": kind, "subject": subject,
+                                      "detail": detail, "rows": rows, "prev": prev}).encode("utf-8")).hexdigest()
+
+
+def chained_tables(tables: Iterable[str]) -> list[str]:
+    return sorted(t for t in tables if t not in UNCHAINED)
+
+
+def seal_rows(db: sqlite3.Connection, tables: list[str], marks: dict[str, int | None],
+              extra: dict[str, int] | None = None) -> dict[str, Any]:
+    """The `rows` of a new event: new marks, and the digests of every table's rows added since `marks`."""
+    new_marks: dict[str, int | None] = {}
+    digests: dict[str, list[Any]] = {}
+    for table in tables:
+        top = db.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0]
+        start = marks.get(table)
+        if top is not None and (start is None or top > start):
+            count, digest = rows_digest(db, table, start, top)
+            digests[table] = [count, digest]
+            new_marks[table] = top
+        else:
+            new_marks[table] = start
+    for table, upto in (extra or {}).items():  # the pre-chain events sealed by an upgrade
+        count, digest = rows_digest(db, table, None, upto)
+        digests[table] = [count, digest]
+        new_marks[table] = upto
+    return {"marks": new_marks, "digests": digests}
+
+
+def last_link(db: sqlite3.Connection) -> tuple[int, str, dict[str, int | None]]:
+    """(seq, hash, marks) of the last event, (0, GENESIS, {}) when the chain has not begun."""
+    row = db.execute("SELECT seq, hash, rows FROM events WHERE hash IS NOT NULL ORDER BY seq DESC LIMIT 1").fetchone()
+    if row is None:
+        return 0, GENESIS, {}
+    return int(row[0]), str(row[1]), dict(json.loads(row[2]).get("marks", {}))
+
+
+def append_event(db: sqlite3.Connection, tables: list[str], at: str, actor: str, kind: str, subject: str,
+                 detail: str) -> tuple[int, str]:
+    """Insert the next event, chained; returns its (seq, hash). Call inside the write transaction."""
+    last_seq, prev, marks = last_link(db)
+    top = db.execute("SELECT max(seq) FROM events").fetchone()[0] or 0
+    extra = {}
+    if last_seq == 0 and top:  # an upgraded record: its unchained events are sealed by this first link
+        extra = {"events": int(top)}
+    seq = int(top) + 1
+    rows = _canonical(seal_rows(db, tables, marks, extra))
+    digest = event_hash(seq, at, actor, kind, subject, detail, rows, prev)
+    db.execute("INSERT INTO events(seq, at, actor, kind, subject, detail, rows, prev, hash) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", (seq, at, actor, kind, subject, detail, rows, prev, digest))
+    return seq, digest
+
+
+# -- the head file ---------------------------------------------------------------------------------------------
+
+
+class Head(NamedTuple):
+    seq: int
+    hash: str
+
+
+def read_head(directory: Path) -> Head | str | None:
+    """The head file's content; None when it is absent; a string saying why when it is unreadable."""
+    try:
+        data = json.loads((directory / HEAD_NAME).read_bytes())
+        return Head(int(data["seq"]), str(data["hash"]))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return f"the head file {HEAD_NAME} is unreadable ({exc})"
+
+
+def head_bytes(head: Head) -> bytes:
+    return (_canonical({"seq": head.seq, "hash": head.hash}) + "\n").encode("utf-8")
+
+
+# -- verification ----------------------------------------------------------------------------------------------
+
+
+def _describe(seq: int, kind: str, subject: str) -> str:
+    shown = subject if len(subject) <= 40 else subject[:39] + "…"
+    return f"event {seq} ({kind} {shown})".replace(" )", ")")
+
+
+def verify_chain(db: sqlite3.Connection, tables: list[str], head: Head | str | None,
+                 expect_head: bool) -> tuple[list[str], Head]:
+    """Every broken link of the chain and its rows, first one first; and the head the record reaches."""
+    problems: list[str] = []
+    prev, expected_seq = GENESIS, None
+    marks: dict[str, int | None] = {}
+    last = Head(0, GENESIS)
+    unchained: list[int] = []
+    chained_seen = False
+    for seq, at, actor, kind, subject, detail, rows_text, link, stored in db.execute(
+            "SELECT seq, at, actor, kind, subject, detail, rows, prev, hash FROM events ORDER BY seq"):
+        name = _describe(seq, kind, subject)
+        if stored is None:
+            if chained_seen:
+                problems.append(f"{name} is not chained (inserted outside drafting)")
+            else:
+                unchained.append(seq)
+            continue
+        if expected_seq is not None and seq != expected_seq:
+            missing = f"event {expected_seq}" if seq == expected_seq + 1 else f"events {expected_seq}–{seq - 1}"
+            problems.append(f"{missing} deleted (the record jumps from event {expected_seq - 1} to event {seq})")
+        elif expected_seq is None and seq != (unchained[-1] + 1 if unchained else 1):
+            problems.append(f"event {seq} is the first chained event, but the record does not start there "
+                            "(events deleted)")
+        expected_seq = seq + 1
+        if link != prev:
+            problems.append(f"{name}: its link to the event before it is broken (events re-ordered, deleted or "
+                            "altered)")
+        try:
+            rows = json.loads(rows_text)
+            new_marks = dict(rows["marks"])
+            digests = dict(rows["digests"])
+        except (ValueError, KeyError, TypeError):
+            problems.append(f"{name}: its sealed rows are unreadable (altered)")
+            new_marks, digests = dict(marks), {}
+        if not chained_seen and unchained:
+            digests_events = digests.get("events")
+            if not digests_events or new_marks.get("events") != unchained[-1]:
+                problems.append(f"{name} does not seal the {len(unchained)} event(s) recorded before the chain began")
+        for table in tables + (["events"] if not chained_seen and unchained else []):
+            if table not in digests:
+                if new_marks.get(table) != marks.get(table) and table != "events":
+                    problems.append(f"{name}: its sealed {table} marks were altered")
+                continue
+            want_count, want_digest = digests[table]
+            upto = new_marks.get(table)
+            if upto is None:
+                problems.append(f"{name}: its sealed {table} marks were altered")
+                continue
+            count, digest = rows_digest(db, table, None if table == "events" else marks.get(table), int(upto))
+            noun = ROW_NOUN.get(table, table)
+            if count < want_count:
+                problems.append(f"{name}: {want_count - count} {noun} row(s) it recorded were deleted")
+            elif count > want_count:
+                problems.append(f"{name}: {count - want_count} {noun} row(s) were inserted among those it recorded")
+            elif digest != want_digest:
+                problems.append(f"{name}: the {noun} row(s) it recorded were altered")
+        if event_hash(seq, at, actor, kind, subject, detail, rows_text, link) != stored:
+            problems.append(f"{name} was altered (its content no longer matches its hash)")
+        chained_seen = True
+        prev = stored
+        marks = {t: new_marks.get(t) for t in tables}
+        last = Head(seq, stored)
+    if unchained and not chained_seen:
+        problems.append(f"the record's {len(unchained)} event(s) are not chained (inserted outside drafting)")
+    for table in tables:
+        mark = marks.get(table)
+        query = f"SELECT count(*) FROM {table}" + ("" if mark is None else " WHERE rowid > ?")
+        extra = db.execute(query, () if mark is None else (mark,)).fetchone()[0]
+        if extra:
+            problems.append(f"{extra} {ROW_NOUN.get(table, table)} row(s) not recorded by any event "
+                            "(inserted outside drafting)")
+    if isinstance(head, str):
+        problems.append(head)
+    elif head is None:
+        if expect_head:
+            problems.append(f"the head file {HEAD_NAME} is missing, so the end of the record cannot be vouched for")
+    elif head.seq > last.seq:
+        problems.append(f"the record ends at event {last.seq}, but it reached event {head.seq} (events deleted "
+                        "from the end)")
+    elif head.seq > 0:
+        row = db.execute("SELECT hash FROM events WHERE seq = ?", (head.seq,)).fetchone()
+        if row is None or row[0] != head.hash:
+            problems.append(f"event {head.seq} is not the event the record last sealed (rewritten)")
+    return problems, last
