@@ -107,12 +107,13 @@ def clauses_list(kind: str | None, tag: str | None, directory: Path | None) -> N
 def clauses_show(clause_id: str, directory: Path | None) -> None:
     """Show one clause: wording, parameters, provenance and translations."""
     from drafting.app import load_library
+    from drafting.app.documents import describe_clause_id, describe_value
     from drafting.errors import DraftingInputError
 
     library = load_library(directory)
     clause = library.get(clause_id)
     if clause is None:
-        raise DraftingInputError(f"unknown clause id {clause_id!r}")
+        raise DraftingInputError(f"unknown clause id {clause_id!r}{describe_clause_id(clause_id, library)}")
     click.echo(f"id:         {clause.id}")
     click.echo(f"kind:       {clause.kind}")
     click.echo(f"source:     {clause.source}")
@@ -122,8 +123,9 @@ def clauses_show(clause_id: str, directory: Path | None) -> None:
         prov = clause.provenance
         click.echo(f"provenance: {prov.symbol}" + (f", para. {prov.paragraph}" if prov.paragraph else ""))
     for param in clause.params:
-        default = "required" if param.required else f"default {param.default!r}"
-        click.echo(f"param:      {param.name} ({param.type.value}, {default})")
+        default = "required" if param.required else f"default: {describe_value(param.default)}"
+        options = "".join(f", {key}: {value}" for key, value in sorted(param.options.items()))
+        click.echo(f"param:      {param.name} ({param.type.value}, {default}{options})")
     for lang, wording in clause.texts.items():
         click.echo(f"[{lang}] {wording.opening + ' ' if wording.opening else ''}{wording.text}")
         for item in wording.items:
@@ -131,14 +133,16 @@ def clauses_show(clause_id: str, directory: Path | None) -> None:
 
 
 @clauses.command("check")
-@click.argument("directory", type=DirArg, required=False)
+@click.argument("directories", type=DirArg, nargs=-1)
 @click.option("--strict", is_flag=True, help="Treat warnings (non-standard opening phrases) as errors.")
+@click.option("--spec", type=PathArg, help="Check the clause libraries this spec names, together.")
 @domain_errors
-def clauses_check(directory: Path | None, strict: bool) -> None:
-    """Check a clause library; every problem is printed as FILE:LINE: message."""
+def clauses_check(directories: tuple[Path, ...], strict: bool, spec: Path | None) -> None:
+    """Check clause libraries (several are checked together, as a spec's `clauses:` list searches them);
+    every problem is printed as FILE:LINE: message."""
     from drafting.app import check_clauses
 
-    problems = check_clauses(directory, strict=strict)
+    problems = check_clauses(list(directories), strict=strict, spec=spec)
     for problem in problems:
         click.echo(str(problem), err=problem.severity == "error")
     errors = sum(1 for p in problems if p.severity == "error")
@@ -157,7 +161,8 @@ def clauses_check(directory: Path | None, strict: bool) -> None:
 @click.option("--format", "formats", default="md,docx", show_default=True, help="Comma-separated: md, docx, pdf.")
 @click.option("--profile", type=click.Choice(["as-issued", "un-resolution"]), help="Override the spec's profile.")
 @click.option("--name", help="Output file name stem (default: the spec's document.name).")
-@click.option("--language", help="Language version to render (default: the spec's language).")
+@click.option("--language", help="Language versions to build, e.g. en or en,ru (default: every language of the "
+              "spec). The others' missing translations are listed as warnings.")
 @click.option("--clauses", "clause_dir", type=DirArg, help="Clause library (default: the spec's or clauses/).")
 @domain_errors
 def assemble(spec: Path, outdir: Path, formats: str, profile: str | None, name: str | None,
@@ -168,7 +173,7 @@ def assemble(spec: Path, outdir: Path, formats: str, profile: str | None, name: 
     if name is not None and not valid_output_name(name):
         raise DraftingUsageError("--name must be a plain file name (letters, digits, '.', '-', '_')")
     written = assemble_to(spec, outdir, parse_formats(formats), profile=profile, name=name, language=language,
-                          clauses=clause_dir)
+                          clauses=clause_dir, warn=lambda message: click.echo(f"warning: {message}", err=True))
     for path in written:
         click.echo(str(path))
 

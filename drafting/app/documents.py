@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from drafting.errors import DraftingInputError, DraftingUsageError
+from drafting.errors import DraftingInputError, DraftingProblems, DraftingUsageError, raise_problems
 from drafting.support.atomic import write_atomic
 from drafting.support.resources import default_clause_dir
 
@@ -21,16 +21,54 @@ FORMATS = ("md", "docx", "pdf")
 
 
 def library_for(spec: DocumentSpec, clauses: Path | None = None) -> ClauseLibrary:
-    """The clause library a spec names (or `clauses`, or the project's `clauses/`)."""
+    """The clause libraries a spec names, searched in order (or `clauses`, or the project's `clauses/`)."""
     from drafting.library.clauses import load_library
 
     if clauses is not None:
         return load_library(clauses)
     if spec.clause_dirs:
-        if len(spec.clause_dirs) > 1:
-            raise DraftingInputError("only one clause library per spec is supported", source=spec.source.file)
-        return load_library(Path(spec.clause_dirs[0]))
+        return load_library([Path(d) for d in spec.clause_dirs], overrides=[Path(d) for d in spec.clause_overrides])
     return load_library(default_clause_dir())
+
+
+def _flat(problems: Sequence[DraftingInputError]) -> list[DraftingInputError]:
+    """Every single problem once (a problem every language version has is reported once)."""
+    seen: set[str] = set()
+    out: list[DraftingInputError] = []
+    for problem in (q for p in problems for q in (p.problems if isinstance(p, DraftingProblems) else (p,))):
+        if str(problem) not in seen:
+            seen.add(str(problem))
+            out.append(problem)
+    return out
+
+
+def read_spec_and_library(spec_path: Path, clauses: Path | None = None, *,
+                          profile: str | None = None) -> tuple[DocumentSpec, ClauseLibrary]:
+    """The spec and its clause library, or every problem of the spec at once (the spec's own, then those
+    only assembly finds: unknown clause ids, parameters, codes), in file order."""
+    from drafting.conventions.assemble import assemble
+    from drafting.library.spec import read_spec
+
+    spec, problems = read_spec(spec_path)
+    if spec is None:
+        raise_problems(problems)
+    assert spec is not None
+    try:
+        library = library_for(spec, clauses)
+    except DraftingInputError as exc:
+        raise_problems([*problems, exc])
+        raise
+    if problems:
+        try:
+            assemble(spec, library, profile=profile)
+        except DraftingInputError as exc:
+            problems.append(exc)
+        flat = _flat(problems)
+        # Stable sort: the spec's problems in file order, the library's after them.
+        source = str(spec_path)
+        flat.sort(key=lambda p: (p.source != source, p.line or 0))
+        raise_problems(flat)
+    return spec, library
 
 
 def load_library(directory: Path | None = None) -> ClauseLibrary:
@@ -51,10 +89,8 @@ def load_document(spec_path: Path, *, profile: str | None = None, language: str 
                   clauses: Path | None = None) -> Document:
     """Load a spec and assemble it."""
     from drafting.conventions.assemble import assemble
-    from drafting.library.spec import load_spec
 
-    spec = load_spec(spec_path)
-    library = library_for(spec, clauses)
+    spec, library = read_spec_and_library(spec_path, clauses, profile=profile)
     return assemble(spec, library, profile=profile, language=language)
 
 
@@ -119,30 +155,91 @@ def output_stem(stem: str, language: str, primary: str) -> str:
     return stem if language == primary else f"{stem}.{language}"
 
 
+def parse_languages(value: str | None, spec: DocumentSpec) -> list[str]:
+    """`--language en,ru` → ["en", "ru"]; none → every language the spec lists."""
+    from drafting.library.clauses import LANGUAGE_CODES
+    from drafting.library.suggest import did_you_mean
+
+    if not value:
+        return list(spec.meta.languages)
+    languages = list(dict.fromkeys(v.strip().lower() for v in value.split(",") if v.strip()))
+    for lang in languages:
+        if lang not in LANGUAGE_CODES:
+            hint = did_you_mean(lang, sorted(LANGUAGE_CODES)) or f" (known: {', '.join(sorted(LANGUAGE_CODES))})"
+            raise DraftingUsageError(f"unknown language {lang!r}{hint}")
+    return languages or list(spec.meta.languages)
+
+
 def assemble_to(spec_path: Path, outdir: Path, formats: Sequence[str] = ("md", "docx"), *,
                 profile: str | None = None, name: str | None = None, language: str | None = None,
-                clauses: Path | None = None) -> list[Path]:
-    """Assemble the spec at `spec_path` in every language it lists (or `language`) and write
-    `<outdir>/<name>.<fmt>` (the spec's language) and `<outdir>/<name>.<lang>.<fmt>` (the others)."""
-    from drafting.conventions.assemble import assemble
-    from drafting.library.spec import load_spec
+                clauses: Path | None = None, warn: Callable[[str], None] | None = None) -> list[Path]:
+    """Assemble the spec at `spec_path` in every language it lists (or those of `language`, e.g. "en" or
+    "en,ru") and write `<outdir>/<name>.<fmt>` (the spec's language) and `<outdir>/<name>.<lang>.<fmt>`.
 
-    spec = load_spec(spec_path)
-    library = library_for(spec, clauses)
-    languages = [language] if language else list(spec.meta.languages)
+    A language asked for must be complete: every missing translation is reported at once. The spec's other
+    languages are checked too, and what they miss is passed to `warn` (their versions are not built)."""
+    from drafting.conventions.assemble import assemble
+
+    spec, library = read_spec_and_library(spec_path, clauses, profile=profile)
+    languages = parse_languages(language, spec)
     files: dict[Path, bytes] = {}
+    documents: list[Document] = []
+    problems: list[DraftingInputError] = []
     for lang in languages:
-        document = assemble(spec, library, profile=profile, language=lang)
-        stem = output_stem(name or spec.meta.name, lang, spec.meta.language)
+        try:
+            documents.append(assemble(spec, library, profile=profile, language=lang))
+        except DraftingInputError as exc:
+            problems.append(exc)
+    raise_problems(_flat(problems))
+    if warn is not None:
+        for lang in spec.meta.languages:
+            if lang in languages:
+                continue
+            try:
+                assemble(spec, library, profile=profile, language=lang)
+            except DraftingInputError as exc:
+                for problem in _flat([exc]):
+                    warn(f"{problem} (the {lang} version is not complete; it was not asked for)")
+    for document in documents:
+        stem = output_stem(name or spec.meta.name, document.language, spec.meta.language)
         files.update(render(document, outdir, formats, name=stem).files)
     return write_outputs(Rendered(files))
 
 
-def check_clauses(directory: Path | None = None, *, strict: bool = False) -> list[Problem]:
-    """Every problem of the clause library in `directory` (default: the project's)."""
+def check_clauses(directory: Path | Sequence[Path] | None = None, *, strict: bool = False,
+                  spec: Path | None = None) -> list[Problem]:
+    """Every problem of the clause library in `directory` (default: the project's); several directories,
+    or the libraries `spec` names, are checked together as one library (clashing ids included)."""
     from drafting.library.clauses import check_library
+    from drafting.library.spec import load_spec
 
-    return check_library(directory or default_clause_dir(), strict=strict)
+    if spec is not None:
+        loaded = load_spec(spec)
+        if loaded.clause_dirs:
+            return check_library([Path(d) for d in loaded.clause_dirs], strict=strict,
+                                 overrides=[Path(d) for d in loaded.clause_overrides])
+    if isinstance(directory, Path):
+        return check_library(directory, strict=strict)
+    return check_library(list(directory or ()) or default_clause_dir(), strict=strict)
+
+
+def describe_clause_id(clause_id: str, library: ClauseLibrary) -> str:
+    """The 'did you mean' hint for an unknown clause id."""
+    from drafting.library.suggest import did_you_mean
+
+    return did_you_mean(clause_id, list(library.clauses)) or "; `drafting clauses list` shows them all"
+
+
+def describe_value(value: object) -> str:
+    """A parameter value or default as a drafter writes it: `Almaty Process`, `en: Almaty; ru: Алматы`,
+    `KAZ, KGZ` (never a Python repr)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Mapping):
+        return "; ".join(f"{lang}: {describe_value(text)}" for lang, text in value.items())
+    if isinstance(value, tuple | list):
+        return ", ".join(getattr(v, "code", None) or describe_value(v) for v in value)
+    return str(value)
 
 
 def lint_spec(spec_path: Path, *, profile: str | None = None, clauses: Path | None = None) -> list[LintFinding]:

@@ -13,11 +13,12 @@ from dataclasses import dataclass, field, replace
 from drafting.conventions.inline import markdown_spans, normalise_spans
 from drafting.conventions.numbering import Numberer
 from drafting.conventions.profiles import Profile, get_profile
-from drafting.errors import DraftingInputError
+from drafting.errors import DraftingInputError, DraftingProblems, raise_problems
 from drafting.library.clauses import ClauseLibrary
 from drafting.library.i18n import format_date, localise_quotes
 from drafting.library.placeholders import Include, Placeholder, Template, escape_markdown, parse_template
 from drafting.library.registry import join_names, party_names
+from drafting.library.suggest import did_you_mean
 from drafting.model.document import (
     Clause,
     ClauseItem,
@@ -92,6 +93,17 @@ def collect(state: AssemblyState) -> None:
     spec, meta = state.spec, state.spec.meta
     resolver = _Resolver(state)
     blocks = state.blocks
+    problems: list[DraftingInputError] = []
+
+    def resolve(entry: EntrySpec, role: Role, section: Section, *, inline_members: bool = False) -> None:
+        """Append the entry's block; a problem is recorded and the next entry read (all are reported)."""
+        try:
+            blocks.append(resolver.block(entry, role, section, inline_members=inline_members))
+        except DraftingProblems as exc:
+            problems.extend(exc.problems)
+        except DraftingInputError as exc:
+            problems.append(exc)
+
     lang = state.language
     title = meta.text("title", lang)
     blocks.append(_Block("title", Role.TITLE, "", markdown_spans(title), section=Section.PREFACE))
@@ -102,17 +114,22 @@ def collect(state: AssemblyState) -> None:
     if spec.preamble_heading and state.profile.preamble_heading:
         blocks.append(_Block("preamble_heading", Role.HEADING, "", (Span(heading),), section=Section.PREAMBLE))
     if spec.subject is not None:
-        blocks.append(resolver.block(spec.subject, Role.SUBJECT, Section.PREAMBLE))
+        resolve(spec.subject, Role.SUBJECT, Section.PREAMBLE)
     for entry in spec.preamble:
-        blocks.append(resolver.block(entry, Role.PREAMBULAR, Section.PREAMBLE))
+        resolve(entry, Role.PREAMBULAR, Section.PREAMBLE)
     if spec.chapeau is not None:
-        blocks.append(resolver.block(spec.chapeau, Role.CHAPEAU, Section.OPERATIVE))
+        resolve(spec.chapeau, Role.CHAPEAU, Section.OPERATIVE)
     for entry in spec.operative:
-        blocks.append(resolver.block(entry, Role.OPERATIVE, Section.OPERATIVE))
+        resolve(entry, Role.OPERATIVE, Section.OPERATIVE)
     for entry in spec.membership:
-        blocks.append(resolver.block(entry, Role.CONTINUATION, Section.MEMBERSHIP))
+        if state.profile.numbered_membership:
+            # UN texts: membership provisions are operative paragraphs, the member list in the text.
+            resolve(entry, Role.OPERATIVE, Section.OPERATIVE, inline_members=True)
+        else:
+            resolve(entry, Role.CONTINUATION, Section.MEMBERSHIP)
     for entry in spec.closing:
-        blocks.append(resolver.block(entry, Role.CLOSING, Section.CLOSING))
+        resolve(entry, Role.CLOSING, Section.CLOSING)
+    raise_problems(problems)
     if spec.place_date:
         when = format_date(meta.date, state.language, state.profile.date_style)
         place = meta.text("place", lang)
@@ -127,10 +144,11 @@ class _Resolver:
         self.library = state.library
         self.language = state.language
 
-    def block(self, entry: EntrySpec, role: Role, section: Section) -> _Block:
+    def block(self, entry: EntrySpec, role: Role, section: Section, *, inline_members: bool = False) -> _Block:
         clause, wording, templates = self._wording(entry)
         values = self._values(entry, clause)
-        if clause is not None and clause.kind == "membership" and role is Role.OPERATIVE and not wording.opening:
+        if clause is not None and clause.kind == "membership" and role is Role.OPERATIVE and not wording.opening \
+                and not inline_members:
             role = Role.CONTINUATION
         if entry.numbered is False and role is Role.OPERATIVE:
             role = Role.CONTINUATION
@@ -142,9 +160,20 @@ class _Resolver:
         if clause is not None and clause.items_from:
             param = clause.param(clause.items_from)
             refs = values.get(clause.items_from, ())
-            if param is not None and isinstance(refs, tuple):
+            if param is not None and isinstance(refs, tuple) and inline_members:
+                block.body = normalise_spans([*block.body, Span(" " + self._member_list(entry, param, refs))])
+            elif param is not None and isinstance(refs, tuple):
                 block.items.extend(self._party_items(entry, param, refs, block.id, clause))
         return block
+
+    def _member_list(self, entry: EntrySpec, param: Parameter, refs: tuple[StateRef, ...]) -> str:
+        """The members named in running text ("Kazakhstan, Kyrgyzstan and Tajikistan"), alphabetical by default."""
+        options = param.options
+        names = party_names(refs, self.library.registry, language=self.language, form=options.get("form", "short"),
+                            order=options.get("order", "alphabetical"), definite=options.get("article") == "definite",
+                            case=options.get("case", "nominative"), source=entry.source.file, line=entry.source.line)
+        return join_names(names, language=self.language, conjunction=options.get("conjunction"),
+                          serial_comma=options.get("serial_comma") == "yes")
 
     def _wording(self, entry: EntrySpec) -> tuple[Clause | None, ClauseText, dict[str, Template]]:
         lang = self.language
@@ -159,7 +188,8 @@ class _Resolver:
             return None, wording, templates
         clause = self.library.get(entry.clause)
         if clause is None:
-            raise DraftingInputError(f"unknown clause id {entry.clause!r}", source=src.file, line=src.line)
+            hint = did_you_mean(entry.clause, list(self.library.clauses)) or "; `drafting clauses list` shows them all"
+            raise DraftingInputError(f"unknown clause id {entry.clause!r}{hint}", source=src.file, line=src.line)
         wording_or_none = clause.wording(lang)
         if wording_or_none is None:
             raise DraftingInputError(f"clause {clause.id} has no {lang} translation", source=src.file, line=src.line)
@@ -173,19 +203,24 @@ class _Resolver:
             return dict(entry.params)
         values: dict[str, ParamValue] = {}
         declared = {p.name for p in clause.params}
+        problems: list[DraftingInputError] = []
         for name in entry.params:
             if name not in declared:
                 known = ", ".join(sorted(declared)) or "none"
-                raise DraftingInputError(f"unknown parameter {name!r} for clause {clause.id} (known: {known})",
-                                         source=src.file, line=src.line)
+                hint = did_you_mean(name, declared)
+                problems.append(DraftingInputError(
+                    f"unknown parameter {name!r} for clause {clause.id}{hint} (known: {known})",
+                    source=src.file, line=src.line))
         for param in clause.params:
             if param.name in entry.params:
                 values[param.name] = entry.params[param.name]
             elif param.default is not None:
                 values[param.name] = param.default
             else:
-                raise DraftingInputError(f"missing required parameter {param.name!r} for clause {clause.id}",
-                                         source=src.file, line=src.line)
+                problems.append(DraftingInputError(
+                    f"missing required parameter {param.name!r} for clause {clause.id}", source=src.file,
+                    line=src.line))
+        raise_problems(problems)
         return values
 
     def _spans(self, template: Template, values: Mapping[str, ParamValue], entry: EntrySpec,
@@ -243,13 +278,12 @@ class _Resolver:
         if isinstance(value, tuple):
             raise DraftingInputError(f"parameter {name!r} expects text, not a list", source=src.file, line=src.line)
         if ptype is ParamType.DATE:
-            import datetime as dt
+            from drafting.library.dates import parse_date
 
             try:
-                when = dt.date.fromisoformat(value.strip())
+                when = parse_date(value)
             except ValueError as exc:
-                raise DraftingInputError(f"parameter {name!r}: {value!r} is not an ISO date", source=src.file,
-                                         line=src.line) from exc
+                raise DraftingInputError(f"parameter {name!r}: {exc}", source=src.file, line=src.line) from exc
             return format_date(when, self.language, self.state.profile.date_style)
         return value
 

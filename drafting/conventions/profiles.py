@@ -36,6 +36,10 @@ class Profile(NamedTuple):
     preamble_heading: bool
     date_style: str
     strip_title_punctuation: bool
+    numbered_membership: bool = False
+    """A spec's `membership:` section as numbered operative paragraphs with the members in the text."""
+    masthead: bool = False
+    """The UN masthead: distribution, symbol, date, "Original:" (un-resolution)."""
 
 
 PROFILES = {
@@ -44,6 +48,7 @@ PROFILES = {
         levels=(LevelFormat("decimal", "{}."), LevelFormat("lowerLetter", "({})"),
                 LevelFormat("lowerRoman", "({})")),
         bullet="•", preamble_heading=False, date_style="dmy", strip_title_punctuation=True,
+        numbered_membership=True, masthead=True,
     ),
     "as-issued": Profile(
         name="as-issued", italic_openings=False, punctuate=False,
@@ -63,7 +68,10 @@ def get_profile(name: str, language: str = "en") -> Profile:
     try:
         profile = PROFILES[name]
     except KeyError:
-        raise DraftingInputError(f"unknown style profile {name!r} (known: {', '.join(PROFILES)})") from None
+        from drafting.library.suggest import did_you_mean
+
+        hint = did_you_mean(name, PROFILES) or f" (known: {', '.join(PROFILES)})"
+        raise DraftingInputError(f"unknown style profile {name!r}{hint}") from None
     if language in CLOSING_PARENTHESIS_ONLY:
         levels = tuple(LevelFormat(level.number, "{})") if level.template == "({})" else level
                        for level in profile.levels)

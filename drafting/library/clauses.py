@@ -8,12 +8,12 @@ library that has errors.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from drafting.errors import DraftingInputError
+from drafting.errors import DraftingInputError, raise_problems
 from drafting.library.placeholders import (
     CLAUSE_ID,
     PARAM_NAME,
@@ -22,6 +22,7 @@ from drafting.library.placeholders import (
     parse_template,
 )
 from drafting.library.registry import REGISTRY_FILE, Registry, load_registry
+from drafting.library.suggest import did_you_mean
 from drafting.library.yamlsrc import YList, YMap, YStr, line_of, load_yaml
 from drafting.model.document import (
     Clause,
@@ -30,6 +31,7 @@ from drafting.model.document import (
     Parameter,
     ParamType,
     ParamValue,
+    Party,
     Provenance,
     Source,
     StateRef,
@@ -124,20 +126,37 @@ def _clause_files(root: Path) -> Iterator[Path]:
         yield path
 
 
-def _scan(root: Path, *, strict: bool, warnings: bool = True) -> tuple[ClauseLibrary, list[Problem]]:
+def _scan(root: Path | Sequence[Path], *, strict: bool, warnings: bool = True,
+          overrides: Collection[Path] = ()) -> tuple[ClauseLibrary, list[Problem]]:
+    """Read the libraries `root` (one directory, or several searched in order) into one.
+
+    A clause id defined in two libraries is an error naming both files, unless the later library is one of
+    `overrides`: then its clause replaces the earlier one. Registries and settings are merged (the first
+    library's registry entry wins for a code in several)."""
+    roots = [root] if isinstance(root, Path) else list(root)
     out = _Collector()
-    if not root.is_dir():
-        raise DraftingInputError("clause library directory not found", source=str(root))
-    try:
-        registry = load_registry(root / REGISTRY_FILE)
-    except DraftingInputError as exc:
-        out.input_error(exc, str(root / REGISTRY_FILE))
-        registry = Registry({}, str(root / REGISTRY_FILE))
-    kinds, extra_openings = _settings(root / SETTINGS_FILE, out)
+    parties: dict[str, Party] = {}
+    kinds: set[str] = set()
+    extra_openings: list[str] = []
+    for directory in roots:
+        if not directory.is_dir():
+            raise DraftingInputError("clause library directory not found", source=str(directory))
+        try:
+            registry_part = load_registry(directory / REGISTRY_FILE)
+        except DraftingInputError as exc:
+            out.input_error(exc, str(directory / REGISTRY_FILE))
+            registry_part = Registry({}, str(directory / REGISTRY_FILE))
+        for code, party in registry_part.parties.items():
+            parties.setdefault(code, party)
+        more_kinds, more_openings = _settings(directory / SETTINGS_FILE, out)
+        kinds.update(more_kinds)
+        extra_openings.extend(more_openings)
+    registry = Registry(parties, str(roots[0] / REGISTRY_FILE))
     clauses: dict[str, Clause] = {}
     templates: dict[tuple[str, str, str], Template] = {}
-    seen_ids: dict[str, Source] = {}
-    for path in _clause_files(root):
+    seen_ids: dict[str, tuple[Source, Path]] = {}
+    overriding = {directory.resolve() for directory in overrides}
+    for directory, path in ((d, p) for d in roots for p in _clause_files(d)):
         source = str(path)
         try:
             data = load_yaml(path.read_bytes(), source)
@@ -155,12 +174,20 @@ def _scan(root: Path, *, strict: bool, warnings: bool = True) -> tuple[ClauseLib
         for entry in data:
             raw_id = entry.get("id") if isinstance(entry, YMap) else None
             if isinstance(raw_id, YStr) and str(raw_id) in seen_ids:
-                out.error(source, entry.line, f"duplicate clause id {str(raw_id)!r} (first defined at "
-                                              f"{seen_ids[str(raw_id)]})")
-                continue
+                first, first_root = seen_ids[str(raw_id)]
+                if first_root == directory or directory.resolve() not in overriding:
+                    other = "" if first_root == directory else (
+                        "; say which library wins with `clauses: [..., {path: DIR, override: yes}]` in the spec")
+                    out.error(source, entry.line, f"duplicate clause id {str(raw_id)!r}: defined in {source}:"
+                                                  f"{entry.line} and in {first}{other}")
+                    continue
+                # The overriding library's clause replaces the earlier one (and its parsed texts).
+                clauses.pop(str(raw_id), None)
+                for key in [k for k in templates if k[0] == str(raw_id)]:
+                    del templates[key]
             if isinstance(raw_id, YStr):
-                seen_ids[str(raw_id)] = Source(source, entry.line)
-            clause = _clause(entry, source, kinds, out)
+                seen_ids[str(raw_id)] = (Source(source, entry.line), directory)
+            clause = _clause(entry, source, frozenset(kinds), out)
             if clause is None:
                 continue
             parsed = _parse_texts(clause, out)
@@ -168,27 +195,28 @@ def _scan(root: Path, *, strict: bool, warnings: bool = True) -> tuple[ClauseLib
                 continue
             clauses[clause.id] = clause
             templates.update(parsed)
-    library = ClauseLibrary(str(root), clauses, registry, kinds, extra_openings, templates)
+    library = ClauseLibrary(str(roots[0]), clauses, registry, frozenset(kinds), tuple(extra_openings), templates)
     _check_semantics(library, out, strict=strict, warnings=warnings or strict)
     return library, sorted(out.problems, key=lambda p: (p.file, p.line, p.message))
 
 
-def check_library(root: Path, *, strict: bool = False) -> list[Problem]:
-    """Every problem in the library at `root`; warnings become errors with `strict`."""
-    _, problems = _scan(root, strict=strict)
+def check_library(root: Path | Sequence[Path], *, strict: bool = False,
+                  overrides: Collection[Path] = ()) -> list[Problem]:
+    """Every problem in the library at `root` (or the libraries, checked together); warnings become errors
+    with `strict`."""
+    _, problems = _scan(root, strict=strict, overrides=overrides)
     return problems
 
 
-def load_library(root: Path, *, strict: bool = False) -> ClauseLibrary:
-    """Load the library at `root`, refusing it (first error, with a count) if it has any error.
+def load_library(root: Path | Sequence[Path], *, strict: bool = False,
+                 overrides: Collection[Path] = ()) -> ClauseLibrary:
+    """Load the library at `root` (or the libraries, searched in order), refusing it if it has any error:
+    every error is reported (up to a limit), each with its file and line.
 
     Warnings are not computed (they never refuse a library; `drafting clauses check` reports them)."""
-    library, problems = _scan(root, strict=strict, warnings=False)
-    errors = [p for p in problems if p.severity == "error"]
-    if errors:
-        first = errors[0]
-        more = f" (and {len(errors) - 1} more; run `drafting clauses check`)" if len(errors) > 1 else ""
-        raise DraftingInputError(first.message + more, source=first.file, line=first.line)
+    library, problems = _scan(root, strict=strict, warnings=False, overrides=overrides)
+    raise_problems([DraftingInputError(p.message, source=p.file, line=p.line)
+                    for p in problems if p.severity == "error"])
     return library
 
 
@@ -422,7 +450,8 @@ def _clause(entry: object, source: str, kinds: frozenset[str], out: _Collector) 
         out.error(source, entry.line, f"clause {clause_id}: kind is required")
         return None
     if str(kind) not in kinds:
-        out.error(source, kind.line, f"unknown kind {str(kind)!r} (known: {', '.join(sorted(kinds))})")
+        hint = did_you_mean(str(kind), sorted(kinds)) or f" (known: {', '.join(sorted(kinds))})"
+        out.error(source, kind.line, f"unknown kind {str(kind)!r}{hint}")
         ok = False
     language = str(entry.get("language") or "en")
     if language not in LANGUAGE_CODES:

@@ -31,8 +31,22 @@ class Registry:
     def require(self, code: str, *, source: str | None = None, line: int | None = None) -> Party:
         party = self.get(code)
         if party is None:
-            raise DraftingInputError(f"unknown State or organisation code {code!r}", source=source, line=line)
+            from drafting.library.suggest import did_you_mean
+
+            hint = did_you_mean(code, self.aliases())
+            raise DraftingInputError(f"unknown State or organisation code {code!r}{hint}", source=source, line=line)
         return party
+
+    def aliases(self) -> dict[str, str]:
+        """Every code and name (short and formal, every language) mapped to its code: what 'did you mean'
+        searches, so that `UZBEKISTAN` suggests UZB."""
+        out: dict[str, str] = {}
+        for party in self.parties.values():
+            out[party.code] = party.code
+            for names in party.names.values():
+                out.setdefault(names.short, party.code)
+                out.setdefault(names.formal, party.code)
+        return out
 
     def names_in(self, code: str, language: str, *, source: str | None = None,
                  line: int | None = None) -> PartyName:

@@ -27,7 +27,7 @@ def fold(text: str) -> str:
 def distance(a: str, b: str, limit: int | None = None) -> int:
     """Edit distance between `a` and `b` (insert, delete, substitute, swap neighbours: 1 each).
 
-    With `limit`, any distance above it may be reported as `limit + 1` (the search stops early)."""
+    With `limit`, any distance above it is reported as `limit + 1` (the search stops early)."""
     if a == b:
         return 0
     if limit is not None and abs(len(a) - len(b)) > limit:
@@ -45,7 +45,7 @@ def distance(a: str, b: str, limit: int | None = None) -> int:
         if limit is not None and min(current) > limit:
             return limit + 1
         previous2, previous = previous, current
-    return previous[-1]
+    return previous[-1] if limit is None else min(previous[-1], limit + 1)
 
 
 def _threshold(word: str) -> int:

@@ -119,13 +119,53 @@ def load_yaml(data: bytes, source: str) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
-        problem = exc.problem or exc.context or "invalid YAML"
-        raise DraftingInputError(f"invalid YAML: {problem}", source=source, line=line) from exc
+        lines = text.splitlines()
+        line_text = lines[line - 1] if line is not None and 0 < line <= len(lines) else ""
+        raise DraftingInputError(explain_yaml_error(exc.problem or "", exc.context or "", line_text),
+                                 source=source, line=line) from exc
     except yaml.YAMLError as exc:
         raise DraftingInputError(f"invalid YAML: {exc}", source=source) from exc
     finally:
         loader.dispose()
     return root
+
+
+# The parser's words → a drafter's: (words in the parser's problem or context, what is wrong, the hint).
+_EXPLAINED = (
+    (("mapping values are not allowed",),
+     "a second ':' on this line, or a line indented under a value",
+     "put text that contains ': ' in quotes (title: \"Recommendations: the plan\"), or line the key up "
+     "with the keys above it"),
+    (("cannot start any token",), "a character that cannot start a value here (@ or `)",
+     "put the value in quotes"),
+    (("quoted scalar",), "a quotation mark that is never closed", "close the quote, or write the text unquoted"),
+    (("flow sequence",), "a list in [ ] that is not closed, or an item holding ': ' unquoted",
+     "close the bracket on the same line, or quote the item"),
+    (("flow mapping",), "a mapping in { } that is not closed, or a value holding ',' unquoted",
+     "close the brace on the same line, or quote the value"),
+    (("could not find expected ':'",), "a line that is neither 'key: value' nor a continuation",
+     "add the ':' after the key, or indent the line under the text it continues"),
+    (("block collection", "block end"), "a line indented differently from the items around it",
+     "list items ('- …') and keys of one mapping start in the same column"),
+    (("did not find expected key",), "a key indented differently from the keys around it",
+     "keys of one mapping start in the same column (indent with two spaces per level)"),
+    (("block mapping", "block end"), "a key indented differently from the keys around it",
+     "keys of one mapping start in the same column (indent with two spaces per level)"),
+    (("expected '-' indicator",), "a list item indented differently from the ones before",
+     "start every item of the list in the same column"),
+)
+
+
+def explain_yaml_error(problem: str, context: str, line_text: str = "") -> str:
+    """A YAML syntax error in drafting's words, with a hint (the parser's jargon is never shown alone)."""
+    text = f"{context} {problem}"
+    if "\t" in line_text[: len(line_text) - len(line_text.lstrip())] or "'\\t'" in text:
+        return "YAML syntax: a tab in the indentation (hint: indent with spaces, never tabs)"
+    for needles, what, hint in _EXPLAINED:
+        if all(needle in text for needle in needles):
+            return f"YAML syntax: {what} (hint: {hint})"
+    return f"YAML syntax: this line cannot be read ({problem or context or 'invalid YAML'}; hint: check the " \
+           f"indentation and put text with ':', '#', '[' or '{{' in quotes)"
 
 
 def _refuse_node(event: Any, source: str) -> None:

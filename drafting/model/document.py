@@ -225,6 +225,8 @@ class Meta:
     synthetic: bool = False
     signatories: tuple[str, ...] = ()
     signature_form: str = "none"  # none | blocks | participants
+    distribution: str = ""  # general | limited: the masthead's distribution line (un-resolution profile)
+    final_symbol: str = ""  # the symbol the final text carries (the draft's L. symbol becomes it at finalize)
     localized: Mapping[str, Mapping[str, str]] = field(default_factory=frozen_map)
     """Per-language metadata ({"ru": {"title": …, "place": "Алматы"}}); the fields above are in `language`."""
 
@@ -251,6 +253,7 @@ class DocumentSpec:
     place_date: bool
     clause_dirs: tuple[str, ...]
     source: Source
+    clause_overrides: tuple[str, ...] = ()  # libraries of clause_dirs whose clauses win over earlier ones
 
 
 # -- assembled document ----------------------------------------------------------------------------------

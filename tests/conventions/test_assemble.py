@@ -116,7 +116,7 @@ def test_parameter_values_are_data_never_code(spec_copy):
         (("- clause: almaty.pp.consultative-forum\n      id: forum_needed",
           "- clause: almaty.pp.consultative-forum\n      id: endorse_rcf"), "duplicate paragraph id"),
         (("partners: [UNHCR, IOM]", "partners: [UNHCR, XYZ]"), "unknown State or organisation code 'XYZ'"),
-        (("date: 2012-09-07", "date: 2012-13-07"), "not an ISO date"),
+        (("date: 2012-09-07", "date: 2012-13-07"), "there is no month 13"),
         (("profile: as-issued", "profile: fancy"), "unknown style profile"),
         # "$" would have let a trailing newline into an id or a file name
         (("id: forum_needed", 'id: "forum_needed\\n"'), "paragraph id"),

@@ -70,7 +70,7 @@ CLEAN = """\
         ("- id: X Y\n  kind: operative\n  text: t\n", 1, "clause id is required"),
         ("- id: x\n  kind: operative\n  text: t\n  translations:\n    ru: {text: \"т {{ a }}\"}\n", 5,
          "undefined placeholder {{ a }}"),
-        ("not: [a list\n", 2, "invalid YAML"),
+        ("not: [a list\n", 2, "YAML syntax"),
         ("- &a {id: x}\n- *a\n", 1, "anchors and aliases are not allowed"),
         ("- id: x\n  kind: operative\n  text: t\n  text: u\n", 4, "duplicate key 'text'"),
     ],
@@ -114,11 +114,14 @@ def test_all_problems_are_reported_not_just_the_first(tmp_path):
     assert len([p for p in problems if "warning" not in p]) >= 3
 
 
-def test_load_library_refuses_with_the_first_error_and_a_count(tmp_path):
-    write(tmp_path, "a.yaml", "- id: a\n  kind: nope\n  text: t\n- id: b\n  kind: nope\n  text: t\n")
+def test_load_library_refuses_with_every_error(tmp_path):
+    write(tmp_path, "a.yaml", "- id: a\n  kind: nope\n  text: t\n- id: b\n  kind: operatve\n  text: t\n")
     with pytest.raises(DraftingInputError) as caught:
         load_library(tmp_path)
-    assert "unknown kind" in str(caught.value) and "and 1 more" in str(caught.value)
+    lines = str(caught.value).splitlines()
+    assert [line.split(": ", 1)[0] for line in lines] == [f"{tmp_path / 'a.yaml'}:2", f"{tmp_path / 'a.yaml'}:5"]
+    assert "unknown kind 'nope'" in lines[0]
+    assert "unknown kind 'operatve' (did you mean 'operative'?)" in lines[1]
 
 
 @pytest.mark.parametrize(

@@ -32,7 +32,7 @@ def test_values_are_strings_that_know_their_lines():
         (b"a: 1\na: 2\n", 2, "duplicate key 'a'"),
         (b"? [a]\n: 1\n", 1, "mapping keys must be plain text"),
         (b"a: 1\n---\nb: 2\n", 2, "only one YAML document per file"),
-        (b"a: [1, 2\n", 2, "invalid YAML"),
+        (b"a: [1, 2\n", 2, "YAML syntax: a list in [ ] that is not closed"),
         (b"a: 1\nb: \xff\n", 2, "not valid UTF-8"),
         (b"a: 1\n\nb: x\x07y\n", 3, "control character U+0007"),
         (b"a: \x7f\n", 1, "control character U+007F"),
