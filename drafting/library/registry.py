@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from drafting.errors import DraftingInputError
@@ -24,6 +24,16 @@ class Registry:
 
     parties: dict[str, Party]
     source: str = ""
+    # Folded names (short, formal, "the " + formal, in every language) -> code; built once, at load.
+    _index: dict[str, str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        index: dict[str, str] = {}
+        for party in self.parties.values():
+            for names in party.names.values():
+                for name in (names.short, names.formal, "the " + names.formal):
+                    index.setdefault(_fold(name), party.code)  # the first party wins, as the scan did
+        object.__setattr__(self, "_index", index)
 
     def get(self, code: str) -> Party | None:
         return self.parties.get(code.upper())
@@ -69,11 +79,8 @@ class Registry:
         direct = self.get(name.strip())
         if direct is not None:
             return direct
-        for party in self.parties.values():
-            for names in party.names.values():
-                if key in (_fold(names.short), _fold(names.formal), _fold("the " + names.formal)):
-                    return party
-        return None
+        code = self._index.get(key)
+        return None if code is None else self.parties[code]
 
 
 def _fold(text: str) -> str:

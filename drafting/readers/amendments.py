@@ -57,10 +57,14 @@ def amendment_id(delegation: str, paragraph: str | None, kind: AmendmentKind, po
 class _Builder:
     registry: Registry | None
     out: list[Amendment] = field(default_factory=list)
+    delegations: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # memo: author -> delegation
 
     def add(self, author: str, date: str | None, paragraph: str | None, kind: AmendmentKind, old: str, new: str,
             position: int, *, tracked: bool = True, context: str = "") -> None:
-        delegation, code = delegation_of(author, self.registry)
+        found = self.delegations.get(author)
+        if found is None:
+            found = self.delegations[author] = delegation_of(author, self.registry)
+        delegation, code = found
         position = max(position, 0)  # a change inside a label written as text counts from the text's start
         self.out.append(Amendment(
             id=amendment_id(delegation, paragraph, kind, position, old, new, tracked), delegation=delegation,
@@ -105,18 +109,19 @@ def tracked_amendments(submission: DocxVersion, registry: Registry | None,
     base_text = {p.id: p.text for p in base or () if p.id}
     previous_id: str | None = None
     for chain, base_id in zip(chains, chain_ids, strict=True):
-        members = [paragraphs[i] for i in chain]
-        new_members = [p for p in members if _all_of(p, _ADDED)]
-        kept = [p for p in members if p not in new_members]
+        # Index sets, not lists of paragraphs: membership stays O(1) however long a chain of inserted
+        # paragraphs is (dataclass equality over a list made a document of new paragraphs quadratic).
+        new_members = {i for i in chain if _all_of(paragraphs[i], _ADDED)}
+        kept = [i for i in chain if i not in new_members]
         # Positions are offsets in the base paragraph's text, which has no label: a label the revision wrote
         # as text (bis/ter) is not counted.
-        first_text = kept[0].text("original") if kept else ""
+        first_text = paragraphs[kept[0]].text("original") if kept else ""
         offset = -len(written_label(first_text, base_text.get(base_id or "") if base is not None else None))
         ends: dict[int, int] = {}
         seen_kept = False
         for index in chain:
             p = paragraphs[index]
-            if p in new_members:
+            if index in new_members:
                 anchor = base_id if seen_kept or not kept else previous_id
                 if _all_of(p, _MOVED_TO):  # a whole paragraph moved here: the destination of a move
                     _paragraph_move(moves, p, "to", anchor)
@@ -148,13 +153,13 @@ def tracked_amendments(submission: DocxVersion, registry: Registry | None,
             offset = _inline(build, p, base_id, offset, moves)
             ends[index] = offset
         if len(kept) > 1:
+            kept_set = set(kept)
             for index in chain[:-1]:
                 p = paragraphs[index]
-                if p in kept and p.mark is not None and p.mark.kind in _ADDED:
+                if index in kept_set and p.mark is not None and p.mark.kind in _ADDED:
                     build.add(p.mark.author, p.mark.date, base_id, AmendmentKind.SPLIT, "", "", ends.get(index, 0),
                               context=f"new paragraph break after {p.text('accepted')[-40:]!r}")
-        elif len(kept) == 1 and new_members and kept[0].mark is not None and kept[0].mark.kind in _ADDED \
-                and kept[0] is not members[-1]:
+        elif len(kept) == 1 and new_members and _mark_added(paragraphs[kept[0]]) and kept[0] != chain[-1]:
             pass  # Word puts the inserted mark on the paragraph before a new one: not a split
         previous_id = base_id or previous_id
     for move in moves.values():
@@ -209,6 +214,10 @@ def _paragraph_move(moves: dict[str, dict[str, object]], p: RevParagraph, side: 
     move.setdefault("position", 0)
     if side == "to":
         move.setdefault("to_position", 0)
+
+
+def _mark_added(p: RevParagraph) -> bool:
+    return p.mark is not None and p.mark.kind in _ADDED
 
 
 def _mark_removed(p: RevParagraph) -> bool:

@@ -570,3 +570,25 @@ def test_amendment_ids_are_stable_and_distinguish_changes(word_files):
     assert one != amendment_id("Kazakhstan", "op1", K.INSERT, 3, "", "x", False)
     assert one != amendment_id("Kyrgyzstan", "op1", K.INSERT, 3, "", "x", True)
     assert one != amendment_id("Kazakhstan", "op1", K.INSERT, 4, "", "x", True)
+
+
+# -- long inputs: one pass, whatever the length -----------------------------------------------------------------
+
+
+def test_a_long_run_of_new_paragraphs_by_many_authors_reads_in_order(tmp_path):
+    """A text pasted in with Track Changes on: one chain of 400 inserted paragraphs (membership in a chain is
+    by index, so this is one pass), each attributed to its own author, registry names folded once per author."""
+    authors = ["Kazakhstan", "KGZ", "Delegation of Kazakhstan", "Jane Smith"]
+    body = p("op1", r("Decides to act;"), bid=1)
+    for n in range(400):
+        who = f'w:author="{authors[n % 4]}" w:date="{DATE_A}"'
+        body += p(None, ins(r(f"New paragraph {n}."), 5000 + n, who), mark("ins", 1000 + n, who))
+    path = tmp_path / "pasted.docx"
+    path.write_bytes(word_docx(body + p(None, r("Done."))))
+    found = list_amendments(path)
+    assert [a.kind for a in found] == [K.PARAGRAPH_INSERT] * 400
+    assert [a.new for a in found] == [f"New paragraph {n}." for n in range(400)]
+    assert [a.delegation for a in found[:4]] == ["Kazakhstan", "Kyrgyzstan", "Kazakhstan", "Jane Smith"]
+    assert [a.code for a in found[:4]] == ["KAZ", "KGZ", "KAZ", None]
+    assert all(a.paragraph == "op1" for a in found)
+    assert len({a.id for a in found}) == 400
