@@ -13,8 +13,11 @@ def main() -> None:
     objects that imports create (a twentieth of a short command). The library API leaves the collector alone.
     """
     gc.disable()
+    from drafting.cli import cli
     from drafting.cli import main as run
+    from drafting.portal.commands import serve
 
+    cli.add_command(serve)  # the portal is a sibling shell: the CLI does not import it, the entry joins them
     run()
 
 

@@ -545,6 +545,48 @@ def translation(directory: Path, language: str, file: Path, actor: str | None) -
                f"{len(pending)} paragraph(s) still pending translation")
 
 
+# -- people (the portal's accounts) ---------------------------------------------------------------------
+
+
+@cli.group()
+def users() -> None:
+    """Accounts for the delegation portal (`drafting serve`): invite, list."""
+
+
+@users.command("invite")
+@click.argument("directory", type=DirArg)
+@click.option("--email", required=True, help="The person's e-mail address (their login).")
+@click.option("--delegation", help="Their delegation (a registry code such as KAZ, or a name); members need one.")
+@click.option("--role", type=click.Choice(["clerk", "chair", "member", "observer"]), default="member",
+              show_default=True)
+@click.option("--base-url", default="http://127.0.0.1:8000", show_default=True,
+              help="Where the portal is reached, for the link.")
+@ActorOption
+@domain_errors
+def users_invite(directory: Path, email: str, delegation: str | None, role: str, base_url: str,
+                 actor: str | None) -> None:
+    """Create an account by invitation and print its one-time link (valid 7 days; shown only now)."""
+    from drafting.app import default_actor
+    from drafting.app.accounts import invite, workspace_slug
+
+    found = invite(directory, email, role, delegation, actor=actor or default_actor())
+    slug = workspace_slug(directory)
+    who = f"{found.role} of {found.delegation}" if found.delegation else found.role
+    click.echo(f"{found.email} ({who}): {base_url.rstrip('/')}/w/{slug}{found.path()}")
+
+
+@users.command("list")
+@click.argument("directory", type=DirArg)
+@domain_errors
+def users_list(directory: Path) -> None:
+    """Every account: e-mail, role, delegation, whether the invitation was taken up."""
+    from drafting.app.accounts import people
+
+    for person in people(directory):
+        state = "active" if person.has_password else "invited"
+        click.echo(f"{person.email}\t{person.role}\t{person.delegation or '-'}\t{state}")
+
+
 def main() -> None:
     try:
         cli(prog_name="drafting")

@@ -1,0 +1,320 @@
+"""What a delegation sees and does through a front end: the current text, a return read and previewed before
+it is submitted, its own submissions and files; and the clerk's publication of the compilation text.
+
+Every operation here reads the record or calls the same operation the CLI calls (`submit`, `compile_outputs`):
+a preview is the reading `submit` does, without the recording. Uploaded files are staged in `people.sqlite`
+under a random token bound to the person who uploaded them, never under a name they chose.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from drafting.errors import DraftingInputError, DraftingStateError
+
+if TYPE_CHECKING:
+    from drafting.model.document import Amendment, Document
+    from drafting.negotiation.people import Person
+    from drafting.negotiation.workspace import SubmitResult
+
+MAX_UPLOAD = 10 * 1024 * 1024  # bytes; a return is a few hundred KB, a large one with images a few MB
+UPLOAD_SUFFIXES = ("docx", "md", "txt")
+STAGED_HOURS = 24
+PUBLISHED_DIR = "published"
+PUBLISHED_FILES = {"html": "compilation.html", "docx": "compilation.docx", "md": "compilation.md"}
+_NAME = re.compile(r"^[^\x00-\x1f\x7f/\\:*?\"<>|]{1,120}$")
+
+
+@dataclass(frozen=True, slots=True)
+class CurrentText:
+    number: int
+    label: str
+    document: Document
+    statuses: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class CommentView:
+    author: str
+    text: str
+    anchor: str
+
+
+@dataclass(frozen=True, slots=True)
+class Preview:
+    """What `submit` would record from a staged return: the revision it matches and its amendments."""
+
+    token: str
+    filename: str
+    delegation: str
+    revision: int
+    label: str
+    matched_by: str
+    similarity: float
+    amendments: list[Amendment]
+    paragraph_labels: dict[str, str]
+    comments: list[CommentView] = field(default_factory=list)
+    submitted: bool = False
+
+    @property
+    def untracked(self) -> int:
+        return sum(1 for a in self.amendments if not a.tracked)
+
+
+@dataclass(frozen=True, slots=True)
+class SubmissionInfo:
+    """One recorded submission, as the record's event tells it."""
+
+    id: int
+    delegation: str
+    at: str
+    actor: str
+    revision: int
+    filename: str
+    format: str
+    matched_by: str
+    amendments: int
+    untracked: int
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class Published:
+    """The compilation text the clerk published: of which revision, when, by whom, its files' digests."""
+
+    revision: int
+    label: str
+    at: str
+    actor: str
+    folder: str
+    files: dict[str, str]
+
+
+def current_text(directory: Path) -> CurrentText:
+    """The current revision: its text and the paragraph statuses."""
+    from drafting.app.negotiation import open_workspace, revision_label
+
+    with open_workspace(directory) as workspace:
+        number, document = workspace.document()
+        return CurrentText(number, revision_label(number), document, workspace.statuses(number))
+
+
+def text_file(directory: Path, fmt: str) -> tuple[str, bytes]:
+    """(file name, bytes) of the current revision as issued: `.docx` (carrying its identity) or `.md`."""
+    from drafting.app.documents import render
+    from drafting.app.negotiation import open_workspace
+
+    with open_workspace(directory) as workspace:
+        number, document = workspace.document()
+        stem = document.meta.name if number == 0 else f"{document.meta.name}-rev{number}"
+        if fmt == "docx":
+            return f"{stem}.docx", workspace.revision_docx(number)
+    if fmt == "md":
+        [data] = render(document, Path(), ["md"], name=stem).files.values()
+        return f"{stem}.md", data
+    raise DraftingInputError(f"no {fmt!r} form of the text (docx or md)")
+
+
+def upload_format(filename: str) -> str:
+    """The format a return's file name announces; a name that is a path, or another kind of file, is refused."""
+    if not _NAME.match(filename) or ".." in filename or filename.startswith("."):
+        raise DraftingInputError("the file name must be a plain name (no folders, no '..', no control "
+                                 "characters, at most 120 characters)")
+    suffix = filename.rpartition(".")[2].lower() if "." in filename else ""
+    if suffix not in UPLOAD_SUFFIXES:
+        raise DraftingInputError("only .docx, .md or .txt returns are accepted (save the file as .docx)")
+    return suffix
+
+
+def _preview(directory: Path, delegation: str, path: Path, token: str, filename: str) -> Preview:
+    """Read a return exactly as `Workspace.submit` does (same reader, same matching, same amendments)."""
+    from drafting.app.negotiation import open_workspace, revision_label
+    from drafting.negotiation.workspace import base_paragraphs
+    from drafting.readers.amendments import submission_amendments
+    from drafting.readers.files import load_submission
+
+    version, docx = load_submission(path)
+    with open_workspace(directory) as workspace:
+        number, matched_by, similarity = workspace.match_revision(version)
+        _, document = workspace.document(number)
+        found = submission_amendments(version, docx, base_paragraphs(document), delegation=delegation,
+                                      registry=workspace.registry)
+    comments = [CommentView(c.author, c.text, c.anchor_text) for c in (docx.comments if docx is not None else ())]
+    labels = {p.id: p.label for p in document.paragraphs}
+    return Preview(token, filename, delegation, number, revision_label(number), matched_by, similarity, found,
+                   labels, comments)
+
+
+def stage_return(directory: Path, person: Person, filename: str, data: bytes) -> Preview:
+    """Read an uploaded return and keep it, unrecorded, for its person to confirm: refused (nothing kept) if
+    the name, the size or the file is not acceptable."""
+    from drafting.negotiation.people import People
+
+    if person.role not in ("member", "clerk") or not person.delegation:
+        raise DraftingStateError("only a delegation's members submit its returns")
+    fmt = upload_format(filename)
+    if len(data) > MAX_UPLOAD:
+        raise DraftingInputError(f"the file is larger than {MAX_UPLOAD // (1024 * 1024)} MB")
+    if not data:
+        raise DraftingInputError("the file is empty")
+    token = secrets.token_urlsafe(24)
+    with tempfile.TemporaryDirectory(prefix="drafting-upload-") as tmp:
+        path = Path(tmp) / f"return.{fmt}"
+        path.write_bytes(data)
+        try:
+            preview = _preview(directory, person.delegation, path, token, filename)
+        except DraftingInputError as exc:
+            raise DraftingInputError(exc.message, part=exc.part) from exc  # the temporary path means nothing
+    with People.open(directory) as people, people.transaction():
+        people.forget_uploads_before(dt.datetime.now(dt.UTC) - dt.timedelta(hours=STAGED_HOURS))
+        people.add_upload(token, person.id, person.delegation, filename, data)
+    return preview
+
+
+def _staged(directory: Path, person: Person, token: str) -> tuple[str, bytes, bool]:
+    from drafting.negotiation.people import People
+
+    with People.open(directory) as people:
+        upload = people.upload(token) if token and len(token) <= 64 else None
+    if upload is None or upload.delegation != person.delegation or not person.delegation:
+        raise LookupError(token)  # a front end answers 404: not found, whoever's it is
+    return upload.filename, upload.data, upload.used
+
+
+def preview_return(directory: Path, person: Person, token: str) -> Preview:
+    """The preview of a return staged by `person`'s delegation (LookupError for anyone else's)."""
+    from dataclasses import replace
+
+    filename, data, used = _staged(directory, person, token)
+    assert person.delegation is not None
+    with tempfile.TemporaryDirectory(prefix="drafting-upload-") as tmp:
+        path = Path(tmp) / f"return.{upload_format(filename)}"
+        path.write_bytes(data)
+        return replace(_preview(directory, person.delegation, path, token, filename), submitted=used)
+
+
+def submit_return(directory: Path, person: Person, token: str) -> SubmitResult:
+    """Submit a staged return: the CLI's `submit`, with the person and delegation as actor."""
+    from drafting.app.negotiation import submit
+    from drafting.negotiation.people import People
+
+    filename, data, used = _staged(directory, person, token)
+    assert person.delegation is not None
+    if used:
+        raise DraftingStateError("this return was already submitted")
+    with tempfile.TemporaryDirectory(prefix="drafting-upload-") as tmp:
+        path = Path(tmp) / filename  # a plain name (upload_format checked it): the record keeps the file's name
+        path.write_bytes(data)
+        result = submit(directory, person.delegation, path, actor=person.actor)
+    with People.open(directory) as people, people.transaction():
+        people.use_upload(token)
+    return result
+
+
+def submissions(directory: Path, delegation: str | None = None) -> list[SubmissionInfo]:
+    """Every submission recorded (or `delegation`'s), newest first, from the record's events."""
+    from drafting.app.negotiation import log_events
+
+    out = []
+    for event in log_events(directory):
+        if event.kind != "submission":
+            continue
+        detail = event.detail
+        if delegation is not None and event.subject != delegation:
+            continue
+        out.append(SubmissionInfo(int(detail["submission"]), event.subject, event.at, event.actor,
+                                  int(detail.get("revision", 0)), str(detail.get("file", "")),
+                                  str(detail.get("format", "")), str(detail.get("matched_by", "")),
+                                  int(detail.get("amendments", 0) or 0), int(detail.get("untracked", 0) or 0),
+                                  str(detail.get("sha256", ""))))
+    return out[::-1]
+
+
+def submission(directory: Path, submission_id: int, delegation: str | None) -> SubmissionInfo:
+    """One submission; LookupError when it is not `delegation`'s (None: the clerk's view, any delegation)."""
+    for found in submissions(directory, delegation):
+        if found.id == submission_id:
+            return found
+    raise LookupError(submission_id)
+
+
+def submission_file(directory: Path, submission_id: int, delegation: str | None) -> tuple[str, bytes]:
+    """(file name, bytes) of a submission as received (LookupError when not `delegation`'s)."""
+    from drafting.app.negotiation import open_workspace
+
+    found = submission(directory, submission_id, delegation)
+    with open_workspace(directory) as workspace:
+        return found.filename, workspace.store.blob(found.sha256)
+
+
+def amendments_of(directory: Path, delegation: str) -> list[dict[str, Any]]:
+    """`delegation`'s amendments on the current revision, each with its number, paragraph and decision."""
+    from drafting.app.negotiation import status_report
+
+    report = status_report(directory)
+    out = []
+    for p in report["paragraphs"]:
+        for a in p["amendments"] + p["proposed_after"]:
+            if a["delegation"] == delegation:
+                out.append({**a, "paragraph": p["id"], "paragraph_number": p["number"]})
+    return out
+
+
+def publish(directory: Path, *, actor: str) -> Published:
+    """Compile the current revision (the CLI's `compile`) into the workspace and publish it to delegations:
+    the files are kept as written, and the publication is an event in the record naming their digests."""
+    from drafting.app.negotiation import compile_outputs, open_workspace, revision_label
+
+    with open_workspace(directory) as workspace:
+        number = workspace.current_number()
+        seq = len(workspace.events())
+    folder = f"rev{number}-{seq}"
+    written, _ = compile_outputs(directory, directory / PUBLISHED_DIR / folder, tuple(PUBLISHED_FILES))
+    files = {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in written}
+    with open_workspace(directory) as workspace:
+        workspace.record(actor, "compilation-published", revision_label(number),
+                         {"revision": number, "folder": folder, "files": files})
+    return published(directory) or Published(number, revision_label(number), "", actor, folder, files)
+
+
+def published(directory: Path) -> Published | None:
+    """The compilation text last published, if any."""
+    from drafting.app.negotiation import log_events, revision_label
+
+    last = None
+    for event in log_events(directory):
+        if event.kind == "compilation-published":
+            last = event
+    if last is None:
+        return None
+    detail = last.detail
+    return Published(int(detail["revision"]), revision_label(int(detail["revision"])), last.at, last.actor,
+                     str(detail["folder"]), {str(k): str(v) for k, v in dict(detail["files"]).items()})
+
+
+def published_file(directory: Path, fmt: str) -> tuple[str, bytes]:
+    """(file name, bytes) of the published compilation in `fmt`; the path comes from the record, and the
+    bytes must still have the digest the record names (LookupError when nothing is published)."""
+    found = published(directory)
+    name = PUBLISHED_FILES.get(fmt)
+    if found is None or name is None or name not in found.files:
+        raise LookupError(fmt)
+    if not re.fullmatch(r"rev\d+-\d+", found.folder):
+        raise DraftingStateError("the record names an unexpected publication folder")
+    data = (directory / PUBLISHED_DIR / found.folder / name).read_bytes()
+    if hashlib.sha256(data).hexdigest() != found.files[name]:
+        raise DraftingStateError(f"the published {name} was changed after publication")
+    return f"compilation-{found.label}.{fmt}", data
+
+
+__all__ = ["MAX_UPLOAD", "CommentView", "CurrentText", "Preview", "Published", "SubmissionInfo",
+           "amendments_of", "current_text", "preview_return", "publish", "published", "published_file",
+           "stage_return", "submission", "submission_file", "submissions", "submit_return", "text_file",
+           "upload_format"]

@@ -1,0 +1,32 @@
+"""`drafting serve`: the portal's command, registered on the CLI by the console entry (`drafting.__main__`),
+since the CLI and the portal are sibling shells that do not import each other."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from drafting.errors import DraftingError
+
+
+@click.command()
+@click.argument("workspaces", nargs=-1, required=True,
+                type=click.Path(path_type=Path, file_okay=False, exists=True))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (keep 127.0.0.1 behind a reverse proxy).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--site", default="drafting portal", show_default=True, help="The name shown on every page.")
+def serve(workspaces: tuple[Path, ...], host: str, port: int, site: str) -> None:
+    """Serve the delegation portal for the workspaces WS… of one conference (one process)."""
+    import uvicorn
+
+    from drafting.portal.server import create_app
+
+    try:
+        app = create_app(list(workspaces), site=site)
+    except DraftingError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for served in app.state.portal.served.values():
+        click.echo(f"{served.title}: http://{host}:{port}{served.prefix}/")
+    uvicorn.run(app, host=host, port=port, proxy_headers=True, server_header=False, log_level="info")

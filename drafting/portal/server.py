@@ -1,0 +1,571 @@
+"""The delegation portal: a Starlette (ASGI) app over the workspaces of one conference.
+
+Every page action calls one operation of the application layer (`drafting.app`), the same the CLI calls;
+this module only reads requests, checks who may do what, and renders pages. Access: a session cookie
+(HttpOnly, SameSite=Lax, Secure over https) per workspace; a CSRF token in every form (the session's, or a
+double-submit cookie before login); members see their own delegation's returns only (anyone else's is 404);
+observers read published texts and post nothing. Files are served from the record or from paths the record
+names, never from a path a request supplies.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+import secrets
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData, UploadFile
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from drafting.app import accounts, delegations
+from drafting.app import negotiation as ops
+from drafting.errors import DraftingError, DraftingInputError
+from drafting.portal.pages import CSS, render_page
+
+log = logging.getLogger("drafting.portal")
+SESSION_COOKIE = "drafting_session"
+CSRF_COOKIE = "drafting_csrf"
+MAX_FORM = 64 * 1024  # an ordinary form; uploads have their own limit
+UPLOAD_OVERHEAD = 64 * 1024  # multipart headers and the other fields around the file
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+                               "frame-ancestors 'none'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",  # invitation links carry their token in the path
+    "X-Frame-Options": "DENY",
+    "Cache-Control": "no-store",
+}
+COMPILATION_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'"
+MEDIA = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+         "md": "text/markdown; charset=utf-8", "txt": "text/plain; charset=utf-8",
+         "html": "text/html; charset=utf-8"}
+NOTICES = {
+    "submitted": "Your return was submitted and recorded.",
+    "published": "The compilation text was compiled and published to the delegations.",
+    "revised": "The next revision was issued.",
+    "decided": "The decision was recorded.",
+    "marked": "The paragraph status was recorded.",
+    "password": "Your password is set; you are logged in.",
+}
+WRITERS = {"member": {"upload", "submit"}, "chair": {"decide", "mark"},
+           "clerk": {"decide", "mark", "publish", "revise"}, "observer": set()}
+
+
+class Denied(Exception):
+    """The person may not do this (403)."""
+
+
+class NotFound(Exception):
+    """Nothing here for this person (404), whether or not it exists for someone else."""
+
+
+class LoginNeeded(Exception):
+    """No session: off to the login page."""
+
+
+@dataclass(frozen=True, slots=True)
+class Served:
+    """A workspace the portal serves, and where: `/w/<slug>`."""
+
+    slug: str
+    directory: Path
+    title: str
+
+    @property
+    def prefix(self) -> str:
+        return f"/w/{self.slug}"
+
+
+def _slug(directory: Path, taken: set[str]) -> str:
+    base = accounts.workspace_slug(directory)
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _title(directory: Path) -> str:
+    text = delegations.current_text(directory)
+    return f"{text.document.meta.title} ({text.document.meta.symbol or text.document.meta.document_id})"
+
+
+class Portal:
+    """The pages and actions; one instance per server process."""
+
+    def __init__(self, directories: Sequence[Path], *, site: str = "drafting portal") -> None:
+        taken: set[str] = set()
+        self.served: dict[str, Served] = {}
+        for directory in directories:
+            slug = _slug(directory, taken)
+            taken.add(slug)
+            self.served[slug] = Served(slug, directory, _title(directory))
+        self.site = site
+
+    # -- plumbing --
+
+    def workspace(self, request: Request) -> Served:
+        found = self.served.get(str(request.path_params.get("ws", "")))
+        if found is None:
+            raise NotFound
+        return found
+
+    def session(self, request: Request, ws: Served) -> accounts.Session:
+        found = accounts.session(ws.directory, request.cookies.get(SESSION_COOKIE, ""))
+        if found is None:
+            raise LoginNeeded
+        return found
+
+    def page(self, request: Request, name: str, ws: Served | None, session: accounts.Session | None, *,
+             status: int = 200, message: str = "", csrf: str | None = None, **context: Any) -> HTMLResponse:
+        notice = NOTICES.get(request.query_params.get("done", ""), "")
+        body = render_page(name, site=self.site, ws=ws, me=session.person if session else None,
+                           csrf=csrf if csrf is not None else (session.csrf if session else ""),
+                           message=message, notice=notice, label=ops.revision_label,
+                           title=context.pop("title", ws.title if ws else self.site), **context)
+        return HTMLResponse(body, status_code=status)
+
+    @staticmethod
+    def may(session: accounts.Session, action: str) -> None:
+        if action not in WRITERS.get(session.person.role, set()):
+            raise Denied
+
+    @staticmethod
+    async def form(request: Request, limit: int = MAX_FORM) -> FormData:
+        """The posted form, read with a size bound."""
+        body = await _bounded_body(request, limit)
+        if body is None:
+            raise DraftingInputError("the form is too large")
+        return await _replayed(request, body).form(max_files=0, max_fields=20)
+
+    async def checked_form(self, request: Request, session: accounts.Session, action: str) -> FormData:
+        """The form of a logged-in person allowed to `action`, with its CSRF token checked."""
+        self.may(session, action)
+        form = await self.form(request)
+        _csrf(session.csrf, form)
+        return form
+
+    # -- anonymous pages --
+
+    async def index(self, request: Request) -> Response:
+        if len(self.served) == 1:
+            [only] = self.served.values()
+            return RedirectResponse(f"{only.prefix}/", status_code=303)
+        return self.page(request, "index.html", None, None, workspaces=list(self.served.values()))
+
+    async def css(self, request: Request) -> Response:
+        return Response(CSS, media_type="text/css", headers={"Cache-Control": "max-age=3600"})
+
+    def anonymous_csrf(self, request: Request) -> str:
+        return request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(24)
+
+    def with_csrf_cookie(self, request: Request, response: Response, ws: Served, token: str) -> Response:
+        if request.cookies.get(CSRF_COOKIE) != token:
+            response.set_cookie(CSRF_COOKIE, token, path=f"{ws.prefix}/", httponly=True, samesite="strict",
+                                secure=request.url.scheme == "https")
+        return response
+
+    async def login_page(self, request: Request) -> Response:
+        ws = self.workspace(request)
+        token = self.anonymous_csrf(request)
+        return self.with_csrf_cookie(request, ws=ws, token=token, response=self.page(
+            request, "login.html", ws, None, csrf=token, email="", title="Log in"))
+
+    async def login(self, request: Request) -> Response:
+        ws = self.workspace(request)
+        form = await self.form(request)
+        _csrf(request.cookies.get(CSRF_COOKIE, ""), form)
+        email, password = str(form.get("email", "")), str(form.get("password", ""))
+        client = request.client.host if request.client else ""
+        try:
+            session = await run_in_threadpool(accounts.login, ws.directory, email, password, client=client)
+        except DraftingError as exc:
+            token = self.anonymous_csrf(request)
+            return self.page(request, "login.html", ws, None, status=400, message=_message(exc), csrf=token,
+                             email=email[:200], title="Log in")
+        return self.logged_in(request, ws, session, f"{ws.prefix}/")
+
+    def logged_in(self, request: Request, ws: Served, session: accounts.Session, target: str) -> Response:
+        response = RedirectResponse(target, status_code=303)
+        response.set_cookie(SESSION_COOKIE, session.token, path=f"{ws.prefix}/", httponly=True, samesite="lax",
+                            secure=request.url.scheme == "https", max_age=accounts.SESSION_HOURS * 3600)
+        response.delete_cookie(CSRF_COOKIE, path=f"{ws.prefix}/")
+        return response
+
+    async def logout(self, request: Request) -> Response:
+        ws = self.workspace(request)
+        session = self.session(request, ws)
+        form = await self.form(request)
+        _csrf(session.csrf, form)
+        await run_in_threadpool(accounts.logout, ws.directory, session.token)
+        response = RedirectResponse(f"{ws.prefix}/login", status_code=303)
+        response.delete_cookie(SESSION_COOKIE, path=f"{ws.prefix}/")
+        return response
+
+    async def invite_page(self, request: Request) -> Response:
+        ws = self.workspace(request)
+        token = str(request.path_params["token"])
+        csrf = self.anonymous_csrf(request)
+        try:
+            person = await run_in_threadpool(accounts.invitation, ws.directory, token)
+        except DraftingError as exc:
+            return self.page(request, "invite.html", ws, None, status=404, message=_message(exc), person=None,
+                             action="", min_password=accounts.MIN_PASSWORD, title="Invitation")
+        return self.with_csrf_cookie(request, ws=ws, token=csrf, response=self.page(
+            request, "invite.html", ws, None, csrf=csrf, person=person, action=f"{ws.prefix}/invite/{token}",
+            min_password=accounts.MIN_PASSWORD, title="Set your password"))
+
+    async def accept(self, request: Request) -> Response:
+        ws = self.workspace(request)
+        token = str(request.path_params["token"])
+        form = await self.form(request)
+        _csrf(request.cookies.get(CSRF_COOKIE, ""), form)
+        password, again = str(form.get("password", "")), str(form.get("again", ""))
+        try:
+            if password != again:
+                raise DraftingInputError("the two passwords differ")
+            session = await run_in_threadpool(accounts.accept_invitation, ws.directory, token, password)
+        except DraftingError as exc:
+            person = None
+            with contextlib.suppress(DraftingError):
+                person = await run_in_threadpool(accounts.invitation, ws.directory, token)
+            return self.page(request, "invite.html", ws, None, status=400, message=_message(exc),
+                             csrf=self.anonymous_csrf(request), person=person,
+                             action=f"{ws.prefix}/invite/{token}", min_password=accounts.MIN_PASSWORD,
+                             title="Set your password")
+        return self.logged_in(request, ws, session, f"{ws.prefix}/?done=password")
+
+    # -- everyone logged in --
+
+    async def text(self, request: Request) -> Response:
+        ws = self.workspace(request)
+        session = self.session(request, ws)
+        text = await run_in_threadpool(delegations.current_text, ws.directory)
+        return self.page(request, "text.html", ws, session, text=text, title=text.label)
+
+    async def text_file(self, request: Request) -> Response:
+        ws = self.workspace(request)
+        self.session(request, ws)
+        fmt = str(request.path_params["fmt"])
+        if fmt not in ("docx", "md"):
+            raise NotFound
+        name, data = await run_in_threadpool(delegations.text_file, ws.directory, fmt)
+        return _download(name, data, fmt)
+
+    async def compilation(self, request: Request) -> Response:
+        ws = self.workspace(request)
+        session = self.session(request, ws)
+        published = await run_in_threadpool(delegations.published, ws.directory)
+        return self.page(request, "compilation.html", ws, session, published=published, title="Compilation")
+
+    async def compilation_file(self, request: Request) -> Response:
+        ws = self.workspace(request)
+        self.session(request, ws)
+        fmt = str(request.path_params["fmt"])
+        try:
+            name, data = await run_in_threadpool(delegations.published_file, ws.directory, fmt)
+        except LookupError:
+            raise NotFound from None
+        if fmt == "html":
+            return Response(data, media_type=MEDIA["html"], headers={**SECURITY_HEADERS,
+                                                                     "Content-Security-Policy": COMPILATION_CSP})
+        return _download(name, data, fmt)
+
+    # -- a delegation's returns --
+
+    async def upload_page(self, request: Request) -> Response:
+        ws = self.workspace(request)
+        session = self.session(request, ws)
+        self.may(session, "upload")
+        return self.page(request, "upload.html", ws, session, max_mb=delegations.MAX_UPLOAD // (1024 * 1024),
+                         title="Submit a return")
+
+    async def upload(self, request: Request) -> Response:
+        ws = self.workspace(request)
+        session = self.session(request, ws)
+        self.may(session, "upload")
+        max_mb = delegations.MAX_UPLOAD // (1024 * 1024)
+
+        def refused(message: str) -> Response:
+            return self.page(request, "upload.html", ws, session, status=400, message=message, max_mb=max_mb,
+                             title="Submit a return")
+
+        body = await _bounded_body(request, delegations.MAX_UPLOAD + UPLOAD_OVERHEAD)
+        if body is None:
+            return refused(f"The file is larger than {max_mb} MB: nothing was recorded.")
+        form = await _replayed(request, body).form(max_files=1, max_fields=5)
+        _csrf(session.csrf, form)
+        file = form.get("file")
+        if not isinstance(file, UploadFile) or not file.filename:
+            return refused("Choose a file to upload.")
+        data = await file.read()
+        try:
+            preview = await run_in_threadpool(delegations.stage_return, ws.directory, session.person,
+                                              file.filename, data)
+        except DraftingError as exc:
+            return refused(f"{_message(exc)}: nothing was recorded.")
+        return RedirectResponse(f"{ws.prefix}/uploads/{preview.token}", status_code=303)
+
+    async def preview(self, request: Request) -> Response:
+        ws = self.workspace(request)
+        session = self.session(request, ws)
+        try:
+            preview = await run_in_threadpool(delegations.preview_return, ws.directory, session.person,
+                                              str(request.path_params["token"]))
+        except LookupError:
+            raise NotFound from None
+        return self.page(request, "preview.html", ws, session, preview=preview, title="Preview")
+
+    async def submit(self, request: Request) -> Response:
+        ws = self.workspace(request)
+        session = self.session(request, ws)
+        await self.checked_form(request, session, "submit")
+        try:
+            await run_in_threadpool(delegations.submit_return, ws.directory, session.person,
+                                    str(request.path_params["token"]))
+        except LookupError:
+            raise NotFound from None
+        return RedirectResponse(f"{ws.prefix}/submissions?done=submitted", status_code=303)
+
+    def _own(self, session: accounts.Session) -> str | None:
+        """Whose submissions this person may see: their delegation's, or (clerk, chair) everyone's."""
+        if session.person.role in ("clerk", "chair"):
+            return None
+        if session.person.role == "member" and session.person.delegation:
+            return session.person.delegation
+        raise Denied
+
+    async def submissions(self, request: Request) -> Response:
+        ws = self.workspace(request)
+        session = self.session(request, ws)
+        own = self._own(session)
+        found = await run_in_threadpool(delegations.submissions, ws.directory, own)
+        amendments = (await run_in_threadpool(delegations.amendments_of, ws.directory, own)
+                      if own is not None else None)
+        return self.page(request, "submissions.html", ws, session, submissions=found, amendments=amendments,
+                         title="Submissions")
+
+    async def submission(self, request: Request) -> Response:
+        ws = self.workspace(request)
+        session = self.session(request, ws)
+        try:
+            found = await run_in_threadpool(delegations.submission, ws.directory,
+                                            int(request.path_params["id"]), self._own(session))
+        except LookupError:
+            raise NotFound from None
+        return self.page(request, "submission.html", ws, session, s=found, title=f"Submission {found.id}")
+
+    async def submission_file(self, request: Request) -> Response:
+        ws = self.workspace(request)
+        session = self.session(request, ws)
+        try:
+            name, data = await run_in_threadpool(delegations.submission_file, ws.directory,
+                                                 int(request.path_params["id"]), self._own(session))
+        except LookupError:
+            raise NotFound from None
+        fmt = name.rpartition(".")[2].lower()
+        return _download(name, data, fmt if fmt in MEDIA and fmt != "html" else "txt")
+
+    # -- the clerk and the chair --
+
+    async def clerk(self, request: Request) -> Response:
+        ws = self.workspace(request)
+        session = self.session(request, ws)
+        if session.person.role not in ("clerk", "chair"):
+            raise Denied
+        report = await run_in_threadpool(ops.status_report, ws.directory)
+        found = await run_in_threadpool(delegations.submissions, ws.directory, None)
+        published = await run_in_threadpool(delegations.published, ws.directory)
+        untracked = sum(1 for p in report["paragraphs"] for a in p["amendments"] + p["proposed_after"]
+                        if a.get("active") and not a.get("tracked", True))
+        return self.page(request, "clerk.html", ws, session, report=report, submissions=found, published=published,
+                         untracked=untracked,
+                         next_label=ops.revision_label(int(report["revision"]) + 1),
+                         decisions=_vocabulary("Decision"), statuses=_vocabulary("ParagraphStatus"),
+                         title="Clerk")
+
+    async def publish(self, request: Request) -> Response:
+        ws = self.workspace(request)
+        session = self.session(request, ws)
+        await self.checked_form(request, session, "publish")
+        await run_in_threadpool(lambda: delegations.publish(ws.directory, actor=session.person.actor))
+        return RedirectResponse(f"{ws.prefix}/clerk?done=published", status_code=303)
+
+    async def decide(self, request: Request) -> Response:
+        ws = self.workspace(request)
+        session = self.session(request, ws)
+        form = await self.checked_form(request, session, "decide")
+        amendment, decision = str(form.get("amendment", "")), str(form.get("decision", ""))
+        note = str(form.get("note", ""))[:500]
+        await run_in_threadpool(lambda: ops.decide(ws.directory, amendment, decision, note=note,
+                                                   actor=session.person.actor))
+        return RedirectResponse(f"{ws.prefix}/clerk?done=decided", status_code=303)
+
+    async def mark(self, request: Request) -> Response:
+        ws = self.workspace(request)
+        session = self.session(request, ws)
+        form = await self.checked_form(request, session, "mark")
+        paragraph, status = str(form.get("paragraph", "")), str(form.get("status", ""))
+        if paragraph.strip() == "ALL":
+            raise DraftingInputError("mark one paragraph at a time here")
+        await run_in_threadpool(lambda: ops.mark(ws.directory, paragraph, status, actor=session.person.actor))
+        return RedirectResponse(f"{ws.prefix}/clerk?done=marked", status_code=303)
+
+    async def revise(self, request: Request) -> Response:
+        ws = self.workspace(request)
+        session = self.session(request, ws)
+        await self.checked_form(request, session, "revise")
+        await run_in_threadpool(lambda: ops.revise(ws.directory, actor=session.person.actor))
+        return RedirectResponse(f"{ws.prefix}/?done=revised", status_code=303)
+
+    # -- errors --
+
+    def error_page(self, request: Request, status: int, heading: str, message: str = "") -> Response:
+        ws = self.served.get(str(request.path_params.get("ws", "")))
+        session = None
+        if ws is not None:
+            try:
+                session = accounts.session(ws.directory, request.cookies.get(SESSION_COOKIE, ""))
+            except DraftingError:
+                session = None
+        return self.page(request, "error.html", ws, session, status=status, message=message, heading=heading,
+                         title=heading)
+
+
+def _vocabulary(name: str) -> list[str]:
+    from drafting.model import vocabulary
+
+    return list(vocabulary.values(getattr(vocabulary, name)))
+
+
+def _message(exc: DraftingError) -> str:
+    """The one line a person is shown: the message without internal file paths."""
+    if isinstance(exc, DraftingInputError):
+        return f"{exc.part}: {exc.message}" if exc.part else exc.message
+    return str(exc).splitlines()[0]
+
+
+def _csrf(expected: str, form: FormData) -> None:
+    given = form.get("csrf")
+    if not accounts.csrf_ok(expected, given if isinstance(given, str) else None):
+        raise CsrfFailed
+
+
+class CsrfFailed(Exception):
+    """A form without its CSRF token (403)."""
+
+
+def _download(name: str, data: bytes, fmt: str) -> Response:
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", name)[:120] or f"file.{fmt}"
+    return Response(data, media_type=MEDIA.get(fmt, "application/octet-stream"),
+                    headers={"Content-Disposition": f'attachment; filename="{safe}"'})
+
+
+async def _bounded_body(request: Request, limit: int) -> bytes | None:
+    """The request body, or None when it is larger than `limit` (read to the end and dropped, so the client
+    gets the answer instead of a reset connection)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > 1024 * 1024 * 1024:
+        return None
+    body = bytearray()
+    over = False
+    async for chunk in request.stream():
+        if over or len(body) + len(chunk) > limit:
+            over = True
+            body.clear()
+            continue
+        body += chunk
+    return None if over else bytes(body)
+
+
+def _replayed(request: Request, body: bytes) -> Request:
+    """A request whose body is `body` (already read and bounded), for Starlette's form parser."""
+    sent = False
+
+    async def receive() -> dict[str, Any]:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return Request(request.scope, receive)
+
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def create_app(directories: Sequence[Path], *, site: str = "drafting portal") -> Starlette:
+    """The ASGI application serving `directories` (workspaces of one conference)."""
+    portal = Portal(directories, site=site)
+
+    def guarded(handler: Handler) -> Handler:
+        async def run(request: Request) -> Response:
+            try:
+                response = await handler(request)
+            except LoginNeeded:
+                ws = portal.served.get(str(request.path_params.get("ws", "")))
+                response = RedirectResponse(f"{ws.prefix if ws else ''}/login", status_code=303)
+            except NotFound:
+                response = portal.error_page(request, 404, "Not found")
+            except Denied:
+                response = portal.error_page(request, 403, "Not allowed",
+                                             "Your role does not allow this action.")
+            except CsrfFailed:
+                response = portal.error_page(request, 403, "Form expired",
+                                             "This form did not carry its security token: reload the page and "
+                                             "try again. Nothing was recorded.")
+            except DraftingError as exc:
+                response = portal.error_page(request, 400, "Refused", f"{_message(exc)}: nothing was recorded.")
+            except Exception:
+                log.exception("%s %s", request.method, request.url.path)
+                response = portal.error_page(request, 500, "Something went wrong",
+                                             "The server could not finish this request; the secretariat can see "
+                                             "why in its log.")
+            for name, value in SECURITY_HEADERS.items():
+                response.headers.setdefault(name, value)
+            return response
+
+        return run
+
+    p = portal
+    routes = [
+        Route("/", guarded(p.index)),
+        Route("/portal.css", guarded(p.css)),
+        Route("/w/{ws}/login", guarded(p.login_page), methods=["GET"]),
+        Route("/w/{ws}/login", guarded(p.login), methods=["POST"]),
+        Route("/w/{ws}/logout", guarded(p.logout), methods=["POST"]),
+        Route("/w/{ws}/invite/{token}", guarded(p.invite_page), methods=["GET"]),
+        Route("/w/{ws}/invite/{token}", guarded(p.accept), methods=["POST"]),
+        Route("/w/{ws}/", guarded(p.text)),
+        Route("/w/{ws}/text.{fmt}", guarded(p.text_file)),
+        Route("/w/{ws}/compilation", guarded(p.compilation)),
+        Route("/w/{ws}/compilation.{fmt}", guarded(p.compilation_file)),
+        Route("/w/{ws}/upload", guarded(p.upload_page), methods=["GET"]),
+        Route("/w/{ws}/upload", guarded(p.upload), methods=["POST"]),
+        Route("/w/{ws}/uploads/{token}", guarded(p.preview), methods=["GET"]),
+        Route("/w/{ws}/uploads/{token}/submit", guarded(p.submit), methods=["POST"]),
+        Route("/w/{ws}/submissions", guarded(p.submissions)),
+        Route("/w/{ws}/submissions/{id:int}", guarded(p.submission)),
+        Route("/w/{ws}/submissions/{id:int}/file", guarded(p.submission_file)),
+        Route("/w/{ws}/clerk", guarded(p.clerk)),
+        Route("/w/{ws}/publish", guarded(p.publish), methods=["POST"]),
+        Route("/w/{ws}/decide", guarded(p.decide), methods=["POST"]),
+        Route("/w/{ws}/mark", guarded(p.mark), methods=["POST"]),
+        Route("/w/{ws}/revise", guarded(p.revise), methods=["POST"]),
+    ]
+    app = Starlette(routes=routes)
+    app.state.portal = portal
+    return app
+
+
+__all__ = ["Portal", "Served", "create_app"]
