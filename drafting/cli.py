@@ -351,7 +351,7 @@ def submit(directory: Path, delegation: str | None, by_file_name: bool, files: t
 @domain_errors
 def log_command(directory: Path, as_json: bool, check: bool) -> None:
     """Show the negotiation record, oldest first."""
-    from drafting.app import log_events
+    from drafting.app import event_summary, log_events
     from drafting.errors import safe_display
 
     if check:
@@ -370,7 +370,9 @@ def log_command(directory: Path, as_json: bool, check: bool) -> None:
                                 "detail": e.detail} for e in events], indent=2))
         return
     for e in events:
-        click.echo(f"{e.seq:>5}  {e.at}  {safe_display(e.actor)}  {e.kind}  {safe_display(e.subject)}")
+        summary = event_summary(e)
+        click.echo(f"{e.seq:>5}  {e.at}  {safe_display(e.actor)}  {e.kind}  {safe_display(e.subject)}"
+                   + (f"  {safe_display(summary)}" if summary else ""))
 
 
 @cli.command("compile")
@@ -393,33 +395,69 @@ def compile_command(directory: Path, outdir: Path, formats: str) -> None:
                    f"{safe_display(', '.join(conflict.delegations))}")
 
 
-@cli.command()
+@cli.command(short_help="Record the chair's decisions on amendments.")
 @click.argument("directory", type=DirArg)
-@click.argument("amendment")
-@click.argument("decision", type=click.Choice(values(Decision)))
+@click.argument("args", nargs=-1, metavar="[AMENDMENT]... DECISION")
 @click.option("--note", default="", help="Why, for the record.")
+@click.option("--delegation", help="Decide every live amendment of this delegation (a filter).")
+@click.option("--kind", help="… of this kind (insert, delete, replace, paragraph-insert, …).")
+@click.option("--paragraph", help="… to this paragraph (its id or number).")
+@click.option("--status", "state", help="… whose decision so far is this (pending, accept, reject, withdraw).")
+@click.option("--from-file", type=PathArg, help="A CSV file: amendment,decision[,note] per line, with a header.")
+@click.option("--json", "as_json", is_flag=True, help="The decisions recorded, as JSON.")
 @ActorOption
 @domain_errors
-def decide(directory: Path, amendment: str, decision: str, note: str, actor: str | None) -> None:
-    """Record the chair's decision on AMENDMENT (an id or unique prefix)."""
-    from drafting.app import decide as do_decide
+def decide(directory: Path, args: tuple[str, ...], note: str, delegation: str | None, kind: str | None,
+           paragraph: str | None, state: str | None, from_file: Path | None, as_json: bool,
+           actor: str | None) -> None:
+    """Record the chair's DECISION (accept, reject, withdraw) on each AMENDMENT (its number, e.g. KAZ/1, or
+    id), on the amendments the filters select, or as listed in --from-file. One transaction: all or nothing."""
+    from drafting.app import decide_batch
+    from drafting.errors import safe_display
 
-    found = do_decide(directory, amendment, decision, note=note, actor=actor)
-    click.echo(f"{found.id}: {decision}")
+    amendments, decision = (args[:-1], args[-1]) if args and from_file is None else (args, None)
+    if decision is not None and decision not in values(Decision):
+        raise DraftingUsageError(f"the last argument is the decision: one of {', '.join(values(Decision))} "
+                                 f"(got {decision!r})")
+    done = decide_batch(directory, amendments, decision, note=note, delegation=delegation, kind=kind,
+                        paragraph=paragraph, status=state, from_file=from_file, actor=actor)
+    if as_json:
+        click.echo(safe_json([decided_json(d) for d in done], indent=2))
+        return
+    for d in done:
+        click.echo(safe_display(d.summary()))
 
 
-@cli.command()
+def decided_json(d: Any) -> dict[str, Any]:
+    a = d.amendment
+    return {"number": d.number, "id": a.id, "decision": d.decision, "note": d.note, "revision": d.revision,
+            "delegation": a.delegation, "paragraph": a.paragraph, "paragraph_number": d.paragraph_label,
+            "kind": a.kind.value, "old": a.old, "new": a.new, "tracked": a.tracked}
+
+
+@cli.command(short_help="Record the status of paragraphs.")
 @click.argument("directory", type=DirArg)
-@click.argument("paragraph")
-@click.argument("status", type=click.Choice(values(ParagraphStatus)))
+@click.argument("args", nargs=-1, metavar="[PARAGRAPH]... STATUS")
+@click.option("--delegation", help="Every paragraph this delegation has a live amendment to (a filter).")
+@click.option("--status", "state", type=click.Choice(values(ParagraphStatus)),
+              help="… whose status now is this.")
+@click.option("--from-file", type=PathArg, help="A CSV file: paragraph,status per line, with a header.")
 @ActorOption
 @domain_errors
-def mark(directory: Path, paragraph: str, status: str, actor: str | None) -> None:
-    """Record the status of PARAGRAPH (its stable id; several ids separated by commas; or ALL)."""
-    from drafting.app import mark as do_mark
+def mark(directory: Path, args: tuple[str, ...], delegation: str | None, state: str | None,
+         from_file: Path | None, actor: str | None) -> None:
+    """Record STATUS (agreed, agreed-ad-ref, bracketed, pending) of each PARAGRAPH (its stable id or number;
+    several, or separated by commas; or ALL), of the paragraphs the filters select, or as listed in
+    --from-file. One transaction: all or nothing."""
+    from drafting.app import mark_batch
 
-    for pid in do_mark(directory, paragraph, status, actor=actor):
-        click.echo(f"{pid}: {status}")
+    paragraphs, status = (args[:-1], args[-1]) if args and from_file is None else (args, None)
+    if status is not None and status not in values(ParagraphStatus):
+        raise DraftingUsageError(f"the last argument is the status: one of {', '.join(values(ParagraphStatus))} "
+                                 f"(got {status!r})")
+    for pid, value in mark_batch(directory, paragraphs, status, delegation=delegation, current=state,
+                                 from_file=from_file, actor=actor):
+        click.echo(f"{pid}: {value}")
 
 
 @cli.command()
@@ -441,10 +479,13 @@ def status(directory: Path, as_json: bool) -> None:
         click.echo(f"{p['number'] or '':>8} {p['id']:<28} {p['status']}{flag}")
         for a in p["amendments"] + p["proposed_after"]:
             if a.get("active", True):
-                click.echo(f"{'':>10}{a['id']}  {safe_display(a['delegation'])}  {a.get('kind', 'paragraph-insert')}"
-                           f"  {a['decision']}")
+                untracked = "  (made without Track Changes)" if a["without_track_changes"] else ""
+                click.echo(f"{'':>10}{safe_display(a['number'])}  {safe_display(a['delegation'])}  {a['kind']}"
+                           f"  {a['decision']}{untracked}")
     for c in report["conflicts"]:
         click.echo(f"conflict: {c['number'] or c['paragraph']}: {safe_display(', '.join(c['delegations']))}")
+    if report["without_track_changes"]:
+        click.echo(f"{report['without_track_changes']} edit(s) made without Track Changes")
 
 
 @cli.command()

@@ -16,14 +16,14 @@ from drafting.app.documents import (
     render,
     write_outputs,
 )
-from drafting.errors import DraftingError, DraftingInputError
+from drafting.errors import DraftingError, DraftingInputError, DraftingUsageError
 
 if TYPE_CHECKING:
     from drafting.conventions.concordance import Discrepancy
     from drafting.model.document import Amendment, Document
     from drafting.negotiation.compilation import Compilation
     from drafting.negotiation.revise import Revision
-    from drafting.negotiation.workspace import EventRow, SubmitResult, Workspace
+    from drafting.negotiation.workspace import Decided, EventRow, SubmitResult, Workspace
 
 COMPILATION_FORMATS = ("docx", "md", "html")
 
@@ -133,16 +133,121 @@ def compile_outputs(directory: Path, outdir: Path,
 
 
 def decide(directory: Path, amendment: str, decision: str, *, note: str = "",
-           actor: str | None = None) -> Amendment:
-    """Record the chair's `decision` on `amendment` (an id or unique prefix)."""
+           actor: str | None = None) -> Decided:
+    """Record the chair's `decision` on `amendment` (its number, e.g. `KAZ/1`, or an id or unique id prefix)."""
+    return decide_batch(directory, [amendment], decision, note=note, actor=actor)[0]
+
+
+def decide_batch(directory: Path, amendments: Sequence[str] = (), decision: str | None = None, *, note: str = "",
+                 delegation: str | None = None, kind: str | None = None, paragraph: str | None = None,
+                 status: str | None = None, from_file: Path | None = None,
+                 actor: str | None = None) -> list[Decided]:
+    """Record decisions on several amendments in one transaction (all or nothing, one event each).
+
+    The amendments are named by number or id (`amendments`), chosen by filters (`delegation`, `kind`,
+    `paragraph`, `status` — the decision so far, `pending` for none), or listed with their decisions in a CSV
+    file (`from_file`: columns amendment, decision, note). Anything that names nothing is refused, by name,
+    before anything is recorded.
+    """
+    from drafting.negotiation.batch import DECISION_COLUMNS, read_batch
+    from drafting.negotiation.workspace import AmendmentFilter
+
+    wanted = AmendmentFilter(delegation, kind, paragraph, status)
+    if from_file is not None:
+        if amendments or decision is not None or not wanted.empty or note:
+            raise DraftingUsageError("--from-file takes the amendments, decisions and notes from the file alone")
+    elif amendments and not wanted.empty:
+        raise DraftingUsageError("name amendments or select them with filters, not both")
+    elif not amendments and wanted.empty:
+        raise DraftingUsageError("name the amendments (e.g. KAZ/1), select them with filters, or give --from-file")
+    elif decision is None:
+        raise DraftingUsageError(f"give the decision ({', '.join(_decisions())})")
+    if decision is not None and decision not in _decisions():
+        raise DraftingInputError(f"decision must be one of {', '.join(_decisions())}")
     with open_workspace(directory) as workspace:
-        return workspace.decide(amendment, decision, note, actor=actor or default_actor())
+        items: list[tuple[Amendment, str, str]] = []
+        if from_file is not None:
+            resolve = workspace.amendment_resolver()
+            for row in read_batch(from_file, DECISION_COLUMNS):
+                verdict = row.cells["decision"].lower()
+                if verdict not in _decisions():
+                    raise DraftingInputError(f"decision {row.cells['decision']!r} must be one of "
+                                             f"{', '.join(_decisions())}", source=str(from_file), line=row.line)
+                try:
+                    found = resolve(row.cells["amendment"])
+                except DraftingInputError as exc:
+                    raise DraftingInputError(exc.message, source=str(from_file), line=row.line) from exc
+                items.append((found, verdict, row.cells.get("note", "")))
+        else:
+            assert decision is not None
+            chosen = (workspace.select_amendments(wanted) if not wanted.empty
+                      else workspace.resolve_amendments(list(dict.fromkeys(amendments))))
+            items = [(a, decision, note) for a in dict.fromkeys(chosen)]
+        return workspace.decide_many(items, actor=actor or default_actor())
+
+
+def _decisions() -> tuple[str, ...]:
+    from drafting.model.vocabulary import Decision, values
+
+    return values(Decision)
 
 
 def mark(directory: Path, paragraph: str, status: str, *, actor: str | None = None) -> list[str]:
-    """Record `status` for `paragraph` (an id, ids separated by commas, or ALL)."""
+    """Record `status` for `paragraph` (an id or number, several separated by commas, or ALL)."""
     with open_workspace(directory) as workspace:
         return workspace.mark(paragraph, status, actor=actor or default_actor())
+
+
+def mark_batch(directory: Path, paragraphs: Sequence[str] = (), status: str | None = None, *,
+               delegation: str | None = None, current: str | None = None, from_file: Path | None = None,
+               actor: str | None = None) -> list[tuple[str, str]]:
+    """Record paragraph statuses in one transaction (all or nothing, one event each): for `paragraphs` (ids or
+    numbers; `ALL`), for those a filter selects (`delegation`: amended by it; `current`: at that status now),
+    or as listed in a CSV file (`from_file`: columns paragraph, status). Returns (paragraph id, status)."""
+    from drafting.negotiation.batch import MARK_COLUMNS, read_batch
+
+    filtered = delegation is not None or current is not None
+    if from_file is not None:
+        if paragraphs or status is not None or filtered:
+            raise DraftingUsageError("--from-file takes the paragraphs and statuses from the file alone")
+    elif paragraphs and filtered:
+        raise DraftingUsageError("name paragraphs or select them with filters, not both")
+    elif not paragraphs and not filtered:
+        raise DraftingUsageError("name the paragraphs (ids or numbers, or ALL), select them with filters, "
+                                 "or give --from-file")
+    elif status is None:
+        raise DraftingUsageError(f"give the status ({', '.join(_statuses())})")
+    if status is not None and status not in _statuses():
+        raise DraftingInputError(f"status must be one of {', '.join(_statuses())}")
+    with open_workspace(directory) as workspace:
+        if from_file is not None:
+            items = []
+            for row in read_batch(from_file, MARK_COLUMNS):
+                value = row.cells["status"].lower()
+                try:
+                    if value not in _statuses():
+                        raise DraftingInputError(f"status {row.cells['status']!r} must be one of "
+                                                 f"{', '.join(_statuses())}")
+                    [pid] = workspace.resolve_paragraphs([row.cells["paragraph"]])
+                except DraftingInputError as exc:
+                    raise DraftingInputError(exc.message, source=str(from_file), line=row.line) from exc
+                items.append((pid, value))
+        else:
+            assert status is not None
+            if filtered:
+                ids = workspace.select_paragraphs(delegation=delegation, status=current)
+            elif [p.strip() for p in paragraphs] == ["ALL"]:
+                ids = list(workspace.document()[1].ids)
+            else:
+                ids = workspace.resolve_paragraphs([p for key in paragraphs for p in key.split(",") if p.strip()])
+            items = [(pid, status) for pid in dict.fromkeys(ids)]
+        return workspace.mark_many(items, actor=actor or default_actor())
+
+
+def _statuses() -> tuple[str, ...]:
+    from drafting.model.vocabulary import ParagraphStatus, values
+
+    return values(ParagraphStatus)
 
 
 def status_report(directory: Path) -> dict[str, Any]:
@@ -188,6 +293,22 @@ def verify_record(directory: Path) -> tuple[list[str], int, str]:
     with Workspace.open(directory, None, check=False) as workspace:
         seq, digest = workspace.head()
         return workspace.verify_record(), seq, digest
+
+
+def event_summary(event: EventRow) -> str:
+    """What an event says beyond its kind and subject, in a few words (`accept: agreed in plenary`)."""
+    detail = event.detail
+    if event.kind == "decision":
+        note = f": {detail['note']}" if detail.get("note") else ""
+        who = f" ({detail['delegation']}, {detail.get('paragraph')})" if detail.get("delegation") else ""
+        return f"{detail.get('decision', '')}{who}{note}"
+    if event.kind == "status":
+        return str(detail.get("status", ""))
+    if event.kind == "submission":
+        untracked = int(detail.get("untracked", 0) or 0) if detail.get("format") == "docx" else 0
+        extra = f", {untracked} made without Track Changes" if untracked else ""
+        return f"{detail.get('file', '')}: {detail.get('amendments', 0)} amendment(s){extra}"
+    return ""
 
 
 def import_translation(directory: Path, language: str, file: Path, *,

@@ -8,7 +8,7 @@ instead of overlapping tracked changes. Proposed new paragraphs sit after their 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from drafting.conventions.inline import normalise_spans
@@ -27,6 +27,8 @@ class Proposal:
 
     amendments: tuple[Amendment, ...]
     decision: str  # "" (undecided) | "accept"
+    numbers: tuple[str, ...] = ()  # each amendment's number (`KAZ/1`), in the order of `amendments`
+    untracked: bool = False  # made in a Word file with Track Changes off (by every delegation proposing it)
 
     @property
     def first(self) -> Amendment:
@@ -39,6 +41,11 @@ class Proposal:
     @property
     def attribution(self) -> str:
         return ", ".join(self.delegations)
+
+    @property
+    def reference(self) -> str:
+        """The amendment numbers, `KAZ/1, TJK/2` (ids when the record gave none)."""
+        return ", ".join(self.numbers or tuple(a.id for a in self.amendments))
 
     @property
     def kind(self) -> AmendmentKind:
@@ -74,6 +81,14 @@ class Alternative:
 
     delegations: tuple[str, ...]
     text: str
+    numbers: tuple[str, ...] = ()  # per delegation, its amendments' numbers joined with "+" (`KAZ/1+KAZ/2`)
+
+    @property
+    def attribution(self) -> str:
+        """`KAZ/1 Kazakhstan, TJK/1 Tajikistan` (the names alone when there are no numbers)."""
+        if not self.numbers:
+            return ", ".join(self.delegations)
+        return ", ".join(f"{n} {d}" for n, d in zip(self.numbers, self.delegations, strict=True))
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,10 +125,18 @@ class Compilation:
     conflicts: tuple[Conflict, ...]
     delegations: tuple[str, ...]
     unplaced: tuple[Amendment, ...] = field(default=())
+    numbers: Mapping[str, str] = field(default_factory=dict)  # amendment id -> number
+    untracked: int = 0  # live proposals made in Word with Track Changes off
+
+    def number(self, amendment: Amendment) -> str:
+        return self.numbers.get(amendment.id, amendment.id)
 
 
-def merge_identical(amendments: Iterable[Amendment], decisions: dict[str, str]) -> list[Proposal]:
-    """Proposals with identical effect (paragraph, kind, position, old, new) merged, in first-seen order."""
+def merge_identical(amendments: Iterable[Amendment], decisions: dict[str, str],
+                    numbers: Mapping[str, str] | None = None,
+                    untracked: Collection[str] = ()) -> list[Proposal]:
+    """Proposals with identical effect (paragraph, kind, position, old, new) merged, in first-seen order;
+    `untracked` holds the ids of amendments made in Word with Track Changes off."""
     groups: dict[tuple[object, ...], list[Amendment]] = {}
     for amendment in amendments:
         key = (amendment.paragraph, amendment.kind, amendment.position, amendment.old, amendment.new)
@@ -121,7 +144,9 @@ def merge_identical(amendments: Iterable[Amendment], decisions: dict[str, str]) 
     out = []
     for members in groups.values():
         decided = {decisions.get(a.id, "") for a in members}
-        out.append(Proposal(tuple(members), "accept" if "accept" in decided else ""))
+        out.append(Proposal(tuple(members), "accept" if "accept" in decided else "",
+                            tuple((numbers or {}).get(a.id, a.id) for a in members),
+                            all(a.id in untracked for a in members)))
     return out
 
 
@@ -158,31 +183,40 @@ def _alternatives(text: str, proposals: Sequence[Proposal]) -> tuple[Alternative
         for delegation in proposal.delegations:
             by_delegation.setdefault(delegation, []).append(proposal)
     grouped: dict[str, list[str]] = {}
+    numbered: dict[str, str] = {}
     for delegation, mine in by_delegation.items():
+        numbered[delegation] = "+".join(n for p in mine for n, a in zip(p.numbers, p.amendments, strict=False)
+                                        if a.delegation == delegation)
         if any(p.kind is AmendmentKind.PARAGRAPH_DELETE for p in mine):
             result = ""
         else:
             result = apply_inline(text, [p for p in mine if p.kind in INLINE])
         grouped.setdefault(result, []).append(delegation)
-    return tuple(Alternative(tuple(delegations), result) for result, delegations in grouped.items())
+    return tuple(Alternative(tuple(delegations), result,
+                             tuple(numbered[d] for d in delegations) if all(numbered[d] for d in delegations)
+                             else ())
+                 for result, delegations in grouped.items())
 
 
 def alternatives_text(alternatives: Sequence[Alternative]) -> str:
-    """`[Alt 1 (Kazakhstan): …] [Alt 2 (Tajikistan, Kyrgyzstan): …]`; a deletion reads "(delete)"."""
-    return " ".join(f"[Alt {i} ({', '.join(alt.delegations)}): {alt.text or '(delete the paragraph)'}]"
+    """`[Alt 1 (KAZ/1 Kazakhstan): …] [Alt 2 (TJK/1 Tajikistan, KGZ/2 Kyrgyzstan): …]`; a deletion reads
+    "(delete the paragraph)"."""
+    return " ".join(f"[Alt {i} ({alt.attribution}): {alt.text or '(delete the paragraph)'}]"
                     for i, alt in enumerate(alternatives, start=1))
 
 
 def compile_text(document: Document, revision: int, amendments: Sequence[Amendment], decisions: dict[str, str],
-                 statuses: dict[str, str], translation_pending: dict[str, list[str]] | None = None) -> Compilation:
-    """The compilation of `document` with `amendments` (already filtered to the active ones)."""
+                 statuses: dict[str, str], translation_pending: dict[str, list[str]] | None = None,
+                 numbers: Mapping[str, str] | None = None, untracked: Collection[str] = ()) -> Compilation:
+    """The compilation of `document` with `amendments` (already filtered to the active ones); `numbers` maps
+    amendment ids to their numbers."""
     texts = {p.id: p.text for p in document.paragraphs}
     placed: list[Amendment] = []
     unplaced: list[Amendment] = []
     for amendment in amendments:
         located = locate(amendment, texts.get(amendment.paragraph or ""))
         (placed if located is not None else unplaced).append(located or amendment)
-    proposals = merge_identical(placed, decisions)
+    proposals = merge_identical(placed, decisions, numbers, untracked)
     by_paragraph: dict[str | None, list[Proposal]] = {}
     new_after: dict[str | None, list[Proposal]] = {}
     ids = set(document.ids)
@@ -223,7 +257,8 @@ def compile_text(document: Document, revision: int, amendments: Sequence[Amendme
     labelled = relabel((e.paragraph for e in entries), get_profile(document.meta.profile, document.language))
     entries = [replace(entry, paragraph=paragraph) for entry, paragraph in zip(entries, labelled, strict=True)]
     delegations = tuple(dict.fromkeys(d for p in proposals for d in p.delegations))
-    return Compilation(document, revision, tuple(entries), tuple(conflicts), delegations, tuple(unplaced))
+    return Compilation(document, revision, tuple(entries), tuple(conflicts), delegations, tuple(unplaced),
+                       dict(numbers or {}), sum(1 for p in proposals if p.untracked))
 
 
 def locate(amendment: Amendment, text: str | None) -> Amendment | None:

@@ -15,6 +15,8 @@ def status_report(workspace: Workspace) -> dict[str, Any]:
     number = compilation.revision
     translations = {lang: set(pending) for lang, (_, pending) in workspace.translations(number).items()}
     decisions = workspace.decisions(number)
+    numbers = compilation.numbers
+    untracked = workspace.untracked_in_word(number)
     all_amendments = workspace.amendments(number, active_only=False)
     active = {a.id for a in workspace.amendments(number)}
     by_paragraph: dict[str | None, list[Amendment]] = {}
@@ -24,6 +26,11 @@ def status_report(workspace: Workspace) -> dict[str, Any]:
 
     def decision_of(a: Amendment) -> str:
         return decisions.get(a.id, ("", ""))[0] or "pending"
+
+    def amendment_json(a: Amendment) -> dict[str, Any]:
+        return {"number": numbers.get(a.id, a.id), "id": a.id, "delegation": a.delegation, "kind": a.kind.value,
+                "old": a.old, "new": a.new, "tracked": a.tracked, "without_track_changes": a.id in untracked,
+                "active": a.id in active, "decision": decision_of(a), "note": decisions.get(a.id, ("", ""))[1]}
 
     paragraphs = []
     for entry in compilation.entries:
@@ -35,17 +42,10 @@ def status_report(workspace: Workspace) -> dict[str, Any]:
             "conflict": p.id in conflicted,
             "translations": {lang: "translation pending" if p.id in pending else "current"
                              for lang, pending in translations.items()},
-            "amendments": [
-                {"id": a.id, "delegation": a.delegation, "kind": a.kind.value, "old": a.old, "new": a.new,
-                 "tracked": a.tracked, "active": a.id in active, "decision": decision_of(a),
-                 "note": decisions.get(a.id, ("", ""))[1]}
-                for a in by_paragraph.get(p.id, []) if a.kind is not AmendmentKind.PARAGRAPH_INSERT
-            ],
-            "proposed_after": [
-                {"id": a.id, "delegation": a.delegation, "new": a.new, "decision": decision_of(a),
-                 "active": a.id in active}
-                for a in by_paragraph.get(p.id, []) if a.kind is AmendmentKind.PARAGRAPH_INSERT
-            ],
+            "amendments": [amendment_json(a) for a in by_paragraph.get(p.id, [])
+                           if a.kind is not AmendmentKind.PARAGRAPH_INSERT],
+            "proposed_after": [amendment_json(a) for a in by_paragraph.get(p.id, [])
+                               if a.kind is AmendmentKind.PARAGRAPH_INSERT],
         })
     return {
         "document": compilation.document.meta.document_id,
@@ -55,6 +55,7 @@ def status_report(workspace: Workspace) -> dict[str, Any]:
         "paragraphs": paragraphs,
         "conflicts": [{"paragraph": c.paragraph, "number": c.label, "delegations": list(c.delegations)}
                       for c in compilation.conflicts],
-        "unplaced": [a.id for a in compilation.unplaced],
+        "unplaced": [numbers.get(a.id, a.id) for a in compilation.unplaced],
+        "without_track_changes": sum(1 for a in all_amendments if a.id in active and a.id in untracked),
         "translation_pending": {lang: sorted(pending) for lang, pending in translations.items() if pending},
     }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from pathlib import Path
@@ -21,6 +22,7 @@ from drafting.model.document import Amendment, AmendmentKind, Document
 from drafting.model.serial import amendment_from_dict, amendment_to_dict, document_from_json, document_json
 from drafting.model.version import Version, VersionParagraph
 from drafting.negotiation.compilation import Compilation, compile_text
+from drafting.negotiation.numbers import assign_numbers, looks_like_number, normalise_number, number_index
 from drafting.negotiation.store import DECISIONS, STATUSES, EventRow, Store, sha256
 
 if TYPE_CHECKING:
@@ -70,6 +72,75 @@ class SubmitResult:
     amendments: int
     repeated: bool
     current: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Decided:
+    """A decision as recorded: the amendment's number, the amendment, the decision and its note."""
+
+    number: str
+    amendment: Amendment
+    decision: str
+    note: str
+    revision: int
+    paragraph_label: str = ""
+    without_track_changes: bool = False  # made in a Word file with Track Changes off
+
+    def summary(self) -> str:
+        """`KAZ/1 accept: Kazakhstan, paragraph 5 (secretariat_seat), replace "Almaty" -> "Astana"`."""
+        a = self.amendment
+        where = f"paragraph {self.paragraph_label} ({a.paragraph})" if self.paragraph_label else (a.paragraph or "?")
+        if a.kind is AmendmentKind.PARAGRAPH_INSERT:
+            where = f"after {where}"
+        change = a.kind.value
+        if a.old and a.kind in (AmendmentKind.REPLACE, AmendmentKind.DELETE):
+            change += f" {_quote(a.old)}"
+        if a.new and a.kind in (AmendmentKind.REPLACE, AmendmentKind.INSERT, AmendmentKind.PARAGRAPH_INSERT):
+            change += f" {'-> ' if a.kind is AmendmentKind.REPLACE else ''}{_quote(a.new)}"
+        untracked = ", made without Track Changes" if self.without_track_changes else ""
+        note = f" ({self.note})" if self.note else ""
+        return f"{self.number} {self.decision}: {a.delegation}, {where}, {change}{untracked}{note}"
+
+
+def _quote(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return '"' + (text if len(text) <= limit else text[:limit - 1] + "…") + '"'
+
+
+@dataclass(frozen=True, slots=True)
+class AmendmentFilter:
+    """Which amendments of the current revision a batch decision takes: every given criterion must hold."""
+
+    delegation: str | None = None
+    kind: str | None = None
+    paragraph: str | None = None
+    status: str | None = None  # the decision so far: pending | accept | reject | withdraw
+
+    @property
+    def empty(self) -> bool:
+        return all(v is None for v in (self.delegation, self.kind, self.paragraph, self.status))
+
+    def describe(self) -> str:
+        return " ".join(f"--{name} {value}" for name, value in (
+            ("delegation", self.delegation), ("kind", self.kind), ("paragraph", self.paragraph),
+            ("status", self.status)) if value is not None)
+
+
+def paragraph_key(document: Document, key: str, where: str, source: str) -> str:
+    """The id of the paragraph `key` names in `document`: its id, or its number as shown (`5`, `5.`, `(a)`)."""
+    cleaned = key.strip()
+    if document.paragraph(cleaned) is not None:
+        return cleaned
+    folded = _label_key(cleaned)
+    if folded:
+        matches = [p.id for p in document.paragraphs if p.label and _label_key(p.label) == folded]
+        if len(matches) == 1:
+            return matches[0]
+    raise DraftingStateError(f"no paragraph {key!r} in {where}", source=source)
+
+
+def _label_key(label: str) -> str:
+    return "".join(ch for ch in label.casefold() if ch.isalnum())
 
 
 class Workspace:
@@ -266,42 +337,187 @@ class Workspace:
             out.append(amendment)
         return out
 
-    def resolve_amendment(self, key: str) -> tuple[int, Amendment]:
-        """The amendment whose id is `key` (or a unique prefix of it) on the current revision."""
-        number = self.store.current_revision().number
-        matches = {a.id: a for a in self.amendments(number, active_only=False) if a.id.startswith(key.strip())}
-        if not matches or not key.strip():
-            raise DraftingStateError(f"no amendment {key!r} on {revision_label(number)}", source=str(self.directory))
-        if len(matches) > 1:
-            raise DraftingStateError(f"amendment id {key!r} is ambiguous ({', '.join(sorted(matches)[:5])})",
-                                     source=str(self.directory))
-        return number, next(iter(matches.values()))
+    def untracked_in_word(self, number: int | None = None) -> set[str]:
+        """Ids of the amendments on revision `number` made in a Word file with Track Changes off (an edited
+        Markdown or text file has no Track Changes to forget: its amendments are not counted)."""
+        number = self.current_number() if number is None else number
+        word = {row.id for row in self.store.submissions(number) if row.format == "docx"}
+        return {str(_load(data)["id"]) for submission, _, data in self.store.amendment_rows(number)
+                if submission in word and not _load(data).get("tracked", True)}
 
-    def decide(self, key: str, decision: str, note: str, *, actor: str) -> Amendment:
+    def numbers(self) -> dict[str, str]:
+        """Amendment id -> its number (`KAZ/1`) for every amendment of the record (see `numbers`)."""
+        return assign_numbers((name, code, amendment) for _, _, name, code, amendment in self.store.amendment_index())
+
+    def live_amendments(self, number: int | None = None) -> tuple[list[Amendment], dict[str, str]]:
+        """The amendments of each delegation's latest submission on revision `number` (default: current),
+        whatever their decision; and the superseded ones (id -> delegation)."""
+        number = self.current_number() if number is None else number
+        latest: dict[str, int] = {}
+        for row in self.store.submissions(number):
+            latest[row.delegation] = max(latest.get(row.delegation, 0), row.id)
+        live: dict[str, Amendment] = {}
+        superseded: dict[str, str] = {}
+        for submission, delegation, data in self.store.amendment_rows(number):
+            if submission == latest[delegation]:
+                amendment = amendment_from_dict(_load(data))
+                live[amendment.id] = amendment
+            else:
+                superseded[str(_load(data)["id"])] = delegation
+        return list(live.values()), {k: v for k, v in superseded.items() if k not in live}
+
+    def resolve_amendments(self, keys: Sequence[str]) -> list[Amendment]:
+        """The amendments named by `keys` on the current revision: numbers (`KAZ/1`), ids or unique id
+        prefixes. Any key that names nothing current is refused (the first one, by name)."""
+        resolve = self.amendment_resolver()
+        return [resolve(key) for key in keys]
+
+    def amendment_resolver(self) -> Callable[[str], Amendment]:
+        """A function from a number, id or unique id prefix to the current revision's amendment (the
+        record is read once, so resolving many keys stays linear)."""
+        number = self.current_number()
+        live, superseded = self.live_amendments(number)
+        numbers = self.numbers()
+        by_number = number_index(numbers)
+        by_id = {a.id: a for a in live}
+        here = revision_label(number)
+
+        def resolve(key: str) -> Amendment:
+            cleaned = key.strip()
+            found = by_number.get(normalise_number(cleaned)) if cleaned else None
+            if found is None and cleaned and not looks_like_number(cleaned):
+                matches = sorted({i for i in (*by_id, *superseded) if i.startswith(cleaned)})
+                if len(matches) > 1:
+                    raise DraftingStateError(f"amendment id {key!r} is ambiguous ({', '.join(matches[:5])})",
+                                             source=str(self.directory))
+                found = matches[0] if matches else None
+            if found is None:
+                raise DraftingStateError(f"no amendment {key!r} on {here}", source=str(self.directory))
+            shown = numbers.get(found, found)
+            if found in superseded:
+                raise DraftingStateError(f"amendment {shown} was superseded by a later submission from "
+                                         f"{superseded[found]} on {here}", source=str(self.directory))
+            if found not in by_id:
+                raise DraftingStateError(f"amendment {shown} is not on {here} (it was made on an earlier revision)",
+                                         source=str(self.directory))
+            return by_id[found]
+
+        return resolve
+
+    def resolve_amendment(self, key: str) -> tuple[int, Amendment]:
+        """The amendment whose number or id (or a unique id prefix) is `key`, on the current revision."""
+        return self.current_number(), self.resolve_amendments([key])[0]
+
+    def select_amendments(self, wanted: AmendmentFilter) -> list[Amendment]:
+        """The current revision's live amendments that `wanted` selects (every given criterion must hold);
+        a filter that selects nothing is refused, naming the filter."""
+        number, document = self.document()
+        live, _ = self.live_amendments(number)
+        decisions = self.store.decisions(number)
+        out = live
+        if wanted.delegation is not None:
+            name, _ = self._delegation(wanted.delegation)
+            out = [a for a in out if a.delegation == name]
+        if wanted.kind is not None:
+            kind = wanted.kind.strip().lower()
+            if kind not in {k.value for k in AmendmentKind}:
+                raise DraftingInputError(f"--kind must be one of {', '.join(k.value for k in AmendmentKind)}")
+            out = [a for a in out if a.kind.value == kind]
+        if wanted.paragraph is not None:
+            pid = paragraph_key(document, wanted.paragraph, revision_label(number), str(self.directory))
+            out = [a for a in out if a.paragraph == pid]
+        if wanted.status is not None:
+            state = wanted.status.strip().lower()
+            if state not in ("pending", *DECISIONS):
+                raise DraftingInputError(f"--status must be one of pending, {', '.join(DECISIONS)}")
+            out = [a for a in out if (decisions.get(a.id, ("", ""))[0] or "pending") == state]
+        if not out:
+            raise DraftingStateError(f"no amendment on {revision_label(number)} matches {wanted.describe()}",
+                                     source=str(self.directory))
+        return out
+
+    def decide_many(self, items: Sequence[tuple[Amendment, str, str]], *, actor: str) -> list[Decided]:
+        """Record each (amendment, decision, note) of the current revision: one transaction, all or nothing,
+        one decision row and one event each."""
+        for _, decision, _ in items:
+            if decision not in DECISIONS:
+                raise DraftingInputError(f"decision must be one of {', '.join(DECISIONS)}")
+        number, document = self.document()
+        numbers = self.numbers()
+        labels = {p.id: p.label for p in document.paragraphs}
+        untracked = self.untracked_in_word(number)
+        out = [Decided(numbers.get(a.id, a.id), a, decision, note, number, labels.get(a.paragraph or "", ""),
+                       a.id in untracked) for a, decision, note in items]
+        with self.store.transaction():
+            if self.current_number() != number:
+                raise DraftingStateError("another revision was issued meanwhile; decide again",
+                                         source=str(self.directory))
+            for done in out:
+                a = done.amendment
+                self.store.add_decision(number, a.id, done.decision, done.note, actor)
+                self.store.add_event(actor, "decision", done.number, {
+                    "revision": number, "amendment": a.id, "number": done.number, "decision": done.decision,
+                    "note": done.note, "delegation": a.delegation, "paragraph": a.paragraph, "kind": a.kind.value})
+        return out
+
+    def decide(self, key: str, decision: str, note: str, *, actor: str) -> Decided:
         if decision not in DECISIONS:
             raise DraftingInputError(f"decision must be one of {', '.join(DECISIONS)}")
-        number, amendment = self.resolve_amendment(key)
-        with self.store.transaction():
-            self.store.add_decision(number, amendment.id, decision, note, actor)
-            self.store.add_event(actor, "decision", amendment.id, {
-                "revision": number, "decision": decision, "note": note, "delegation": amendment.delegation,
-                "paragraph": amendment.paragraph, "kind": amendment.kind.value})
-        return amendment
+        return self.decide_many([(self.resolve_amendments([key])[0], decision, note)], actor=actor)[0]
 
-    def mark(self, paragraph: str, status: str, *, actor: str) -> list[str]:
-        """Record `status` for `paragraph` (an id, several ids separated by commas, or ALL)."""
-        if status not in STATUSES:
-            raise DraftingInputError(f"status must be one of {', '.join(STATUSES)}")
+    def resolve_paragraphs(self, keys: Sequence[str]) -> list[str]:
+        """Paragraph ids of the current revision named by `keys` (ids or numbers as shown, e.g. `5`)."""
         number, document = self.document()
-        wanted = list(document.ids) if paragraph.strip() == "ALL" else [p.strip() for p in paragraph.split(",")]
-        for pid in wanted:
+        return [paragraph_key(document, key, revision_label(number), str(self.directory)) for key in keys]
+
+    def select_paragraphs(self, *, delegation: str | None = None, status: str | None = None) -> list[str]:
+        """Paragraphs of the current revision with a live amendment by `delegation` and/or at `status`."""
+        number, document = self.document()
+        ids = list(document.ids)
+        described = []
+        if delegation is not None:
+            name, _ = self._delegation(delegation)
+            live, _ = self.live_amendments(number)
+            amended = {a.paragraph for a in live if a.delegation == name}
+            ids = [pid for pid in ids if pid in amended]
+            described.append(f"--delegation {delegation}")
+        if status is not None:
+            if status not in STATUSES:
+                raise DraftingInputError(f"--status must be one of {', '.join(STATUSES)}")
+            current = self.store.statuses(number)
+            ids = [pid for pid in ids if current.get(pid, "pending") == status]
+            described.append(f"--status {status}")
+        if not ids:
+            raise DraftingStateError(f"no paragraph of {revision_label(number)} matches {' '.join(described)}",
+                                     source=str(self.directory))
+        return ids
+
+    def mark_many(self, items: Sequence[tuple[str, str]], *, actor: str) -> list[tuple[str, str]]:
+        """Record each (paragraph id, status) on the current revision: one transaction, one event each."""
+        number, document = self.document()
+        for pid, status in items:
+            if status not in STATUSES:
+                raise DraftingInputError(f"status must be one of {', '.join(STATUSES)}")
             if document.paragraph(pid) is None:
                 raise DraftingStateError(f"no paragraph {pid!r} in {revision_label(number)}",
                                          source=str(self.directory))
         with self.store.transaction():
-            for pid in wanted:
+            if self.current_number() != number:
+                raise DraftingStateError("another revision was issued meanwhile; mark again",
+                                         source=str(self.directory))
+            for pid, status in items:
                 self.store.add_status(number, pid, status, actor)
                 self.store.add_event(actor, "status", pid, {"revision": number, "status": status})
+        return list(items)
+
+    def mark(self, paragraph: str, status: str, *, actor: str) -> list[str]:
+        """Record `status` for `paragraph` (an id or number, several separated by commas, or ALL)."""
+        if status not in STATUSES:
+            raise DraftingInputError(f"status must be one of {', '.join(STATUSES)}")
+        _, document = self.document()
+        wanted = (list(document.ids) if paragraph.strip() == "ALL"
+                  else self.resolve_paragraphs([p.strip() for p in paragraph.split(",")]))
+        self.mark_many([(pid, status) for pid in wanted], actor=actor)
         return wanted
 
     def statuses(self, number: int | None = None) -> dict[str, str]:
@@ -388,7 +604,7 @@ class Workspace:
         decisions = {k: v[0] for k, v in self.store.decisions(number).items()}
         pending = {lang: list(ids) for lang, (_, ids) in self.translations(number).items()}
         return compile_text(document, number, self.amendments(number), decisions, self.store.statuses(number),
-                            pending)
+                            pending, self.numbers(), self.untracked_in_word(number))
 
 
 def _json(amendment: Amendment) -> str:
@@ -403,5 +619,6 @@ def _load(data: str) -> dict[str, Any]:
     return dict(json.loads(data))
 
 
-__all__ = ["AmendmentKind", "EventRow", "PreparedRevision", "SubmitResult", "Workspace", "clean_delegation",
+__all__ = ["AmendmentFilter", "AmendmentKind", "Decided", "EventRow",
+           "PreparedRevision", "SubmitResult", "Workspace", "clean_delegation",
            "revision_label"]

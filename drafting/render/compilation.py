@@ -12,7 +12,7 @@ import html
 import re
 
 from drafting.model.document import AmendmentKind
-from drafting.negotiation.compilation import INLINE, Compilation, Entry, alternatives_text
+from drafting.negotiation.compilation import INLINE, Compilation, Entry, Proposal, alternatives_text
 
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#7f7f7f",
            "#bcbd22", "#393b79", "#843c39", "#637939", "#7b4173", "#3182bd", "#e6550d", "#31a354", "#756bb1")
@@ -37,6 +37,13 @@ def _md_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("*", "\\*").replace("_", "\\_").replace("{", "\\{").replace("<", "&lt;")
 
 
+def _md_attribution(proposal: Proposal) -> str:
+    """`KAZ/1 Kazakhstan`, `KAZ/2 Kazakhstan, TJK/1 Tajikistan`; `(without Track Changes)` when so made."""
+    parts = [f"{_md_escape(n)} {_md_escape(a.delegation)}" for n, a in
+             zip(proposal.numbers or tuple(a.id for a in proposal.amendments), proposal.amendments, strict=True)]
+    return ", ".join(parts) + (" (without Track Changes)" if proposal.untracked else "")
+
+
 def _md_inline(entry: Entry) -> str:
     text = entry.paragraph.text
     out: list[str] = []
@@ -52,7 +59,7 @@ def _md_inline(entry: Entry) -> str:
             out.append(f"{{++{new}++}}")
         else:
             out.append(f"{{--{old}--}}")
-        out.append(f"{{>>{_md_escape(proposal.attribution)}<<}}")
+        out.append(f"{{>>{_md_attribution(proposal)}<<}}")
         position = proposal.end
     out.append(_md_escape(text[position:]))
     return "".join(out)
@@ -70,7 +77,7 @@ def compilation_markdown(compilation: Compilation) -> bytes:
         lines.append(f"<!-- dp:{p.id} -->")
         if entry.new:
             proposal = entry.proposals[0]
-            lines.append(f"{label}{{++{_md_escape(proposal.first.new)}++}}{{>>{_md_escape(proposal.attribution)}<<}}"
+            lines.append(f"{label}{{++{_md_escape(proposal.first.new)}++}}{{>>{_md_attribution(proposal)}<<}}"
                          f" `[proposed]`")
         elif entry.conflict:
             lines.append(f"{label}{_md_escape(p.text)}{badge}")
@@ -80,13 +87,13 @@ def compilation_markdown(compilation: Compilation) -> bytes:
         else:
             deleted = next((q for q in entry.proposals if q.kind is AmendmentKind.PARAGRAPH_DELETE), None)
             if deleted is not None:
-                lines.append(f"{label}{{--{_md_escape(p.text)}--}}{{>>{_md_escape(deleted.attribution)}<<}}{badge}")
+                lines.append(f"{label}{{--{_md_escape(p.text)}--}}{{>>{_md_attribution(deleted)}<<}}{badge}")
             else:
                 lines.append(f"{label}{_md_inline(entry)}{badge}")
             for proposal in entry.proposals:
                 if proposal.kind not in INLINE and proposal.kind is not AmendmentKind.PARAGRAPH_DELETE:
                     lines.append("")
-                    lines.append(f"> {proposal.kind.value} proposed by {_md_escape(proposal.attribution)}"
+                    lines.append(f"> {proposal.kind.value} proposed by {_md_attribution(proposal)}"
                                  + (f": {_md_escape(proposal.first.context)}" if proposal.first.context else ""))
         lines.append("")
     lines.append("## Conflicts")
@@ -99,7 +106,8 @@ def compilation_markdown(compilation: Compilation) -> bytes:
     if compilation.unplaced:
         lines += ["", "## Amendments that could not be placed", ""]
         for a in compilation.unplaced:
-            lines.append(f"- {a.id} ({_md_escape(a.delegation)}, {a.kind.value}): {_md_escape(a.old)} → "
+            lines.append(f"- {_md_escape(compilation.number(a))} ({_md_escape(a.delegation)}, {a.kind.value}): "
+                         f"{_md_escape(a.old)} → "
                          f"{_md_escape(a.new)}")
     return ("\n".join(lines) + "\n").encode("utf-8")
 
@@ -126,6 +134,18 @@ def compilation_html(compilation: Compilation) -> bytes:
     def cls(names: tuple[str, ...]) -> str:
         return css_classes.get(names[0], "") if names else ""
 
+    def numbered(proposal: Proposal) -> str:
+        """The proposal's amendment numbers, and a mark when it was made without Track Changes."""
+        refs = "".join(f' <bdi class="num" data-number="{_e(n)}">{_e(n)}</bdi>'
+                       for n in proposal.numbers or tuple(a.id for a in proposal.amendments))
+        if proposal.untracked:
+            refs += '<span class="untracked" title="made without Track Changes">without Track Changes</span>'
+        return refs
+
+    def ins_del(tag: str, text: str, proposal: Proposal) -> str:
+        extra = " untracked-edit" if proposal.untracked else ""
+        return f'<{tag} class="{cls(proposal.delegations)}{extra}">{_e(text)}</{tag}>'
+
     rules = "".join(f".{css_classes[d]}{{color:{colours[d]};border-color:{colours[d]}}}"
                     for d in compilation.delegations)
     out = [
@@ -140,8 +160,11 @@ def compilation_html(compilation: Compilation) -> bytes:
         ".para.conflict{background:#fff3cd;border-left-color:#d39e00}.para.new{border-left-color:#2ca02c}"
         ".label{font-weight:bold;margin-right:.4em}ins{text-decoration:underline}del{text-decoration:line-through}"
         "ins,del{font-weight:bold}.who{font-size:.75em;border:1px solid;border-radius:3px;padding:0 .2em;"
-        "margin-left:.2em;font-style:normal}.badge{font-size:.7em;border-radius:8px;padding:0 .5em;margin-left:.5em;"
-        "color:#fff;white-space:nowrap}.badge-agreed{background:#2e7d32}.badge-agreed-ad-ref{background:#558b2f}"
+        "margin-left:.2em;font-style:normal}.num{font-size:.7em;font-family:monospace;color:#333}"
+        ".untracked{font-size:.7em;margin-left:.3em;padding:0 .3em;border:1px dashed #b00;color:#b00}"
+        ".untracked-edit{text-decoration-style:wavy}"
+        ".badge{font-size:.7em;border-radius:8px;padding:0 .5em;margin-left:.5em;color:#fff;white-space:nowrap}"
+        ".badge-agreed{background:#2e7d32}.badge-agreed-ad-ref{background:#558b2f}"
         ".badge-translation{background:#6a1b9a}.badge-bracketed{background:#c62828}.badge-pending{background:#757575}.badge-proposed{background:#1565c0}"
         ".alternatives{margin:.3em 0 0 1em}.alternatives li{margin:.2em 0}" + rules,
         "</style></head><body>",
@@ -164,31 +187,31 @@ def compilation_html(compilation: Compilation) -> bytes:
         body: list[str] = []
         if entry.new:
             proposal = entry.proposals[0]
-            body.append(f'<ins class="{cls(proposal.delegations)}">{_e(proposal.first.new)}</ins>'
-                        f"{who(proposal.delegations)}")
+            body.append(f"{ins_del('ins', proposal.first.new, proposal)}{who(proposal.delegations)}"
+                        f"{numbered(proposal)}")
         elif entry.conflict:
             body.append(_e(p.text))
             body.append('<ol class="alternatives">' + "".join(
-                f'<li class="alt {cls(alt.delegations)}">Alt {i} ({who(alt.delegations)}): '
-                f"{_e(alt.text) if alt.text else '<em>delete the paragraph</em>'}</li>"
+                f'<li class="alt {cls(alt.delegations)}">Alt {i} ({who(alt.delegations)}'
+                + "".join(f' <bdi class="num">{_e(n)}</bdi>' for n in alt.numbers) + "): "
+                + f"{_e(alt.text) if alt.text else '<em>delete the paragraph</em>'}</li>"
                 for i, alt in enumerate(entry.alternatives, start=1)) + "</ol>")
         else:
             text = p.text
             position = 0
             for proposal in entry.proposals:
-                c = cls(proposal.delegations)
                 if proposal.kind is AmendmentKind.PARAGRAPH_DELETE:
-                    body = [f'<del class="{c}">{_e(text)}</del>{who(proposal.delegations)}']
+                    body = [f"{ins_del('del', text, proposal)}{who(proposal.delegations)}{numbered(proposal)}"]
                     position = len(text)
                     break
                 if proposal.kind not in INLINE or proposal.start < position:
                     continue
                 body.append(_e(text[position:proposal.start]))
                 if proposal.first.old:
-                    body.append(f'<del class="{c}">{_e(proposal.first.old)}</del>')
+                    body.append(ins_del("del", proposal.first.old, proposal))
                 if proposal.first.new:
-                    body.append(f'<ins class="{c}">{_e(proposal.first.new)}</ins>')
-                body.append(who(proposal.delegations))
+                    body.append(ins_del("ins", proposal.first.new, proposal))
+                body.append(who(proposal.delegations) + numbered(proposal))
                 position = proposal.end
             body.append(_e(text[position:]))
         out.append(f'<div class="{" ".join(classes)}" id="p-{_e(p.id)}" data-paragraph="{_e(p.id)}" '

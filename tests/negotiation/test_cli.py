@@ -86,8 +86,10 @@ def test_a_whole_round_through_the_cli(runner, base: Base, tmp_path: Path, monke
     rap = by_id["endorse_rap"]["amendments"][0]
     astana = next(a for a in seat["amendments"] if a["delegation"] == "Kazakhstan")
 
-    assert ok(runner, "decide", ws, astana["id"], "reject", "--note", "the room prefers Dushanbe",
-              "--actor", "chair").stdout == f"{astana['id']}: reject\n"
+    assert astana["number"] == "KAZ/1" and rap["number"] == "TJK/1" and new["number"] == "TJK/3"
+    assert ok(runner, "decide", ws, "kaz/1", "reject", "--note", "the room prefers Dushanbe",
+              "--actor", "chair").stdout == ('KAZ/1 reject: Kazakhstan, paragraph - 5 - (secretariat_seat), '
+                                             'replace "Almaty" -> "Astana" (the room prefers Dushanbe)\n')
     ok(runner, "decide", ws, rap["id"][:7], "accept", "--actor", "chair")
     ok(runner, "decide", ws, new["id"], "accept", "--actor", "chair")
     assert ok(runner, "mark", ws, "endorse_rcf", "agreed", "--actor", "chair").stdout == "endorse_rcf: agreed\n"
@@ -131,12 +133,17 @@ def test_a_whole_round_through_the_cli(runner, base: Base, tmp_path: Path, monke
     assert [e["seq"] for e in log] == list(range(1, 13))
     times = [dt.datetime.strptime(e["at"], "%Y-%m-%dT%H:%M:%S.%fZ") for e in log]
     assert times == sorted(times) and times[-1] - times[0] < dt.timedelta(minutes=5)
-    assert log[4]["detail"] == {"revision": 0, "decision": "reject", "note": "the room prefers Dushanbe",
-                                "delegation": "Kazakhstan", "paragraph": "secretariat_seat", "kind": "replace"}
+    assert log[4]["subject"] == "KAZ/1"
+    assert log[4]["detail"] == {"revision": 0, "amendment": astana["id"], "number": "KAZ/1", "decision": "reject",
+                                "note": "the room prefers Dushanbe", "delegation": "Kazakhstan",
+                                "paragraph": "secretariat_seat", "kind": "replace"}
     assert log[9]["subject"] == "Rev.1" and log[9]["detail"]["from"] == 0
     lines = ok(runner, "log", ws).stdout.splitlines()
     assert len(lines) == 12 and lines[0].split()[1:] == [log[0]["at"], "clerk", "revision-issued", "original"]
-    assert lines[2].strip().split("  ") == ["3", log[2]["at"], "desk officer", "submission", "Tajikistan"]
+    assert lines[2].strip().split("  ") == ["3", log[2]["at"], "desk officer", "submission", "Tajikistan",
+                                            "tjk.md: 3 amendment(s)"]
+    assert lines[4].strip().split("  ")[2:] == ["chair", "decision", "KAZ/1",
+                                                "reject (Kazakhstan, secretariat_seat): the room prefers Dushanbe"]
 
 
 def test_init_from_a_docx_made_by_assemble(runner, base: Base, tmp_path: Path) -> None:
@@ -212,8 +219,8 @@ def test_status_text_lists_amendments_and_conflicts(runner, ws: Path, base: Base
     lines = ok(runner, "status", ws).stdout.splitlines()
     seat = next(i for i, line in enumerate(lines) if "secretariat_seat" in line)
     assert lines[seat].split() == ["-", "5", "-", "secretariat_seat", "pending", "CONFLICT"]
-    assert [line.split()[1:] for line in lines[seat + 1:seat + 3]] == [["Kazakhstan", "replace", "pending"],
-                                                                     ["Tajikistan", "replace", "pending"]]
+    assert [line.split() for line in lines[seat + 1:seat + 3]] == [["KAZ/1", "Kazakhstan", "replace", "pending"],
+                                                                 ["TJK/1", "Tajikistan", "replace", "pending"]]
     assert lines[-1] == "conflict: - 5 -: Kazakhstan, Tajikistan"
 
 

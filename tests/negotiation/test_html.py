@@ -151,7 +151,7 @@ def test_the_conflicting_paragraph_is_highlighted(page) -> None:
     plain = page.eval_on_selector("#p-request_support", "e => getComputedStyle(e).backgroundColor")
     assert background not in (plain, "rgba(0, 0, 0, 0)")
     alternatives = page.locator("#p-secretariat_seat .alternatives li").all_inner_texts()
-    assert [a.split(":")[0] for a in alternatives] == ["Alt 1 (Kazakhstan)", "Alt 2 (Tajikistan)"]
+    assert [a.split(":")[0] for a in alternatives] == ["Alt 1 (Kazakhstan KAZ/1)", "Alt 2 (Tajikistan TJK/1)"]
     assert alternatives[0].endswith("be established in Astana;")
     listed = page.eval_on_selector_all(".conflicts li", "els => els.map(e => [e.dataset.paragraph, e.innerText])")
     assert listed == [["secretariat_seat", "- 5 -: Kazakhstan, Tajikistan"]]

@@ -88,14 +88,14 @@ def test_tracked_insertion_in_a_bis_paragraph_lands_where_it_was_made(rev1: Rev1
     api.submit(rev1.workspace, "KAZ", tracked_edit(rev1, tmp_path, "Also agree", "Also firmly agree"),
                actor="clerk")
     md, revised = accept_and_revise(rev1, tmp_path, "firmly ", rev1.bis)
-    assert "[Also {++firmly ++}{>>Kazakhstan<<}agree to meet annually.]" in md
+    assert "[Also {++firmly ++}{>>KAZ/1 Kazakhstan<<}agree to meet annually.]" in md
     assert FIRMLY in revised
 
 
 def test_tracked_replacement_in_a_bis_paragraph_is_applied_in_place(rev1: Rev1, tmp_path: Path) -> None:
     api.submit(rev1.workspace, "KAZ", tracked_edit(rev1, tmp_path, "meet annually", "meet yearly"), actor="clerk")
     md, revised = accept_and_revise(rev1, tmp_path, "yearly", rev1.bis)
-    assert "[Also agree to meet {~~annually~>yearly~~}{>>Kazakhstan<<}.]" in md  # locate() rescues the compilation
+    assert "[Also agree to meet {~~annually~>yearly~~}{>>KAZ/1 Kazakhstan<<}.]" in md  # locate() rescues it
     assert "[Also agree to meet yearly.]" in revised
 
 
@@ -106,7 +106,7 @@ def test_tracked_insertion_in_a_word_numbered_paragraph_lands_where_it_was_made(
     inserted = RCF.replace("the draft", "the final draft")
     api.submit(rev1.workspace, "KAZ", tracked_edit(rev1, tmp_path, RCF, inserted), actor="clerk")
     md, revised = accept_and_revise(rev1, tmp_path, "final ", "endorse_rcf")
-    assert "Endorse the {++final ++}{>>Kazakhstan<<}draft Regional Cooperation Framework" in md
+    assert "Endorse the {++final ++}{>>KAZ/1 Kazakhstan<<}draft Regional Cooperation Framework" in md
     assert revised == inserted
 
 
@@ -114,7 +114,7 @@ def test_untracked_docx_insertion_in_a_bis_paragraph_lands_where_it_was_made(rev
     edited = untracked_docx_edit(rev1.docx, tmp_path / "kaz.docx", "Also agree", "Also firmly agree")
     api.submit(rev1.workspace, "KAZ", edited, actor="clerk")
     md, revised = accept_and_revise(rev1, tmp_path, "firmly ", rev1.bis)
-    assert "[Also {++firmly ++}{>>Kazakhstan<<}agree to meet annually.]" in md
+    assert "[Also {++firmly ++}{>>KAZ/1 Kazakhstan (without Track Changes)<<}agree to meet annually.]" in md
     assert FIRMLY in revised
 
 
@@ -122,7 +122,7 @@ def test_markdown_insertion_in_a_bis_paragraph_lands_where_it_was_made(rev1: Rev
     api.submit(rev1.workspace, "KAZ", edit_md(rev1.md, tmp_path / "kaz.md", [("Also agree", "Also firmly agree")]),
                actor="clerk")
     md, revised = accept_and_revise(rev1, tmp_path, "firmly ", rev1.bis)
-    assert "[Also {++firmly ++}{>>Kazakhstan<<}agree to meet annually.]" in md
+    assert "[Also {++firmly ++}{>>KAZ/1 Kazakhstan<<}agree to meet annually.]" in md
     assert revised == FIRMLY
 
 

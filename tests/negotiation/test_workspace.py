@@ -240,7 +240,8 @@ def test_decisions_by_unique_prefix_latest_wins(ws: Path, base: Base, tmp_path: 
     assert (now["decision"], now["note"], now["active"]) == ("reject", "second reading", False)
     decisions = [e for e in events(ws) if e["kind"] == "decision"]
     assert [(e["detail"]["decision"], e["actor"], e["subject"]) for e in decisions] == [
-        ("accept", "chair", amendment["id"]), ("reject", "chair", amendment["id"])]
+        ("accept", "chair", "KAZ/1"), ("reject", "chair", "KAZ/1")]
+    assert {e["detail"]["amendment"] for e in decisions} == {amendment["id"]}
 
 
 # -- revise ---------------------------------------------------------------------------------------------------
