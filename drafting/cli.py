@@ -335,8 +335,9 @@ def submit(directory: Path, delegation: str | None, by_file_name: bool, files: t
                    else f"by best match ({outcome.similarity:.0%})")
         state = "already recorded" if outcome.repeated else f"submission {outcome.submission}"
         which = f" [{file.name}]" if len(files) > 1 else ""
+        untracked = f", {outcome.untracked} made without Track Changes" if outcome.untracked else ""
         click.echo(f"{safe_display(outcome.delegation)}: {state}, made against {revision_label(outcome.revision)} "
-                   f"({matched}), {outcome.amendments} amendment(s){which}")
+                   f"({matched}), {outcome.amendments} amendment(s){untracked}{which}")
         if not outcome.current:
             click.echo("note: not the current revision; recorded, but not in the current compilation", err=True)
     if refused:

@@ -72,6 +72,7 @@ class SubmitResult:
     amendments: int
     repeated: bool
     current: bool
+    untracked: int = 0  # amendments made in a Word file with Track Changes off
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,6 +295,7 @@ class Workspace:
                                                    a.tracked))
             amendments.append(owned)
         amendments = list({a.id: a for a in amendments}.values())
+        untracked = sum(1 for a in amendments if not a.tracked) if version.format == "docx" else 0
         digest = sha256(data)
         current = number == self.store.current_revision().number
         with self.store.transaction():
@@ -302,7 +304,8 @@ class Workspace:
             if existing is not None:
                 self.store.add_event(actor, "submission-repeated", name, {
                     "submission": existing, "sha256": digest, "file": path.name})
-                return SubmitResult(existing, name, number, matched_by, similarity, len(amendments), True, current)
+                return SubmitResult(existing, name, number, matched_by, similarity, len(amendments), True, current,
+                                    untracked)
             self.store.put_blob(data)
             submission = self.store.add_submission(
                 revision=number, delegation=delegation_id, sha=digest, filename=path.name, fmt=version.format,
@@ -314,7 +317,8 @@ class Workspace:
                 "submission": submission, "revision": number, "sha256": digest, "file": path.name,
                 "format": version.format, "matched_by": matched_by, "similarity": similarity,
                 "amendments": len(amendments), "untracked": sum(1 for a in amendments if not a.tracked)})
-        return SubmitResult(submission, name, number, matched_by, similarity, len(amendments), False, current)
+        return SubmitResult(submission, name, number, matched_by, similarity, len(amendments), False, current,
+                            untracked)
 
     # -- amendments and decisions --
 

@@ -25,28 +25,20 @@ ws="$out/negotiation"
 rm -rf "$ws"
 export DRAFTING_ACTOR="Secretariat"
 "$drafting" negotiation init "$ws" --base "$here/recommendations.yaml"
-for delegation in kazakhstan tajikistan kyrgyzstan turkmenistan; do
-  "$drafting" submit "$ws" --delegation "$delegation" "$here/submissions/$delegation.docx"
-done
+"$drafting" submit "$ws" --by-file-name "$here"/submissions/*.docx   # kazakhstan.docx -> Kazakhstan
 "$drafting" compile "$ws" -o "$out/compilation"
 
-echo "== the chair's decisions"
-amendment() {  # amendment DELEGATION KIND -> its id, from `status --json`
-  "$drafting" status "$ws" --json | python3 -c '
-import json, sys
-report = json.load(sys.stdin)
-for p in report["paragraphs"]:
-    for a in p["amendments"] + p["proposed_after"]:
-        if a["delegation"] == sys.argv[1] and a.get("kind", "paragraph-insert") == sys.argv[2]:
-            print(a["id"]); sys.exit(0)
-sys.exit("no such amendment")' "$1" "$2"
-}
-"$drafting" decide "$ws" "$(amendment Tajikistan insert)" accept --note "agreed in informal consultations"
-"$drafting" decide "$ws" "$(amendment Kyrgyzstan paragraph-insert)" accept
-"$drafting" decide "$ws" "$(amendment Turkmenistan replace)" reject --note "the Regional Action Plan is endorsed"
-"$drafting" decide "$ws" "$(amendment Kyrgyzstan insert)" withdraw --note "withdrawn by the delegation"
-"$drafting" mark "$ws" endorse_rcf agreed
-"$drafting" mark "$ws" endorse_structures agreed-ad-ref
+echo "== the chair's decisions, by amendment number (as the compilation shows them), in one batch each"
+cat > "$out/decisions.csv" <<'CSV'
+amendment,decision,note
+TJK/2,accept,agreed in informal consultations
+KGZ/2,accept,
+TKM/1,reject,the Regional Action Plan is endorsed
+KGZ/1,withdraw,withdrawn by the delegation
+CSV
+"$drafting" decide "$ws" --from-file "$out/decisions.csv"
+printf 'paragraph,status\nendorse_rcf,agreed\nendorse_structures,agreed-ad-ref\n' > "$out/marks.csv"
+"$drafting" mark "$ws" --from-file "$out/marks.csv"
 "$drafting" status "$ws"
 
 echo "== Rev.1: accepted amendments applied, undecided ones in square brackets"
@@ -61,14 +53,7 @@ text = re.sub(r"(?:\\\[[^\]\\]*\\\])+", lambda m: re.findall(r"\\\[([^\]\\]*)\\\
 open(sys.argv[2], "w", encoding="utf-8").write(text)
 PY
 "$drafting" submit "$ws" --delegation Kazakhstan "$out/kazakhstan-rev1.md"
-for id in $("$drafting" status "$ws" --json | python3 -c '
-import json, sys
-for p in json.load(sys.stdin)["paragraphs"]:
-    for a in p["amendments"]:
-        if a["active"] and a["decision"] == "pending":
-            print(a["id"])'); do
-  "$drafting" decide "$ws" "$id" accept --note "agreed in the second reading"
-done
+"$drafting" decide "$ws" --delegation Kazakhstan --status pending accept --note "agreed in the second reading"
 "$drafting" revise "$ws" -o "$out/rev2"
 
 echo "== the Russian version: paragraphs changed in English are pending translation until the translator's file"
