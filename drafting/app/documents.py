@@ -116,12 +116,22 @@ class Rendered:
     """Outputs computed in memory, ready to be written."""
 
     files: dict[Path, bytes] = field(default_factory=dict)
+    # PDFs still to make (path -> the .docx made into it), all at once by one office: see `with_pdfs`.
+    pdfs: dict[Path, bytes] = field(default_factory=dict)
+
+    def merge(self, other: Rendered) -> None:
+        """Take in `other`'s outputs, and the PDFs it still has to make."""
+        self.files.update(other.files)
+        self.pdfs.update(other.pdfs)
 
 
-def render(document: Document, outdir: Path, formats: Sequence[str], *, name: str | None = None) -> Rendered:
-    """Render `document` in each of `formats` into memory (nothing is written)."""
+def render(document: Document, outdir: Path, formats: Sequence[str], *, name: str | None = None,
+           defer_pdf: bool = False) -> Rendered:
+    """Render `document` in each of `formats` into memory (nothing is written). With `defer_pdf`, the PDF is
+    left to `with_pdfs`, so that one LibreOffice start makes every PDF of a command."""
     stem = name or document.meta.name
     files: dict[Path, bytes] = {}
+    pdfs: dict[Path, bytes] = {}
     docx_bytes: bytes | None = None
     if "md" in formats:
         from drafting.render.markdown import render_markdown
@@ -134,15 +144,31 @@ def render(document: Document, outdir: Path, formats: Sequence[str], *, name: st
         if "docx" in formats:
             files[outdir / f"{stem}.docx"] = docx_bytes
     if "pdf" in formats:
-        from drafting.render.pdf import render_pdf
-
         assert docx_bytes is not None
-        files[outdir / f"{stem}.pdf"] = render_pdf(docx_bytes)
-    return Rendered(files)
+        if defer_pdf:
+            files[outdir / f"{stem}.pdf"] = b""  # keeps the order of the outputs; made by `with_pdfs`
+            pdfs[outdir / f"{stem}.pdf"] = docx_bytes
+        else:
+            from drafting.render.pdf import render_pdf
+
+            files[outdir / f"{stem}.pdf"] = render_pdf(docx_bytes)
+    return Rendered(files, pdfs)
+
+
+def with_pdfs(rendered: Rendered) -> Rendered:
+    """`rendered` with every PDF it still has to make made, by one LibreOffice start for all of them."""
+    if not rendered.pdfs:
+        return rendered
+    from drafting.render.pdf import render_pdfs
+
+    paths = list(rendered.pdfs)
+    made = dict(zip(paths, render_pdfs(list(rendered.pdfs.values()), names=[p.name for p in paths]), strict=True))
+    return Rendered({**{path: made.get(path, data) for path, data in rendered.files.items()}, **made})
 
 
 def write_outputs(rendered: Rendered) -> list[Path]:
-    """Write every output, each atomically; directories are made first."""
+    """Write every output, each atomically, after every PDF is made; directories are made first."""
+    rendered = with_pdfs(rendered)
     for path in rendered.files:
         path.parent.mkdir(parents=True, exist_ok=True)
     for path, data in rendered.files.items():
@@ -200,10 +226,11 @@ def assemble_to(spec_path: Path, outdir: Path, formats: Sequence[str] = ("md", "
             except DraftingInputError as exc:
                 for problem in _flat([exc]):
                     warn(f"{problem} (the {lang} version is not complete; it was not asked for)")
+    rendered = Rendered(files)
     for document in documents:
         stem = output_stem(name or spec.meta.name, document.language, spec.meta.language)
-        files.update(render(document, outdir, formats, name=stem).files)
-    return write_outputs(Rendered(files))
+        rendered.merge(render(document, outdir, formats, name=stem, defer_pdf=True))
+    return write_outputs(rendered)
 
 
 def check_clauses(directory: Path | Sequence[Path] | None = None, *, strict: bool = False,

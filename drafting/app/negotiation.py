@@ -14,6 +14,7 @@ from drafting.app.documents import (
     load_document,
     parse_formats,
     render,
+    with_pdfs,
     write_outputs,
 )
 from drafting.errors import DraftingError, DraftingInputError, DraftingUsageError
@@ -270,11 +271,13 @@ def revise(directory: Path, outdir: Path | None = None, formats: Sequence[str] =
         docx = render_docx(revision.document)
         target = outdir or directory / f"rev{new_number}"
         stem = f"{revision.document.meta.name}-rev{new_number}"
-        rendered = render(revision.document, target, [f for f in formats if f != "docx"], name=stem)
+        rendered = render(revision.document, target, [f for f in formats if f != "docx"], name=stem,
+                          defer_pdf=True)
         if "docx" in formats:
             rendered.files[target / f"{stem}.docx"] = docx
         for lang, (version, _) in prepared.carried.items():
-            rendered.files.update(render(version, target, formats, name=f"{stem}.{lang}").files)
+            rendered.merge(render(version, target, formats, name=f"{stem}.{lang}", defer_pdf=True))
+        rendered = with_pdfs(rendered)  # every PDF by one office, before anything is recorded
         workspace.issue_revision(prepared, docx, actor=actor or default_actor())
     return write_outputs(rendered), revision
 

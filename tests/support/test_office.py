@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import subprocess
+import zlib
 from pathlib import Path
 
 import docx
@@ -152,3 +154,83 @@ def test_later_conversions_reuse_a_template_profile(monkeypatch: pytest.MonkeyPa
     assert template is not None and (template / "user" / "registrymodifications.xcu").is_file()
     office.docx_to_text(_docx_bytes(["Second run."]))
     assert office._template_dir == template
+
+
+# -- several files, one office ---------------------------------------------------------------------------
+
+_STREAM = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.S)
+_DATES = re.compile(rb"D:\d{14}[Z+\-']?[\d']*|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:Z|[+-]\d\d:\d\d)?")
+
+
+def _without_timestamps(pdf: bytes) -> bytes:
+    """`pdf` with its streams inflated and every trace of the time it was made blanked: dates (Info, XMP), the
+    file /ID and /DocChecksum (hashes over them), XMP uuids, the ICC profile's creation time and MD5; and the
+    lengths and cross-reference offsets those shift. Everything else is compared byte for byte."""
+    def stream(match: re.Match[bytes]) -> bytes:
+        data = match.group(1)
+        with contextlib.suppress(zlib.error):
+            data = zlib.decompress(data)
+        if data.find(b"acsp") == 36:  # an ICC profile header: creation time at 24-36, profile MD5 at 84-100
+            data = data[:24] + bytes(12) + data[36:84] + bytes(16) + data[100:]
+        return b"stream\n" + data + b"\nendstream"
+
+    text = _STREAM.sub(stream, pdf).split(b"\nxref", 1)[0]
+    text = re.sub(rb"/Length \d+", b"/Length _", text)
+    text = re.sub(rb"/ID \[ ?<[0-9A-Fa-f]+>\s*<[0-9A-Fa-f]+> ?\]", b"/ID _", text)
+    text = re.sub(rb"/DocChecksum /[0-9A-F]+", b"/DocChecksum _", text)
+    text = re.sub(rb"uuid:[0-9a-f-]+", b"uuid:_", text)
+    return _DATES.sub(b"DATE", text)
+
+
+def _counting_popen(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    calls: list[list[str]] = []
+    real_popen = subprocess.Popen
+
+    def recording_popen(argv, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(list(argv))
+        return real_popen(argv, *args, **kwargs)
+
+    monkeypatch.setattr(office.subprocess, "Popen", recording_popen)
+    return calls
+
+
+DOCS = [["First document.", "Первый документ."], ["Second document."], ["Third document, a longer one."] * 40]
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("pdfa", [False, True])
+def test_one_office_for_several_pdfs_gives_the_bytes_of_one_run_per_file(pdfa: bool,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    inputs = [_docx_bytes(texts) for texts in DOCS]
+    one_by_one = [office.docx_to_pdf(data, pdfa=pdfa) for data in inputs]
+    calls = _counting_popen(monkeypatch)
+    together = office.docx_to_pdfs(inputs, pdfa=pdfa, workers=1)
+    assert len(calls) == 1 and sum(arg.endswith(".docx") for arg in calls[0]) == 3
+    assert len(together) == 3
+    for alone, batched in zip(one_by_one, together, strict=True):
+        assert _without_timestamps(alone) == _without_timestamps(batched)
+    assert _without_timestamps(one_by_one[0]) != _without_timestamps(one_by_one[1])  # the check can fail
+
+
+@pytest.mark.libreoffice
+def test_side_by_side_offices_keep_the_order_of_the_inputs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    inputs = [_docx_bytes([f"Document number {n}."]) for n in range(4)]
+    calls = _counting_popen(monkeypatch)
+    pdfs = office.docx_to_pdfs(inputs, workers=2)
+    assert len(calls) == 2
+    assert [_pdftotext(pdf, tmp_path).strip() for pdf in pdfs] == [f"Document number {n}." for n in range(4)]
+
+
+@pytest.mark.libreoffice
+def test_a_file_that_will_not_convert_is_named_and_nothing_is_returned() -> None:
+    garbage = bytes(range(256)) * 16
+    with pytest.raises(office.OfficeConversionError) as info:
+        office.docx_to_pdfs([_docx_bytes(), garbage], names=["en.docx", "ru.docx"], workers=1)
+    assert str(info.value).startswith("LibreOffice could not convert ru.docx to pdf")
+    assert "\n" not in str(info.value)
+
+
+def test_no_inputs_start_no_office(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _counting_popen(monkeypatch)
+    assert office.docx_to_pdfs([]) == []
+    assert calls == []
