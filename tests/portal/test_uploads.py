@@ -1,0 +1,108 @@
+"""Hostile uploads through the browser: a zip bomb, a 100 MB file, a file name with `../`, a PDF. Each gets one
+clear message on the upload page; nothing is recorded and nothing is kept for confirmation."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from tests.fixtures import evil
+from tests.portal import RETURNS, accept_invitation, events, invite, launch, live_server, new_workspace, upload
+
+pytestmark = pytest.mark.chromium
+SLUG = "uploads"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, object]]:
+    root = tmp_path_factory.mktemp("portal-uploads")
+    ws = new_workspace(root / SLUG)
+    person = invite(ws, "delegate@kazakhstan.example", "member", "KAZ")
+    with live_server(ws, log=root / "server.log") as base:
+        yield base, ws, person
+
+
+@pytest.fixture(scope="module")
+def page(world) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    base, _, person = world
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            page = browser.new_context().new_page()
+            accept_invitation(page, base, person)
+            yield page
+        finally:
+            browser.close()
+
+
+def staged(ws: Path) -> int:
+    with closing(sqlite3.connect(ws / "people.sqlite")) as db:
+        return int(db.execute("SELECT count(*) FROM uploads").fetchone()[0])
+
+
+def refused(page, world, file: Path | dict[str, object]) -> str:
+    """Upload `file`; assert one message, status 400, nothing recorded or staged; return the message."""
+    base, ws, _ = world
+    before = (len(events(ws)), staged(ws))
+    with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith("/upload")) as answer:
+        upload(page, base, SLUG, file)
+    assert answer.value.status == 400
+    assert page.url.endswith(f"/w/{SLUG}/upload")
+    assert page.locator(".message").count() == 1
+    assert (len(events(ws)), staged(ws)) == before
+    assert page.locator("#file").count() == 1  # the form is back, ready for the right file
+    return page.locator(".message").inner_text()
+
+
+def test_a_zip_bomb_is_refused(page, world) -> None:
+    message = refused(page, world, {"name": "bomb.docx", "mimeType": DOCX, "buffer": evil.z7_declared_bomb()})
+    assert "nothing was recorded" in message and "Traceback" not in message
+    assert "large" in message.lower() or "size" in message.lower(), message
+    message = refused(page, world, {"name": "ratio.docx", "mimeType": DOCX, "buffer": evil.z7_ratio_bomb()})
+    assert "nothing was recorded" in message
+
+
+def test_a_100_mb_file_is_refused_after_reading_only_the_limit(page, world, tmp_path: Path) -> None:
+    huge = tmp_path / "huge.docx"
+    with huge.open("wb") as out:
+        out.truncate(100 * 1024 * 1024)
+    message = refused(page, world, huge)
+    assert message == "The file is larger than 10 MB: nothing was recorded."
+
+
+def test_a_file_name_with_dotdot_is_refused(page, world) -> None:
+    base, ws, _ = world
+    data = (RETURNS / "kazakhstan.docx").read_bytes()
+    message = refused(page, world, {"name": "../../kazakhstan.docx", "mimeType": DOCX, "buffer": data})
+    assert message.startswith("the file name must be a plain name") and "nothing was recorded" in message
+    # Other ways of spelling a path, posted from the logged-in page, are refused by the server the same way.
+    page.goto(f"{base}/w/{SLUG}/upload")
+    csrf = page.locator("form[action$=upload] input[name=csrf]").get_attribute("value")
+    before = (len(events(ws)), staged(ws))
+    for name in ("../../kazakhstan.docx", "..\\..\\kazakhstan.docx", "/etc/kazakhstan.docx", "a\x00.docx"):
+        answer = page.request.post(f"{base}/w/{SLUG}/upload", multipart={
+            "csrf": csrf, "file": {"name": name, "mimeType": DOCX, "buffer": data}})
+        assert answer.status == 400, name
+        assert "plain name" in answer.text() and answer.text().count('class="message"') == 1
+    assert (len(events(ws)), staged(ws)) == before
+
+
+def test_a_pdf_is_refused(page, world) -> None:
+    message = refused(page, world, {"name": "return.pdf", "mimeType": "application/pdf", "buffer": evil.z1_pdf()})
+    assert "only .docx, .md or .txt" in message
+    message = refused(page, world, {"name": "return.docx", "mimeType": DOCX, "buffer": evil.z1_pdf()})
+    assert "nothing was recorded" in message and "docx" in message.lower()
+
+
+def test_the_right_file_still_goes_through(page, world) -> None:
+    base, ws, _ = world
+    upload(page, base, SLUG, RETURNS / "kazakhstan.docx")
+    assert page.locator("h1").inner_text() == "Preview: kazakhstan.docx"
+    assert staged(ws) == 1
