@@ -57,6 +57,17 @@ def _guard_outdir(outdir: Path, canonical_sha: str) -> None:
                                  "(choose another directory)", source=str(outdir))
 
 
+def _guard_derivation(agreed: Document, final: Document, language: str) -> None:
+    """Refuse a final text that differs from the agreed one beyond the final transformations (derive.py)."""
+    from drafting.final.derive import derivation_problems
+
+    problems = derivation_problems(agreed, final)
+    if problems:
+        raise DraftingStateError(f"cannot finalize: the {language} final text would differ from the agreed text "
+                                 f"beyond the final transformations: {problems[0]}"
+                                 + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
+
+
 def _final(document: Document, languages: list[str], registry: Registry, revision: int) -> Document:
     """One language's final text, marked as the final stage (plain symbol, no Rev.N)."""
     final = final_document(document, languages=languages, registry=registry)
@@ -97,6 +108,9 @@ def finalize(agreed: AgreedText, outdir: Path, *, registry: Registry, force: boo
     languages = [document.language, *(lang for lang in document.meta.languages if lang != document.language)]
     finals = {lang: _final(version, languages, registry, document.meta.revision)
               for lang, version in [(document.language, document), *translations.items()]}
+    sources = {document.language: document, **translations}
+    for lang, version in finals.items():
+        _guard_derivation(sources[lang], version, lang)
     final = finals[document.language]
     canonical_sha = sha256(canonical_text(final).encode("utf-8"))
     _guard_outdir(outdir, canonical_sha)
@@ -125,10 +139,10 @@ def finalize(agreed: AgreedText, outdir: Path, *, registry: Registry, force: boo
         kinds.update({f"{stem}.{ext}": {"language": "-".join(finals), "kind": "side-by-side"}
                       for ext in ("docx", "pdf")})
     if pdf:
-        from drafting.support.office import docx_to_pdf
+        from drafting.support.office import docx_to_pdfs
 
-        for pdf_name, source_docx in to_pdf.items():
-            pdf_bytes = docx_to_pdf(source_docx, pdfa=True)
+        made = docx_to_pdfs(list(to_pdf.values()), pdfa=True, names=list(to_pdf))  # one office for all
+        for pdf_name, pdf_bytes in zip(to_pdf, made, strict=True):
             if signer is not None:
                 pdf_bytes = sign_pdf(pdf_bytes, signer, reason=f"Authentic text of {final.meta.document_id}",
                                      location=final.meta.place)

@@ -86,7 +86,7 @@ def _place_from_line(document: Document) -> str:
     return line.rsplit(",", 1)[0].strip() if "," in line else ""
 
 
-def _lift_brackets(spans: tuple[Span, ...]) -> tuple[Span, ...]:
+def lift_brackets(spans: tuple[Span, ...]) -> tuple[Span, ...]:
     """"[text]" → "text" where a bracket pair holds the only option (forced finalization keeps the rest)."""
     text = "".join(s.text for s in spans)
     if "[" not in text:
@@ -139,10 +139,10 @@ def final_document(document: Document, *, languages: Sequence[str], registry: Re
                    place: str | None = None) -> Document:
     """The clean final text of `document` (see the module docstring)."""
     profile = get_profile(document.meta.profile, document.language)
-    paragraphs = tuple(replace(p, proposed=False, spans=_lift_brackets(p.spans)) for p in document.paragraphs)
+    paragraphs = tuple(replace(p, proposed=False, spans=lift_brackets(p.spans)) for p in document.paragraphs)
     paragraphs = renumber_references(document.paragraphs, relabel(paragraphs, profile))
     if profile.punctuate:
-        paragraphs = _repunctuate(paragraphs)
+        paragraphs = _repunctuate(document.paragraphs, paragraphs)
     formula = closing_formula(document, languages, place)
     out = [p for p in paragraphs if p.role is not Role.PLACE_DATE]
     out.append(Paragraph("closing_formula", Role.PLACE_DATE, (Span(formula),)))
@@ -150,22 +150,29 @@ def final_document(document: Document, *, languages: Sequence[str], registry: Re
     return replace(document, paragraphs=tuple(out))
 
 
-def _repunctuate(paragraphs: tuple[Paragraph, ...]) -> tuple[Paragraph, ...]:
-    """S10/S12 end marks again, now that paragraphs were added or adopted."""
+def _repunctuate(agreed: tuple[Paragraph, ...], paragraphs: tuple[Paragraph, ...]) -> tuple[Paragraph, ...]:
+    """T4 of `derive.py`: the end marks an adoption calls for (S10, S12), and no others.
+
+    The agreed revision carries the profile's marks already. An adopted paragraph takes its own (";", or "."
+    when it ends the operative part; "," in the preamble), and an operative paragraph or sub-item that ends
+    with "." although another operative one follows (the old end of the text, left behind by an adoption)
+    takes ";". Everything else keeps the mark it was agreed with: a membership paragraph after the operative
+    part, say, and the last sub-item before it."""
     from drafting.conventions.assemble import with_end_mark
 
-    operative = [i for i, p in enumerate(paragraphs) if p.role is Role.OPERATIVE]
-    last_group_end = -1
-    if operative:
-        last_group_end = operative[-1]
-        while last_group_end + 1 < len(paragraphs) and paragraphs[last_group_end + 1].role in (
-                Role.SUBITEM, Role.BULLET, Role.CONTINUATION):
-            last_group_end += 1
+    adopted = {p.id for p in agreed if p.proposed}
+    numbered = (Role.OPERATIVE, Role.SUBITEM)
+    ends = [i for i, p in enumerate(agreed) if p.role in numbered and not p.text.rstrip().endswith(":")
+            and (p.id in adopted or p.text.rstrip().endswith("."))]
+    new_end = ends[-1] if ends else -1
     out = list(paragraphs)
     for i, p in enumerate(out):
-        if p.role in (Role.OPERATIVE, Role.SUBITEM, Role.CONTINUATION) and not p.text.rstrip().endswith(":"):
-            mark = "." if i == last_group_end else ";"
-            out[i] = replace(p, spans=with_end_mark(p.spans, mark))
-        elif p.role in (Role.PREAMBULAR, Role.SUBJECT) and not p.text.rstrip().endswith(":"):
+        if p.text.rstrip().endswith(":"):
+            continue  # a lead-in to its sub-items
+        if p.id in adopted and p.role in (Role.OPERATIVE, Role.SUBITEM, Role.CONTINUATION):
+            out[i] = replace(p, spans=with_end_mark(p.spans, "." if i == new_end else ";"))
+        elif p.id in adopted and p.role in (Role.PREAMBULAR, Role.SUBJECT):
             out[i] = replace(p, spans=with_end_mark(p.spans, ","))
+        elif i in ends and i != new_end:
+            out[i] = replace(p, spans=with_end_mark(p.spans, ";"))
     return tuple(out)
