@@ -365,16 +365,6 @@ def log_command(directory: Path, as_json: bool, check: bool) -> None:
             sys.exit(1)
         click.echo(f"OK: the record is intact: {seq} event(s), chain head {digest}")
         return
-    if check:
-        from drafting.app import verify_record
-
-        problems, seq, digest = verify_record(directory)
-        for problem in problems:
-            click.echo(f"FAIL: {safe_display(problem)}", err=True)
-        if problems:
-            sys.exit(1)
-        click.echo(f"OK: the record is intact: {seq} event(s), chain head {digest}")
-        return
     events = log_events(directory)
     if as_json:
         click.echo(safe_json([{"seq": e.seq, "at": e.at, "actor": e.actor, "kind": e.kind, "subject": e.subject,

@@ -298,16 +298,6 @@ def verify_record(directory: Path) -> tuple[list[str], int, str]:
         return workspace.verify_record(), seq, digest
 
 
-def verify_record(directory: Path) -> tuple[list[str], int, str]:
-    """(every sign of tampering, first one first; the last event's seq; its hash) of the record in
-    `directory`: the one command that reads a damaged record to the end instead of refusing at the first link."""
-    from drafting.negotiation.workspace import Workspace
-
-    with Workspace.open(directory, None, check=False) as workspace:
-        seq, digest = workspace.head()
-        return workspace.verify_record(), seq, digest
-
-
 def event_summary(event: EventRow) -> str:
     """What an event says beyond its kind and subject, in a few words (`accept: agreed in plenary`)."""
     detail = event.detail
