@@ -518,17 +518,18 @@ def revise(directory: Path, outdir: Path | None, formats: str, actor: str | None
 @click.option("--force", is_flag=True, help="Finalize despite open paragraphs; the list is recorded.")
 @click.option("--sign", "cert", type=PathArg, help="Sign the PDF (PAdES) with this PKCS#12 certificate.")
 @click.option("--password-file", type=PathArg, help="File holding the certificate's password.")
+@click.option("--symbol", help="The final text's symbol (default: the spec's final_symbol, else the draft's).")
 @ActorOption
 @domain_errors
 def finalize(source: Path, outdir: Path, force: bool, cert: Path | None, password_file: Path | None,
-             actor: str | None) -> None:
+             actor: str | None, symbol: str | None) -> None:
     """Produce the final authentic version of SOURCE (a negotiation workspace, or a spec) in OUTDIR."""
     from drafting.app import finalize as do_finalize
 
     if password_file is not None and cert is None:
         raise DraftingUsageError("--password-file needs --sign")
     result = do_finalize(source, outdir, force=force, cert=cert, password_file=password_file,
-                         actor=actor)
+                         actor=actor, symbol=symbol)
     for item in result.forced:
         click.echo(f"forced: {item}", err=True)
     for path in result.files:

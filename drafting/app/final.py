@@ -11,12 +11,14 @@ from drafting.app.negotiation import default_actor, open_workspace
 if TYPE_CHECKING:
     from drafting.final.finalize import FinalResult
     from drafting.final.manifest import Report
+    from drafting.model.document import Document
 
 
 def finalize(source: Path, outdir: Path, *, force: bool = False, cert: Path | None = None,
              password_file: Path | None = None, actor: str | None = None, clauses: Path | None = None,
-             pdf: bool = True) -> FinalResult:
-    """Finalize the workspace (or spec) at `source` into `outdir`."""
+             pdf: bool = True, symbol: str | None = None) -> FinalResult:
+    """Finalize the workspace (or spec) at `source` into `outdir`; the final text carries `symbol`, else the
+    spec's `final_symbol`, else the draft's symbol."""
     from drafting.conventions.identity import content_hash
     from drafting.final.finalize import AgreedText
     from drafting.final.finalize import finalize as make_final
@@ -28,19 +30,30 @@ def finalize(source: Path, outdir: Path, *, force: bool = False, cert: Path | No
     if source.is_dir():
         with open_workspace(source, clauses=clauses) as workspace:
             number, document = workspace.document()
+            document = _final_symbol(document, symbol)
             translations = workspace.translations(number)
             agreed = AgreedText(document, workspace.statuses(number), workspace.chain(),
-                                {lang: version for lang, (version, _) in translations.items()},
+                                {lang: _final_symbol(version, symbol) for lang, (version, _) in translations.items()},
                                 {lang: stale for lang, (_, stale) in translations.items()})
             return make_final(agreed, outdir, registry=registry, force=force, signer=signer, actor=who, pdf=pdf,
                               workspace=workspace)
-    document = load_document(source, clauses=clauses)
+    document = _final_symbol(load_document(source, clauses=clauses), symbol)
     chain = [{"revision": 0, "label": "original (not negotiated)", "content_hash": content_hash(document),
               "decisions": []}]
-    others = {lang: load_document(source, clauses=clauses, language=lang)
+    others = {lang: _final_symbol(load_document(source, clauses=clauses, language=lang), symbol)
               for lang in document.meta.languages if lang != document.language}
     agreed = AgreedText(document, None, chain, others)
     return make_final(agreed, outdir, registry=registry, force=force, signer=signer, actor=who, pdf=pdf)
+
+
+def _final_symbol(document: Document, symbol: str | None) -> Document:
+    """`document` carrying its final symbol (the L. draft's symbol becomes the final one, D4–D8)."""
+    from dataclasses import replace
+
+    final = (symbol or "").strip() or document.meta.final_symbol
+    if not final:
+        return document
+    return replace(document, meta=replace(document.meta, symbol=final, final_symbol=final))
 
 
 def verify(outdir: Path) -> Report:

@@ -78,7 +78,8 @@ def assemble(
     for step in PIPELINE:
         step(state)
     text = spec.meta.text
-    meta = replace(spec.meta, profile=prof.name, language=lang, title=text("title", lang),
+    meta = replace(spec.meta, profile=prof.name, language=lang, original_language=spec.meta.language,
+                   title=text("title", lang),
                    issuing=text("issuing", lang), meeting=text("meeting", lang), place=text("place", lang),
                    country=text("country", lang), subject=text("subject", lang))
     paragraphs = tuple(_flatten(state.blocks, prof.italic_openings, lang))

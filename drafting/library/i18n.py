@@ -80,3 +80,43 @@ def russian_genitive(name: str) -> str:
         else:
             out.append(word)
     return " ".join(out)
+
+
+# -- the UN masthead --------------------------------------------------------------------------------------
+
+# The masthead's words per language version. English as UN documents print it ("Distr.: Limited",
+# "Original: English"); the other languages as their UN versions print them, where known (un-conventions
+# has no source for them: unverified, [U]).
+_DISTRIBUTION = {
+    "en": {"general": "Distr.: General", "limited": "Distr.: Limited"},
+    "fr": {"general": "Distr. générale", "limited": "Distr. limitée"},
+    "es": {"general": "Distr. general", "limited": "Distr. limitada"},
+    "ru": {"general": "Distr.: General", "limited": "Distr.: Limited"},
+}
+_ORIGINAL = {"en": "Original: {}", "fr": "Original : {}", "es": "Original: {}", "ru": "Original: {}"}
+LANGUAGE_NAMES = {
+    "en": {"en": "English", "ru": "Russian", "fr": "French", "es": "Spanish", "ar": "Arabic", "zh": "Chinese"},
+    "fr": {"en": "anglais", "ru": "russe", "fr": "français", "es": "espagnol", "ar": "arabe", "zh": "chinois"},
+    "es": {"en": "inglés", "ru": "ruso", "fr": "francés", "es": "español", "ar": "árabe", "zh": "chino"},
+    "ru": {"en": "English", "ru": "Russian", "fr": "French", "es": "Spanish", "ar": "Arabic", "zh": "Chinese"},
+}
+
+
+def distribution_of(symbol: str, distribution: str = "") -> str:
+    """`general` or `limited`: as the spec says, else limited for an L. document (D4, D8), else general."""
+    if distribution:
+        return distribution
+    parts = symbol.split("/")
+    return "limited" if any(part.startswith("L.") for part in parts) else "general"
+
+
+def masthead_lines(*, symbol: str, distribution: str, date: dt.date, language: str,
+                   original: str) -> tuple[str, str, str, str]:
+    """The right-hand column of a UN masthead: distribution line, date, the version's language (empty in the
+    original language) and the original language ("Distr.: Limited", "5 June 2025", "", "Original: English")."""
+    words = _DISTRIBUTION.get(language, _DISTRIBUTION["en"])
+    names = LANGUAGE_NAMES.get(language, LANGUAGE_NAMES["en"])
+    version = "" if language == original else names.get(language, language)
+    template = _ORIGINAL.get(language, _ORIGINAL["en"])
+    return (words[distribution_of(symbol, distribution)], format_date(date, language, "dmy"), version,
+            template.format(names.get(original, original)))

@@ -227,6 +227,7 @@ class Meta:
     signature_form: str = "none"  # none | blocks | participants
     distribution: str = ""  # general | limited: the masthead's distribution line (un-resolution profile)
     final_symbol: str = ""  # the symbol the final text carries (the draft's L. symbol becomes it at finalize)
+    original_language: str = ""  # the language the text was drafted in ("Original:"), kept in every version
     localized: Mapping[str, Mapping[str, str]] = field(default_factory=frozen_map)
     """Per-language metadata ({"ru": {"title": …, "place": "Алматы"}}); the fields above are in `language`."""
 

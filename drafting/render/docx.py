@@ -30,7 +30,7 @@ from drafting.conventions.identity import (
 from drafting.conventions.profiles import Profile, get_profile
 from drafting.conventions.wordstyles import STYLE_BY_ROLE
 from drafting.errors import DraftingInputError
-from drafting.library.i18n import format_date
+from drafting.library.i18n import format_date, masthead_lines
 from drafting.model.document import Document, Paragraph, Role, Span
 from drafting.model.serial import meta_json
 from drafting.ooxml.wml.markup import (
@@ -127,13 +127,29 @@ def build_paragraphs(document: Document, profile: Profile) -> str:
     return "".join(out)
 
 
+def _masthead(document: Document, profile: Profile, symbol: str, final: bool) -> dict[str, str]:
+    """The UN masthead's fields (first page, `un-resolution`); `masthead` empty means none. A final text
+    has none yet: `verify` reads a final PDF's text with only the running symbol header set aside."""
+    if not profile.masthead or final:
+        return {"masthead": "", "organ": "", "distribution": "", "masthead_date": "", "version_language": "",
+                "original": ""}
+    meta = document.meta
+    distribution, date, version, original = masthead_lines(
+        symbol=symbol, distribution=meta.distribution, date=meta.date,
+        language=document.language, original=meta.original_language or meta.language)
+    return {"masthead": "yes", "organ": meta.meeting or meta.title, "distribution": distribution,
+            "masthead_date": date, "version_language": version, "original": original}
+
+
 def _context(document: Document, profile: Profile) -> dict[str, str]:
     meta = document.meta
     final = document.attributes.get("stage") == "final"
+    symbol = meta.symbol + (f"/Rev.{meta.revision}" if meta.revision and not final else "")
     return {
+        **_masthead(document, profile, symbol, final),
         "body": BODY_MARKER,
         # A revision carries /Rev.N (D5); the final authentic text carries the plain symbol.
-        "symbol": meta.symbol + (f"/Rev.{meta.revision}" if meta.revision and not final else ""),
+        "symbol": symbol,
         "title": meta.title,
         "place": meta.place,
         "date": format_date(meta.date, document.language, profile.date_style),

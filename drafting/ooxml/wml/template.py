@@ -42,6 +42,14 @@ PARAGRAPH_STYLES: tuple[tuple[str, str, str, str, str], ...] = (
     ("SignatureBlock", "Signature Block", "Normal",
      '<w:keepNext/><w:keepLines/><w:spacing w:before="480" w:after="720"/><w:jc w:val="left"/>', ""),
     ("Header", "header", "Normal", '<w:spacing w:after="0"/><w:jc w:val="right"/>', '<w:sz w:val="20"/>'),
+    # The UN masthead (first page only): the meeting and the symbol over a rule, then a column of lines
+    # (distribution, date, language, "Original:") at the right, as UN documents lay them out.
+    ("MastheadTop", "Masthead Top", "Normal",
+     '<w:pBdr><w:bottom w:val="single" w:sz="18" w:space="4" w:color="auto"/></w:pBdr>'
+     '<w:tabs><w:tab w:val="right" w:pos="9070"/></w:tabs><w:spacing w:after="120"/><w:jc w:val="left"/>',
+     '<w:b/><w:sz w:val="24"/>'),
+    ("MastheadLine", "Masthead Line", "Normal",
+     '<w:spacing w:after="0"/><w:ind w:left="6237"/><w:jc w:val="left"/>', '<w:sz w:val="20"/>'),
     ("Footer", "footer", "Normal", '<w:spacing w:after="0"/><w:jc w:val="center"/>', '<w:sz w:val="20"/>'),
 )
 CHARACTER_STYLES: tuple[tuple[str, str, str], ...] = (
@@ -87,10 +95,12 @@ def _document_xml() -> str:
         f'{DECL}<w:document xmlns:w="{W}" xmlns:r="{R}"><w:body>'
         "<w:p><w:r><w:t>{{ body }}</w:t></w:r></w:p>"
         '<w:sectPr><w:headerReference w:type="default" r:id="rIdHeader1"/>'
+        '<w:headerReference w:type="first" r:id="rIdHeader2"/>'
         '<w:footerReference w:type="default" r:id="rIdFooter1"/>'
+        '<w:footerReference w:type="first" r:id="rIdFooter2"/>'
         '<w:pgSz w:w="11906" w:h="16838"/>'
         '<w:pgMar w:top="1418" w:right="1418" w:bottom="1418" w:left="1418" w:header="709" w:footer="709" '
-        'w:gutter="0"/><w:cols w:space="708"/></w:sectPr>'
+        'w:gutter="0"/><w:cols w:space="708"/><w:titlePg/></w:sectPr>'
         "</w:body></w:document>"
     )
 
@@ -100,6 +110,35 @@ def _header_xml() -> str:
         f'{DECL}<w:hdr xmlns:w="{W}" xmlns:r="{R}"><w:p><w:pPr><w:pStyle w:val="Header"/></w:pPr>'
         "<w:r><w:t>{{ symbol }}</w:t></w:r></w:p></w:hdr>"
     )
+
+
+def _first_header_xml() -> str:
+    """The first page's header: the UN masthead when the profile has one (`masthead` is not empty), else
+    the symbol as on every other page. `{%p … %}` tags keep or drop whole paragraphs (docxtpl)."""
+
+    def line(text: str) -> str:
+        return f'<w:p><w:pPr><w:pStyle w:val="MastheadLine"/></w:pPr><w:r><w:t>{text}</w:t></w:r></w:p>'
+
+    def tag(statement: str) -> str:
+        return f"<w:p><w:r><w:t>{{%p {statement} %}}</w:t></w:r></w:p>"
+
+    return (
+        f'{DECL}<w:hdr xmlns:w="{W}" xmlns:r="{R}">'
+        + tag("if masthead")
+        + '<w:p><w:pPr><w:pStyle w:val="MastheadTop"/></w:pPr><w:r><w:t>{{ organ }}</w:t></w:r><w:r><w:tab/></w:r>'
+        '<w:r><w:rPr><w:sz w:val="32"/></w:rPr><w:t>{{ symbol }}</w:t></w:r></w:p>'
+        + line("{{ distribution }}") + line("{{ masthead_date }}")
+        + tag("if version_language") + line("{{ version_language }}") + tag("endif")
+        + line("{{ original }}")
+        + tag("else")
+        + '<w:p><w:pPr><w:pStyle w:val="Header"/></w:pPr><w:r><w:t>{{ symbol }}</w:t></w:r></w:p>'
+        + tag("endif")
+        + "</w:hdr>"
+    )
+
+
+def _first_footer_xml() -> str:
+    return _footer_xml()  # the page number on the first page too
 
 
 def _footer_xml() -> str:
@@ -139,6 +178,8 @@ def template_parts() -> dict[str, bytes]:
             f'<Override PartName="/word/numbering.xml" ContentType="{CT}.wordprocessingml.numbering+xml"/>'
             f'<Override PartName="/word/header1.xml" ContentType="{CT}.wordprocessingml.header+xml"/>'
             f'<Override PartName="/word/footer1.xml" ContentType="{CT}.wordprocessingml.footer+xml"/>'
+            f'<Override PartName="/word/header2.xml" ContentType="{CT}.wordprocessingml.header+xml"/>'
+            f'<Override PartName="/word/footer2.xml" ContentType="{CT}.wordprocessingml.footer+xml"/>'
             '<Override PartName="/docProps/core.xml" '
             'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
             f'<Override PartName="/docProps/app.xml" ContentType="{CT}.extended-properties+xml"/>'
@@ -170,6 +211,8 @@ def template_parts() -> dict[str, bytes]:
             f'<Relationship Id="rIdNumbering" Type="{rel}/numbering" Target="numbering.xml"/>'
             f'<Relationship Id="rIdHeader1" Type="{rel}/header" Target="header1.xml"/>'
             f'<Relationship Id="rIdFooter1" Type="{rel}/footer" Target="footer1.xml"/>'
+            f'<Relationship Id="rIdHeader2" Type="{rel}/header" Target="header2.xml"/>'
+            f'<Relationship Id="rIdFooter2" Type="{rel}/footer" Target="footer2.xml"/>'
             "</Relationships>"
         ),
         "word/styles.xml": _styles_xml(),
@@ -177,6 +220,8 @@ def template_parts() -> dict[str, bytes]:
         "word/numbering.xml": f'{DECL}<w:numbering xmlns:w="{W}"/>',
         "word/header1.xml": _header_xml(),
         "word/footer1.xml": _footer_xml(),
+        "word/header2.xml": _first_header_xml(),
+        "word/footer2.xml": _first_footer_xml(),
     }
     return {name: text.encode("utf-8") for name, text in parts.items()}
 
