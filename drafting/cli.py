@@ -208,12 +208,15 @@ def lint(spec: Path, profile: str | None, as_json: bool) -> None:
 @click.option("--author", required=True, help="The delegation the changes are attributed to.")
 @click.option("--date", help="Revision date (ISO 8601; default: now).")
 @click.option("-o", "--output", "out", type=PathArg, required=True, help="The .docx to write.")
+@click.option("--existing-changes", "existing", type=click.Choice(["accept", "refuse"]), default="accept",
+              show_default=True, help="Tracked changes already in OLD or NEW: accept them first (reported), or refuse.")
+@click.option("--lossy-ok", is_flag=True, help="Write the redline even if some changes cannot be shown (listed).")
 @domain_errors
-def redline(old: Path, new: Path, author: str, date: str | None, out: Path) -> None:
+def redline(old: Path, new: Path, author: str, date: str | None, out: Path, existing: str, lossy_ok: bool) -> None:
     """Write OUT, a .docx with real tracked changes from OLD to NEW (.docx, .md or .txt in any mix)."""
     from drafting.app import redline as make_redline
 
-    for finding in make_redline(old, new, out, author=author, date=date):
+    for finding in make_redline(old, new, out, author=author, date=date, existing=existing, lossy_ok=lossy_ok):
         click.echo(f"note: {finding}", err=True)
     click.echo(str(out))
 
@@ -223,13 +226,16 @@ def redline(old: Path, new: Path, author: str, date: str | None, out: Path) -> N
 @click.option("--base", type=PathArg, help="The text FILE claims to amend: differences become untracked amendments.")
 @click.option("--delegation", help="Who submitted FILE (for untracked changes; default: its main author).")
 @click.option("--json", "as_json", is_flag=True, help="A JSON list of amendments.")
+@click.option("--lossy-ok", is_flag=True, help="List the amendments even if FILE holds changes no amendment carries.")
 @domain_errors
-def amendments(file: Path, base: Path | None, delegation: str | None, as_json: bool) -> None:
+def amendments(file: Path, base: Path | None, delegation: str | None, as_json: bool, lossy_ok: bool) -> None:
     """List the amendments in FILE: every tracked change, attributed, tied to a paragraph."""
-    from drafting.app import list_amendments
+    from drafting.app import amendments_report
     from drafting.errors import safe_display
 
-    found = list_amendments(file, base=base, delegation=delegation)
+    found, losses = amendments_report(file, base=base, delegation=delegation, lossy_ok=lossy_ok)
+    for loss in losses:
+        click.echo(safe_json({"lost": loss}) if as_json else f"lost: {safe_display(loss)}", err=True)
     if as_json:
         click.echo(safe_json([_amendment_json(a) for a in found], indent=2))
         return

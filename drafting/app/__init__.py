@@ -37,10 +37,11 @@ from drafting.app.negotiation import (
     submit_many,
     verify_record,
 )
-from drafting.app.redlines import list_amendments, redline, resolve_all, text_of
+from drafting.app.redlines import amendments_report, list_amendments, redline, resolve_all, text_of
 from drafting.support.resources import default_clause_dir
 
 __all__ = [
+    "amendments_report",
     "assemble_to",
     "check_clauses",
     "compile_outputs",

@@ -11,35 +11,60 @@ if TYPE_CHECKING:
     from drafting.model.document import Amendment
 
 
-def redline(old: Path, new: Path, out: Path, *, author: str, date: str | None = None) -> list[str]:
-    """Write OUT, a .docx showing OLD → NEW as tracked changes by `author`; return findings."""
+def redline(old: Path, new: Path, out: Path, *, author: str, date: str | None = None,
+            existing: str = "accept", lossy_ok: bool = False) -> list[str]:
+    """Write OUT, a .docx showing OLD → NEW as tracked changes by `author`; return findings.
+
+    `existing` is the policy for tracked changes already in OLD or NEW (accept them first, or refuse). A
+    change the redline cannot show (a new footnote, an image, a story on one side only…) refuses the whole
+    redline, nothing written, unless `lossy_ok`; then it is written and each loss is a finding ("lost: …").
+    """
     from drafting.readers.docx import read_docx_version
-    from drafting.readers.files import load_submission
+    from drafting.readers.files import LossError, load_submission
     from drafting.render.docx import render_docx
     from drafting.render.redline import plain_document, redline_files
 
-    old_version, old_docx = load_submission(old)
-    new_version, _ = load_submission(new)
+    old_version, old_docx = load_submission(old, lossy_ok=True)
+    new_version, new_docx = load_submission(new, lossy_ok=True)
     if old_docx is None:  # a Markdown or text OLD is laid out on the project's template first
         rendered = render_docx(plain_document(old_version.paragraphs, old_version.source))
         old_docx = read_docx_version(rendered, old_version.source)
-    data, findings = redline_files(old_version, old_docx, new_version, author=author, date=date)
+    losses: list[str] = []
+    data, findings = redline_files(old_version, old_docx, new_version, author=author, date=date, new_docx=new_docx,
+                                   existing=existing, losses=losses)
+    unread = [f"{side.version.source}: {line}" for side in (old_docx, new_docx) if side is not None
+              for line in side.losses if "is not read" in line]
+    losses = [*unread, *losses]
+    if losses and not lossy_ok:
+        raise LossError(losses, str(out))
     out.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(out, data)
-    return findings
+    return [*findings, *(f"lost: {line}" for line in losses)]
 
 
 def list_amendments(path: Path, *, base: Path | None = None, delegation: str | None = None,
-                    clauses: Path | None = None) -> list[Amendment]:
-    """The amendments in a submission: tracked changes, plus untracked differences from `base` if given."""
+                    clauses: Path | None = None, lossy_ok: bool = False) -> list[Amendment]:
+    """The amendments in a submission: tracked changes, plus untracked differences from `base` if given.
+
+    A file holding changes no amendment represents is refused unless `lossy_ok` (see `amendments_report`).
+    """
+    return amendments_report(path, base=base, delegation=delegation, clauses=clauses, lossy_ok=lossy_ok)[0]
+
+
+def amendments_report(path: Path, *, base: Path | None = None, delegation: str | None = None,
+                      clauses: Path | None = None, lossy_ok: bool = False) -> tuple[list[Amendment], list[str]]:
+    """The amendments in a submission and the changes it holds that no amendment represents (`losses`:
+    tracked changes in notes or headers, numbering and paragraph-property changes, nested revisions…).
+    With losses and not `lossy_ok`, a `LossError` naming them."""
     from drafting.app.documents import default_registry
     from drafting.readers.amendments import submission_amendments
     from drafting.readers.files import load_submission
 
-    version, docx = load_submission(path)
-    base_paragraphs = load_submission(base)[0].paragraphs if base is not None else None
-    return submission_amendments(version, docx, base_paragraphs, delegation=delegation,
-                                 registry=default_registry(clauses))
+    version, docx = load_submission(path, lossy_ok=lossy_ok)
+    base_paragraphs = load_submission(base, lossy_ok=True)[0].paragraphs if base is not None else None
+    found = submission_amendments(version, docx, base_paragraphs, delegation=delegation,
+                                  registry=default_registry(clauses))
+    return found, list(docx.losses) if docx is not None else []
 
 
 def text_of(path: Path, view: str = "accepted") -> list[str]:
@@ -47,7 +72,7 @@ def text_of(path: Path, view: str = "accepted") -> list[str]:
     from drafting.ooxml.tracked.read import paragraph_texts
     from drafting.readers.files import load_submission
 
-    version, docx = load_submission(path)
+    version, docx = load_submission(path, lossy_ok=True)  # a view drops nothing: it shows what is there
     if view == "all":
         if docx is None:
             return [p.text for p in version.paragraphs]

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from drafting.conventions.identity import BOOKMARK_PREFIX, PROP_META, identity_from_properties, normalise_text
 from drafting.model.version import Version, VersionParagraph
 from drafting.ooxml.opc.package import Package, read_docx
-from drafting.ooxml.tracked.read import Comment, RevisionKind, RevParagraph, read_body
+from drafting.ooxml.tracked.read import Comment, RevisionKind, RevParagraph, RevRun, joins_next, read_story, row_gone
+from drafting.ooxml.wml.stories import header_footer_parts, note_elements, note_references
 from drafting.ooxml.wml.tree import read_custom_properties
 
 if TYPE_CHECKING:
@@ -20,13 +21,40 @@ _REMOVED = frozenset({RevisionKind.DELETE, RevisionKind.MOVE_FROM})
 
 
 @dataclass(frozen=True)
+class StoryVersion:
+    """A story other than the body: a footnote, an endnote, a header or a footer, read like the body.
+
+    `name` is what a reader sees ("footnote 3", "endnote 1", "header default", "footer first (section 2)");
+    `part` the package part holding it; `key` identifies its element in the part (the note's w:id, "" for a
+    header or footer, whose part is the whole story).
+    """
+
+    name: str
+    part: str
+    key: str
+    paragraphs: tuple[RevParagraph, ...]
+    unread: tuple[str, ...] = ()
+
+    def text(self, view: Literal["accepted", "original"] = "accepted") -> tuple[str, ...]:
+        return tuple(p.text for p in view_paragraphs(self.paragraphs, view))
+
+
+@dataclass(frozen=True)
 class DocxVersion:
-    """A .docx read for comparison: the `Version`, its package, and its revision model."""
+    """A .docx read for comparison: the `Version`, its package, and its revision model.
+
+    `stories` are the notes, headers and footers; `losses` the changes this file holds that no amendment
+    represents (tracked changes outside the body, property and numbering changes, revisions nested in
+    another author's, text in containers the reader does not take): a command that would drop them says so
+    and fails unless told the loss is acceptable.
+    """
 
     version: Version
     package: Package
     paragraphs: tuple[RevParagraph, ...]
     comments: tuple[Comment, ...]
+    stories: tuple[StoryVersion, ...] = ()
+    losses: tuple[str, ...] = ()
 
 
 def paragraph_id(paragraph: RevParagraph) -> str | None:
@@ -40,45 +68,120 @@ def paragraph_id(paragraph: RevParagraph) -> str | None:
 def view_paragraphs(paragraphs: Sequence[RevParagraph], view: Literal["accepted", "original"]
                     ) -> tuple[VersionParagraph, ...]:
     """Paragraphs in `view` with their ids; a paragraph whose mark goes away joins the next (ECMA §17.13.5.15)."""
-    gone = _REMOVED if view == "accepted" else _ADDED
     out: list[VersionParagraph] = []
-    carry_text = ""
-    carry_id: str | None = None
-    carry_style: str | None = None
+    carry: dict[str | None, tuple[str, str | None, str | None]] = {}  # per story: text, id, style
     for p in paragraphs:
-        if p.row is not None and p.row.kind in gone:
-            carry_text, carry_id, carry_style = "", None, None
+        if row_gone(p, view):
+            carry.pop(p.story, None)
             continue
+        carry_text, carry_id, carry_style = carry.pop(p.story, ("", None, None))
         text = carry_text + p.text(view)
         pid = carry_id or paragraph_id(p)
-        style = carry_style or p.style
-        if p.mark is not None and p.mark.kind in gone and p.next_in_story:
-            carry_text, carry_id, carry_style = text, pid, style
+        style = carry_style or (None if p.drop_cap else p.style)
+        if joins_next(p, view):
+            carry[p.story] = (text, pid, style)
             continue
         out.append(VersionParagraph(pid, normalise_text(text), style))
-        carry_text, carry_id, carry_style = "", None, None
-    if carry_text or carry_id:
-        out.append(VersionParagraph(carry_id, normalise_text(carry_text), carry_style))
+    out.extend(VersionParagraph(pid, normalise_text(text), style) for text, pid, style in carry.values()
+               if text or pid)
     return tuple(out)
 
 
 def read_docx_version(data: bytes, source: str) -> DocxVersion:
-    """Read a .docx with the hardened loader, then its body, comments and identity."""
+    """Read a .docx with the hardened loader, then its body, comments, other stories and identity."""
     package = read_docx(data, source)
     root = package.xml(package.main_document)
     comments_name = package.related_part(package.main_document, "comments")
     comments_root = package.xml(comments_name) if comments_name else None
-    paragraphs, comments = read_body(root, comments_root)
+    body = read_story(root, comments_root)
+    paragraphs, comments = body.paragraphs, body.comments
     custom = package.related_part("", "custom-properties")
     identity = identity_from_properties(read_custom_properties(package.xml(custom))) if custom else None
-    tracked = any(p.mark is not None or p.row is not None or any(r.revision is not None for r in p.runs)
-                  for p in paragraphs)
-    findings = tuple(f"{f.part}: {f.message}" for f in package.findings)
+    tracked = any(_revised(p) for p in paragraphs)
+    stories = read_stories(package, root)
+    losses = [*(f"body: {line}" for line in body.unread), *_paragraph_losses("body", paragraphs)]
+    for story in stories:
+        losses.extend(f"{story.name}: {line}" for line in story.unread)
+        losses.extend(_paragraph_losses(story.name, story.paragraphs))
+        revised = sum(1 for p in story.paragraphs if _revised(p))
+        if revised:
+            losses.append(f"{story.name}: tracked changes in {revised} paragraph(s) are not amendments "
+                          "(only the body text is negotiated)")
+    findings = tuple(f"{f.part}: {f.message}" for f in package.findings) + tuple(losses)
     version = Version(
         source=source, format="docx", paragraphs=view_paragraphs(paragraphs, "accepted"),
         original=view_paragraphs(paragraphs, "original"), identity=identity, tracked=tracked, findings=findings,
     )
-    return DocxVersion(version, package, tuple(paragraphs), tuple(comments))
+    return DocxVersion(version, package, tuple(paragraphs), tuple(comments), stories, tuple(losses))
+
+
+def _revised(p: RevParagraph) -> bool:
+    return p.mark is not None or p.row is not None or any(r.revision is not None for r in p.runs)
+
+
+def _paragraph_losses(story: str, paragraphs: Sequence[RevParagraph]) -> list[str]:
+    """Changes in `paragraphs` that no amendment carries: numbering and paragraph-property changes, and
+    text one author inserted and another deleted (it is in neither view)."""
+    out = []
+    for index, p in enumerate(paragraphs, start=1):
+        where = f"{story} paragraph {index}"
+        if p.numbering_change is not None:
+            out.append(f"{where}: numbering changed by {p.numbering_change.author or 'an unknown author'}")
+        elif p.property_change is not None:
+            out.append(f"{where}: paragraph properties changed by {p.property_change.author or 'an unknown author'}")
+        for run in p.runs:
+            if _nested_loss(run):
+                assert run.outer is not None and run.revision is not None
+                out.append(f"{where}: {run.text[:40]!r} {_verb(run.outer.kind)} by {run.outer.author or '?'} "
+                           f"and {_verb(run.revision.kind)} by {run.revision.author or '?'}")
+    return out
+
+
+def _nested_loss(run: RevRun) -> bool:
+    """A revision inside another one that changes the text (a deletion inside a move, a move inside an
+    insertion…). Text one author inserted and another deleted is in neither view and changes nothing: both
+    authors stay in the revision model (`RevRun.outer`), so it is not a loss."""
+    if run.outer is None or run.revision is None:
+        return False
+    return (run.outer.kind, run.revision.kind) != (RevisionKind.INSERT, RevisionKind.DELETE)
+
+
+def _verb(kind: RevisionKind) -> str:
+    return {RevisionKind.INSERT: "inserted", RevisionKind.DELETE: "deleted", RevisionKind.MOVE_FROM: "moved away",
+            RevisionKind.MOVE_TO: "moved here"}.get(kind, kind.value)
+
+
+NOTE_KINDS = (("footnotes", "footnote"), ("endnotes", "endnote"))
+def read_stories(package: Package, document_root: Any) -> tuple[StoryVersion, ...]:
+    """The footnotes and endnotes (numbered in the order the body refers to them), then the headers and
+    footers (named by their type, and their section when the document has more than one)."""
+    return read_stories_of(package, document_root, {})
+
+
+def read_stories_of(package: Package, document_root: Any, roots: dict[str, Any]) -> tuple[StoryVersion, ...]:
+    """`read_stories`, taking a part's parsed root from `roots` (by part name) when it is there."""
+    def xml(part: str) -> Any:
+        return roots[part] if part in roots else package.xml(part)
+
+    stories: list[StoryVersion] = []
+    main = package.main_document
+    for rel_type, kind in NOTE_KINDS:
+        part = package.related_part(main, rel_type)
+        if part is None:
+            continue
+        notes = {note_id: el for note_id, el in note_elements(xml(part), kind)}
+        order = [ref for ref in note_references(document_root, kind) if ref in notes]
+        numbered = {note_id: n for n, note_id in enumerate(dict.fromkeys(order), start=1)}
+        for note_id, el in notes.items():
+            name = f"{kind} {numbered[note_id]}" if note_id in numbered else f"{kind} (id {note_id}, not referenced)"
+            read = read_story(el)
+            stories.append(StoryVersion(name, part, note_id, tuple(read.paragraphs), read.unread))
+    for kind, part, section, sections in header_footer_parts(package, document_root):
+        where = f" (section {section})" if sections > 1 else ""
+        read = read_story(xml(part))
+        stories.append(StoryVersion(f"{kind}{where}", part, "", tuple(read.paragraphs), read.unread))
+    return tuple(stories)
+
 
 
 def document_from_docx(data: bytes, source: str) -> Document:

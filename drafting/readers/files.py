@@ -16,6 +16,16 @@ from drafting.readers.text import read_text_version
 FORMATS = ("docx", "md", "txt")
 
 
+class LossError(DraftingInputError):
+    """Changes in a file that the command would drop; `losses` names each (one line each)."""
+
+    def __init__(self, losses: tuple[str, ...] | list[str], source: str) -> None:
+        self.losses = tuple(losses)
+        shown = "; ".join(self.losses[:3]) + (f"; and {len(self.losses) - 3} more" if len(self.losses) > 3 else "")
+        super().__init__(f"{len(self.losses)} change(s) would be lost: {shown} (rerun with --lossy-ok to accept "
+                         "the loss)", source=source)
+
+
 def detect_format(path: Path, data: bytes) -> str:
     """The format of a version file, from its content first (a .docx is a zip) and then its suffix."""
     suffix = path.suffix.lower().lstrip(".")
@@ -49,10 +59,16 @@ def load_version(path: Path) -> Version:
     return read_version(data, str(path), detect_format(path, data))
 
 
-def load_submission(path: Path) -> tuple[Version, DocxVersion | None]:
-    """Read a version file; for a .docx also its revision model (tracked changes, comments, package)."""
+def load_submission(path: Path, *, lossy_ok: bool = False) -> tuple[Version, DocxVersion | None]:
+    """Read a version file; for a .docx also its revision model (tracked changes, comments, package).
+
+    A .docx holding changes that no amendment represents (`DocxVersion.losses`) is refused, naming them,
+    unless `lossy_ok`: a submission must never lose a delegation's change silently.
+    """
     data = read_bytes(path)
     if detect_format(path, data) == "docx":
         docx = read_docx_version(data, str(path))
+        if docx.losses and not lossy_ok:
+            raise LossError(docx.losses, str(path))
         return docx.version, docx
     return read_text_version(data, str(path), detect_format(path, data)), None

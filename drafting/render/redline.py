@@ -12,7 +12,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from drafting.conventions.identity import normalise_text
@@ -22,6 +22,7 @@ from drafting.model.version import Version, VersionParagraph
 from drafting.ooxml.opc.package import Package
 from drafting.ooxml.parser import parse_xml
 from drafting.ooxml.tracked.read import (
+    RevParagraph,
     following_paragraph,
     mark_revision,
     paragraph_elements,
@@ -35,14 +36,17 @@ from drafting.ooxml.tracked.write import (
     apply_changes,
     insert_paragraph_after,
     insert_paragraph_before,
+    mark_deleted_rows,
     mark_paragraph_deleted,
+    merge_drop_caps,
     move_paragraph,
     tracked_package,
 )
 from drafting.ooxml.wml.names import qn
-from drafting.readers.docx import DocxVersion, view_paragraphs
+from drafting.readers.docx import DocxVersion, StoryVersion, read_stories_of, view_paragraphs
+from drafting.redline.align import align_paragraphs
 from drafting.redline.compare import ParagraphDiff, compare
-from drafting.redline.diff import Op
+from drafting.redline.diff import Op, normalise
 
 STORY_PARTS = ("header", "footer", "footnotes", "endnotes")
 
@@ -61,33 +65,57 @@ def iso_date(value: str | None, *, now: dt.datetime | None = None) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+EXISTING_CHANGES = ("accept", "refuse")
+"""Policies for tracked changes already in OLD or NEW: ``accept`` them first and compare the accepted texts
+(the default; reported as a finding), or ``refuse`` the files."""
+
+
 @dataclass
 class Base:
-    """The document a redline is written on: its package, its parsed body (revisions accepted), its paragraphs."""
+    """The document a redline is written on: its package, its parsed body (revisions accepted), its paragraphs.
+
+    `stories` holds the other parsed parts the redline may edit (notes, headers, footers), by part name.
+    """
 
     package: Package
     root: Any  # the parsed w:document, revisions accepted (an lxml element, handled by drafting.ooxml only)
     paragraphs: tuple[VersionParagraph, ...]
     raw: tuple[str, ...]  # each paragraph's own run text, before normalisation (what apply_changes checks)
     findings: list[str]
+    body: tuple[RevParagraph, ...] = ()
+    stories: dict[str, Any] = field(default_factory=dict)
 
 
-def load_base(old: Version, docx: DocxVersion) -> Base:
+def load_base(old: Version, docx: DocxVersion, existing: str = "accept") -> Base:
     """The base for a redline: OLD's package (a Markdown or text OLD is first laid out on the project's
-    template by the caller, see `plain_document`)."""
+    template by the caller, see `plain_document`), with its tracked changes resolved by the `existing` policy
+    and its drop caps folded into their paragraphs."""
     findings: list[str] = []
     if docx.version is old:
-        findings.extend(docx.version.findings)
+        findings.extend(f for f in docx.version.findings if f not in docx.losses)
     package = docx.package
     root = package.xml(package.main_document)
-    paragraphs = docx.version.paragraphs
-    body = docx.paragraphs
-    if docx.version.tracked:
+    stories = {name: package.xml(name) for name in dict.fromkeys(s.part for s in docx.stories)}
+    tracked = docx.version.tracked or any(_has_revisions(s.paragraphs) for s in docx.stories)
+    if tracked:
+        if existing == "refuse":
+            raise DraftingInputError("holds tracked changes; accept or reject them first (or use "
+                                     "--existing-changes accept)", source=old.source)
         accept_all(root)
-        body = tuple(read_body(root)[0])
-        paragraphs = view_paragraphs(body, "accepted")
+        for story_root in stories.values():
+            accept_all(story_root)
         findings.append(f"{old.source}: its tracked changes were accepted before comparing")
-    return Base(package, root, paragraphs, tuple(p.text("accepted") for p in body), findings)
+    dropped = merge_drop_caps(root)
+    if dropped:
+        findings.append(f"{old.source}: {dropped} drop cap(s) written as ordinary first letters")
+    body = tuple(read_body(root)[0])
+    paragraphs = view_paragraphs(body, "accepted")
+    return Base(package, root, paragraphs, tuple(p.text("accepted") for p in body), findings, body, stories)
+
+
+def _has_revisions(paragraphs: Sequence[RevParagraph]) -> bool:
+    return any(p.mark is not None or p.row is not None or any(r.revision is not None for r in p.runs)
+               for p in paragraphs)
 
 
 def plain_document(paragraphs: Sequence[VersionParagraph], source: str) -> Document:
@@ -103,15 +131,115 @@ def plain_document(paragraphs: Sequence[VersionParagraph], source: str) -> Docum
 
 
 def redline_package(base: Base, new: Sequence[VersionParagraph], *, author: str, date: str,
-                    diffs: Sequence[ParagraphDiff] | None = None) -> bytes:
-    """Write the changes from the base's paragraphs to `new` as tracked changes; return the .docx bytes."""
+                    diffs: Sequence[ParagraphDiff] | None = None, new_docx: DocxVersion | None = None,
+                    losses: list[str] | None = None) -> bytes:
+    """Write the changes from the base's paragraphs to `new` as tracked changes; return the .docx bytes.
+
+    Every story is compared with its counterpart: the body, each text box (by order), and, when NEW is a
+    .docx (`new_docx`), each note (aligned by content), header and footer (by name). What cannot be written
+    (a note, text box or story that exists on one side only) is appended to `losses`.
+    """
     package, root = base.package, base.root
     elements = paragraph_elements(root)
     if len(elements) != len(base.paragraphs):
         raise DraftingInputError("the base document changed while it was read", source=package.source)
-    ids = RevisionIds(root, *_other_roots(package))
-    raw = base.raw
-    changes = list(diffs) if diffs is not None else compare(base.paragraphs, new)
+    ids = RevisionIds(root, *_other_roots(package), *base.stories.values())
+    lost = losses if losses is not None else []
+    if diffs is not None:
+        _write_story(elements, base.paragraphs, base.raw, new, diffs, ids, author, date, package.source)
+    else:
+        old_groups = _by_story(base.body, base.paragraphs, elements, base.raw)
+        new_groups = _new_by_story(new, new_docx)
+        for story, (olds, els, raws) in old_groups.items():
+            if story not in new_groups:
+                if new_docx is not None or story is not None:
+                    lost.append(f"{story or 'body'}: not in the new version; deleting it is not written")
+                continue
+            _write_story(els, olds, raws, new_groups[story], None, ids, author, date, package.source)
+        lost.extend(f"{story}: only in the new version; inserting it is not written"
+                    for story in new_groups if story not in old_groups)
+        mark_deleted_rows(root, ids, author=author, date=date)
+        if new_docx is not None:
+            _write_other_stories(base, new_docx, ids, author, date, lost)
+    return tracked_package(package, root, base.stories)
+
+
+def _by_story(body: Sequence[RevParagraph], paragraphs: Sequence[VersionParagraph], elements: Sequence[Any],
+              raw: Sequence[str]) -> dict[str | None, tuple[list[VersionParagraph], list[Any], list[str]]]:
+    """The base's paragraphs, elements and raw texts grouped by story (the body, then each text box)."""
+    groups: dict[str | None, tuple[list[VersionParagraph], list[Any], list[str]]] = {}
+    for rev, paragraph, element, text in zip(body, paragraphs, elements, raw, strict=True):
+        olds, els, raws = groups.setdefault(rev.story, ([], [], []))
+        olds.append(paragraph)
+        els.append(element)
+        raws.append(text)
+    return groups
+
+
+def _new_by_story(new: Sequence[VersionParagraph], new_docx: DocxVersion | None
+                  ) -> dict[str | None, list[VersionParagraph]]:
+    """NEW's accepted paragraphs by story; a Markdown or text NEW is all body."""
+    if new_docx is None:
+        return {None: list(new)}
+    groups: dict[str | None, list[RevParagraph]] = {}
+    for p in new_docx.paragraphs:
+        groups.setdefault(p.story, []).append(p)
+    return {story: list(view_paragraphs(paragraphs, "accepted")) for story, paragraphs in groups.items()}
+
+
+def _write_other_stories(base: Base, new_docx: DocxVersion, ids: RevisionIds, author: str, date: str,
+                         lost: list[str]) -> None:
+    """Notes (aligned by their text), headers and footers (by name) of OLD edited towards NEW's."""
+    from drafting.ooxml.wml.stories import note_elements
+
+    olds = [s for s in _base_stories(base) if s.paragraphs]
+    news = [s for s in new_docx.stories if s.paragraphs]
+    for kind in ("footnote", "endnote"):
+        old_notes = [s for s in olds if s.name.startswith(kind)]
+        new_notes = [s for s in news if s.name.startswith(kind)]
+        pairs = align_paragraphs([(None, " ".join(s.text())) for s in old_notes],
+                                 [(None, " ".join(s.text())) for s in new_notes])
+        for pair in pairs:
+            if pair.old is None:
+                assert pair.new is not None
+                lost.append(f"{new_notes[pair.new].name}: a new {kind} is not written")
+            elif pair.new is None:
+                lost.append(f"{old_notes[pair.old].name}: deleting a {kind} is not written")
+            else:
+                story = old_notes[pair.old]
+                note = next(el for nid, el in note_elements(base.stories[story.part], kind) if nid == story.key)
+                _edit_story(note, new_notes[pair.new], ids, author, date, base.package.source)
+    by_name = {s.name: s for s in news if not s.name.startswith(("footnote", "endnote"))}
+    for story in olds:
+        if story.name.startswith(("footnote", "endnote")):
+            continue
+        if story.name in by_name:
+            _edit_story(base.stories[story.part], by_name.pop(story.name), ids, author, date, base.package.source)
+        else:
+            lost.append(f"{story.name}: not in the new version; deleting it is not written")
+    lost.extend(f"{name}: only in the new version; inserting it is not written" for name in by_name)
+
+
+def _base_stories(base: Base) -> list[StoryVersion]:
+    """The base's notes, headers and footers as read after the policy (revisions accepted)."""
+    return list(read_stories_of(base.package, base.root, base.stories))
+
+
+def _edit_story(story_root: Any, new: StoryVersion, ids: RevisionIds, author: str, date: str, source: str) -> None:
+    body = tuple(read_body(story_root)[0])
+    elements = paragraph_elements(story_root)
+    olds = view_paragraphs(body, "accepted")
+    if len(olds) != len(elements):
+        raise DraftingInputError(f"{new.name} changed while it was read", source=source)
+    _write_story(elements, olds, [p.text("accepted") for p in body], view_paragraphs(new.paragraphs, "accepted"),
+                 None, ids, author, date, source)
+
+
+def _write_story(elements: Sequence[Any], olds: Sequence[VersionParagraph], raw: Sequence[str],
+                 new: Sequence[VersionParagraph], diffs: Sequence[ParagraphDiff] | None, ids: RevisionIds,
+                 author: str, date: str, source: str) -> None:
+    """Record the changes from `olds` (the paragraph `elements`, whose run texts are `raw`) to `new`."""
+    changes = list(diffs) if diffs is not None else compare(olds, new)
     anchor = None
     consumed: set[int] = set()
     for index, diff in enumerate(changes):
@@ -156,12 +284,11 @@ def redline_package(base: Base, new: Sequence[VersionParagraph], *, author: str,
             if anchor is None:
                 if not elements:
                     raise DraftingInputError("the base document has no paragraph to anchor insertions",
-                                             source=package.source)
+                                             source=source)
                 anchor = insert_paragraph_before(elements[0], text, ids, author=author, date=date,
                                                  ppr_from=ppr_from)
             else:
                 anchor = insert_paragraph_after(anchor, text, ids, author=author, date=date, ppr_from=ppr_from)
-    return tracked_package(package, root)
 
 
 def _changes(diff: ParagraphDiff, raw: str) -> list[Change]:
@@ -252,13 +379,76 @@ def _other_roots(package: Package) -> list[Any]:
 
 
 def redline_files(old: Version, old_docx: DocxVersion, new: Version, *, author: str,
-                  date: str | None = None) -> tuple[bytes, list[str]]:
-    """The redline .docx bytes for OLD → NEW, and findings (accepted revisions, stripped links)."""
+                  date: str | None = None, new_docx: DocxVersion | None = None, existing: str = "accept",
+                  losses: list[str] | None = None) -> tuple[bytes, list[str]]:
+    """The redline .docx bytes for OLD → NEW, and findings (accepted revisions, stripped links).
+
+    What the redline cannot show (see `redline_package`, and `check_redline`) is appended to `losses`.
+    """
     if not author.strip():
         raise DraftingInputError("--author must name the delegation")
-    base = load_base(old, old_docx)
+    if existing not in EXISTING_CHANGES:
+        raise DraftingInputError(f"unknown policy for existing tracked changes {existing!r}; expected "
+                                 f"{' or '.join(EXISTING_CHANGES)}")
+    base = load_base(old, old_docx, existing)
     findings = list(base.findings)
-    if new.tracked:
+    new_tracked = new.tracked or (new_docx is not None and any(_has_revisions(s.paragraphs) for s in new_docx.stories))
+    if new_tracked:
+        if existing == "refuse":
+            raise DraftingInputError("holds tracked changes; accept or reject them first (or use "
+                                     "--existing-changes accept)", source=new.source)
         findings.append(f"{new.source}: its tracked changes were accepted (its accepted view is compared)")
-    data = redline_package(base, new.paragraphs, author=author.strip(), date=iso_date(date))
+    lost = losses if losses is not None else []
+    data = redline_package(base, new.paragraphs, author=author.strip(), date=iso_date(date), new_docx=new_docx,
+                           losses=lost)
+    lost.extend(check_redline(data, base, new, new_docx))
     return data, findings
+
+
+def check_redline(data: bytes, base: Base, new: Version, new_docx: DocxVersion | None) -> list[str]:
+    """What the written redline fails to show, story by story: its Accept All must read as NEW and its Reject
+    All as OLD (as compared), and images and equations must match. One line per story that differs."""
+    from drafting.readers.docx import read_docx_version
+
+    out = read_docx_version(data, "redline")
+    problems: list[str] = []
+    if _texts(out.version.paragraphs) != _texts(new.paragraphs):
+        problems.append("body: Accept All of the redline differs from the new text")
+    if _texts(out.version.original) != _texts(base.paragraphs):
+        problems.append("body: Reject All of the redline differs from the old text")
+    if new_docx is not None:
+        theirs = {s.name: _texts(s.text()) for s in new_docx.stories}
+        for story in out.stories:
+            if story.name in theirs and _texts(story.text()) != theirs[story.name]:
+                problems.append(f"{story.name}: Accept All of the redline differs from the new version")
+        problems.extend(_object_losses(out, new_docx))
+    return problems
+
+
+def _texts(paragraphs: Sequence[VersionParagraph] | Sequence[str]) -> list[str]:
+    """Texts under the comparison policy (`redline.diff.normalise`): a difference the diff ignores on purpose
+    (look-alike spaces and quotes, invisible characters) is not a loss."""
+    return [normalise(p if isinstance(p, str) else p.text) for p in paragraphs]
+
+
+def _object_losses(out: DocxVersion, new_docx: DocxVersion) -> list[str]:
+    """Images and equations of NEW that the redline's Accept All does not have (and the reverse)."""
+    from drafting.ooxml.tracked.resolve import resolve_package
+    from drafting.ooxml.wml.objects import object_keys
+
+    mine = object_keys(resolve_package(out.package, accept=True), out.package)
+    theirs = object_keys(dict(new_docx.package.parts), new_docx.package)
+    lines = []
+    for kind in ("image", "equation"):
+        a = sorted(k for k in mine if k[0] == kind)
+        b = sorted(k for k in theirs if k[0] == kind)
+        if a != b:
+            lines.append(f"{kind}s: the new version has {len(b)} ({_changed(a, b)}), the redline's Accept All "
+                         f"{len(a)}; image and equation changes are not written")
+    return lines
+
+
+def _changed(a: list[tuple[str, str]], b: list[tuple[str, str]]) -> str:
+    gained = len([k for k in b if k not in a])
+    lost = len([k for k in a if k not in b])
+    return f"{gained} new or changed, {lost} gone"

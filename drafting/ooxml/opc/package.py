@@ -52,6 +52,7 @@ from drafting.ooxml.opc.model import (
     source_of_rels,
 )
 from drafting.ooxml.opc.sanitise import ALLOWED_LINK_SCHEMES, sanitize
+from drafting.ooxml.opc.strict import is_strict, strict_to_transitional
 from drafting.ooxml.opc.zipguard import (
     MAX_ENTRIES,
     MAX_MEMBER_BYTES,
@@ -94,8 +95,10 @@ MAX_RELATIONSHIPS = 20_000
 """Most relationships in all .rels parts together."""
 MAX_REL_DEPTH = 32
 """Longest relationship chain from the package root (real documents: 3 or 4)."""
-_MACRO_MARKERS = ("macroenabled", "vbaproject", "vbadata", "keymapcustomizations", "attachedtoolbars")
-_MACRO_REL_TYPES = ("/vbaproject", "/wordvbadata", "/keymapcustomizations", "/attachedtoolbars")
+_MACRO_MARKERS = ("macroenabled", "vbaproject", "vbadata")
+"""Content-type fragments of macro code. Keyboard and toolbar customisations (``customizations.xml``,
+``attachedToolbars.bin``) hold no code: Word writes them in ordinary .docx files, so they are not macros."""
+_MACRO_REL_TYPES = ("/vbaproject", "/wordvbadata")
 _MACRO_MESSAGE = "macro-enabled documents are not accepted"
 
 
@@ -114,8 +117,17 @@ def read_package(data: bytes, source: str) -> Package:
         parts[info.filename] = read_member(zf, info, source)
     if CONTENT_TYPES not in parts:
         raise DraftingInputError("not an OPC package (no [Content_Types].xml)", source=source)
+    findings: list[Finding] = []
     content_types = ContentTypes.parse(parts[CONTENT_TYPES], source)
     _check_macros(parts, content_types, source)
+    strict = False
+    for name, blob in parts.items():
+        if _is_xml_part(name, content_types) and is_strict(blob):
+            parts[name] = strict_to_transitional(blob, name, source)
+            strict = True
+    if strict:
+        findings.append(Finding("O16", "", "ISO/IEC 29500 Strict document: read through the transitional namespaces"))
+    _drop_damaged_metadata(parts, content_types, source, findings)
     for name, blob in parts.items():
         if name != CONTENT_TYPES and content_types.lookup(name) is None:
             ext = extension_of(name) or "(none)"
@@ -126,7 +138,6 @@ def read_package(data: bytes, source: str) -> Package:
             )
         if _is_xml_part(name, content_types):
             parse_part(blob, name, source)
-    findings: list[Finding] = []
     main = _check_relationships(parts, source, findings)
     return Package(source=source, parts=parts, findings=findings, main_document=main)
 
@@ -187,6 +198,42 @@ def _check_macros(parts: Mapping[str, bytes], types: ContentTypes, source: str) 
         base = posixpath.basename(name).lower()
         if base.startswith(("vbaproject", "vbadata")):
             raise DraftingInputError(_MACRO_MESSAGE, source=source, part=name)
+
+
+METADATA_FOLDERS = ("docprops/", "customxml/")
+"""Parts that hold metadata only: a damaged one is dropped with a finding (O15), the text is still read."""
+
+
+def _drop_damaged_metadata(parts: dict[str, bytes], types: ContentTypes, source: str, findings: list[Finding]) -> None:
+    """Drop metadata parts (`METADATA_FOLDERS`) that are not well-formed XML, with their relationships.
+
+    A DTD stays fatal wherever it is (X1): only syntax damage is forgiven, never a hostile declaration.
+    """
+    dropped: set[str] = set()
+    for name in list(parts):
+        if not name.casefold().startswith(METADATA_FOLDERS) or not _is_xml_part(name, types):
+            continue
+        try:
+            parse_part(parts[name], name, source)
+        except DraftingInputError as exc:
+            if "DTD" in str(exc):
+                raise
+            del parts[name]
+            dropped.add(name.casefold())
+            findings.append(Finding("O15", name, "damaged metadata part dropped (not well-formed XML); "
+                                                 "the document's text is read without it"))
+    if not dropped:
+        return
+    for rels_name in [n for n in parts if is_rels_name(n)]:
+        owner = source_of_rels(rels_name)
+        if owner.casefold() in dropped:
+            del parts[rels_name]
+            continue
+        rels = parse_relationships(parts[rels_name], rels_name, source)
+        gone = {rel.id for rel in rels if not rel.external
+                and (resolve_part(owner, rel.target) or "").casefold() in dropped}
+        if gone:
+            drop_relationships(parts, rels_name, owner, gone, source)
 
 
 def _is_xml_part(name: str, types: ContentTypes) -> bool:

@@ -7,8 +7,12 @@ tables and block content controls too), each a tuple of `RevRun`s that carry the
 Text rules (they match LibreOffice 7.4's plain-text export, checked on a hand-built file):
 
 - `w:t` and `w:delText` are text; `w:tab` and `w:ptab` are ``"\\t"``; `w:br` (any type) and `w:cr` are
-  ``"\\n"``; `w:noBreakHyphen` is U+2011 and `w:softHyphen` U+00AD; `w:sym`, drawings, footnote and comment
-  references, `w:fldChar` and `w:lastRenderedPageBreak` add nothing.
+  ``"\\n"``; `w:noBreakHyphen` is U+2011 and `w:softHyphen` U+00AD; `w:sym` is its character (`symbol_text`,
+  as LibreOffice's text model has it); drawings, footnote and comment references, `w:fldChar` and
+  `w:lastRenderedPageBreak` add nothing.
+- Text boxes (`w:txbxContent`) are read as paragraphs of their own story right after the paragraph that
+  anchors them; a drop-cap frame paragraph is joined with the paragraph it begins (LibreOffice 7.4 reads both
+  so). `read_story` also names whatever holds text or a revision that the walk does not take.
 - Field codes are not text: everything between `w:fldChar begin` and `separate` (`w:instrText`, nested fields)
   is skipped, the result between `separate` and `end` is text. `w:fldSimple`, `w:hyperlink`, `w:smartTag`,
   `w:customXml`, inline `w:sdt`, `w:dir` and `w:bdo` are transparent containers.
@@ -111,7 +115,10 @@ class RevParagraph:
     cell (`w:tcPr/w:cellIns|w:cellDel`) holding the paragraph, the innermost one for nested tables.
     `next_in_story` says the next paragraph of the list follows this one directly in the same body or cell,
     so that removing this paragraph's mark joins the two. A mark both inserted and deleted (two authors)
-    reports the insertion, its first revision in schema order.
+    reports the insertion, its first revision in schema order. `story` names a text box ("text box 2") for
+    the paragraphs read from one (they follow the paragraph that anchors it); `drop_cap` marks a drop-cap
+    frame (`w:framePr w:dropCap`), which Word writes as its own paragraph but which is the first letter of
+    the next one.
     """
 
     runs: tuple[RevRun, ...]
@@ -122,6 +129,9 @@ class RevParagraph:
     in_table: bool
     row: Revision | None = None
     next_in_story: bool = False
+    story: str | None = None
+    drop_cap: bool = False
+    numbering_change: Revision | None = None
 
     def text(self, view: View = "accepted") -> str:
         """This paragraph's own text in `view`, without joining across paragraph marks."""
@@ -141,6 +151,14 @@ _SDT, _SDT_CONTENT, _CUSTOM_XML = qn("w:sdt"), qn("w:sdtContent"), qn("w:customX
 _BODY, _SECT_PR = qn("w:body"), qn("w:sectPr")
 _T, _DEL_TEXT = qn("w:t"), qn("w:delText")
 _FLD_CHAR = qn("w:fldChar")
+_SYM = qn("w:sym")
+_NUM_PR = qn("w:numPr")
+_M_T = "{http://schemas.openxmlformats.org/officeDocument/2006/math}t"
+_TEXT_TAGS = frozenset({qn("w:t"), qn("w:delText"), _SYM})
+_TXBX_CONTENT = qn("w:txbxContent")
+_FRAME_PR = qn("w:framePr")
+_MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+_MC_FALLBACK, _MC_ALTERNATE = f"{{{_MC_NS}}}Fallback", f"{{{_MC_NS}}}AlternateContent"
 _BOOKMARK_START = qn("w:bookmarkStart")
 _COMMENT_START, _COMMENT_END, _COMMENT_REF = (
     qn("w:commentRangeStart"),
@@ -239,7 +257,26 @@ def atom_text(child: etree._Element, fields: FieldState) -> str:
         return ""
     if tag in (_T, _DEL_TEXT):
         return child.text or ""
+    if tag == _SYM:
+        return symbol_text(child)
     return CHARS.get(tag, "") if isinstance(tag, str) else ""
+
+
+def symbol_text(sym: etree._Element) -> str:
+    """The character a `w:sym` stands for (§17.3.3.30): `w:char` is a hexadecimal code in `w:font`.
+
+    Word writes symbol-font characters in the private-use range F000-F0FF; LibreOffice reads them so, and so
+    do we (the glyph depends on the font, the character is what a text comparison needs). A missing or
+    malformed code reads as U+FFFD, never as nothing.
+    """
+    code = sym.get(qn("w:char"), "")
+    try:
+        value = int(code, 16)
+    except ValueError:
+        return "\ufffd"
+    if not 0 < value <= 0x10FFFF or 0xD800 <= value <= 0xDFFF:
+        return "\ufffd"
+    return chr(value)
 
 
 def following_paragraph(p: etree._Element) -> etree._Element | None:
@@ -293,6 +330,9 @@ class _Reader:
         # per paragraph
         self._runs: list[RevRun] = []
         self._bookmarks: list[str] = []
+        self.story: str | None = None
+        self.box_count = 0
+        self.visited: set[etree._Element] = set()  # the text elements read (the loss check looks for others)
 
     # -- blocks --
 
@@ -332,17 +372,33 @@ class _Reader:
     # -- paragraphs --
 
     def paragraph(self, p: etree._Element, in_table: bool, row: Revision | None) -> None:
+        self.read_paragraph(p, in_table, row)
+        for box in text_boxes(p):
+            self.box_count += 1
+            story, self.story = self.story, f"text box {self.box_count}"
+            self.blocks(box, in_table, row)
+            self.story = story
+
+    def read_paragraph(self, p: etree._Element, in_table: bool, row: Revision | None) -> None:
         index = len(self.paragraphs)
         self._runs, self._bookmarks = [], self.pending_bookmarks
         self.pending_bookmarks = []
         ppr = p.find(_PPR)
-        mark = style = prop_change = None
+        mark = style = prop_change = numbering = None
+        drop_cap = False
         if ppr is not None:
+            frame = ppr.find(_FRAME_PR)
+            drop_cap = frame is not None and frame.get(qn("w:dropCap"), "none") in ("drop", "margin")
             style_el = ppr.find(_P_STYLE)
             style = style_el.get(_VAL) if style_el is not None else None
             change = ppr.find(_PPR_CHANGE)
             if change is not None:
                 prop_change = revision_of(change, RevisionKind.PARAGRAPH_FORMAT)
+                if _numbering_key(ppr) != _numbering_key(change.find(_PPR)):
+                    numbering = prop_change
+            inserted_numbering = ppr.find(f"{_NUM_PR}/{qn('w:ins')}")
+            if inserted_numbering is not None:
+                numbering = revision_of(inserted_numbering, RevisionKind.PARAGRAPH_FORMAT)
             mark_el = mark_revision(p)
             if mark_el is not None:
                 kind = REVISION_CONTAINERS[mark_el.tag]
@@ -361,6 +417,9 @@ class _Reader:
                 in_table=in_table,
                 row=row,
                 next_in_story=following_paragraph(p) is not None,
+                story=self.story,
+                drop_cap=drop_cap,
+                numbering_change=numbering,
             )
         )
         for anchor in self.anchors.values():
@@ -398,6 +457,8 @@ class _Reader:
         for child in r:
             if child.tag == _RPR:
                 continue
+            if child.tag in _TEXT_TAGS:
+                self.visited.add(child)
             if child.tag == _COMMENT_REF:
                 cid = child.get(_ID, "")
                 if cid not in self.anchors:
@@ -465,6 +526,36 @@ def _props(run: RevRun) -> tuple[object, ...]:
     return (run.revision, run.italic, run.bold, run.format_change, run.outer, run.style)
 
 
+def _numbering_key(ppr: etree._Element | None) -> tuple[str | None, str | None]:
+    """A paragraph's list membership as (w:numId, w:ilvl), from its direct `w:numPr`."""
+    num_pr = ppr.find(_NUM_PR) if ppr is not None else None
+    if num_pr is None:
+        return (None, None)
+    num_id, level = num_pr.find(qn("w:numId")), num_pr.find(qn("w:ilvl"))
+    return (num_id.get(_VAL) if num_id is not None else None, level.get(_VAL) if level is not None else None)
+
+
+def text_boxes(p: etree._Element) -> list[etree._Element]:
+    """The `w:txbxContent` stories anchored in paragraph `p`, in document order, each once.
+
+    A text box is written twice in an `mc:AlternateContent`: DrawingML in `mc:Choice`, VML in
+    `mc:Fallback`; the Choice is read (as Word and LibreOffice do) and the Fallback ignored. Boxes nested in
+    a box belong to that box's paragraphs, not to `p`.
+    """
+    if p.find(f".//{_TXBX_CONTENT}") is None:
+        return []
+    out = []
+    for box in p.iter(_TXBX_CONTENT):
+        parent = box.getparent()
+        while parent is not None and parent is not p:
+            if parent.tag in (_MC_FALLBACK, _TXBX_CONTENT):
+                break
+            parent = parent.getparent()
+        else:
+            out.append(box)
+    return out
+
+
 # -- public API -------------------------------------------------------------------------------------------
 
 
@@ -478,9 +569,87 @@ def story_root(root: etree._Element) -> etree._Element:
     return root
 
 
+@dataclass(frozen=True, slots=True)
+class StoryRead:
+    """A story read whole: its paragraphs and comments, and what could not be read (`unread`: one line per
+    kind of container whose text or revisions the reader does not take, with where and how much)."""
+
+    paragraphs: list[RevParagraph]
+    comments: list[Comment]
+    unread: tuple[str, ...]
+
+
+UNREAD_REVISIONS = {
+    qn("w:sectPrChange"): "a section-properties change",
+    qn("w:tblPrChange"): "a table-properties change",
+    qn("w:tblPrExChange"): "a table-properties change",
+    qn("w:tblGridChange"): "a table-grid change",
+    qn("w:trPrChange"): "a table-row-properties change",
+    qn("w:tcPrChange"): "a table-cell-properties change",
+    qn("w:cellMerge"): "a cell merge",
+    qn("w:numberingChange"): "a numbering change",
+    **{qn(f"w:customXml{kind}RangeStart"): "a custom-XML markup change" for kind in ("Ins", "Del", "MoveFrom",
+                                                                                      "MoveTo")},
+}
+"""Revision elements that are neither text nor paragraph revisions: reported, never silently taken."""
+
+
+def read_story(document_root: etree._Element, comments_root: etree._Element | None = None) -> StoryRead:
+    """`read_body`, plus the loss check: every `w:t`, `w:delText`, `w:sym` and `m:t` of the story that the
+    walk did not read, and every revision element it does not represent, is named in `unread`."""
+    paragraphs, comments, reader = _read_body(document_root, comments_root)
+    return StoryRead(paragraphs, comments, unread_content(story_root(document_root), reader.visited))
+
+
+def unread_content(root: etree._Element, visited: set[etree._Element]) -> tuple[str, ...]:
+    """Lines naming the text and revisions under `root` that are not in `visited` (see `read_story`)."""
+    counts: dict[str, int] = {}
+    for el in root.iter(*_TEXT_TAGS, _M_T, *UNREAD_REVISIONS):
+        if el in visited or _in_fallback(el):
+            continue
+        if el.tag in UNREAD_REVISIONS:
+            what = f"{UNREAD_REVISIONS[el.tag]} by {el.get(_AUTHOR) or 'an unknown author'}"
+        elif el.tag == _M_T:
+            continue  # equations are compared as units by the caller, not read as text
+        else:
+            what = f"text inside <{_container_name(el)}>"
+        counts[what] = counts.get(what, 0) + 1
+    return tuple(f"{what} is not read ({n} element{'s' if n > 1 else ''})" for what, n in counts.items())
+
+
+def _in_fallback(el: etree._Element) -> bool:
+    return any(a.tag == _MC_FALLBACK for a in el.iterancestors())
+
+
+_READ_PATH = frozenset({_R, _P, _TBL, _TR, _TC, _BODY, _TXBX_CONTENT, *TRANSPARENT, *REVISION_CONTAINERS})
+
+
+def _container_name(el: etree._Element) -> str:
+    """The prefixed name of the nearest ancestor of `el` that the reader does not walk into."""
+    for ancestor in el.iterancestors():
+        if ancestor.tag not in _READ_PATH:
+            qname = etree.QName(ancestor)
+            prefix = next((k for k, v in (ancestor.nsmap or {}).items() if v == qname.namespace and k), None)
+            return f"{prefix}:{qname.localname}" if prefix else str(qname.localname)
+    return str(etree.QName(el).localname)
+
+
 def read_body(
     document_root: etree._Element, comments_root: etree._Element | None = None
 ) -> tuple[list[RevParagraph], list[Comment]]:
+    """Every paragraph of `document_root` (a `w:document`, `w:body` or other story) with its revisions.
+
+    Comments come from `comments_root` (the `w:comments` root of comments.xml) in order of their anchors in
+    the body, then those the body never mentions; a comment's text is its accepted text, paragraphs joined
+    by ``"\\n"``. Without `comments_root` the list is empty.
+    """
+    paragraphs, comments, _ = _read_body(document_root, comments_root)
+    return paragraphs, comments
+
+
+def _read_body(
+    document_root: etree._Element, comments_root: etree._Element | None
+) -> tuple[list[RevParagraph], list[Comment], _Reader]:
     """Every paragraph of `document_root` (a `w:document`, `w:body` or other story) with its revisions.
 
     Comments come from `comments_root` (the `w:comments` root of comments.xml) in order of their anchors in
@@ -505,7 +674,7 @@ def read_body(
                 chunks.pop()
             comments.append(_comment(el, "\n".join(chunks), anchor.paragraph))
         comments.extend(_comment(el, "", -1) for cid, el in by_id.items() if cid not in seen)
-    return reader.paragraphs, comments
+    return reader.paragraphs, comments, reader
 
 
 def _comment(el: etree._Element, anchor_text: str, paragraph: int) -> Comment:
@@ -533,22 +702,34 @@ def paragraph_texts(paragraphs: Sequence[RevParagraph], view: View = "accepted")
         return [_marked_text(p) for p in paragraphs]
     if view not in ("accepted", "original"):
         raise ValueError(f"unknown view {view!r}; expected 'accepted', 'original' or 'all'")
-    gone_marks = REMOVED if view == "accepted" else ADDED
     out: list[str] = []
-    carry = ""
+    carry: dict[str | None, str] = {}
     for p in paragraphs:
-        if p.row is not None and p.row.kind in gone_marks:
-            carry = ""
+        if row_gone(p, view):
+            carry.pop(p.story, None)
             continue
-        text = carry + p.text(view)
-        if p.mark is not None and p.mark.kind in gone_marks and p.next_in_story:
-            carry = text
+        text = carry.pop(p.story, "") + p.text(view)
+        if joins_next(p, view):
+            carry[p.story] = text
             continue
         out.append(text)
-        carry = ""
-    if carry:
-        out.append(carry)
+    out.extend(text for text in carry.values() if text)
     return out
+
+
+def row_gone(p: RevParagraph, view: View) -> bool:
+    """Whether `p` sits in a table row or cell that `view` removes (deleted on accept, inserted on reject)."""
+    return p.row is not None and p.row.kind in (REMOVED if view == "accepted" else ADDED)
+
+
+def joins_next(p: RevParagraph, view: View) -> bool:
+    """Whether `p` is joined with the next paragraph of its story in `view`: its mark goes away there
+    (ECMA §17.13.5.15), or it is a drop-cap frame holding the next paragraph's first letter."""
+    if not p.next_in_story:
+        return False
+    if p.drop_cap:
+        return True
+    return p.mark is not None and p.mark.kind in (REMOVED if view == "accepted" else ADDED)
 
 
 def _marked_text(p: RevParagraph) -> str:
@@ -583,7 +764,7 @@ class _ElementCollector(_Reader):
         super().__init__()
         self.elements: list[etree._Element] = []
 
-    def paragraph(self, p: etree._Element, in_table: bool, row: Revision | None) -> None:
+    def read_paragraph(self, p: etree._Element, in_table: bool, row: Revision | None) -> None:
         self.elements.append(p)
 
 

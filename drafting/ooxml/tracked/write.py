@@ -41,7 +41,8 @@ from drafting.ooxml.wml.names import get_or_add, get_or_add_ppr, insert_in_order
 
 __all__ = [
     "STORY_RELATIONSHIPS", "Change", "RevisionIds", "accept_all", "apply_changes", "enable_track_revisions",
-    "insert_paragraph_after", "insert_paragraph_before", "mark_paragraph_deleted", "move_paragraph", "reject_all",
+    "insert_paragraph_after", "insert_paragraph_before", "mark_deleted_rows", "mark_paragraph_deleted",
+    "merge_drop_caps", "move_paragraph", "reject_all",
     "resolve_package", "tracked_package",
 ]
 
@@ -589,18 +590,71 @@ def enable_track_revisions(settings_root: etree._Element) -> None:
     insert_in_order(settings_root, w_el("trackRevisions"))
 
 
-def tracked_package(package: Package, document_root: etree._Element) -> bytes:
-    """The package with `document_root` as its main part and Track Changes switched on, zipped."""
+def tracked_package(package: Package, document_root: etree._Element,
+                    other_parts: Mapping[str, etree._Element] | None = None) -> bytes:
+    """The package with `document_root` as its main part (and `other_parts`, e.g. edited footnotes or
+    headers, by part name) and Track Changes switched on, zipped."""
     from drafting.ooxml.wml.markup import write_package
 
     parts = dict(package.parts)
     parts[package.main_document] = serialise(document_root)
+    for name, root in (other_parts or {}).items():
+        parts[name] = serialise(root)
     settings_name = package.related_part(package.main_document, "settings")
     if settings_name is not None:
         settings = package.xml(settings_name)
         enable_track_revisions(settings)
         parts[settings_name] = serialise(settings)
     return write_package(parts)
+
+
+# -- structure ----------------------------------------------------------------------------------------------
+
+
+def merge_drop_caps(root: etree._Element) -> int:
+    """Fold every drop-cap frame paragraph (`w:framePr w:dropCap`) into the paragraph it begins; return how many.
+
+    Word writes a drop cap as a paragraph of its own holding the first letter; as text it belongs to the next
+    paragraph, and a redline must edit it there. The letter keeps its run formatting, not the enlarged frame.
+    """
+    merged = 0
+    for frame in list(root.iter(qn("w:framePr"))):
+        if frame.get(qn("w:dropCap"), "none") not in ("drop", "margin"):
+            continue
+        ppr = frame.getparent()
+        p = ppr.getparent() if ppr is not None else None
+        if p is None or p.tag != _P:
+            continue
+        nxt = following_paragraph(p)
+        if nxt is None:
+            continue
+        at = 1 if nxt.find(_PPR) is not None and nxt[0].tag == _PPR else 0
+        for offset, child in enumerate([c for c in p if c.tag != _PPR]):
+            nxt.insert(at + offset, child)
+        p.getparent().remove(p)
+        merged += 1
+    return merged
+
+
+def mark_deleted_rows(root: etree._Element, ids: RevisionIds, *, author: str, date: str) -> int:
+    """Mark deleted (`w:trPr/w:del`) each table row whose every paragraph has all its text deleted and that
+    had text; return how many. Without the row mark, accepting leaves an empty row behind."""
+    count = 0
+    for tr in root.iter(_TR):
+        trpr = tr.find(_TRPR)
+        if trpr is not None and any(c.tag in (_INS, _DEL) for c in trpr):
+            continue
+        texts = [el for el in tr.iter(_T, _DEL_TEXT) if next(el.iterancestors(_TR)) is tr]
+        if not texts or any(el.tag == _T and next(el.iterancestors(_DEL, _MOVE_FROM), None) is None for el in texts):
+            continue
+        if tr.find(f".//{_TBL}") is not None:
+            continue  # a row holding a nested table is left to its paragraphs
+        if trpr is None:
+            trpr = w_el("trPr")
+            tr.insert(next((i + 1 for i, c in enumerate(tr) if c.tag in (qn("w:tblPrEx"),)), 0), trpr)
+        trpr.append(_revision_el("del", ids, author, date))
+        count += 1
+    return count
 
 
 # -- moves ---------------------------------------------------------------------------------------------------

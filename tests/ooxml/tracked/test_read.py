@@ -164,9 +164,9 @@ NESTED = p(r("Kept ") + ins(f'<w:del w:id="51" {B}>{r("briefly", tag="delText")}
         ),
         pytest.param(
             FIELDS,
-            ["Date: 2024\ta\nb\u2011c\u00ad\nSomeone link Geneva inline"],
-            ["Date: 2024\ta\nb\u2011c\u00ad\nSomeone link Geneva inline"],
-            ["Date: 2024\ta\nb\u2011c\u00ad\nSomeone link Geneva inline"],
+            ["Date: 2024\ta\nb\u2011c\uf04a\u00ad\nSomeone link Geneva inline"],
+            ["Date: 2024\ta\nb\u2011c\uf04a\u00ad\nSomeone link Geneva inline"],
+            ["Date: 2024\ta\nb\u2011c\uf04a\u00ad\nSomeone link Geneva inline"],
             id="fields-tabs-breaks-containers",
         ),
         pytest.param(

@@ -1,0 +1,51 @@
+"""Where a WordprocessingML package keeps its stories other than the body: notes in footnotes.xml and
+endnotes.xml (one `w:footnote`/`w:endnote` each, referred to from the body by id), headers and footers in
+their own parts (referred to from each section's `w:sectPr` by relationship id and type)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from lxml import etree
+
+from drafting.ooxml.opc.model import Package, find_key, resolve_part
+from drafting.ooxml.wml.names import qn
+
+_SEPARATORS = ("separator", "continuationSeparator", "continuationNotice")
+_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def note_elements(notes_root: etree._Element, kind: str) -> Iterator[tuple[str, etree._Element]]:
+    """(w:id, element) of every real note (`kind` "footnote" or "endnote") of a notes part, separators left out."""
+    for el in notes_root.findall(qn(f"w:{kind}")):
+        if el.get(qn("w:type"), "normal") in _SEPARATORS:
+            continue
+        yield el.get(qn("w:id"), ""), el
+
+
+def note_references(document_root: etree._Element, kind: str) -> list[str]:
+    """The note ids the document refers to (`w:footnoteReference`/`w:endnoteReference`), in document order."""
+    return [ref.get(qn("w:id"), "") for ref in document_root.iter(qn(f"w:{kind}Reference"))]
+
+
+def header_footer_parts(package: Package, document_root: etree._Element) -> list[tuple[str, str, int, int]]:
+    """(name such as "header default", part, section number, number of sections) for every
+    header and footer reference of every section, in document order; a part referred to twice is listed once."""
+    main = package.main_document
+    targets = {rel.id: resolve_part(main, rel.target) for rel in package.relationships(main) if not rel.external}
+    sections = list(document_root.iter(qn("w:sectPr")))
+    out: list[tuple[str, str, int, int]] = []
+    seen: set[str] = set()
+    for number, sect in enumerate(sections, start=1):
+        for ref in sect:
+            if ref.tag not in (qn("w:headerReference"), qn("w:footerReference")):
+                continue
+            kind = "header" if ref.tag == qn("w:headerReference") else "footer"
+            rel_id = ref.get(_R_ID, "")
+            part = targets.get(rel_id)
+            key = find_key(package.parts, part) if part is not None else None
+            if key is None or key in seen:
+                continue
+            seen.add(key)
+            out.append((f"{kind} {ref.get(qn('w:type'), 'default')}", key, number, len(sections)))
+    return out
