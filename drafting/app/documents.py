@@ -79,10 +79,11 @@ def load_library(directory: Path | None = None) -> ClauseLibrary:
 
 
 def default_registry(clauses: Path | None = None) -> Registry:
-    """The registry of States and organisations beside the clause library."""
+    """The registry of States and organisations beside the clause library, read when a party is first asked
+    for: the negotiation commands that look no delegation up (status, log, decide, mark) never parse YAML."""
     from drafting.library.registry import REGISTRY_FILE, load_registry
 
-    return load_registry((clauses or default_clause_dir()) / REGISTRY_FILE)
+    return load_registry((clauses or default_clause_dir()) / REGISTRY_FILE, on_demand=True)
 
 
 def load_document(spec_path: Path, *, profile: str | None = None, language: str | None = None,

@@ -6,13 +6,16 @@ are never translated word for word, un-conventions §4.2).
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from drafting.errors import DraftingInputError
-from drafting.library.yamlsrc import YList, YMap, YStr, line_of, load_yaml
 from drafting.model.document import Party, PartyName, Source, StateRef, frozen_map
+
+if TYPE_CHECKING:  # the YAML reader is imported when a registry file is read, not before
+    from drafting.library.yamlsrc import YMap
 
 REGISTRY_FILE = "registry.yaml"
 _KINDS = {"states": "state", "organizations": "organization"}
@@ -22,18 +25,22 @@ _KINDS = {"states": "state", "organizations": "organization"}
 class Registry:
     """All known parties, by code."""
 
-    parties: dict[str, Party]
+    parties: Mapping[str, Party]
     source: str = ""
-    # Folded names (short, formal, "the " + formal, in every language) -> code; built once, at load.
-    _index: dict[str, str] = field(init=False, repr=False, compare=False)
+    # Folded names (short, formal, "the " + formal, in every language) -> code; built once, at the first
+    # look-up by name (a registry read lazily is not read just to build it).
+    _index: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        index: dict[str, str] = {}
-        for party in self.parties.values():
-            for names in party.names.values():
-                for name in (names.short, names.formal, "the " + names.formal):
-                    index.setdefault(_fold(name), party.code)  # the first party wins, as the scan did
-        object.__setattr__(self, "_index", index)
+    def _names_index(self) -> dict[str, str]:
+        if self._index is None:
+            index: dict[str, str] = {}
+            for party in self.parties.values():
+                for names in party.names.values():
+                    for name in (names.short, names.formal, "the " + names.formal):
+                        index.setdefault(_fold(name), party.code)  # the first party wins, as the scan did
+            object.__setattr__(self, "_index", index)
+            return index
+        return self._index
 
     def get(self, code: str) -> Party | None:
         return self.parties.get(code.upper())
@@ -79,7 +86,7 @@ class Registry:
         direct = self.get(name.strip())
         if direct is not None:
             return direct
-        code = self._index.get(key)
+        code = self._names_index().get(key)
         return None if code is None else self.parties[code]
 
 
@@ -87,14 +94,46 @@ def _fold(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
-def load_registry(path: Path) -> Registry:
-    """Read `path` (clauses/registry.yaml); a missing file gives an empty registry."""
+class _PartiesOnDemand(Mapping[str, Party]):
+    """The parties of a registry file, read at first use: most negotiation commands (status, log, decide,
+    mark) never look a party up, and reading the file means importing the YAML parser."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._parties: dict[str, Party] | None = None
+
+    def _loaded(self) -> dict[str, Party]:
+        if self._parties is None:
+            self._parties = _read_parties(self._path)
+        return self._parties
+
+    def __getitem__(self, code: str) -> Party:
+        return self._loaded()[code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._loaded())
+
+    def __len__(self) -> int:
+        return len(self._loaded())
+
+
+def load_registry(path: Path, *, on_demand: bool = False) -> Registry:
+    """Read `path` (clauses/registry.yaml); a missing file gives an empty registry. With `on_demand`, the
+    file is read when a party is first asked for (its errors are raised then)."""
+    if on_demand:
+        return Registry(_PartiesOnDemand(path), str(path))
+    return Registry(_read_parties(path), str(path))
+
+
+def _read_parties(path: Path) -> dict[str, Party]:
+    from drafting.library.yamlsrc import YList, YMap, load_yaml
+
     if not path.is_file():
-        return Registry({}, str(path))
+        return {}
     source = str(path)
     data = load_yaml(path.read_bytes(), source)
     if data is None:
-        return Registry({}, source)
+        return {}
     if not isinstance(data, YMap):
         raise DraftingInputError("registry must be a mapping with 'states' and 'organizations'", source=source, line=1)
     parties: dict[str, Party] = {}
@@ -115,10 +154,12 @@ def load_registry(path: Path) -> Registry:
                     source=source, line=party.source.line,
                 )
             parties[party.code] = party
-    return Registry(parties, source)
+    return parties
 
 
 def _text(entry: YMap, key: str, source: str, *, required: bool = True) -> str:
+    from drafting.library.yamlsrc import YStr, line_of
+
     value = entry.get(key)
     if value is None:
         if required:
@@ -130,6 +171,8 @@ def _text(entry: YMap, key: str, source: str, *, required: bool = True) -> str:
 
 
 def _names(entry: YMap, source: str) -> PartyName:
+    from drafting.library.yamlsrc import line_of
+
     short = _text(entry, "short", source)
     formal = _text(entry, "formal", source, required=False) or short
     article_raw = entry.get("article")
@@ -145,6 +188,8 @@ def _names(entry: YMap, source: str) -> PartyName:
 
 
 def _party(entry: object, kind: str, source: str) -> Party:
+    from drafting.library.yamlsrc import YMap, line_of
+
     if not isinstance(entry, YMap):
         raise DraftingInputError("each registry entry must be a mapping", source=source, line=line_of(entry))
     code = _text(entry, "code", source)

@@ -14,6 +14,9 @@ _CHECKOUT = Path(__file__).resolve().parents[2]
 
 def data_folder(name: str) -> Path:
     """The folder `name` (`clauses` or `templates`): package data in an install, else the checkout's."""
+    package = Path(__file__).resolve().parents[1]
+    if package.is_dir():  # installed as files (the usual case): no need to import importlib.resources
+        return package / "data" / name if (package / "data" / name).is_dir() else _CHECKOUT / name
     from importlib.resources import files  # imported here: its own imports cost every command at start-up
 
     installed = files("drafting").joinpath("data", name)
