@@ -511,15 +511,13 @@ def _descend(parent: etree._Element, tag: str) -> Iterator[etree._Element]:
 
 def _merge_runs(runs: Iterable[RevRun]) -> tuple[RevRun, ...]:
     """Join neighbouring runs that differ only in text (Word splits runs mid-word for rsids and proofing)."""
-    out: list[RevRun] = []
+    groups: list[tuple[RevRun, list[str]]] = []  # texts joined once per group: linear in the paragraph's size
     for run in runs:
-        if out:
-            last = out[-1]
-            if _props(last) == _props(run):
-                out[-1] = replace(last, text=last.text + run.text)
-                continue
-        out.append(run)
-    return tuple(out)
+        if groups and _props(groups[-1][0]) == _props(run):
+            groups[-1][1].append(run.text)
+        else:
+            groups.append((run, [run.text]))
+    return tuple(first if len(texts) == 1 else replace(first, text="".join(texts)) for first, texts in groups)
 
 
 def _props(run: RevRun) -> tuple[object, ...]:
