@@ -11,7 +11,7 @@ DRAFTING := $(VENV)/bin/drafting
 DEBIAN_PACKAGES := libreoffice-writer python3-uno fonts-dejavu-core fonts-liberation2 poppler-utils chromium
 OUT := outputs/almaty-2012
 
-.PHONY: demo test lint system bench clean template bytecode
+.PHONY: demo test lint system bench clean template bytecode install
 
 $(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,12 @@ bench: $(STAMP) system bytecode
 	$(PY) bench/assemble.py
 	$(PY) bench/redline.py
 	$(PY) bench/compile.py
+
+# A user-level `drafting` command: a link in ~/.local/bin to the environment's (no need to activate it).
+install: $(STAMP)
+	mkdir -p $(HOME)/.local/bin
+	ln -sf $(CURDIR)/$(DRAFTING) $(HOME)/.local/bin/drafting
+	@echo "drafting is ~/.local/bin/drafting (put ~/.local/bin on your PATH if it is not)"
 
 template: $(STAMP)
 	$(PY) -m drafting.ooxml.wml.template templates/conference.docx

@@ -178,13 +178,24 @@ def assemble(spec: Path, outdir: Path, formats: str, profile: str | None, name: 
         click.echo(str(path))
 
 
-@cli.command()
+class LintCommand(click.Command):
+    """`lint --help` lists the rules the checker really has (read from it when help is asked for)."""
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        from drafting.app.documents import lint_rules
+
+        with formatter.section("Rules (docs/lint-rules.md: an example and a fix for each)"):
+            formatter.write_dl(lint_rules())
+        super().format_epilog(ctx, formatter)
+
+
+@cli.command(cls=LintCommand)
 @click.argument("spec", type=PathArg)
 @click.option("--profile", type=click.Choice(["as-issued", "un-resolution"]), help="Lint as this profile.")
 @click.option("--json", "as_json", is_flag=True, help="Findings as JSON.")
 @domain_errors
 def lint(spec: Path, profile: str | None, as_json: bool) -> None:
-    """Report breaches of the drafting conventions (rules S4–S12) in SPEC; exit 1 if there are any."""
+    """Report breaches of the drafting conventions (the rules below) in SPEC; exit 1 if there are any."""
     from drafting.app import lint_spec
 
     findings = lint_spec(spec, profile=profile)

@@ -270,6 +270,13 @@ def describe_value(value: object) -> str:
     return str(value)
 
 
+def lint_rules() -> list[tuple[str, str]]:
+    """Every lint rule as (code, summary), in catalogue order (what `drafting lint --help` lists)."""
+    from drafting.conventions.lint import RULES
+
+    return [(code, rule.summary) for code, rule in RULES.items()]
+
+
 def lint_spec(spec_path: Path, *, profile: str | None = None, clauses: Path | None = None) -> list[LintFinding]:
     """Breaches of the drafting conventions in the assembled spec."""
     from drafting.conventions.lint import lint_document
