@@ -14,10 +14,11 @@ import contextlib
 import logging
 import re
 import secrets
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+import threading
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -31,6 +32,7 @@ from drafting.app import negotiation as ops
 from drafting.errors import DraftingError, DraftingInputError
 from drafting.portal.pages import CSS, render_page
 
+T = TypeVar("T")
 log = logging.getLogger("drafting.portal")
 SESSION_COOKIE = "drafting_session"
 CSRF_COOKIE = "drafting_csrf"
@@ -72,6 +74,48 @@ class LoginNeeded(Exception):
     """No session: off to the login page."""
 
 
+class RecordLock:
+    """Many readers or one writer of a workspace's record, within this process (writers first).
+
+    Opening a record checks its hash chain and head file; a check that runs while another connection is
+    committing can see the rows without their event and call that tampering. The portal is the one process
+    serving a conference, so it keeps its own reads and writes apart; the CLI writing to the same workspace
+    while the portal runs is not covered (see docs/portal.md).
+    """
+
+    def __init__(self) -> None:
+        self._state = threading.Condition()
+        self._readers = 0
+        self._writing = False
+        self._waiting_writers = 0
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[None]:
+        with self._state:
+            self._state.wait_for(lambda: not self._writing and not self._waiting_writers)
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._state:
+                self._readers -= 1
+                self._state.notify_all()
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        with self._state:
+            self._waiting_writers += 1
+            self._state.wait_for(lambda: not self._writing and not self._readers)
+            self._waiting_writers -= 1
+            self._writing = True
+        try:
+            yield
+        finally:
+            with self._state:
+                self._writing = False
+                self._state.notify_all()
+
+
 @dataclass(frozen=True, slots=True)
 class Served:
     """A workspace the portal serves, and where: `/w/<slug>`."""
@@ -79,6 +123,7 @@ class Served:
     slug: str
     directory: Path
     title: str
+    lock: RecordLock = field(default_factory=RecordLock, compare=False, repr=False)
 
     @property
     def prefix(self) -> str:
@@ -133,6 +178,22 @@ class Portal:
                            message=message, notice=notice, label=ops.revision_label,
                            title=context.pop("title", ws.title if ws else self.site), **context)
         return HTMLResponse(body, status_code=status)
+
+    @staticmethod
+    async def read(ws: Served, operation: Callable[[], T]) -> T:
+        """Run an operation that reads the record, in a worker thread, beside other readers."""
+        def run() -> T:
+            with ws.lock.reading():
+                return operation()
+        return await run_in_threadpool(run)
+
+    @staticmethod
+    async def write(ws: Served, operation: Callable[[], T]) -> T:
+        """Run an operation that writes to the record, in a worker thread, alone."""
+        def run() -> T:
+            with ws.lock.writing():
+                return operation()
+        return await run_in_threadpool(run)
 
     @staticmethod
     def may(session: accounts.Session, action: str) -> None:
@@ -249,7 +310,7 @@ class Portal:
     async def text(self, request: Request) -> Response:
         ws = self.workspace(request)
         session = self.session(request, ws)
-        text = await run_in_threadpool(delegations.current_text, ws.directory)
+        text = await self.read(ws, lambda: delegations.current_text(ws.directory))
         return self.page(request, "text.html", ws, session, text=text, title=text.label)
 
     async def text_file(self, request: Request) -> Response:
@@ -258,13 +319,13 @@ class Portal:
         fmt = str(request.path_params["fmt"])
         if fmt not in ("docx", "md"):
             raise NotFound
-        name, data = await run_in_threadpool(delegations.text_file, ws.directory, fmt)
+        name, data = await self.read(ws, lambda: delegations.text_file(ws.directory, fmt))
         return _download(name, data, fmt)
 
     async def compilation(self, request: Request) -> Response:
         ws = self.workspace(request)
         session = self.session(request, ws)
-        published = await run_in_threadpool(delegations.published, ws.directory)
+        published = await self.read(ws, lambda: delegations.published(ws.directory))
         return self.page(request, "compilation.html", ws, session, published=published, title="Compilation")
 
     async def compilation_file(self, request: Request) -> Response:
@@ -272,7 +333,7 @@ class Portal:
         self.session(request, ws)
         fmt = str(request.path_params["fmt"])
         try:
-            name, data = await run_in_threadpool(delegations.published_file, ws.directory, fmt)
+            name, data = await self.read(ws, lambda: delegations.published_file(ws.directory, fmt))
         except LookupError:
             raise NotFound from None
         if fmt == "html":
@@ -308,9 +369,10 @@ class Portal:
         if not isinstance(file, UploadFile) or not file.filename:
             return refused("Choose a file to upload.")
         data = await file.read()
+        filename = file.filename
         try:
-            preview = await run_in_threadpool(delegations.stage_return, ws.directory, session.person,
-                                              file.filename, data)
+            preview = await self.read(ws, lambda: delegations.stage_return(ws.directory, session.person,
+                                                                           filename, data))
         except DraftingError as exc:
             return refused(f"{_message(exc)}: nothing was recorded.")
         return RedirectResponse(f"{ws.prefix}/uploads/{preview.token}", status_code=303)
@@ -318,9 +380,9 @@ class Portal:
     async def preview(self, request: Request) -> Response:
         ws = self.workspace(request)
         session = self.session(request, ws)
+        token = str(request.path_params["token"])
         try:
-            preview = await run_in_threadpool(delegations.preview_return, ws.directory, session.person,
-                                              str(request.path_params["token"]))
+            preview = await self.read(ws, lambda: delegations.preview_return(ws.directory, session.person, token))
         except LookupError:
             raise NotFound from None
         return self.page(request, "preview.html", ws, session, preview=preview, title="Preview")
@@ -329,9 +391,9 @@ class Portal:
         ws = self.workspace(request)
         session = self.session(request, ws)
         await self.checked_form(request, session, "submit")
+        token = str(request.path_params["token"])
         try:
-            await run_in_threadpool(delegations.submit_return, ws.directory, session.person,
-                                    str(request.path_params["token"]))
+            await self.write(ws, lambda: delegations.submit_return(ws.directory, session.person, token))
         except LookupError:
             raise NotFound from None
         return RedirectResponse(f"{ws.prefix}/submissions?done=submitted", status_code=303)
@@ -348,8 +410,8 @@ class Portal:
         ws = self.workspace(request)
         session = self.session(request, ws)
         own = self._own(session)
-        found = await run_in_threadpool(delegations.submissions, ws.directory, own)
-        amendments = (await run_in_threadpool(delegations.amendments_of, ws.directory, own)
+        found = await self.read(ws, lambda: delegations.submissions(ws.directory, own))
+        amendments = (await self.read(ws, lambda: delegations.amendments_of(ws.directory, own))
                       if own is not None else None)
         return self.page(request, "submissions.html", ws, session, submissions=found, amendments=amendments,
                          title="Submissions")
@@ -357,9 +419,9 @@ class Portal:
     async def submission(self, request: Request) -> Response:
         ws = self.workspace(request)
         session = self.session(request, ws)
+        number, own = int(request.path_params["id"]), self._own(session)
         try:
-            found = await run_in_threadpool(delegations.submission, ws.directory,
-                                            int(request.path_params["id"]), self._own(session))
+            found = await self.read(ws, lambda: delegations.submission(ws.directory, number, own))
         except LookupError:
             raise NotFound from None
         return self.page(request, "submission.html", ws, session, s=found, title=f"Submission {found.id}")
@@ -367,9 +429,9 @@ class Portal:
     async def submission_file(self, request: Request) -> Response:
         ws = self.workspace(request)
         session = self.session(request, ws)
+        number, own = int(request.path_params["id"]), self._own(session)
         try:
-            name, data = await run_in_threadpool(delegations.submission_file, ws.directory,
-                                                 int(request.path_params["id"]), self._own(session))
+            name, data = await self.read(ws, lambda: delegations.submission_file(ws.directory, number, own))
         except LookupError:
             raise NotFound from None
         fmt = name.rpartition(".")[2].lower()
@@ -382,9 +444,9 @@ class Portal:
         session = self.session(request, ws)
         if session.person.role not in ("clerk", "chair"):
             raise Denied
-        report = await run_in_threadpool(ops.status_report, ws.directory)
-        found = await run_in_threadpool(delegations.submissions, ws.directory, None)
-        published = await run_in_threadpool(delegations.published, ws.directory)
+        report = await self.read(ws, lambda: ops.status_report(ws.directory))
+        found = await self.read(ws, lambda: delegations.submissions(ws.directory, None))
+        published = await self.read(ws, lambda: delegations.published(ws.directory))
         untracked = sum(1 for p in report["paragraphs"] for a in p["amendments"] + p["proposed_after"]
                         if a.get("active") and not a.get("tracked", True))
         return self.page(request, "clerk.html", ws, session, report=report, submissions=found, published=published,
@@ -397,7 +459,7 @@ class Portal:
         ws = self.workspace(request)
         session = self.session(request, ws)
         await self.checked_form(request, session, "publish")
-        await run_in_threadpool(lambda: delegations.publish(ws.directory, actor=session.person.actor))
+        await self.write(ws, lambda: delegations.publish(ws.directory, actor=session.person.actor))
         return RedirectResponse(f"{ws.prefix}/clerk?done=published", status_code=303)
 
     async def decide(self, request: Request) -> Response:
@@ -406,8 +468,8 @@ class Portal:
         form = await self.checked_form(request, session, "decide")
         amendment, decision = str(form.get("amendment", "")), str(form.get("decision", ""))
         note = str(form.get("note", ""))[:500]
-        await run_in_threadpool(lambda: ops.decide(ws.directory, amendment, decision, note=note,
-                                                   actor=session.person.actor))
+        await self.write(ws, lambda: ops.decide(ws.directory, amendment, decision, note=note,
+                                                actor=session.person.actor))
         return RedirectResponse(f"{ws.prefix}/clerk?done=decided", status_code=303)
 
     async def mark(self, request: Request) -> Response:
@@ -417,14 +479,14 @@ class Portal:
         paragraph, status = str(form.get("paragraph", "")), str(form.get("status", ""))
         if paragraph.strip() == "ALL":
             raise DraftingInputError("mark one paragraph at a time here")
-        await run_in_threadpool(lambda: ops.mark(ws.directory, paragraph, status, actor=session.person.actor))
+        await self.write(ws, lambda: ops.mark(ws.directory, paragraph, status, actor=session.person.actor))
         return RedirectResponse(f"{ws.prefix}/clerk?done=marked", status_code=303)
 
     async def revise(self, request: Request) -> Response:
         ws = self.workspace(request)
         session = self.session(request, ws)
         await self.checked_form(request, session, "revise")
-        await run_in_threadpool(lambda: ops.revise(ws.directory, actor=session.person.actor))
+        await self.write(ws, lambda: ops.revise(ws.directory, actor=session.person.actor))
         return RedirectResponse(f"{ws.prefix}/?done=revised", status_code=303)
 
     # -- errors --
@@ -525,6 +587,7 @@ def create_app(directories: Sequence[Path], *, site: str = "drafting portal") ->
                                              "This form did not carry its security token: reload the page and "
                                              "try again. Nothing was recorded.")
             except DraftingError as exc:
+                log.warning("refused %s %s: %s", request.method, request.url.path, exc)
                 response = portal.error_page(request, 400, "Refused", f"{_message(exc)}: nothing was recorded.")
             except Exception:
                 log.exception("%s %s", request.method, request.url.path)

@@ -1,0 +1,218 @@
+"""Benchmark: the delegation portal under a conference's load, on this machine, over loopback.
+
+Set-up (not timed): a workspace on the Almaty sample spec, 193 delegation members invited and their
+passwords set (the app-layer operations `drafting users invite` and the invitation page call), and one
+return per delegation: every other one a LibreOffice-made .docx with Track Changes
+(`examples/almaty-2012/submissions/`, four files in turn), the others an edited Markdown copy of the text
+(the seat of the secretariat moved to a city of their own, so every return differs). The clerk publishes
+the compilation text once, so there is one to fetch.
+
+Timed: `drafting serve` (one process, as in production) is started on a free loopback port; 193 simulated
+delegations (httpx, async, at most `--concurrency` at once, each request bounded by `--timeout`) each
+1. GET the login page and POST the login form (argon2id verification),
+2. GET the current text,
+3. POST the upload (read, size check, hardened parse, preview staged) and GET the preview page,
+4. POST the confirmation (parse again, match, store: the CLI's `submit`),
+5. GET their submissions page and the published compilation (the page and compilation.html).
+
+Printed: requests per second over the whole run, p50/p95/p99 latency per kind of request, errors, and
+whether every submission was recorded. Goal (issue 16): all 193 submissions recorded, 0 errors, p95 of an
+upload (read + parse + store: the upload POST plus the confirmation POST) <= 2 s and of a page <= 200 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from contextlib import closing
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+WORK = HERE / ".work" / "portal"
+SPEC = ROOT / "examples" / "almaty-2012" / "recommendations.yaml"
+RETURNS = sorted((ROOT / "examples" / "almaty-2012" / "submissions").glob("*.docx"))
+PASSWORD = "bench password of sufficient length"
+SLUG = "portal"
+PAGES = ("login page", "login", "text", "preview", "submissions", "compilation", "compilation.html")
+GOAL_UPLOAD = 2.0
+GOAL_PAGE = 0.2
+
+
+def free_port() -> int:
+    with closing(socket.socket()) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def prepare(count: int) -> tuple[Path, list[tuple[str, Path]]]:
+    """The workspace with `count` members invited and their passwords set; one return file each."""
+    sys.path.insert(0, str(ROOT))
+    from drafting import app as api
+    from drafting.app import accounts, delegations
+
+    shutil.rmtree(WORK, ignore_errors=True)
+    ws = WORK / SLUG
+    api.negotiation_init(ws, SPEC, actor="Secretariat")
+    api.assemble_to(SPEC, WORK / "base", ("md",))
+    base_md = (WORK / "base" / "recommendations.md").read_text(encoding="utf-8")
+    assert base_md.count("established in Almaty;") == 1
+    people = []
+    for i in range(1, count + 1):
+        email = f"member{i:03d}@delegation{i:03d}.example"
+        invitation = accounts.invite(ws, email, "member", f"Delegation {i:03d}", actor="Secretariat")
+        accounts.accept_invitation(ws, invitation.token, PASSWORD)
+        if i % 2:
+            file = RETURNS[(i // 2) % len(RETURNS)]
+        else:
+            file = WORK / "returns" / f"delegation{i:03d}.md"
+            file.parent.mkdir(parents=True, exist_ok=True)
+            file.write_text(base_md.replace("established in Almaty;", f"established in City {i:03d};"),
+                            encoding="utf-8")
+        people.append((email, file))
+    clerk = accounts.invite(ws, "clerk@secretariat.example", "clerk", actor="Secretariat")
+    session = accounts.accept_invitation(ws, clerk.token, PASSWORD)
+    delegations.publish(ws, actor=session.person.actor)
+    return ws, people
+
+
+class Run:
+    def __init__(self) -> None:
+        self.latency: dict[str, list[float]] = defaultdict(list)
+        self.errors: list[str] = []
+        self.uploads: list[float] = []  # upload POST + confirmation POST, per delegation
+
+
+CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+async def delegation(client, base: str, email: str, file: Path, run: Run, gate: asyncio.Semaphore) -> None:
+    import httpx
+
+    prefix = f"{base}/w/{SLUG}"
+
+    async def timed(kind: str, method: str, url: str, expect: int = 200, **kwargs: object) -> httpx.Response:
+        start = time.perf_counter()
+        answer = await client.request(method, url, **kwargs)
+        run.latency[kind].append(time.perf_counter() - start)
+        if answer.status_code != expect:
+            raise RuntimeError(f"{kind}: HTTP {answer.status_code}")
+        return answer
+
+    async with gate:
+        try:
+            page = await timed("login page", "GET", f"{prefix}/login")
+            csrf = CSRF.search(page.text).group(1)
+            await timed("login", "POST", f"{prefix}/login", 303,
+                        data={"csrf": csrf, "email": email, "password": PASSWORD})
+            page = await timed("text", "GET", f"{prefix}/")
+            csrf = CSRF.search(page.text).group(1)
+            answer = await timed("upload", "POST", f"{prefix}/upload", 303, data={"csrf": csrf},
+                                 files={"file": (file.name, file.read_bytes(), "application/octet-stream")})
+            preview = answer.headers["location"]
+            page = await timed("preview", "GET", f"{base}{preview}")
+            await timed("submit", "POST", f"{base}{preview}/submit", 303, data={"csrf": csrf})
+            run.uploads.append(run.latency["upload"][-1] + run.latency["submit"][-1])
+            await timed("submissions", "GET", f"{prefix}/submissions")
+            await timed("compilation", "GET", f"{prefix}/compilation")
+            await timed("compilation.html", "GET", f"{prefix}/compilation.html")
+        except Exception as exc:  # every failure is counted and shown, none stops the others
+            run.errors.append(f"{email}: {type(exc).__name__}: {exc}")
+
+
+async def load(base: str, people: list[tuple[str, Path]], concurrency: int, timeout: float) -> tuple[Run, float]:
+    import httpx
+
+    run = Run()
+    gate = asyncio.Semaphore(concurrency)
+    limits = httpx.Limits(max_connections=concurrency * 2, max_keepalive_connections=concurrency * 2)
+    start = time.perf_counter()
+
+    async def one(email: str, file: Path) -> None:
+        # one client per delegation: its own cookie jar, as separate browsers have
+        async with httpx.AsyncClient(timeout=timeout, limits=limits, follow_redirects=False) as client:
+            await delegation(client, base, email, file, run, gate)
+
+    await asyncio.gather(*(one(email, file) for email, file in people))
+    return run, time.perf_counter() - start
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--delegations", type=int, default=193)
+    parser.add_argument("--concurrency", type=int, default=32, help="delegations at work at once")
+    parser.add_argument("--timeout", type=float, default=120.0, help="seconds per request")
+    args = parser.parse_args()
+
+    print(f"preparing {args.delegations} delegations …", flush=True)
+    ws, people = prepare(args.delegations)
+    port = free_port()
+    log = (WORK / "server.log").open("wb")
+    server = subprocess.Popen([sys.executable, "-m", "drafting", "serve", str(ws), "--port", str(port)],
+                              stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with closing(socket.create_connection(("127.0.0.1", port), timeout=1)):
+                    break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise SystemExit("the portal did not start; see bench/.work/portal/server.log") from None
+                time.sleep(0.2)
+        run, elapsed = asyncio.run(load(base, people, args.concurrency, args.timeout))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+    sys.path.insert(0, str(ROOT))
+    from drafting.app import delegations
+
+    recorded = len({s.delegation for s in delegations.submissions(ws)})
+    requests = sum(len(v) for v in run.latency.values())
+    print(f"\n{args.delegations} delegations, at most {args.concurrency} at once, {os.cpu_count()} cores")
+    print(f"{requests} requests in {elapsed:.1f} s: {requests / elapsed:.1f} requests/s")
+    print(f"{'request':<18}{'n':>5}{'p50':>9}{'p95':>9}{'p99':>9}{'max':>9}")
+    for kind in ("login page", "login", "text", "upload", "preview", "submit", "submissions", "compilation",
+                 "compilation.html"):
+        values = run.latency.get(kind, [])
+        print(f"{kind:<18}{len(values):>5}" + "".join(f"{percentile(values, q) * 1000:>7.0f}ms"
+                                                     for q in (0.5, 0.95, 0.99, 1.0)))
+    print(f"{'upload + submit':<18}{len(run.uploads):>5}" + "".join(
+        f"{percentile(run.uploads, q) * 1000:>7.0f}ms" for q in (0.5, 0.95, 0.99, 1.0)))
+    pages = [v for kind in PAGES if kind not in ("login",) for v in run.latency.get(kind, [])]
+    print(f"{'pages (GET)':<18}{len(pages):>5}" + "".join(f"{percentile(pages, q) * 1000:>7.0f}ms"
+                                                        for q in (0.5, 0.95, 0.99, 1.0)))
+    print(f"errors: {len(run.errors)}")
+    for error in run.errors[:10]:
+        print(f"  {error}")
+    print(f"submissions recorded: {recorded} of {args.delegations}")
+    upload_p95, page_p95 = percentile(run.uploads, 0.95), percentile(pages, 0.95)
+    met = (recorded == args.delegations and not run.errors and upload_p95 <= GOAL_UPLOAD and page_p95 <= GOAL_PAGE)
+    print(f"goal (all recorded, 0 errors, upload p95 <= {GOAL_UPLOAD:.0f} s, page p95 <= {GOAL_PAGE * 1000:.0f} ms): "
+          f"{'met' if met else 'NOT met'} (upload p95 {upload_p95:.2f} s, page p95 {page_p95 * 1000:.0f} ms)")
+    print(f"(median of statistics: {statistics.median(run.uploads) if run.uploads else float('nan'):.2f} s per upload)")
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
