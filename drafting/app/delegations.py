@@ -22,7 +22,7 @@ from drafting.errors import DraftingInputError, DraftingStateError
 if TYPE_CHECKING:
     from drafting.model.document import Amendment, Document
     from drafting.negotiation.people import Person
-    from drafting.negotiation.workspace import SubmitResult
+    from drafting.negotiation.workspace import Decided, SubmitResult
 
 MAX_UPLOAD = 10 * 1024 * 1024  # bytes; a return is a few hundred KB, a large one with images a few MB
 UPLOAD_SUFFIXES = ("docx", "md", "txt")
@@ -267,6 +267,19 @@ def amendments_of(directory: Path, delegation: str) -> list[dict[str, Any]]:
     return out
 
 
+def withdraw(directory: Path, person: Person, amendment: str) -> Decided:
+    """A delegation withdraws one of its own amendments on the current text: the CLI's `decide … withdraw`,
+    with the person and delegation as actor (LookupError when it is not the delegation's own)."""
+    from drafting.app.negotiation import decide
+
+    if person.role != "member" or not person.delegation:
+        raise DraftingStateError("only a delegation's members withdraw its amendments")
+    own = {a["id"] for a in amendments_of(directory, person.delegation) if a["active"]}
+    if amendment not in own:
+        raise LookupError(amendment)
+    return decide(directory, amendment, "withdraw", note=f"withdrawn by {person.delegation}", actor=person.actor)
+
+
 def publish(directory: Path, *, actor: str) -> Published:
     """Compile the current revision (the CLI's `compile`) into the workspace and publish it to delegations:
     the files are kept as written, and the publication is an event in the record naming their digests."""
@@ -317,4 +330,4 @@ def published_file(directory: Path, fmt: str) -> tuple[str, bytes]:
 __all__ = ["MAX_UPLOAD", "CommentView", "CurrentText", "Preview", "Published", "SubmissionInfo",
            "amendments_of", "current_text", "preview_return", "publish", "published", "published_file",
            "stage_return", "submission", "submission_file", "submissions", "submit_return", "text_file",
-           "upload_format"]
+           "upload_format", "withdraw"]

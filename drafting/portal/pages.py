@@ -163,7 +163,10 @@ _SUBMISSIONS = """{% extends "base.html" %}{% block main %}
 </thead><tbody>
 {% for a in amendments %}<tr><td>{{ a.number }}</td><td>{{ a.paragraph_number }} <small>{{ a.paragraph }}</small></td>
 <td>{{ a.kind }}: {% if a.old %}<del>{{ a.old }}</del>{% endif %} {% if a.new %}<ins>{{ a.new }}</ins>{% endif %}</td>
-<td class="decision">{{ a.decision }}{% if a.note %}: {{ a.note }}{% endif %}</td></tr>
+<td class="decision">{{ a.decision }}{% if a.note %}: {{ a.note }}{% endif %}
+{% if a.active and a.decision == "pending" %}<form class="inline" method="post" action="{{ ws.prefix }}/withdraw">
+<input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="amendment" value="{{ a.id }}">
+<button type="submit" aria-label="withdraw {{ a.number }}">Withdraw</button></form>{% endif %}</td></tr>
 {% else %}<tr><td colspan="4">None on the current text.</td></tr>{% endfor %}
 </tbody></table>{% endif %}
 {% endblock %}"""

@@ -56,9 +56,10 @@ NOTICES = {
     "revised": "The next revision was issued.",
     "decided": "The decision was recorded.",
     "marked": "The paragraph status was recorded.",
+    "withdrawn": "The amendment was withdrawn; the record says by whom.",
     "password": "Your password is set; you are logged in.",
 }
-WRITERS = {"member": {"upload", "submit"}, "chair": {"decide", "mark"},
+WRITERS = {"member": {"upload", "submit", "withdraw"}, "chair": {"decide", "mark"},
            "clerk": {"decide", "mark", "publish", "revise"}, "observer": set()}
 
 
@@ -398,6 +399,17 @@ class Portal:
             raise NotFound from None
         return RedirectResponse(f"{ws.prefix}/submissions?done=submitted", status_code=303)
 
+    async def withdraw(self, request: Request) -> Response:
+        ws = self.workspace(request)
+        session = self.session(request, ws)
+        form = await self.checked_form(request, session, "withdraw")
+        amendment = str(form.get("amendment", ""))
+        try:
+            await self.write(ws, lambda: delegations.withdraw(ws.directory, session.person, amendment))
+        except LookupError:
+            raise NotFound from None
+        return RedirectResponse(f"{ws.prefix}/submissions?done=withdrawn", status_code=303)
+
     def _own(self, session: accounts.Session) -> str | None:
         """Whose submissions this person may see: their delegation's, or (clerk, chair) everyone's."""
         if session.person.role in ("clerk", "chair"):
@@ -617,6 +629,7 @@ def create_app(directories: Sequence[Path], *, site: str = "drafting portal") ->
         Route("/w/{ws}/upload", guarded(p.upload), methods=["POST"]),
         Route("/w/{ws}/uploads/{token}", guarded(p.preview), methods=["GET"]),
         Route("/w/{ws}/uploads/{token}/submit", guarded(p.submit), methods=["POST"]),
+        Route("/w/{ws}/withdraw", guarded(p.withdraw), methods=["POST"]),
         Route("/w/{ws}/submissions", guarded(p.submissions)),
         Route("/w/{ws}/submissions/{id:int}", guarded(p.submission)),
         Route("/w/{ws}/submissions/{id:int}/file", guarded(p.submission_file)),

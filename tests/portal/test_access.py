@@ -239,3 +239,27 @@ def test_cookies_are_secure_over_https(world) -> None:
     session = next(v for k, v in answer.headers.multi_items() if k == "set-cookie" and "drafting_session" in v)
     assert "Secure" in session and "HttpOnly" in session and "SameSite=lax" in session
     assert answer.headers["content-security-policy"].startswith("default-src 'none'")
+
+
+def test_a_delegation_withdraws_its_own_amendment_only(world, kaz) -> None:
+    base, ws = world["base"], world["ws"]
+    kaz.goto(f"{base}/w/{SLUG}/submissions")
+    rows = kaz.locator("#own-amendments tbody tr")
+    first = rows.first.locator("td").first.inner_text()
+    assert first.startswith("KAZ/")
+    csrf = kaz.locator("form[action$=withdraw] input[name=csrf]").first.get_attribute("value")
+    # Tajikistan's amendment, named by id in a hand-made form: not Kazakhstan's to withdraw.
+    from drafting.app import negotiation as ops
+
+    theirs = next(a["id"] for p in ops.status_report(ws)["paragraphs"] for a in p["amendments"] + p["proposed_after"]
+                  if a["delegation"] == "Tajikistan")
+    before = len(events(ws))
+    assert kaz.request.post(f"{base}/w/{SLUG}/withdraw", form={"csrf": csrf, "amendment": theirs}).status == 404
+    assert len(events(ws)) == before
+    kaz.get_by_role("button", name=f"withdraw {first}").click()
+    kaz.wait_for_load_state()
+    assert "withdrawn" in kaz.locator(".notice").inner_text()
+    row = kaz.locator("#own-amendments tbody tr", has_text=first)
+    assert "withdraw: withdrawn by Kazakhstan" in row.locator(".decision").inner_text()
+    [event] = [e for e in events(ws)[before:] if e.kind == "decision"]
+    assert event.actor == "delegate@kazakhstan.example (Kazakhstan)" and event.detail["decision"] == "withdraw"

@@ -20,6 +20,7 @@ RECORD_WRITES = {
     "decide": ("ops.decide", "decide"),
     "mark": ("ops.mark", "mark"),
     "revise": ("ops.revise", "revise"),
+    "withdraw": ("delegations.withdraw", "decide"),
 }
 
 
@@ -87,6 +88,7 @@ def test_record_writes_go_through_the_clis_operations() -> None:
     # `drafting submit` calls submit_many, which runs the same Workspace.submit per file as `submit`.
     assert "submit" in names_called(functions["submit_return"]) and {"submit", "submit_many"} & cli_uses
     assert "compile_outputs" in names_called(functions["publish"]) and "compile_outputs" in cli_uses
+    assert "decide" in names_called(functions["withdraw"])
     for operation in ("decide", "mark", "revise"):
         assert operation in cli_uses or f"{operation}_batch" in cli_uses, operation
 
