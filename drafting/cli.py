@@ -74,8 +74,13 @@ DirArg = click.Path(path_type=Path, file_okay=False)
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="drafting")
-def cli() -> None:
+@click.option("-q", "--quiet", is_flag=True,
+              help="No progress display (progress goes to stderr only, and only for work over a second).")
+def cli(quiet: bool) -> None:
     """Draft and negotiate the outcome documents of intergovernmental conferences."""
+    from drafting.app import set_quiet
+
+    set_quiet(quiet)
 
 
 # -- clause library -----------------------------------------------------------------------------------------

@@ -40,6 +40,9 @@ def pytest_configure(config: pytest.Config) -> None:
         private = tempfile.mkdtemp(prefix="drafting-test-cache-")
         os.environ["DRAFTING_CACHE_DIR"] = private
         config.add_cleanup(lambda: shutil.rmtree(private, ignore_errors=True))
+    # Progress (stderr, shown once work takes a second) would make output checks depend on the machine's load;
+    # tests/support/test_progress.py turns it back on.
+    os.environ.setdefault("DRAFTING_QUIET", "1")
 
 
 @pytest.fixture(scope="session")

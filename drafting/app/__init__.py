@@ -38,6 +38,7 @@ from drafting.app.negotiation import (
     verify_record,
 )
 from drafting.app.redlines import amendments_report, list_amendments, redline, resolve_all, text_of
+from drafting.support.progress import set_quiet
 from drafting.support.resources import default_clause_dir
 
 __all__ = [
@@ -68,6 +69,7 @@ __all__ = [
     "resolve_all",
     "revise",
     "revision_label",
+    "set_quiet",
     "status_report",
     "submit",
     "submit_many",

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from drafting.errors import DraftingInputError, DraftingProblems, DraftingUsageError, raise_problems
 from drafting.support.atomic import write_atomic
+from drafting.support.progress import task
 from drafting.support.resources import default_clause_dir
 
 if TYPE_CHECKING:
@@ -228,9 +229,11 @@ def assemble_to(spec_path: Path, outdir: Path, formats: Sequence[str] = ("md", "
                 for problem in _flat([exc]):
                     warn(f"{problem} (the {lang} version is not complete; it was not asked for)")
     rendered = Rendered(files)
-    for document in documents:
-        stem = output_stem(name or spec.meta.name, document.language, spec.meta.language)
-        rendered.merge(render(document, outdir, formats, name=stem, defer_pdf=True))
+    with task("assemble", len(documents)) as progress:
+        for document in documents:
+            progress.step(document.language)
+            stem = output_stem(name or spec.meta.name, document.language, spec.meta.language)
+            rendered.merge(render(document, outdir, formats, name=stem, defer_pdf=True))
     return write_outputs(rendered)
 
 

@@ -18,6 +18,7 @@ from drafting.app.documents import (
     write_outputs,
 )
 from drafting.errors import DraftingError, DraftingInputError, DraftingUsageError
+from drafting.support.progress import task
 
 if TYPE_CHECKING:
     from drafting.conventions.concordance import Discrepancy
@@ -105,8 +106,9 @@ def submit_many(directory: Path, items: Sequence[tuple[str, Path]], *,
 
     Yields (file, result) or (file, the DraftingError that refused it): one refused file does not stop the rest.
     """
-    with open_workspace(directory) as workspace:
+    with open_workspace(directory) as workspace, task("submit", len(items)) as progress:
         for delegation, file in items:
+            progress.step(file.name)
             try:
                 yield file, workspace.submit(file, delegation, actor=actor or default_actor())
             except DraftingError as exc:
@@ -120,15 +122,19 @@ def compile_outputs(directory: Path, outdir: Path,
     from drafting.render.compilation_docx import compilation_docx
 
     parse_formats(",".join(formats), COMPILATION_FORMATS)
-    with open_workspace(directory) as workspace:
+    with open_workspace(directory) as workspace, task("compile", 1 + len(formats)) as progress:
+        progress.step("proposals and conflicts")
         compilation = workspace.compilation()
         files: dict[Path, bytes] = {}
         if "docx" in formats:
+            progress.step("compilation.docx")
             files[outdir / "compilation.docx"] = compilation_docx(compilation, workspace.revision_docx(),
                                                                   date=workspace.revision_date())
         if "md" in formats:
+            progress.step("compilation.md")
             files[outdir / "compilation.md"] = compilation_markdown(compilation)
         if "html" in formats:
+            progress.step("compilation.html")
             files[outdir / "compilation.html"] = compilation_html(compilation)
     return write_outputs(Rendered(files)), compilation
 

@@ -28,6 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from drafting.errors import DraftingError, DraftingInputError, safe_display
+from drafting.support.progress import task
 
 INSTALL_HINT = "install libreoffice-writer (apt-get install libreoffice-writer python3-uno)"
 SOFFICE_ENV = "DRAFTING_SOFFICE"
@@ -281,16 +282,24 @@ def convert_many(
     shares = [list(range(w, len(inputs), workers)) for w in range(workers)]
     limit = timeout if timeout is not None else 180 + 60 * (max(len(s) for s in shares) - 1)
 
+    with task("LibreOffice", 1) as progress:
+        progress.step(f"{len(inputs)} file{'s' if len(inputs) > 1 else ''} to {ext}", slow=True)
+        return _convert_shares(inputs, shares, soffice, suffix, target, ext, infilter, limit, labels)
+
+
+def _convert_shares(inputs: Sequence[bytes], shares: list[list[int]], soffice: str, suffix: str, target: str,
+                    ext: str, infilter: str | None, limit: float, labels: Sequence[str]) -> list[bytes]:
+    """Each share of the inputs converted by its own soffice process, side by side; outputs in input order."""
     started: list[subprocess.Popen[bytes]] = []
 
     def run(share: list[int]) -> list[bytes]:
         return _run_batch(soffice, [inputs[i] for i in share], [f"in-{i:03d}" for i in share], suffix, target, ext,
                           infilter, limit, [labels[i] for i in share], started)
 
-    if workers == 1:
+    if len(shares) == 1:
         return run(shares[0])
     results: dict[int, bytes] = {}
-    pool = ThreadPoolExecutor(max_workers=workers)
+    pool = ThreadPoolExecutor(max_workers=len(shares))
     try:
         futures = [pool.submit(run, share) for share in shares]
         for share, future in zip(shares, futures, strict=True):
