@@ -434,11 +434,16 @@ def _texts(paragraphs: Sequence[VersionParagraph] | Sequence[str]) -> list[str]:
 def _object_losses(out: DocxVersion, new_docx: DocxVersion) -> list[str]:
     """Images and equations of NEW that the redline's Accept All does not have (and the reverse)."""
     from drafting.ooxml.tracked.resolve import resolve_package
-    from drafting.ooxml.wml.objects import object_keys
+    from drafting.ooxml.wml.objects import object_keys, table_shapes
 
-    mine = object_keys(resolve_package(out.package, accept=True), out.package)
-    theirs = object_keys(dict(new_docx.package.parts), new_docx.package)
+    accepted = resolve_package(out.package, accept=True)
+    new_parts = resolve_package(new_docx.package, accept=True)
+    mine = object_keys(accepted, out.package)
+    theirs = object_keys(new_parts, new_docx.package)
     lines = []
+    if table_shapes(accepted, out.package) != table_shapes(new_parts, new_docx.package):
+        lines.append("tables: the rows and cells of the redline's Accept All differ from the new version's "
+                     "(inserted rows and tables are not written as rows)")
     for kind in ("image", "equation"):
         a = sorted(k for k in mine if k[0] == kind)
         b = sorted(k for k in theirs if k[0] == kind)

@@ -154,3 +154,10 @@ def test_existing_changes_are_refused_under_the_refuse_policy_and_accepted_with_
     result = runner.invoke(cli, ["redline", str(old), str(new), "--author", "KGZ", "-o", str(tmp_path / "o2.docx"),
                                  "--existing-changes", "refuse"])
     assert result.exit_code == 1 and "holds tracked changes" in result.output
+
+
+def test_an_inserted_table_row_is_reported_not_passed_off_as_paragraphs(tmp_path):
+    old = write(tmp_path, "old.docx", docx(p(r("Before.")) + table(["A1", "B1"]) + p(r("After."))))
+    new = write(tmp_path, "new.docx", docx(p(r("Before.")) + table(["A1", "B1"], ["A2", "B2"]) + p(r("After."))))
+    with pytest.raises(LossError, match="tables: the rows and cells"):
+        redline(old, new, tmp_path / "out.docx", author="Kazakhstan", date=DATE)

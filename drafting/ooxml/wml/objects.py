@@ -64,3 +64,17 @@ def _extent(blip: etree._Element) -> str:
         if extent is not None:
             return f"@{extent.get('cx', '')}x{extent.get('cy', '')}"
     return ""
+
+
+def table_shapes(parts: Mapping[str, bytes], package: Package) -> list[tuple[int, ...]]:
+    """The shape of every table of the main document, in order: the number of cells in each row (nested
+    tables count as tables of their own). Two texts can read alike while their tables differ."""
+    main = package.main_document
+    root = parse_xml(parts[main], part=main, source=package.source)
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    return [tuple(len(tr.findall(f"{w}tc")) for tr in tbl.iter(f"{w}tr") if _owner(tr, f"{w}tbl") is tbl)
+            for tbl in root.iter(f"{w}tbl")]
+
+
+def _owner(el: etree._Element, tag: str) -> etree._Element | None:
+    return next(el.iterancestors(tag), None)
