@@ -451,6 +451,18 @@ def _flatten(blocks: list[_Block], italic_openings: bool, language: str) -> list
     ]
 
 
+def opening_spans(text: str, role: Role, profile: Profile) -> tuple[Span, ...]:
+    """`text` of a new paragraph (one a delegation proposed) as spans with its opening phrase marked, italic
+    where the profile wants it (S9), so that an accepted new paragraph looks like the assembled ones."""
+    from drafting.library.lexicon import leading_opening
+
+    kind = {Role.PREAMBULAR: "preambular", Role.OPERATIVE: "operative"}.get(role)
+    opener = leading_opening(kind, text) if kind else ""
+    if not opener:
+        return (Span(text),)
+    return normalise_spans([Span(opener, italic=profile.italic_openings, opening=True), Span(text[len(opener):])])
+
+
 def _quotes(spans: tuple[Span, ...], language: str) -> tuple[Span, ...]:
     """The language's quotation marks (Russian «…»), per span so emphasis stays where it was."""
     if language != "ru":

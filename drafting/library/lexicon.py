@@ -124,3 +124,20 @@ def is_third_person_verb(phrase: str) -> bool:
     """S5 fallback: a third-person-singular verb ('Decides')."""
     first = phrase.split(" ", 1)[0] if phrase else ""
     return first.endswith("s") and not first.endswith("ss") and first[:1].isupper()
+
+
+def leading_opening(kind: str, text: str) -> str:
+    """The opening phrase `text` starts with, as written: the longest standard opener of `kind` ("Takes note
+    with appreciation of"), else a participle (preambular) or third-person verb (operative), else ""."""
+    known = _KNOWN.get(kind, frozenset())
+    words = text.split(" ")
+    for n in range(min(len(words), 7), 0, -1):
+        candidate = " ".join(words[:n])
+        if candidate.casefold() in known and candidate[:1].isupper():
+            return candidate.rstrip(",;:")
+    first = words[0] if words else ""
+    if kind == "preambular" and first[:1].isupper() and is_participle_opening(first):
+        return first
+    if kind == "operative" and is_third_person_verb(first):
+        return first
+    return ""

@@ -78,7 +78,12 @@ def revise_document(document: Document, amendments: Sequence[Amendment], decisio
             accepted = proposal.decision == "accept"
             text = proposal.first.new if accepted else f"[{proposal.first.new}]"
             pid = new_paragraph_id(proposal.first)
-            out.append(Paragraph(id=pid, role=role, spans=(Span(text),), proposed=not accepted))
+            # An accepted new paragraph looks like the assembled ones: its opener italic as the profile wants.
+            from drafting.conventions.assemble import opening_spans  # the quick commands never load assembly
+
+            spans = opening_spans(text, role, get_profile(document.meta.profile, document.language)) if accepted \
+                else (Span(text),)
+            out.append(Paragraph(id=pid, role=role, spans=spans, proposed=not accepted))
             new_statuses[pid] = "pending" if accepted else "bracketed"
             (applied if accepted else bracketed).extend(a.id for a in proposal.amendments)
 
