@@ -151,3 +151,28 @@ def test_many_problems_are_capped(tmp_path: Path) -> None:
     lines = str(caught.value).splitlines()
     assert len(caught.value.problems) == 30
     assert len(lines) == DraftingProblems.MAX_REPORTED + 1 and lines[-1] == "… and 10 more"
+
+
+_BAD_FIELDS = [f"extra_{n}" for n in range(12)]
+
+
+@given(st.sets(st.sampled_from(_BAD_FIELDS), max_size=8), st.booleans(), st.booleans())
+def test_every_mistake_is_reported_once_on_its_own_line(fields: set[str], bad_date: bool, bad_profile: bool) -> None:
+    from drafting.library.spec import parse_spec
+
+    lines = ["document:", "  id: x", "  title: T", "  place: P",
+             "  date: 2025-11-31" if bad_date else "  date: 2025-11-30",
+             "  profile: fancy" if bad_profile else "  profile: as-issued"]
+    lines += [f"  {field}: v" for field in sorted(fields)]
+    expected = len(fields) + bad_date + bad_profile
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    if expected == 0:
+        assert parse_spec(data, "s.yaml", base_dir=Path(".")).meta.document_id == "x"
+        return
+    with pytest.raises(DraftingInputError) as caught:
+        parse_spec(data, "s.yaml", base_dir=Path("."))
+    problems = caught.value.problems if isinstance(caught.value, DraftingProblems) else (caught.value,)
+    assert len(problems) == expected
+    reported = {p.line for p in problems}
+    assert reported == {n for n, line in enumerate(lines, 1)
+                        if line.split(":")[0].strip() in fields or "11-31" in line or "fancy" in line}
