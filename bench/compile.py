@@ -347,7 +347,7 @@ def edited_markdown(chunks: list[Chunk], edits: list[Edit], deletions: list[str]
 
 def make_submission(job: tuple[Plan, int, str, str]) -> tuple[str, str, str]:
     """Write one delegation's file; return (state, --delegation value, path)."""
-    from drafting import api
+    from drafting import app as api
 
     plan, index, base_md, base_docx = job
     chunks = parse_markdown(base_md)
