@@ -28,7 +28,10 @@ ins{background:#e6ffed;text-decoration:none}del{background:#ffeef0}
 .untracked{color:#8a4b00;font-weight:600}
 form.inline{display:inline}
 label{display:block;margin:.6rem 0 .2rem}
-input[type=text],input[type=email],input[type=password],select{font:inherit;padding:.3rem;min-width:16rem}
+input[type=text],input[type=email],input[type=password]{font:inherit;padding:.3rem;min-width:16rem}
+select{font:inherit;padding:.2rem}
+form.row{display:flex;gap:.4rem;align-items:center;flex-wrap:wrap}form.row input[type=text]{min-width:8rem;width:10rem}
+main{max-width:72rem}
 button{font:inherit;padding:.3rem .9rem;cursor:pointer}
 """
 
@@ -211,26 +214,32 @@ _CLERK = """{% extends "base.html" %}{% block main %}
 {% if s.matched_by != "identity" %}(best match){% endif %}</td><td>{{ s.amendments }}{% if s.untracked %}
 <span class="untracked">({{ s.untracked }} without Track Changes)</span>{% endif %}</td></tr>
 {% else %}<tr><td colspan="5">None yet.</td></tr>{% endfor %}</tbody></table>
-<h2>Amendments and paragraphs</h2>
-<table id="paragraphs"><thead><tr><th>Paragraph</th><th>Status</th><th>Amendments</th></tr></thead><tbody>
-{% for p in report.paragraphs %}<tr id="row-{{ p.id }}"><td>{{ p.number }} <small>{{ p.id }}</small>
-{% if p.conflict %}<strong>conflict</strong>{% endif %}</td>
-<td><form method="post" action="{{ ws.prefix }}/mark"><input type="hidden" name="csrf" value="{{ csrf }}">
-<input type="hidden" name="paragraph" value="{{ p.id }}">
-<select name="status" aria-label="status of {{ p.id }}">{% for s in statuses %}
-<option{% if s == p.status %} selected{% endif %}>{{ s }}</option>{% endfor %}</select>
-<button type="submit">Mark</button></form></td>
-<td>{% for a in p.amendments + p.proposed_after %}{% if a.active or a.decision != "pending" %}
-<div class="amendment" id="a-{{ a.id }}"><strong>{{ a.number }}</strong> <bdi>{{ a.delegation }}</bdi> {{ a.kind }}:
-{% if a.old %}<del>{{ a.old }}</del>{% endif %} {% if a.new %}<ins>{{ a.new }}</ins>{% endif %}
-{% if not a.tracked %}<span class="untracked">without Track Changes</span>{% endif %}
-<form method="post" action="{{ ws.prefix }}/decide"><input type="hidden" name="csrf" value="{{ csrf }}">
+<h2>Amendments on {{ report.label }}</h2>
+<table id="amendments"><thead><tr><th>Number</th><th>Paragraph</th><th>Delegation</th><th>Change</th>
+<th>Decision</th></tr></thead><tbody>
+{% for p in report.paragraphs %}{% for a in p.amendments + p.proposed_after %}
+{% if a.active or a.decision != "pending" %}<tr class="amendment" id="a-{{ a.id }}">
+<td><strong>{{ a.number }}</strong></td>
+<td>{{ p.number }} <small>{{ p.id }}</small>{% if p.conflict %} <strong>conflict</strong>{% endif %}</td>
+<td><bdi>{{ a.delegation }}</bdi></td>
+<td>{{ a.kind }}: {% if a.old %}<del>{{ a.old }}</del>{% endif %} {% if a.new %}<ins>{{ a.new }}</ins>{% endif %}
+{% if not a.tracked %}<span class="untracked">without Track Changes</span>{% endif %}</td>
+<td><form class="row" method="post" action="{{ ws.prefix }}/decide"><input type="hidden" name="csrf" value="{{ csrf }}">
 <input type="hidden" name="amendment" value="{{ a.id }}">
 <select name="decision" aria-label="decision on {{ a.number }}">{% for d in decisions %}
 <option{% if d == a.decision %} selected{% endif %}>{{ d }}</option>{% endfor %}</select>
 <input type="text" name="note" placeholder="note" aria-label="note on {{ a.number }}">
-<button type="submit">Decide</button> <span class="decision">{{ a.decision }}</span></form></div>
-{% endif %}{% endfor %}</td></tr>{% endfor %}
+<button type="submit">Decide</button> <span class="decision">{{ a.decision }}</span></form></td></tr>
+{% endif %}{% endfor %}{% endfor %}
+</tbody></table>
+<h2>Paragraph statuses</h2>
+<table id="paragraphs"><thead><tr><th>Paragraph</th><th>Status</th></tr></thead><tbody>
+{% for p in report.paragraphs %}<tr id="row-{{ p.id }}"><td>{{ p.number }} <small>{{ p.id }}</small></td>
+<td><form class="row" method="post" action="{{ ws.prefix }}/mark"><input type="hidden" name="csrf" value="{{ csrf }}">
+<input type="hidden" name="paragraph" value="{{ p.id }}">
+<select name="status" aria-label="status of {{ p.id }}">{% for s in statuses %}
+<option{% if s == p.status %} selected{% endif %}>{{ s }}</option>{% endfor %}</select>
+<button type="submit">Mark</button></form></td></tr>{% endfor %}
 </tbody></table>
 {% endblock %}"""
 

@@ -202,7 +202,7 @@ def test_a_chair_decides_but_does_not_publish_or_revise(world, browser) -> None:
     for action in ("publish", "revise"):
         assert page.request.post(f"{base}/w/{SLUG}/{action}", form={"csrf": csrf}).status == 403
     assert len(events(ws)) == before
-    box = page.locator("div.amendment", has_text="TJK/1").first
+    box = page.locator("tr.amendment", has_text="TJK/1").first
     box.get_by_label("decision on TJK/1").select_option("reject")
     box.get_by_role("button", name="Decide").click()
     page.wait_for_load_state()

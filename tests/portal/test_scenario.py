@@ -129,19 +129,20 @@ def test_a_round_from_invitation_to_rev1(world, browser, tmp_path: Path) -> None
     assert tjk.title().startswith("Compilation text:")
     assert "Kazakhstan" in tjk.locator("body").inner_text()
 
-    kaz_first = clerk.locator("div.amendment", has_text="KAZ/1").first
+    kaz_first = clerk.locator("tr.amendment", has_text="KAZ/1").first
     kaz_first.get_by_label("decision on KAZ/1").select_option("accept")
     kaz_first.get_by_label("note on KAZ/1").fill("agreed in plenary")
     kaz_first.get_by_role("button", name="Decide").click()
     clerk.wait_for_load_state()
     assert "decision was recorded" in clerk.locator(".notice").inner_text()
-    assert clerk.locator("div.amendment", has_text="KAZ/1").first.locator(".decision").inner_text() == "accept"
+    assert clerk.locator("tr.amendment", has_text="KAZ/1").first.locator(".decision").inner_text() == "accept"
     row = clerk.locator("#row-endorse_rcf")
     row.get_by_label("status of endorse_rcf").select_option("agreed")
     row.get_by_role("button", name="Mark").click()
     clerk.wait_for_load_state()
     assert "status was recorded" in clerk.locator(".notice").inner_text()
     shot = tmp_path / "portal-clerk.png"
+    clerk.set_viewport_size({"width": 1280, "height": 860})
     clerk.screenshot(path=str(shot), full_page=False)
     clerk.get_by_role("button", name="Issue Rev.1").click()
     clerk.wait_for_load_state()
