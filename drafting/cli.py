@@ -560,16 +560,23 @@ def finalize(source: Path, outdir: Path, force: bool, cert: Path | None, passwor
 
 @cli.command()
 @click.argument("outdir", type=DirArg)
+@click.option("--workspace", type=DirArg, help="Also check that the final text derives from this record's agreed "
+              "revision.")
+@click.option("--trust", type=click.Path(path_type=Path),
+              help="Trust anchor: a certificate (PEM/DER) or a directory of them; the signer must chain to one.")
 @domain_errors
-def verify(outdir: Path) -> None:
-    """Check a final version: every hash, every text, the manifest's seal, the signature."""
+def verify(outdir: Path, workspace: Path | None, trust: Path | None) -> None:
+    """Check a final version: every hash, every text, the manifest's seal, the signatures, nothing unlisted."""
     from drafting.app import verify as do_verify
 
-    report = do_verify(outdir)
+    report = do_verify(outdir, workspace=workspace, trust=trust)
     for check in report.checks:
         click.echo(f"ok: {check}")
     if report.ok:
-        click.echo(f"OK: {outdir} is the final text its manifest describes")
+        for note in report.notes:
+            click.echo(f"note: {note}")
+        click.echo(f"OK: {outdir} is the final text its manifest describes"
+                   + (f", derived from the agreed text of {workspace}" if workspace else ""))
         return
     for problem in report.problems:
         click.echo(f"FAIL: {problem}", err=True)

@@ -22,6 +22,7 @@ def finalize(source: Path, outdir: Path, *, force: bool = False, cert: Path | No
     from drafting.conventions.identity import content_hash
     from drafting.final.finalize import AgreedText
     from drafting.final.finalize import finalize as make_final
+    from drafting.final.record import accepted_amendments
     from drafting.final.sign import load_signer
 
     signer = load_signer(cert, password_file) if cert is not None else None
@@ -32,9 +33,14 @@ def finalize(source: Path, outdir: Path, *, force: bool = False, cert: Path | No
             number, document = workspace.document()
             document = _final_symbol(document, symbol)
             translations = workspace.translations(number)
+            # The record state the text comes from: its last event but finalizations (so finalizing again
+            # gives the same bytes).
+            head = next(({"seq": e.seq, "hash": e.hash} for e in reversed(workspace.events())
+                         if e.kind not in ("finalized", "finalize-forced")), None)
             agreed = AgreedText(document, workspace.statuses(number), workspace.chain(),
                                 {lang: _final_symbol(version, symbol) for lang, (version, _) in translations.items()},
-                                {lang: stale for lang, (_, stale) in translations.items()})
+                                {lang: stale for lang, (_, stale) in translations.items()},
+                                accepted_amendments(workspace), head)
             return make_final(agreed, outdir, registry=registry, force=force, signer=signer, actor=who, pdf=pdf,
                               workspace=workspace)
     document = _final_symbol(load_document(source, clauses=clauses), symbol)
@@ -56,8 +62,25 @@ def _final_symbol(document: Document, symbol: str | None) -> Document:
     return replace(document, meta=replace(document.meta, symbol=final, final_symbol=final))
 
 
-def verify(outdir: Path) -> Report:
-    """Check a final version: every hash, every text, the manifest's seal, the signature."""
+def verify(outdir: Path, *, workspace: Path | None = None, trust: Path | None = None) -> Report:
+    """Check a final version: every hash, every text, the manifest's seal and signature, that OUTDIR holds
+    nothing else; with `workspace`, that it derives from the agreed revision of that record; with `trust` (a
+    certificate or a directory of them), that its signer chains to one of them."""
     from drafting.final.manifest import verify as check
 
-    return check(outdir)
+    anchors = None
+    if trust is not None:
+        from drafting.final.sign import load_trust
+
+        anchors = load_trust(trust)
+    if not outdir.is_dir():
+        from drafting.errors import DraftingInputError
+
+        raise DraftingInputError("not a directory holding a final version", source=str(outdir))
+    report = check(outdir, trust=anchors)
+    if workspace is not None:
+        from drafting.final.record import verify_against_record
+
+        with open_workspace(workspace) as opened:
+            verify_against_record(outdir, opened, report)
+    return report

@@ -284,8 +284,13 @@ def revise(directory: Path, outdir: Path | None = None, formats: Sequence[str] =
         for lang, (version, _) in prepared.carried.items():
             rendered.merge(render(version, target, formats, name=f"{stem}.{lang}", defer_pdf=True))
         rendered = with_pdfs(rendered)  # every PDF by one office, before anything is recorded
-        workspace.issue_revision(prepared, docx, actor=actor or default_actor())
-    return write_outputs(rendered), revision
+        # Outputs first (beside the target), then the record, then the outputs into place: a failed write
+        # leaves no revision behind, a failed commit no outputs.
+        from drafting.support.atomic import staged_outputs
+
+        with staged_outputs(target, {path.name: data for path, data in rendered.files.items()}):
+            workspace.issue_revision(prepared, docx, actor=actor or default_actor())
+    return list(rendered.files), revision
 
 
 def log_events(directory: Path) -> list[EventRow]:

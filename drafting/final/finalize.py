@@ -14,7 +14,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from drafting.errors import DraftingInputError, DraftingStateError
-from drafting.final.manifest import MANIFEST, SEAL_PROPERTY, build_manifest, dump, sha256
+from drafting.final.manifest import (
+    MANIFEST,
+    MANIFEST_SIGNATURE,
+    SEAL_PROPERTY,
+    build_manifest,
+    canonical_json,
+    dump,
+    media_type,
+    sha256,
+)
 from drafting.final.text import OpenItem, final_document, open_items
 from drafting.model.document import Document, frozen_map
 
@@ -86,6 +95,33 @@ class AgreedText:
     chain: list[dict[str, Any]]
     translations: dict[str, Document] = field(default_factory=dict)
     pending: dict[str, list[str]] = field(default_factory=dict)
+    accepted: list[dict[str, Any]] = field(default_factory=list)
+    """Every amendment accepted on the way (revision, id, delegation, paragraph), for the manifest."""
+    record: dict[str, Any] | None = None
+    """The record's chain head ({"seq", "hash"}) the final text is made from, when it comes from a workspace."""
+
+
+def _agreed_summary(agreed: AgreedText) -> dict[str, Any]:
+    """What `verify --workspace` checks against the record: the agreed revision, its hashes, what was accepted."""
+    from drafting.conventions.identity import canonical_text, content_hash
+
+    document = agreed.document
+    return {"revision": document.meta.revision, "content_hash": content_hash(document),
+            "canonical_sha256": sha256(canonical_text(document).encode("utf-8")), "accepted": agreed.accepted}
+
+
+def _guard_outdir_contents(outdir: Path) -> None:
+    """OUTDIR holds nothing but a final version (its files would be 'not listed' to `verify` otherwise)."""
+    if not outdir.exists():
+        return
+    if not outdir.is_dir():
+        raise DraftingInputError("OUTDIR is a file, not a directory", source=str(outdir))
+    if (outdir / MANIFEST).exists():
+        return  # the same final text again (checked by _guard_outdir): its own files are replaced
+    others = sorted(p.name for p in outdir.iterdir())
+    if others:
+        raise DraftingInputError(f"OUTDIR already holds other files ({', '.join(others[:3])}); a final version "
+                                 "goes into an empty directory", source=str(outdir))
 
 
 def finalize(agreed: AgreedText, outdir: Path, *, registry: Registry, force: bool = False,
@@ -93,7 +129,7 @@ def finalize(agreed: AgreedText, outdir: Path, *, registry: Registry, force: boo
              workspace: Workspace | None = None) -> FinalResult:
     """Write the final version of `agreed` into `outdir`; the events go to `workspace`'s record when given."""
     from drafting.conventions.identity import canonical_text
-    from drafting.final.sign import sign_pdf, signer_name
+    from drafting.final.sign import sign_detached, sign_pdf, signer_fingerprint, signer_name
     from drafting.render.docx import render_docx
     from drafting.render.markdown import render_markdown
 
@@ -114,10 +150,15 @@ def finalize(agreed: AgreedText, outdir: Path, *, registry: Registry, force: boo
     final = finals[document.language]
     canonical_sha = sha256(canonical_text(final).encode("utf-8"))
     _guard_outdir(outdir, canonical_sha)
-    signature = {"signer": signer_name(signer), "standard": "PAdES baseline (B-B)"} if signer else None
+    _guard_outdir_contents(outdir)
+    signature = None
+    if signer is not None:
+        signature = {"signer": signer_name(signer), "fingerprint": signer_fingerprint(signer),
+                     "standard": "PAdES baseline (B-B)", "manifest": f"CMS detached signature ({MANIFEST_SIGNATURE})"}
     manifest = build_manifest(final, chain=chain, forced=[str(i) for i in items], languages=languages,
                               signature=signature,
-                              translations={k: v for k, v in finals.items() if k != document.language})
+                              translations={k: v for k, v in finals.items() if k != document.language},
+                              agreed=_agreed_summary(agreed), record=agreed.record, documents=finals)
     seal = {SEAL_PROPERTY: manifest["seal"]}
     name = final.meta.name
     files: dict[str, bytes] = {}
@@ -147,22 +188,23 @@ def finalize(agreed: AgreedText, outdir: Path, *, registry: Registry, force: boo
                 pdf_bytes = sign_pdf(pdf_bytes, signer, reason=f"Authentic text of {final.meta.document_id}",
                                      location=final.meta.place)
             files[pdf_name] = pdf_bytes
-    manifest["files"] = {n: {"sha256": sha256(data), "size": len(data), **kinds.get(n, {})}
-                         for n, data in sorted(files.items())}
-    if workspace is not None and items:
-        workspace.record(actor, "finalize-forced", final.meta.document_id,
-                         {"open_items": [str(i) for i in items], "outdir": str(outdir)})
-    if workspace is not None:
-        workspace.record(actor, "finalized", final.meta.document_id, {
-            "canonical_sha256": canonical_sha, "seal": manifest["seal"], "outdir": str(outdir),
-            "files": manifest["files"]})
-    from drafting.support.atomic import write_atomic
+    manifest["files"] = {n: {"sha256": sha256(data), "size": len(data), "media_type": media_type(n),
+                             **kinds.get(n, {})} for n, data in sorted(files.items())}
+    outputs = {**files, MANIFEST: dump(manifest)}
+    if signer is not None:  # the manifest signed as a whole: no hash, size or name can be rewritten unnoticed
+        outputs[MANIFEST_SIGNATURE] = sign_detached(canonical_json(manifest), signer)
+    from drafting.support.atomic import staged_outputs
 
-    outdir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for filename, data in files.items():
-        write_atomic(outdir / filename, data)
-        written.append(outdir / filename)
-    write_atomic(outdir / MANIFEST, dump(manifest))
-    written.append(outdir / MANIFEST)
-    return FinalResult(written, final, items, manifest)
+    # Outputs first (beside OUTDIR), then the record, then the outputs into place: a failed write leaves no
+    # event behind, a failed commit no outputs.
+    with staged_outputs(outdir, outputs):
+        if workspace is not None:
+            events: list[tuple[str, str, dict[str, Any]]] = []
+            if items:
+                events.append(("finalize-forced", final.meta.document_id,
+                               {"open_items": [str(i) for i in items], "outdir": str(outdir)}))
+            events.append(("finalized", final.meta.document_id, {
+                "canonical_sha256": canonical_sha, "seal": manifest["seal"], "outdir": str(outdir),
+                "files": manifest["files"]}))
+            workspace.record_events(actor, events)
+    return FinalResult([outdir / name for name in outputs], final, items, manifest)

@@ -8,6 +8,13 @@ The `seal` is the SHA-256 of the manifest's JSON without `files` and `seal` (key
 final .docx carries it as the custom property `DraftingFinalSeal`, so an edited manifest no longer matches
 its document. The PDF is not covered by the seal (its bytes carry LibreOffice's timestamps); it is covered
 by its hash in `files`, by its text, and, when signed, by its PAdES signature.
+
+The seal cannot cover `files` (the .docx carries the seal), so a signed final signs the whole manifest: a
+detached CMS signature over its canonical JSON (`manifest.json.p7s`), which covers every file's hash, size and
+media type. Unsigned, the manifest also carries each final document whole (`final_documents`): `verify`
+renders the .md and .docx again and compares bytes, so a comment or a property slipped into either is found
+even when its hash in the manifest was rewritten. `verify` refuses files the manifest does not list,
+symbolic links and directories.
 """
 
 from __future__ import annotations
@@ -26,6 +33,12 @@ from drafting.model.document import Document
 
 FORMAT = "drafting-final/1"
 MANIFEST = "manifest.json"
+MANIFEST_SIGNATURE = "manifest.json.p7s"
+MEDIA_TYPES = {
+    ".md": "text/markdown; charset=utf-8",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".pdf": "application/pdf",
+}
 SEAL_PROPERTY = "DraftingFinalSeal"
 NORMALISATION = ("one line per paragraph: label, one space, text; Unicode NFC; whitespace runs collapsed to one "
                  "space; trimmed; LF after each line; UTF-8")
@@ -40,10 +53,25 @@ def seal_of(manifest: dict[str, Any]) -> str:
     return sha256(json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
 
 
+def canonical_json(manifest: dict[str, Any]) -> bytes:
+    """What the manifest's detached signature covers: its JSON with keys sorted, no spaces, UTF-8."""
+    return json.dumps(manifest, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def media_type(name: str) -> str:
+    return MEDIA_TYPES.get(Path(name).suffix.lower(), "application/octet-stream")
+
+
 def build_manifest(final: Document, *, chain: list[dict[str, Any]], forced: list[str], languages: list[str],
                    signature: dict[str, str] | None,
-                   translations: dict[str, Document] | None = None) -> dict[str, Any]:
-    """The manifest without `files` (added as files are made) and with its `seal`."""
+                   translations: dict[str, Document] | None = None, agreed: dict[str, Any] | None = None,
+                   record: dict[str, Any] | None = None,
+                   documents: dict[str, Document] | None = None) -> dict[str, Any]:
+    """The manifest without `files` (added as files are made) and with its `seal`. `agreed` names the agreed
+    revision (its hashes, the accepted amendments), `record` the negotiation record's chain head, `documents`
+    the final documents whole (for `verify` to render them again)."""
+    from drafting.model.serial import document_json
+
     text = canonical_text(final)
     manifest: dict[str, Any] = {
         "format": FORMAT,
@@ -65,6 +93,12 @@ def build_manifest(final: Document, *, chain: list[dict[str, Any]], forced: list
                                   for p in doc.paragraphs]}
             for lang, doc in sorted(translations.items())
         }
+    if agreed is not None:
+        manifest["agreed"] = agreed
+    if record is not None:
+        manifest["record"] = record
+    if documents:
+        manifest["final_documents"] = {lang: json.loads(document_json(doc)) for lang, doc in sorted(documents.items())}
     if signature:
         manifest["signature"] = signature
     manifest["seal"] = seal_of(manifest)
@@ -84,6 +118,8 @@ class Report:
 
     checks: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """What the user must know although nothing failed ("signer not verified against a trust anchor")."""
 
     @property
     def ok(self) -> bool:
@@ -161,8 +197,133 @@ def _words_in_order(expected: list[str], found: list[str]) -> bool:
     return i == len(expected)
 
 
-def verify(outdir: Path) -> Report:
-    """Recompute every hash and text of the final version in `outdir`."""
+def _check_listing(outdir: Path, manifest: dict[str, Any], report: Report) -> None:
+    """Only regular files the manifest lists (and the manifest and its signature): nothing else, no links."""
+    allowed = {MANIFEST, *manifest.get("files", {})}
+    if "signature" in manifest:
+        allowed.add(MANIFEST_SIGNATURE)
+    for entry in sorted(outdir.iterdir()):
+        if entry.is_symlink():
+            report.problems.append(f"{entry}: a symbolic link (a final version holds its files itself)")
+        elif not entry.is_file():
+            report.problems.append(f"{entry}: not a regular file; a final version holds nothing else")
+        elif entry.name not in allowed:
+            report.problems.append(f"{entry}: not part of the final version (the manifest does not list it)")
+
+
+def _check_rendering(outdir: Path, manifest: dict[str, Any], report: Report) -> None:
+    """The .md and .docx rendered again from the manifest's final documents must give the same bytes."""
+    from drafting.errors import DraftingError
+    from drafting.model.serial import document_from_json
+
+    documents = manifest.get("final_documents")
+    if not isinstance(documents, dict) or not documents:
+        report.notes.append("the manifest holds no final documents: the files' bytes were not rendered again")
+        return
+    if manifest.get("toolkit", {}).get("version") != __version__:
+        report.notes.append(f"made by drafting {manifest.get('toolkit', {}).get('version')}, checked by "
+                            f"{__version__}: the files' bytes were not rendered again")
+        return
+    from drafting.render.docx import render_docx, render_side_by_side
+    from drafting.render.markdown import render_markdown
+
+    try:
+        finals = {lang: document_from_json(json.dumps(doc)) for lang, doc in documents.items()}
+    except (DraftingError, ValueError, TypeError, KeyError) as exc:
+        report.problems.append(f"{outdir / MANIFEST}: its final documents are unreadable ({exc})")
+        return
+    order = [lang for lang in manifest.get("document", {}).get("languages", []) if lang in finals]
+    seal = {SEAL_PROPERTY: str(manifest.get("seal"))}
+    for name, info in sorted(manifest.get("files", {}).items()):
+        language, kind = info.get("language"), info.get("kind")
+        path = outdir / name
+        if not path.is_file() or path.is_symlink() or not name.endswith((".md", ".docx")):
+            continue
+        if kind == "side-by-side":
+            if not name.endswith(".docx") or set(order) != set(finals):
+                continue
+            expected = render_side_by_side([finals[lang] for lang in order], extra_properties=seal)
+        elif language in finals:
+            document = finals[language]
+            expected = render_markdown(document) if name.endswith(".md") else render_docx(
+                document, extra_properties=seal)
+        else:
+            report.problems.append(f"{path}: the manifest holds no final document in its language {language!r}")
+            continue
+        if path.read_bytes() != expected:
+            report.problems.append(f"{path}: {_what_differs(path.read_bytes(), expected, name)} (it is not the "
+                                   "file this final version was made with)")
+        else:
+            report.checks.append(f"{name}: the same bytes as the final text renders to")
+
+
+def _what_differs(found: bytes, expected: bytes, name: str) -> str:
+    """Where a file differs from its rendering: the part of a .docx, or the first differing line of a .md."""
+    if name.endswith(".md"):
+        got, want = found.decode("utf-8", "replace").splitlines(), expected.decode("utf-8").splitlines()
+        for number, (a, b) in enumerate(zip(got, want, strict=False), start=1):
+            if a != b:
+                return f"line {number} differs ({a[:60]!r})"
+        return "lines were added" if len(got) > len(want) else "lines were removed"
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(found)) as theirs, zipfile.ZipFile(io.BytesIO(expected)) as ours:
+            names = set(theirs.namelist()) | set(ours.namelist())
+            for part in sorted(names):
+                if part not in theirs.namelist():
+                    return f"part {part} is missing"
+                if part not in ours.namelist():
+                    return f"part {part} was added"
+                if theirs.read(part) != ours.read(part):
+                    return f"part {part} was changed"
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return "not the .docx it should be"
+    return "its bytes differ"
+
+
+def _check_manifest_signature(outdir: Path, manifest: dict[str, Any], report: Report,
+                              trust: list[Any] | None) -> None:
+    from drafting.errors import DraftingError
+    from drafting.final.sign import check_detached
+
+    path = outdir / MANIFEST_SIGNATURE
+    if path.is_symlink() or not path.is_file():
+        report.problems.append(f"{path}: missing (a signed final version signs its manifest)")
+        return
+    try:
+        check = check_detached(canonical_json(manifest), path.read_bytes(), trust)
+    except DraftingError as exc:
+        report.problems.append(f"{path}: {exc}")
+        return
+    expected = manifest.get("signature", {})
+    if not check.intact:
+        report.problems.append(f"{outdir / MANIFEST}: changed after signing (its signature no longer matches)")
+        return
+    if expected.get("fingerprint") and check.fingerprint != expected["fingerprint"]:
+        report.problems.append(f"{path}: signed by another certificate (SHA-256 {check.fingerprint}) than the "
+                               "manifest names")
+        return
+    _trust_line(MANIFEST, check.signer, check.fingerprint, check.trusted, report)
+
+
+def _trust_line(name: str, signer: str, fingerprint: str, trusted: bool | None, report: Report) -> None:
+    if trusted is None:
+        report.checks.append(f"{name}: signature intact, signer not verified against a trust anchor "
+                             f"(certificate SHA-256 {fingerprint}, naming itself {signer!r})")
+        report.notes.append(f"{name}: the signer was not verified against a trust anchor (give --trust)")
+    elif trusted:
+        report.checks.append(f"{name}: signature intact, signed by {signer} (certificate SHA-256 {fingerprint}, "
+                             "trusted)")
+    else:
+        report.problems.append(f"{name}: the signer's certificate (SHA-256 {fingerprint}, naming itself "
+                               f"{signer!r}) does not chain to the trust anchor given")
+
+
+def verify(outdir: Path, *, trust: list[Any] | None = None) -> Report:
+    """Recompute every hash and text of the final version in `outdir`; with `trust` (certificates), check
+    that the signatures chain to one of them."""
     from drafting.errors import DraftingError
     from drafting.ooxml.wml.tree import read_custom_properties
     from drafting.readers.docx import read_docx_version
@@ -183,6 +344,9 @@ def verify(outdir: Path) -> Report:
         return report
     if seal_of(manifest) != manifest.get("seal"):
         report.problems.append(f"{path}: edited (its seal no longer matches its content)")
+    _check_listing(outdir, manifest, report)
+    if "signature" in manifest:
+        _check_manifest_signature(outdir, manifest, report, trust)
     lines = _canonical_lines(manifest)
     text = "".join(line + "\n" for line in lines)
     if sha256(text.encode("utf-8")) != manifest.get("canonical_text", {}).get("sha256"):
@@ -195,9 +359,11 @@ def verify(outdir: Path) -> Report:
     files = manifest.get("files", {})
     for name, info in sorted(files.items()):
         file_path = outdir / name
-        if "/" in name or name.startswith("."):
+        if "/" in name or "\\" in name or name.startswith(".") or name in (MANIFEST, MANIFEST_SIGNATURE):
             report.problems.append(f"{path}: file name {name!r} is not allowed")
             continue
+        if file_path.is_symlink():
+            continue  # reported by the listing check; never followed
         try:
             data = file_path.read_bytes()
         except FileNotFoundError:
@@ -230,7 +396,7 @@ def verify(outdir: Path) -> Report:
                     report.problems.append(f"{file_path}: {_first_difference(expected, found)}")
             elif name.endswith(".pdf") and side_by_side:
                 if "signature" in manifest:
-                    _check_signature(data, file_path, manifest["signature"], report)
+                    _check_signature(data, file_path, manifest["signature"], report, trust)
             elif name.endswith(".pdf"):
                 words = _pdf_words(file_path, manifest)
                 if isinstance(words, str):
@@ -242,18 +408,20 @@ def verify(outdir: Path) -> Report:
                     if isinstance(raw, str) or not _words_in_order(re.findall(r"\w+", text), raw):
                         report.problems.append(f"{file_path}: its text differs from the canonical text")
                 if "signature" in manifest:
-                    _check_signature(data, file_path, manifest["signature"], report)
+                    _check_signature(data, file_path, manifest["signature"], report, trust)
         except DraftingError as exc:
             report.problems.append(f"{file_path}: {exc}")
     if not files:
         report.problems.append(f"{path}: lists no files")
+    _check_rendering(outdir, manifest, report)
     return report
 
 
-def _check_signature(pdf: bytes, path: Path, expected: dict[str, str], report: Report) -> None:
+def _check_signature(pdf: bytes, path: Path, expected: dict[str, str], report: Report,
+                     trust: list[Any] | None = None) -> None:
     from drafting.final.sign import check_signature
 
-    check = check_signature(pdf)
+    check = check_signature(pdf, trust)
     if check is None:
         report.problems.append(f"{path}: the signature is missing")
         return
@@ -263,5 +431,8 @@ def _check_signature(pdf: bytes, path: Path, expected: dict[str, str], report: R
         report.problems.append(f"{path}: changed after signing (the signature does not cover the whole file)")
     if expected.get("signer") and check.signer != expected["signer"]:
         report.problems.append(f"{path}: signed by {check.signer!r}, not {expected['signer']!r}")
-    if check.ok:
-        report.checks.append(f"{path.name}: signature intact, whole file covered, signed by {check.signer}")
+    if expected.get("fingerprint") and check.fingerprint != expected["fingerprint"]:
+        report.problems.append(f"{path}: signed by another certificate (SHA-256 {check.fingerprint}) than the "
+                               f"manifest names, although it may carry the same name")
+    elif check.ok:
+        _trust_line(path.name, check.signer, check.fingerprint, check.trusted, report)

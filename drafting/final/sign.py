@@ -2,7 +2,12 @@
 
 Signing is an incremental update of the PDF/A file, so the archival content is untouched; validation
 reports whether the signature is intact, whether it covers the whole file (nothing added since signing)
-and who signed.
+and who signed, by name and by the SHA-256 fingerprint of the certificate. A name alone proves nothing (anyone
+can make a certificate with the clerk's name): only `--trust` (a trust anchor: the clerk's own certificate, or
+the CA that issued it) says the signer is who the name says.
+
+The manifest is signed too: a detached CMS signature (`manifest.json.p7s`, DER) over the manifest's canonical
+JSON, by the same certificate as the PDF.
 """
 
 from __future__ import annotations
@@ -16,17 +21,26 @@ from typing import TYPE_CHECKING
 from drafting.errors import DraftingInputError
 
 if TYPE_CHECKING:
+    from asn1crypto import x509 as asn1_x509
     from pyhanko.sign.signers import SimpleSigner
 
 MAX_CERT_BYTES = 1024 * 1024
 
 
+MAX_TRUST_FILES = 200
+
+
 @dataclass(frozen=True, slots=True)
 class SignatureCheck:
+    """What a signature says: intact, covering the whole file, by whom (name and certificate fingerprint), and
+    whether that certificate chains to a trust anchor given (None: no anchor was given)."""
+
     intact: bool
     covers_whole_file: bool
     signer: str
     field: str
+    fingerprint: str = ""
+    trusted: bool | None = None
 
     @property
     def ok(self) -> bool:
@@ -76,6 +90,84 @@ def signer_name(signer: SimpleSigner) -> str:
     return "" if certificate is None else str(certificate.subject.human_friendly)
 
 
+def fingerprint(certificate: asn1_x509.Certificate | None) -> str:
+    """SHA-256 of the certificate's DER bytes, hex: what identifies a signer (a name can be copied)."""
+    import hashlib
+
+    return "" if certificate is None else hashlib.sha256(certificate.dump()).hexdigest()
+
+
+def signer_fingerprint(signer: SimpleSigner) -> str:
+    return fingerprint(signer.signing_cert)
+
+
+def load_trust(path: Path) -> list[asn1_x509.Certificate]:
+    """Trust anchors from a certificate file (PEM, several allowed, or DER) or every such file in a directory."""
+    from asn1crypto import pem
+    from asn1crypto import x509 as asn1_x509
+
+    files = sorted(p for p in path.iterdir() if p.is_file())[:MAX_TRUST_FILES] if path.is_dir() else [path]
+    anchors = []
+    for file in files:
+        data = _read(file, "trust anchor")
+        try:
+            if pem.detect(data):
+                anchors += [asn1_x509.Certificate.load(der) for kind, _, der in pem.unarmor(data, multiple=True)
+                            if kind == "CERTIFICATE"]
+            else:
+                certificate = asn1_x509.Certificate.load(data)
+                certificate.native  # noqa: B018  (parses it all: a broken file fails here, not later)
+                anchors.append(certificate)
+        except (ValueError, TypeError) as exc:
+            if not path.is_dir():
+                raise DraftingInputError("not a certificate (PEM or DER)", source=str(file)) from exc
+    if not anchors:
+        raise DraftingInputError("no certificate found to trust", source=str(path))
+    return anchors
+
+
+def _context(trust: list[asn1_x509.Certificate] | None) -> object:
+    from pyhanko_certvalidator import ValidationContext
+
+    for name in ("pyhanko", "pyhanko_certvalidator"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+    # No fetching: everything is checked offline; without anchors, no trust is claimed.
+    return ValidationContext(trust_roots=list(trust or []), allow_fetching=False)
+
+
+def sign_detached(data: bytes, signer: SimpleSigner) -> bytes:
+    """A detached CMS signature (DER) of `data` by `signer`."""
+    import asyncio
+
+    content = asyncio.run(signer.async_sign_general_data(data, "sha256", detached=True))
+    return bytes(content.dump())
+
+
+def check_detached(data: bytes, signature: bytes,
+                   trust: list[asn1_x509.Certificate] | None = None) -> SignatureCheck:
+    """A detached CMS signature of `data`: intact, by whom, trusted (when anchors are given)."""
+    import asyncio
+
+    from asn1crypto import cms
+    from pyhanko.sign.validation.errors import SignatureValidationError
+    from pyhanko.sign.validation.generic_cms import async_validate_detached_cms
+
+    try:
+        info = cms.ContentInfo.load(signature)
+        signed_data = info["content"]
+        signed_data.native  # noqa: B018  (parse it all now)
+    except (ValueError, TypeError, KeyError) as exc:
+        raise DraftingInputError(f"the manifest's signature is not a CMS signature ({exc})") from exc
+    try:
+        status = asyncio.run(async_validate_detached_cms(
+            data, signed_data, signer_validation_context=_context(trust)))  # type: ignore[arg-type]
+    except (SignatureValidationError, ValueError, KeyError, TypeError) as exc:
+        return SignatureCheck(False, False, f"(invalid: {exc})", "manifest")
+    certificate = status.signing_cert
+    return SignatureCheck(bool(status.intact and status.valid), True, str(certificate.subject.human_friendly),
+                          "manifest", fingerprint(certificate), bool(status.trusted) if trust else None)
+
+
 def sign_pdf(pdf: bytes, signer: SimpleSigner, *, reason: str, location: str) -> bytes:
     """`pdf` with a PAdES baseline signature by `signer` (incremental update)."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -90,8 +182,9 @@ def sign_pdf(pdf: bytes, signer: SimpleSigner, *, reason: str, location: str) ->
     return bytes(out.getvalue())
 
 
-def check_signature(pdf: bytes) -> SignatureCheck | None:
-    """The first signature of `pdf` checked for integrity and coverage; None when unsigned."""
+def check_signature(pdf: bytes, trust: list[asn1_x509.Certificate] | None = None) -> SignatureCheck | None:
+    """The first signature of `pdf` checked for integrity and coverage (and trust, when anchors are given);
+    None when unsigned."""
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.errors import SignatureValidationError
@@ -107,15 +200,15 @@ def check_signature(pdf: bytes) -> SignatureCheck | None:
         return None
     embedded = signatures[0]
     # Trust is reported separately (a clerk's own certificate is often self-signed): keep pyHanko's
-    # path-building complaints out of the user's terminal.
-    for name in ("pyhanko", "pyhanko_certvalidator"):
-        logging.getLogger(name).setLevel(logging.CRITICAL)
+    # path-building complaints out of the user's terminal. Without anchors, explicitly no trust roots and no
+    # fetching: pyHanko no longer falls back (deprecated) on the operating system's trust list.
+    context = _context(trust)
+    assert isinstance(context, ValidationContext)
     try:
-        # Explicitly no trust roots and no fetching: integrity and coverage are checked offline, and pyHanko
-        # no longer falls back (deprecated) on the operating system's trust list.
-        status = validate_pdf_signature(embedded, ValidationContext(trust_roots=[], allow_fetching=False))
+        status = validate_pdf_signature(embedded, context)
     except (SignatureValidationError, ValueError) as exc:
         return SignatureCheck(False, False, f"(invalid: {exc})", embedded.field_name)
     coverage = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
-    return SignatureCheck(bool(status.intact and status.valid), coverage,
-                          str(status.signing_cert.subject.human_friendly), embedded.field_name)
+    certificate = status.signing_cert
+    return SignatureCheck(bool(status.intact and status.valid), coverage, str(certificate.subject.human_friendly),
+                          embedded.field_name, fingerprint(certificate), bool(status.trusted) if trust else None)

@@ -555,6 +555,12 @@ class Workspace:
         with self.store.transaction():
             self.store.add_event(actor, kind, subject, detail)
 
+    def record_events(self, actor: str, events: list[tuple[str, str, dict[str, Any]]]) -> None:
+        """Append (kind, subject, detail) events in one transaction: all of them or none."""
+        with self.store.transaction():
+            for kind, subject, detail in events:
+                self.store.add_event(actor, kind, subject, detail)
+
     def chain(self) -> list[dict[str, Any]]:
         """Every revision with its hash, issuer and decisions: the chain a final text descends from."""
         chain = []

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 TEMP_PREFIX = ".tmp-drafting-"
@@ -65,6 +65,76 @@ def write_all_atomic(files: Mapping[Path, bytes]) -> None:
     """Write several files, each atomically; all bytes are computed by the caller before the first write."""
     for path, data in files.items():
         write_atomic(path, data)
+
+
+def _why(exc: OSError) -> str:
+    import errno
+
+    if exc.errno == errno.ENOSPC:
+        return "the disk is full"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "permission denied (read-only?)"
+    if exc.errno in (errno.ENOTDIR, errno.EEXIST):
+        return "a file is in the way of a directory"
+    return exc.strerror or str(exc)
+
+
+def make_directory(directory: Path) -> None:
+    """`directory` and its parents, or one line saying why not (a file where a directory should be, …)."""
+    from drafting.errors import DraftingInputError
+
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except FileExistsError as exc:
+        raise DraftingInputError("cannot write here: it is a file, not a directory",
+                                 source=str(exc.filename or directory)) from exc
+    except OSError as exc:
+        raise DraftingInputError(f"cannot create the directory: {_why(exc)}", source=str(directory)) from exc
+    if not directory.is_dir():
+        raise DraftingInputError("cannot write here: it is a file, not a directory", source=str(directory))
+
+
+@contextlib.contextmanager
+def staged_outputs(directory: Path, files: Mapping[str, bytes]) -> Iterator[None]:
+    """Write `files` (names in `directory`) first to a hidden directory beside it, run the block (commit the
+    record), then move them into place. A failed write leaves no output and the block never runs; a block that
+    raises (a failed commit) leaves no output either. Moving is a rename on the same file system: it needs no
+    space, so once the record is committed the outputs follow it."""
+    import shutil
+
+    from drafting.errors import DraftingInputError
+
+    make_directory(directory.parent if str(directory.parent) else Path("."))
+    stage = directory.parent / (TEMP_PREFIX + os.urandom(8).hex())
+    try:
+        stage.mkdir()
+        for name, data in files.items():
+            _write_file(stage / name, data)
+    except OSError as exc:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise DraftingInputError(f"cannot write the outputs: {_why(exc)}; nothing was written or recorded",
+                                 source=str(directory)) from exc
+    try:
+        yield
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    try:
+        make_directory(directory)
+        for name in files:
+            os.replace(stage / name, directory / name)
+        _fsync_dir(directory)
+    except (OSError, DraftingInputError) as exc:
+        raise DraftingInputError(f"the record was updated, but the outputs could not be moved into place ({exc}); "
+                                 f"they are in {stage}", source=str(directory)) from exc
+    shutil.rmtree(stage, ignore_errors=True)
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    with open(path, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
 
 
 def remove_stray_temps(directory: Path) -> int:
