@@ -99,6 +99,26 @@ MIGRATIONS: tuple[Migration, ...] = (
         "OR NEW.rows IS NULL) AND NOT EXISTS (SELECT 1 FROM events WHERE seq = NEW.seq) "
         "BEGIN SELECT RAISE(ABORT, 'every event of the record is chained'); END",
     )),
+    Migration(4, "the room: bracketed alternatives carried into a revision, the chair's proposals, supporters, "
+              "silence procedures and their breaks, delegations' comments", (
+        Table("carried", "seq INTEGER PRIMARY KEY AUTOINCREMENT, revision INTEGER NOT NULL REFERENCES "
+              "revisions(number), amendment TEXT NOT NULL, data TEXT NOT NULL, at TEXT NOT NULL, actor TEXT NOT NULL",
+              (("seq",),), ("CREATE INDEX carried_by_revision ON carried(revision)",)),
+        Table("proposals", "seq INTEGER PRIMARY KEY AUTOINCREMENT, revision INTEGER NOT NULL REFERENCES "
+              "revisions(number), amendment TEXT NOT NULL UNIQUE, data TEXT NOT NULL, at TEXT NOT NULL, "
+              "actor TEXT NOT NULL", (("seq",), ("amendment",))),
+        Table("supports", "seq INTEGER PRIMARY KEY AUTOINCREMENT, revision INTEGER NOT NULL, amendment TEXT NOT NULL, "
+              "delegation TEXT NOT NULL, at TEXT NOT NULL, actor TEXT NOT NULL", (("seq",),)),
+        Table("silences", "seq INTEGER PRIMARY KEY AUTOINCREMENT, revision INTEGER NOT NULL REFERENCES "
+              "revisions(number), until TEXT NOT NULL, paragraphs TEXT NOT NULL, at TEXT NOT NULL, "
+              "actor TEXT NOT NULL", (("seq",),)),
+        Table("silence_breaks", "seq INTEGER PRIMARY KEY AUTOINCREMENT, silence INTEGER NOT NULL REFERENCES "
+              "silences(seq), delegation TEXT NOT NULL, paragraph TEXT NOT NULL, note TEXT NOT NULL, "
+              "at TEXT NOT NULL, actor TEXT NOT NULL", (("seq",),)),
+        Table("comments", "seq INTEGER PRIMARY KEY AUTOINCREMENT, submission INTEGER NOT NULL REFERENCES "
+              "submissions(id), revision INTEGER NOT NULL, data TEXT NOT NULL", (("seq",),),
+              ("CREATE INDEX comments_by_revision ON comments(revision)",)),
+    )),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1].version

@@ -438,6 +438,65 @@ class Store:
             "SELECT a.revision, a.submission, d.name, d.code, a.id FROM amendments a "
             "JOIN delegations d ON d.id = a.delegation ORDER BY a.revision, a.submission, a.rowid")]
 
+    # -- the room (schema 4): carried brackets, the chair's proposals, supporters, silence, comments --
+
+    def add_carried(self, revision: int, amendment: str, data: str, actor: str) -> None:
+        self.db.execute("INSERT INTO carried(revision, amendment, data, at, actor) VALUES (?, ?, ?, ?, ?)",
+                        (revision, amendment, data, now(), actor))
+
+    def carried_rows(self, revision: int) -> list[str]:
+        """Amendment JSON of each bracketed alternative carried into `revision`, in order."""
+        return [str(r[0]) for r in self.db.execute(
+            "SELECT data FROM carried WHERE revision = ? ORDER BY seq", (revision,))]
+
+    def add_proposal(self, revision: int, amendment: str, data: str, actor: str) -> None:
+        self.db.execute("INSERT INTO proposals(revision, amendment, data, at, actor) VALUES (?, ?, ?, ?, ?)",
+                        (revision, amendment, data, now(), actor))
+
+    def proposal_rows(self) -> list[tuple[int, str, str]]:
+        """(revision, amendment id, amendment JSON) of every proposal of the chair, in order."""
+        return [(int(r[0]), str(r[1]), str(r[2])) for r in self.db.execute(
+            "SELECT revision, amendment, data FROM proposals ORDER BY seq")]
+
+    def add_support(self, revision: int, amendment: str, delegation: str, actor: str) -> None:
+        self.db.execute("INSERT INTO supports(revision, amendment, delegation, at, actor) VALUES (?, ?, ?, ?, ?)",
+                        (revision, amendment, delegation, now(), actor))
+
+    def supports(self) -> list[tuple[int, str, str]]:
+        """(revision, amendment id, delegation) of every supporter recorded, in order."""
+        return [(int(r[0]), str(r[1]), str(r[2])) for r in self.db.execute(
+            "SELECT revision, amendment, delegation FROM supports ORDER BY seq")]
+
+    def add_silence(self, revision: int, until: str, paragraphs: list[str], actor: str) -> int:
+        cursor = self.db.execute(
+            "INSERT INTO silences(revision, until, paragraphs, at, actor) VALUES (?, ?, ?, ?, ?)",
+            (revision, until, json.dumps(paragraphs), now(), actor))
+        return int(cursor.lastrowid or 0)
+
+    def silences(self) -> list[tuple[int, int, str, list[str], str, str]]:
+        """(id, revision, until, paragraphs, at, actor) of every silence procedure, in order."""
+        return [(int(r[0]), int(r[1]), str(r[2]), list(json.loads(r[3])), str(r[4]), str(r[5]))
+                for r in self.db.execute("SELECT seq, revision, until, paragraphs, at, actor FROM silences "
+                                         "ORDER BY seq")]
+
+    def add_silence_break(self, silence: int, delegation: str, paragraph: str, note: str, actor: str) -> None:
+        self.db.execute("INSERT INTO silence_breaks(silence, delegation, paragraph, note, at, actor) "
+                        "VALUES (?, ?, ?, ?, ?, ?)", (silence, delegation, paragraph, note, now(), actor))
+
+    def silence_breaks(self) -> list[tuple[int, str, str, str, str]]:
+        """(silence id, delegation, paragraph, note, at) of every break of silence, in order."""
+        return [(int(r[0]), str(r[1]), str(r[2]), str(r[3]), str(r[4])) for r in self.db.execute(
+            "SELECT silence, delegation, paragraph, note, at FROM silence_breaks ORDER BY seq")]
+
+    def add_comment(self, submission: int, revision: int, data: str) -> None:
+        self.db.execute("INSERT INTO comments(submission, revision, data) VALUES (?, ?, ?)",
+                        (submission, revision, data))
+
+    def comment_rows(self, revision: int) -> list[tuple[int, str]]:
+        """(submission id, comment JSON) of the comments made on `revision`, in order."""
+        return [(int(r[0]), str(r[1])) for r in self.db.execute(
+            "SELECT submission, data FROM comments WHERE revision = ? ORDER BY seq", (revision,))]
+
     def decisions(self, revision: int) -> dict[str, tuple[str, str]]:
         """Latest decision and note per amendment id of `revision`."""
         latest: dict[str, tuple[str, str]] = {}

@@ -7,6 +7,7 @@ best match (flagged); a file made against a text the workspace does not know is 
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -26,7 +27,7 @@ from drafting.negotiation.numbers import assign_numbers, looks_like_number, norm
 from drafting.negotiation.store import DECISIONS, STATUSES, EventRow, Store, sha256
 
 if TYPE_CHECKING:
-    from drafting.negotiation.revise import Revision
+    from drafting.negotiation.revise import Carried, Revision
 
 MIN_SIMILARITY = 0.6
 MAX_DELEGATION_NAME = 120
@@ -339,6 +340,21 @@ class Workspace:
             if active_only and decisions.get(amendment.id, ("", ""))[0] in ("reject", "withdraw"):
                 continue
             out.append(amendment)
+        for carried in self.carried(number):
+            if not (active_only and decisions.get(carried.amendment.id, ("", ""))[0] in ("reject", "withdraw")):
+                out.append(carried.amendment)
+        return out
+
+    def carried(self, number: int | None = None) -> list[Carried]:
+        """The bracketed alternatives revision `number` (default: current) carries from the one before: each
+        decidable there under its amendment's number."""
+        from drafting.negotiation.revise import Carried
+
+        number = self.current_number() if number is None else number
+        out = []
+        for data in self.store.carried_rows(number):
+            record = _load(data)
+            out.append(Carried(amendment_from_dict(record["amendment"]), record.get("fallback")))
         return out
 
     def untracked_in_word(self, number: int | None = None) -> set[str]:
@@ -368,6 +384,8 @@ class Workspace:
                 live[amendment.id] = amendment
             else:
                 superseded[str(_load(data)["id"])] = delegation
+        for carried in self.carried(number):
+            live.setdefault(carried.amendment.id, carried.amendment)
         return list(live.values()), {k: v for k, v in superseded.items() if k not in live}
 
     def resolve_amendments(self, keys: Sequence[str]) -> list[Amendment]:
@@ -582,10 +600,13 @@ class Workspace:
 
         number, document = self.document()
         decisions = {k: v[0] for k, v in self.store.decisions(number).items()}
-        revision = revise_document(document, self.amendments(number), decisions, self.store.statuses(number))
-        carried = {lang: carry_forward(document, revision.document, version, pending)
-                   for lang, (version, pending) in self.translations(number).items()}
-        return PreparedRevision(number, revision, carried)
+        carried = self.carried(number)
+        brackets = {c.amendment.id for c in carried}
+        revision = revise_document(document, [a for a in self.amendments(number) if a.id not in brackets],
+                                   decisions, self.store.statuses(number), carried)
+        versions = {lang: carry_forward(document, revision.document, version, pending)
+                    for lang, (version, pending) in self.translations(number).items()}
+        return PreparedRevision(number, revision, versions)
 
     def issue_revision(self, prepared: PreparedRevision, docx: bytes, *, actor: str) -> int:
         """Record `prepared` as the next revision, with its .docx; refused if another was issued meanwhile."""
@@ -601,6 +622,10 @@ class Workspace:
                 self.store.add_status(new_number, paragraph, status, actor)
             for lang, (version, pending) in prepared.carried.items():
                 self.store.add_translation(new_number, lang, document_json(version), pending, actor)
+            for bracket in revision.carried:
+                self.store.add_carried(new_number, bracket.amendment.id, json.dumps(
+                    {"amendment": amendment_to_dict(bracket.amendment), "fallback": bracket.fallback},
+                    ensure_ascii=False, sort_keys=True), actor)
             self.store.add_event(actor, "revision-issued", revision_label(new_number), {
                 "revision": new_number, "from": number, "content_hash": digest,
                 "applied": list(revision.applied), "bracketed": list(revision.bracketed),
