@@ -72,3 +72,15 @@ rm -rf "$out/final"
 
 echo "outputs in $out:"
 ls -1 "$out" "$out/compilation" "$out/rev1" "$out/rev2" "$out/final"
+
+echo "== the delegation portal: the first round, ready to run in a browser"
+portal="$out/portal"
+rm -rf "$portal"
+"$drafting" negotiation init "$portal" --base "$here/recommendations.yaml" >/dev/null
+for delegation in kazakhstan tajikistan kyrgyzstan turkmenistan; do
+  "$drafting" submit "$portal" --delegation "$delegation" "$here/submissions/$delegation.docx" >/dev/null
+done
+"$drafting" users invite "$portal" --email clerk@secretariat.example --role clerk
+"$drafting" users invite "$portal" --email delegate@kazakhstan.example --delegation KAZ
+"$drafting" users invite "$portal" --email observer@unhcr.example --role observer
+echo "open it:  $drafting serve $portal   then one of the links above (each works once; see docs/portal.md)"
