@@ -51,6 +51,10 @@ _CLAUSE_FIELDS = frozenset({"id", "kind", "opening", "text", "items", "params", 
                             "translations", "items_from", "language"})
 _PARAM_FIELDS = frozenset({"type", "required", "default", "form", "order", "article", "conjunction",
                            "serial_comma", "case"})
+_ITEM_FIELDS = ("key", "opening", "text", "items")
+_WORDING_FIELDS = ("opening", "text", "items")
+_PROVENANCE_FIELDS = ("symbol", "paragraph", "note")
+_PARAM_TYPES = ("text", "states", "date")
 _OPTION_VALUES = {
     "form": {"short", "formal"},
     "order": {"alphabetical", "given"},
@@ -111,6 +115,11 @@ class _Collector:
 
     def input_error(self, exc: DraftingInputError, source: str) -> None:
         self.error(exc.source or source, exc.line or 0, exc.message)
+
+
+def _hint(name: str, known: Collection[str]) -> str:
+    """' (did you mean …?)', else the known names."""
+    return did_you_mean(name, sorted(known)) or f" (known: {', '.join(sorted(known))})"
 
 
 def _clause_files(root: Path) -> Iterator[Path]:
@@ -288,7 +297,7 @@ def _items(value: object, source: str, out: _Collector, depth: int = 0) -> tuple
             return None
         for key in raw:
             if key not in ("key", "opening", "text", "items"):
-                out.error(source, raw.key_line(key), f"unknown item field {key!r}")
+                out.error(source, raw.key_line(key), f"unknown item field {key!r}{_hint(key, _ITEM_FIELDS)}")
         key_value = raw.get("key")
         item_key = str(key_value) if isinstance(key_value, YStr) else _letter(index)
         if not PARAM_NAME.match(item_key):
@@ -351,19 +360,21 @@ def _parameters(value: object, source: str, out: _Collector) -> tuple[Parameter,
             continue
         for key in spec:
             if key not in _PARAM_FIELDS:
-                out.error(source, spec.key_line(key), f"unknown parameter setting {key!r}")
+                out.error(source, spec.key_line(key), f"unknown parameter setting {key!r}{_hint(key, _PARAM_FIELDS)}")
         type_raw = str(spec.get("type") or "text")
         try:
             ptype = ParamType(type_raw)
         except ValueError:
-            out.error(source, spec.key_line("type"), f"unknown parameter type {type_raw!r} (text, states, date)")
+            out.error(source, spec.key_line("type"),
+                      f"unknown parameter type {type_raw!r}{_hint(type_raw, _PARAM_TYPES)}")
             continue
         options: dict[str, str] = {}
         for key, allowed in _OPTION_VALUES.items():
             raw = spec.get(key)
             if raw is not None:
                 if str(raw) not in allowed:
-                    out.error(source, spec.key_line(key), f"{key} must be one of {', '.join(sorted(allowed))}")
+                    hint = did_you_mean(str(raw), sorted(allowed)).replace(" (", "; ").rstrip(")")
+                    out.error(source, spec.key_line(key), f"{key} must be one of {', '.join(sorted(allowed))}{hint}")
                     continue
                 options[key] = str(raw)
         if spec.get("conjunction") is not None:
@@ -438,7 +449,7 @@ def _clause(entry: object, source: str, kinds: frozenset[str], out: _Collector) 
     ok = True
     for key in entry:
         if key not in _CLAUSE_FIELDS:
-            out.error(source, entry.key_line(key), f"unknown clause field {key!r}")
+            out.error(source, entry.key_line(key), f"unknown clause field {key!r}{_hint(key, _CLAUSE_FIELDS)}")
             ok = False
     clause_id = entry.get("id")
     if not isinstance(clause_id, YStr) or not CLAUSE_ID.match(str(clause_id)):
@@ -479,7 +490,8 @@ def _clause(entry: object, source: str, kinds: frozenset[str], out: _Collector) 
                     continue
                 for key in wording:
                     if key not in ("opening", "text", "items"):
-                        out.error(source, wording.key_line(key), f"unknown translation field {key!r}")
+                        out.error(source, wording.key_line(key),
+                                  f"unknown translation field {key!r}{_hint(key, _WORDING_FIELDS)}")
                         ok = False
                 text = _wording(wording, source, out)
                 if text is None:
@@ -513,7 +525,7 @@ def _provenance(value: object, source: str, out: _Collector) -> Provenance | boo
         return False
     for key in value:
         if key not in ("symbol", "paragraph", "note"):
-            out.error(source, value.key_line(key), f"unknown provenance field {key!r}")
+            out.error(source, value.key_line(key), f"unknown provenance field {key!r}{_hint(key, _PROVENANCE_FIELDS)}")
             return False
     return Provenance(str(value["symbol"]), str(value.get("paragraph") or ""), str(value.get("note") or ""))
 

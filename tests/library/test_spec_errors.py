@@ -176,3 +176,15 @@ def test_every_mistake_is_reported_once_on_its_own_line(fields: set[str], bad_da
     reported = {p.line for p in problems}
     assert reported == {n for n, line in enumerate(lines, 1)
                         if line.split(":")[0].strip() in fields or "11-31" in line or "fancy" in line}
+
+
+def test_a_clause_library_suggests_fields_settings_and_types(tmp_path: Path) -> None:
+    from drafting.app import check_clauses
+
+    (tmp_path / "x.yaml").write_text(
+        "- id: a.b\n  kind: operative\n  text: hello {{ x }}\n  tgs: [a]\n  params:\n"
+        "    x: {dfault: v, type: state}\n", encoding="utf-8")
+    messages = [p.message for p in check_clauses(tmp_path) if p.severity == "error"]
+    assert "unknown clause field 'tgs' (did you mean 'tags'?)" in messages
+    assert "unknown parameter setting 'dfault' (did you mean 'default'?)" in messages
+    assert "unknown parameter type 'state' (did you mean 'states'?)" in messages
