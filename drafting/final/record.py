@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from drafting.final.manifest import MANIFEST, Report
 
 if TYPE_CHECKING:
+    from drafting.model.document import Document
     from drafting.negotiation.workspace import Workspace
 
 
@@ -37,11 +38,7 @@ def accepted_amendments(workspace: Workspace) -> list[dict[str, Any]]:
 
 def verify_against_record(outdir: Path, workspace: Workspace, report: Report) -> None:
     """Add to `report` every way the final version in `outdir` does not derive from `workspace`'s record."""
-    from drafting.conventions.identity import canonical_text, content_hash
     from drafting.errors import DraftingError
-    from drafting.final.derive import derivation_problems
-    from drafting.final.manifest import sha256
-    from drafting.model.serial import document_from_json
 
     where = f"{outdir / MANIFEST}"
     try:
@@ -56,7 +53,20 @@ def verify_against_record(outdir: Path, workspace: Workspace, report: Report) ->
         _, document = workspace.document(number)
     except DraftingError:
         report.problems.append(f"{where}: names {label}, which the record does not hold")
-        return
+    else:
+        _check_derivation(where, label, number, manifest, agreed, document, workspace, report)
+    _check_record_state(where, manifest, workspace, report)
+
+
+def _check_derivation(where: str, label: str, number: int, manifest: dict[str, Any], agreed: dict[str, Any],
+                      document: Document, workspace: Workspace, report: Report) -> None:
+    """The agreed revision is the record's, and every final document derives from its language version."""
+    from drafting.conventions.identity import canonical_text, content_hash
+    from drafting.errors import DraftingError
+    from drafting.final.derive import derivation_problems
+    from drafting.final.manifest import sha256
+    from drafting.model.serial import document_from_json
+
     if content_hash(document) != agreed.get("content_hash") or sha256(
             canonical_text(document).encode("utf-8")) != agreed.get("canonical_sha256"):
         report.problems.append(f"{where}: its agreed text is not {label} of the record (hashes differ)")
@@ -86,6 +96,10 @@ def verify_against_record(outdir: Path, workspace: Workspace, report: Report) ->
             report.checks.append(f"the {language} final text derives from {label} by the final transformations")
     if "final_documents" not in manifest:
         report.problems.append(f"{where}: holds no final documents to compare with the record")
+
+
+def _check_record_state(where: str, manifest: dict[str, Any], workspace: Workspace, report: Report) -> None:
+    """What was accepted, the record state named, and the record's own account of this final version."""
     if manifest["agreed"].get("accepted") != accepted_amendments(workspace):
         report.problems.append(f"{where}: its accepted amendments are not those the record holds")
     record = manifest.get("record") or {}
