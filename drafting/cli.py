@@ -485,6 +485,44 @@ def mark(directory: Path, args: tuple[str, ...], delegation: str | None, state: 
 
 @cli.command()
 @click.argument("directory", type=DirArg)
+@click.argument("paragraph")
+@click.option("--text", required=True, help="The chair's text: the paragraph as proposed, or a new paragraph.")
+@click.option("--after", is_flag=True, help="Propose TEXT as a new paragraph after PARAGRAPH.")
+@click.option("--replaces", multiple=True, help="An amendment this proposal merges (repeat for several).")
+@click.option("--json", "as_json", is_flag=True, help="The proposal recorded, as JSON.")
+@ActorOption
+@domain_errors
+def propose(directory: Path, paragraph: str, text: str, after: bool, replaces: tuple[str, ...], as_json: bool,
+            actor: str | None) -> None:
+    """Record a proposal of the chair (Chair/N) for PARAGRAPH (its id or number): shown in the compilation,
+    decided like any amendment."""
+    from drafting.app import propose as do_propose
+    from drafting.errors import safe_display
+
+    done = do_propose(directory, paragraph, text, replaces=replaces, after=after, actor=actor)
+    if as_json:
+        click.echo(safe_json(decided_json(done), indent=2))
+        return
+    click.echo(safe_display(done.summary()))
+
+
+@cli.command()
+@click.argument("directory", type=DirArg)
+@click.argument("amendments", nargs=-1, required=True)
+@click.option("--delegation", required=True, help="The delegation that supports them (co-sponsors).")
+@ActorOption
+@domain_errors
+def support(directory: Path, amendments: tuple[str, ...], delegation: str, actor: str | None) -> None:
+    """Record DELEGATION as a supporter of each of AMENDMENTS (numbers, e.g. KAZ/1): shown with them."""
+    from drafting.app import support as do_support
+    from drafting.errors import safe_display
+
+    for done in do_support(directory, amendments, delegation, actor=actor):
+        click.echo(safe_display(f"{done.number}: supported by {done.note}"))
+
+
+@cli.command()
+@click.argument("directory", type=DirArg)
 @click.option("--json", "as_json", is_flag=True)
 @domain_errors
 def status(directory: Path, as_json: bool) -> None:
@@ -503,6 +541,8 @@ def status(directory: Path, as_json: bool) -> None:
         for a in p["amendments"] + p["proposed_after"]:
             if a.get("active", True):
                 untracked = "  (made without Track Changes)" if a["without_track_changes"] else ""
+                if a["supporters"]:
+                    untracked += f"  supported by {safe_display(', '.join(a['supporters']))}"
                 click.echo(f"{'':>10}{safe_display(a['number'])}  {safe_display(a['delegation'])}  {a['kind']}"
                            f"  {a['decision']}{untracked}")
     for c in report["conflicts"]:

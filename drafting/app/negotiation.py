@@ -193,6 +193,23 @@ def decide_batch(directory: Path, amendments: Sequence[str] = (), decision: str 
         return workspace.decide_many(items, actor=actor or default_actor())
 
 
+def propose(directory: Path, paragraph: str, text: str, *, replaces: Sequence[str] = (), after: bool = False,
+            actor: str | None = None) -> Decided:
+    """Record a proposal of the chair (`Chair/N`): `text` for `paragraph`, or a new paragraph after it; it
+    shows in the compilation and is decided like any amendment; `replaces` names the amendments it merges."""
+    with open_workspace(directory) as workspace:
+        return workspace.propose(paragraph, text, replaces=replaces, after=after, actor=actor or default_actor())
+
+
+def support(directory: Path, amendments: Sequence[str], delegation: str, *,
+            actor: str | None = None) -> list[Decided]:
+    """Record `delegation` as a supporter (co-sponsor) of each amendment named (one transaction)."""
+    if not amendments:
+        raise DraftingUsageError("name the amendments supported (e.g. KAZ/1)")
+    with open_workspace(directory) as workspace:
+        return workspace.support(amendments, delegation, actor=actor or default_actor())
+
+
 def _decisions() -> tuple[str, ...]:
     from drafting.model.vocabulary import Decision, values
 

@@ -29,6 +29,7 @@ class Proposal:
     decision: str  # "" (undecided) | "accept"
     numbers: tuple[str, ...] = ()  # each amendment's number (`KAZ/1`), in the order of `amendments`
     untracked: bool = False  # made in a Word file with Track Changes off (by every delegation proposing it)
+    supporters: tuple[str, ...] = ()  # delegations that support it without having proposed it (co-sponsors)
 
     @property
     def first(self) -> Amendment:
@@ -134,7 +135,8 @@ class Compilation:
 
 def merge_identical(amendments: Iterable[Amendment], decisions: dict[str, str],
                     numbers: Mapping[str, str] | None = None,
-                    untracked: Collection[str] = ()) -> list[Proposal]:
+                    untracked: Collection[str] = (),
+                    supporters: Mapping[str, tuple[str, ...]] | None = None) -> list[Proposal]:
     """Proposals with identical effect (paragraph, kind, position, old, new) merged, in first-seen order;
     `untracked` holds the ids of amendments made in Word with Track Changes off."""
     groups: dict[tuple[object, ...], list[Amendment]] = {}
@@ -146,7 +148,9 @@ def merge_identical(amendments: Iterable[Amendment], decisions: dict[str, str],
         decided = {decisions.get(a.id, "") for a in members}
         out.append(Proposal(tuple(members), "accept" if "accept" in decided else "",
                             tuple((numbers or {}).get(a.id, a.id) for a in members),
-                            all(a.id in untracked for a in members)))
+                            all(a.id in untracked for a in members),
+                            tuple(dict.fromkeys(d for a in members for d in (supporters or {}).get(a.id, ())
+                                                if d not in {m.delegation for m in members}))))
     return out
 
 
@@ -207,7 +211,8 @@ def alternatives_text(alternatives: Sequence[Alternative]) -> str:
 
 def compile_text(document: Document, revision: int, amendments: Sequence[Amendment], decisions: dict[str, str],
                  statuses: dict[str, str], translation_pending: dict[str, list[str]] | None = None,
-                 numbers: Mapping[str, str] | None = None, untracked: Collection[str] = ()) -> Compilation:
+                 numbers: Mapping[str, str] | None = None, untracked: Collection[str] = (),
+                 supporters: Mapping[str, tuple[str, ...]] | None = None) -> Compilation:
     """The compilation of `document` with `amendments` (already filtered to the active ones); `numbers` maps
     amendment ids to their numbers."""
     texts = {p.id: p.text for p in document.paragraphs}
@@ -216,7 +221,7 @@ def compile_text(document: Document, revision: int, amendments: Sequence[Amendme
     for amendment in amendments:
         located = locate(amendment, texts.get(amendment.paragraph or ""))
         (placed if located is not None else unplaced).append(located or amendment)
-    proposals = merge_identical(placed, decisions, numbers, untracked)
+    proposals = merge_identical(placed, decisions, numbers, untracked, supporters)
     by_paragraph: dict[str | None, list[Proposal]] = {}
     new_after: dict[str | None, list[Proposal]] = {}
     ids = set(document.ids)

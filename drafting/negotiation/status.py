@@ -17,6 +17,9 @@ def status_report(workspace: Workspace) -> dict[str, Any]:
     decisions = workspace.decisions(number)
     numbers = compilation.numbers
     untracked = workspace.untracked_in_word(number)
+    supporters = workspace.supporters(number)
+    replaced_by = {replaced: numbers.get(p.id, p.id) for p, replaces in workspace.proposals(number)
+                   for replaced in replaces}
     all_amendments = workspace.amendments(number, active_only=False)
     active = {a.id for a in workspace.amendments(number)}
     by_paragraph: dict[str | None, list[Amendment]] = {}
@@ -30,7 +33,8 @@ def status_report(workspace: Workspace) -> dict[str, Any]:
     def amendment_json(a: Amendment) -> dict[str, Any]:
         return {"number": numbers.get(a.id, a.id), "id": a.id, "delegation": a.delegation, "kind": a.kind.value,
                 "old": a.old, "new": a.new, "tracked": a.tracked, "without_track_changes": a.id in untracked,
-                "active": a.id in active, "decision": decision_of(a), "note": decisions.get(a.id, ("", ""))[1]}
+                "active": a.id in active, "decision": decision_of(a), "note": decisions.get(a.id, ("", ""))[1],
+                "supporters": list(supporters.get(a.id, ())), "replaced_by": replaced_by.get(a.id)}
 
     paragraphs = []
     for entry in compilation.entries:

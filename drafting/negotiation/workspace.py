@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from drafting.negotiation.revise import Carried, Revision
 
 MIN_SIMILARITY = 0.6
+CHAIR = "Chair"  # who the chair's proposals are attributed to (numbered Chair/1, Chair/2 …)
 MAX_DELEGATION_NAME = 120
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
@@ -343,6 +344,9 @@ class Workspace:
         for carried in self.carried(number):
             if not (active_only and decisions.get(carried.amendment.id, ("", ""))[0] in ("reject", "withdraw")):
                 out.append(carried.amendment)
+        for proposal, _ in self.proposals(number):
+            if not (active_only and decisions.get(proposal.id, ("", ""))[0] in ("reject", "withdraw")):
+                out.append(proposal)
         return out
 
     def carried(self, number: int | None = None) -> list[Carried]:
@@ -366,8 +370,91 @@ class Workspace:
                 if submission in word and not _load(data).get("tracked", True)}
 
     def numbers(self) -> dict[str, str]:
-        """Amendment id -> its number (`KAZ/1`) for every amendment of the record (see `numbers`)."""
-        return assign_numbers((name, code, amendment) for _, _, name, code, amendment in self.store.amendment_index())
+        """Amendment id -> its number (`KAZ/1`, `Chair/1`) for every amendment of the record (see `numbers`)."""
+        rows = [(name, code, amendment) for _, _, name, code, amendment in self.store.amendment_index()]
+        rows += [(CHAIR, None, amendment) for _, amendment, _ in self.store.proposal_rows()]
+        return assign_numbers(rows)
+
+    def proposals(self, number: int | None = None) -> list[tuple[Amendment, tuple[str, ...]]]:
+        """The chair's proposals on revision `number` (default: current), each with the amendment ids it
+        would replace (a compromise merges them)."""
+        number = self.current_number() if number is None else number
+        out = []
+        for revision, _, data in self.store.proposal_rows():
+            if revision == number:
+                record = _load(data)
+                out.append((amendment_from_dict(record["amendment"]), tuple(record.get("replaces", ()))))
+        return out
+
+    def propose(self, paragraph: str, text: str, *, replaces: Sequence[str] = (), after: bool = False,
+                actor: str) -> Decided:
+        """Record a proposal of the chair on the current revision: `text` for `paragraph` (its id or number),
+        or, with `after`, a new paragraph after it; `replaces` names the amendments it would merge."""
+        number, document = self.document()
+        where = revision_label(number)
+        pid = paragraph_key(document, paragraph, where, str(self.directory))
+        new = " ".join(text.split())
+        if not new:
+            raise DraftingInputError("--text must not be empty")
+        replaced = self.resolve_amendments(list(dict.fromkeys(replaces)))
+        current = document.paragraph(pid)
+        assert current is not None
+        if after:
+            kind, old = AmendmentKind.PARAGRAPH_INSERT, ""
+        else:
+            kind, old = AmendmentKind.REPLACE, current.text
+            if new == old:
+                raise DraftingInputError(f"the proposed text is the text of paragraph {pid} already")
+        from drafting.readers.amendments import amendment_id
+
+        ident = amendment_id(f"{CHAIR}@{number}", pid, kind, 0, old, new, True)
+        proposal = Amendment(ident, CHAIR, pid, kind, old, new, 0, None, True, author=actor,
+                             context="the chair's proposal" + (", after" if after else ""))
+        numbers = self.numbers()
+        if ident in numbers:
+            raise DraftingStateError(f"the chair proposed this already ({numbers[ident]})", source=str(self.directory))
+        with self.store.transaction():
+            self.store.add_proposal(number, ident, json.dumps(
+                {"amendment": amendment_to_dict(proposal), "replaces": [a.id for a in replaced]},
+                ensure_ascii=False, sort_keys=True), actor)
+            shown = self.numbers()[ident]
+            self.store.add_event(actor, "proposal", shown, {
+                "revision": number, "amendment": ident, "number": shown, "paragraph": pid, "kind": kind.value,
+                "new": new, "replaces": [numbers.get(a.id, a.id) for a in replaced]})
+        labels = {p.id: p.label for p in document.paragraphs}
+        return Decided(shown, proposal, "proposed", "", number, labels.get(pid, ""))
+
+    def supporters(self, number: int | None = None) -> dict[str, tuple[str, ...]]:
+        """Amendment id -> the delegations supporting it (co-sponsors), on revision `number` (default: current)."""
+        number = self.current_number() if number is None else number
+        out: dict[str, list[str]] = {}
+        for revision, amendment, delegation in self.store.supports():
+            if revision == number and delegation not in out.setdefault(amendment, []):
+                out[amendment].append(delegation)
+        return {k: tuple(v) for k, v in out.items()}
+
+    def support(self, keys: Sequence[str], delegation: str, *, actor: str) -> list[Decided]:
+        """Record `delegation` as a supporter of each amendment `keys` names on the current revision."""
+        name, _ = self._delegation(delegation)
+        number, document = self.document()
+        chosen = self.resolve_amendments(list(dict.fromkeys(keys)))
+        already = self.supporters(number)
+        numbers = self.numbers()
+        for a in chosen:
+            shown = numbers.get(a.id, a.id)
+            if a.delegation == name:
+                raise DraftingStateError(f"{name} proposed {shown} itself", source=str(self.directory))
+            if name in already.get(a.id, ()):
+                raise DraftingStateError(f"{name} already supports {shown}", source=str(self.directory))
+        labels = {p.id: p.label for p in document.paragraphs}
+        with self.store.transaction():
+            for a in chosen:
+                shown = numbers.get(a.id, a.id)
+                self.store.add_support(number, a.id, name, actor)
+                self.store.add_event(actor, "support", shown, {"revision": number, "amendment": a.id,
+                                                               "number": shown, "delegation": name})
+        return [Decided(numbers.get(a.id, a.id), a, "supported", name, number, labels.get(a.paragraph or "", ""))
+                for a in chosen]
 
     def live_amendments(self, number: int | None = None) -> tuple[list[Amendment], dict[str, str]]:
         """The amendments of each delegation's latest submission on revision `number` (default: current),
@@ -386,6 +473,8 @@ class Workspace:
                 superseded[str(_load(data)["id"])] = delegation
         for carried in self.carried(number):
             live.setdefault(carried.amendment.id, carried.amendment)
+        for proposal, _ in self.proposals(number):
+            live.setdefault(proposal.id, proposal)
         return list(live.values()), {k: v for k, v in superseded.items() if k not in live}
 
     def resolve_amendments(self, keys: Sequence[str]) -> list[Amendment]:
@@ -602,8 +691,16 @@ class Workspace:
         decisions = {k: v[0] for k, v in self.store.decisions(number).items()}
         carried = self.carried(number)
         brackets = {c.amendment.id for c in carried}
-        revision = revise_document(document, [a for a in self.amendments(number) if a.id not in brackets],
-                                   decisions, self.store.statuses(number), carried)
+        merged = {replaced: proposal.id for proposal, replaces in self.proposals(number)
+                  if decisions.get(proposal.id) == "accept" for replaced in replaces}
+        revision = revise_document(document, [a for a in self.amendments(number)
+                                              if a.id not in brackets and a.id not in merged],
+                                   decisions, self.store.statuses(number), [c for c in carried
+                                                                            if c.amendment.id not in merged])
+        if merged:
+            numbers = self.numbers()
+            revision = replace(revision, notes=(*revision.notes, *(
+                f"{numbers.get(a, a)} is merged into the accepted {numbers.get(p, p)}" for a, p in merged.items())))
         versions = {lang: carry_forward(document, revision.document, version, pending)
                     for lang, (version, pending) in self.translations(number).items()}
         return PreparedRevision(number, revision, versions)
@@ -639,7 +736,7 @@ class Workspace:
         decisions = {k: v[0] for k, v in self.store.decisions(number).items()}
         pending = {lang: list(ids) for lang, (_, ids) in self.translations(number).items()}
         return compile_text(document, number, self.amendments(number), decisions, self.store.statuses(number),
-                            pending, self.numbers(), self.untracked_in_word(number))
+                            pending, self.numbers(), self.untracked_in_word(number), self.supporters(number))
 
 
 def _json(amendment: Amendment) -> str:

@@ -41,7 +41,9 @@ def _md_attribution(proposal: Proposal) -> str:
     """`KAZ/1 Kazakhstan`, `KAZ/2 Kazakhstan, TJK/1 Tajikistan`; `(without Track Changes)` when so made."""
     parts = [f"{_md_escape(n)} {_md_escape(a.delegation)}" for n, a in
              zip(proposal.numbers or tuple(a.id for a in proposal.amendments), proposal.amendments, strict=True)]
-    return ", ".join(parts) + (" (without Track Changes)" if proposal.untracked else "")
+    supported = (f"; supported by {', '.join(_md_escape(d) for d in proposal.supporters)}"
+                 if proposal.supporters else "")
+    return ", ".join(parts) + supported + (" (without Track Changes)" if proposal.untracked else "")
 
 
 def _md_inline(entry: Entry) -> str:
@@ -138,6 +140,9 @@ def compilation_html(compilation: Compilation) -> bytes:
         """The proposal's amendment numbers, and a mark when it was made without Track Changes."""
         refs = "".join(f' <bdi class="num" data-number="{_e(n)}">{_e(n)}</bdi>'
                        for n in proposal.numbers or tuple(a.id for a in proposal.amendments))
+        if proposal.supporters:
+            refs += ('<span class="supporters">supported by '
+                     + ", ".join(f"<bdi>{_e(d)}</bdi>" for d in proposal.supporters) + "</span>")
         if proposal.untracked:
             refs += '<span class="untracked" title="made without Track Changes">without Track Changes</span>'
         return refs
@@ -162,7 +167,7 @@ def compilation_html(compilation: Compilation) -> bytes:
         "ins,del{font-weight:bold}.who{font-size:.75em;border:1px solid;border-radius:3px;padding:0 .2em;"
         "margin-left:.2em;font-style:normal}.num{font-size:.7em;font-family:monospace;color:#333}"
         ".untracked{font-size:.7em;margin-left:.3em;padding:0 .3em;border:1px dashed #b00;color:#b00}"
-        ".untracked-edit{text-decoration-style:wavy}"
+        ".untracked-edit{text-decoration-style:wavy}.supporters{font-size:.7em;margin-left:.3em;font-style:italic}"
         ".badge{font-size:.7em;border-radius:8px;padding:0 .5em;margin-left:.5em;color:#fff;white-space:nowrap}"
         ".badge-agreed{background:#2e7d32}.badge-agreed-ad-ref{background:#558b2f}"
         ".badge-translation{background:#6a1b9a}.badge-bracketed{background:#c62828}.badge-pending{background:#757575}.badge-proposed{background:#1565c0}"
