@@ -60,6 +60,11 @@ def base_document(base: Path, *, clauses: Path | None = None) -> tuple[Document,
         document = load_document(base, clauses=clauses)
         return document, render_docx(document)
     data = read_bytes(base)
+    from drafting.app.imports import imported_base
+
+    imported = imported_base(base, data, clauses=clauses)  # a draft drafting never made: imported first
+    if imported is not None:
+        return imported
     document = document_from_docx(data, str(base))
     # A .docx holds one language version: the negotiation runs in that language only (start from the spec
     # to carry the other language versions along).

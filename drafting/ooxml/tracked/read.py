@@ -771,3 +771,32 @@ def paragraph_elements(document_root: etree._Element) -> list[etree._Element]:
     collector = _ElementCollector()
     collector.blocks(story_root(document_root), in_table=False, row=None)
     return collector.elements
+
+
+def paragraph_numbering(document_root: etree._Element) -> list[int | None]:
+    """Each paragraph's list level, index for index with `read_body`: the `w:ilvl` of its direct `w:numPr`
+    (0 without one), 0 for a list paragraph style ("ListNumber", "List Bullet 2" -> 1), None when not in a list.
+    A `w:numId` of 0 takes the paragraph out of its style's list (§17.9.18)."""
+    levels: list[int | None] = []
+    for p in paragraph_elements(document_root):
+        ppr = p.find(_PPR)
+        num_pr = ppr.find(_NUM_PR) if ppr is not None else None
+        if num_pr is not None:
+            num_id = num_pr.find(qn("w:numId"))
+            if num_id is not None and num_id.get(_VAL) == "0":
+                levels.append(None)
+                continue
+            level = num_pr.find(qn("w:ilvl"))
+            try:
+                levels.append(int(level.get(_VAL, "0")) if level is not None else 0)
+            except ValueError:
+                levels.append(0)
+            continue
+        style = ppr.find(_P_STYLE) if ppr is not None else None
+        name = (style.get(_VAL) or "") if style is not None else ""
+        if name.lower().startswith("list") and "paragraph" not in name.lower():
+            digits = "".join(ch for ch in name if ch.isdigit())
+            levels.append(int(digits) - 1 if digits else 0)
+        else:
+            levels.append(None)
+    return levels

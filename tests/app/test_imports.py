@@ -1,0 +1,154 @@
+"""`drafting import` and `negotiation init --base` on drafts drafting never made (issue 11, item 5).
+
+LibreOffice is the independent reader: the words it reads in the source equal the words of the spec the
+import writes, assembled. Each draft is then negotiated (init from the file itself, a delegation's edited
+text submitted, Rev.1, agreed) and finalized. Bad input gets one line and nothing written."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from drafting import app as api
+from drafting.app.imports import import_draft
+from drafting.cli import cli
+from drafting.readers.files import LossError
+from drafting.support.office import DOCX_FILTER, convert
+from tests.conftest import REFERENCE_TEXT
+from tests.fixtures.wordml import docx, footnote_ref, p, r, table
+
+pytestmark = pytest.mark.libreoffice
+
+
+_TYPED_LABEL = re.compile(r"^\s*(-\s*\d+\s*[-–]\s*|-\s*[a-z]\s*-\s+|[a-z]\s*-\s+|-\s+)")
+
+
+def words(texts: list[str]) -> list[str]:
+    return [w for t in texts for w in re.findall(r"\w+", t)]
+
+
+def source_words(paragraphs: list[str]) -> list[str]:
+    """Words of a draft as LibreOffice reads it, the labels typed by hand ("- 1 -", "a -", "- ") aside."""
+    return words([_TYPED_LABEL.sub("", text, count=1) for text in paragraphs])
+
+
+def assembled_words(spec: Path) -> list[str]:
+    return words([p.text for p in api.load_document(spec).paragraphs])
+
+
+def run(*args: object) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, [str(a) for a in args], env={"DRAFTING_ACTOR": "clerk"})
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture(scope="module")
+def drafts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The 2012 text typed in LibreOffice without styles (labels typed by hand), the same as .odt, and a
+    UN-resolution-style draft with Word numbering, a footnote and an annex table."""
+    out = tmp_path_factory.mktemp("drafts")
+    typed = out / "almaty-typed.docx"
+    typed.write_bytes(convert(REFERENCE_TEXT.read_bytes(), "txt", f"docx:{DOCX_FILTER}"))
+    odt = out / "almaty-typed.odt"
+    odt.write_bytes(convert(typed.read_bytes(), "docx", "odt"))
+    numbered = '<w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr>'
+    item = '<w:numPr><w:ilvl w:val="1"/><w:numId w:val="1"/></w:numPr>'
+    body = (p(r("Regional cooperation on mixed migration"), ppr='<w:pStyle w:val="Title"/>')
+            + p(r("The General Assembly,"))
+            + p('<w:r><w:rPr><w:i/></w:rPr><w:t>Recalling</w:t></w:r>', r(" its resolution 66/1"), footnote_ref(2),
+                r(";"))
+            + p('<w:r><w:rPr><w:i/></w:rPr><w:t>Noting</w:t></w:r>', r(" the report of the Secretary-General;"))
+            + p('<w:r><w:rPr><w:i/></w:rPr><w:t>Decides</w:t></w:r>', r(" to convene a conference in 2025;"),
+                ppr=numbered)
+            + p('<w:r><w:rPr><w:i/></w:rPr><w:t>Requests</w:t></w:r>', r(" the Secretariat:"), ppr=numbered)
+            + p(r("to prepare a report;"), ppr=item) + p(r("to consult the States."), ppr=item)
+            + p('<w:r><w:rPr><w:i/></w:rPr><w:t>Decides</w:t></w:r>', r(" to remain seized of the matter."),
+                ppr=numbered)
+            + p(r("Annex")) + table(["State", "Contribution"], ["Kazakhstan", "100"]))
+    un = out / "un-style.docx"
+    un.write_bytes(docx(body, footnotes={2: p(r("A/RES/66/1."))}))
+    return {"typed": typed, "odt": odt, "un": un}
+
+
+@pytest.mark.parametrize("kind", ["typed", "odt"])
+def test_a_hand_typed_draft_imports_to_a_spec_that_assembles_to_its_text(drafts, kind, tmp_path, libreoffice):
+    spec_path = tmp_path / "spec.yaml"
+    code, out, err = run("import", drafts[kind], "-o", spec_path)
+    assert code == 0, err
+    assert "7 preambular, 8 operative, 2 closing" in out
+    source = drafts["typed"]  # LibreOffice reads the .odt from the same text
+    assert assembled_words(spec_path) == source_words(libreoffice.paragraphs(source))
+    spec = spec_path.read_text(encoding="utf-8")
+    assert "heading: Preamble" in spec and "We agree upon the following recommendations" in spec
+    assert "- Kazakhstan" in spec  # the membership list became the items of operative paragraph 4
+
+
+def test_ids_are_stable_and_derived_from_position_and_text(drafts, tmp_path):
+    first, _, _ = import_draft(drafts["typed"])
+    again, _, _ = import_draft(drafts["typed"])
+    assert first == again
+    ids = [e["id"] for e in first["preamble"]["paragraphs"]]
+    assert ids[0].startswith("pp1_") and len(set(ids)) == len(ids)
+
+
+def test_a_un_style_draft_keeps_numbering_items_and_emphasis_and_names_what_a_spec_cannot_hold(drafts, tmp_path,
+                                                                                               libreoffice):
+    spec_path = tmp_path / "un.yaml"
+    with pytest.raises(LossError) as refused:
+        import_draft(drafts["un"], spec_path)
+    assert "footnote 1" in str(refused.value) and not spec_path.exists()
+    code, _, err = run("import", drafts["un"], "-o", spec_path, "--lossy-ok")
+    assert code == 0, err
+    assert "lost:" in err and "table cells" in err
+    spec = api.load_document(spec_path)
+    texts = [p.text for p in spec.paragraphs]
+    assert "to prepare a report;" in texts
+    italic = [s.text for p in spec.paragraphs for s in p.spans if s.italic]
+    assert {"Recalling", "Noting", "Decides", "Requests"} <= set(italic)
+    # LibreOffice writes the footnote's number after "66/1"; the note itself is the loss reported above.
+    read = [text.replace("66/11;", "66/1;") for text in libreoffice.paragraphs(drafts["un"])]
+    assert assembled_words(spec_path) == words(read)
+
+
+@pytest.mark.parametrize("kind", ["typed", "odt"])
+def test_a_negotiation_starts_from_the_draft_itself_and_reaches_a_final_text(drafts, kind, tmp_path):
+    ws = tmp_path / "ws"
+    document = api.negotiation_init(ws, drafts[kind], actor="clerk")
+    assert len(document.paragraphs) > 10
+    base_md = tmp_path / "base"
+    import_draft(drafts[kind], tmp_path / "spec.yaml")
+    api.assemble_to(tmp_path / "spec.yaml", base_md, ("md",))
+    text = next(base_md.glob("*.md")).read_text(encoding="utf-8")
+    edited = tmp_path / "kazakhstan.md"
+    edited.write_text(text.replace("Endorse the draft Regional Action Plan",
+                                   "Endorse the revised draft Regional Action Plan"), encoding="utf-8")
+    result = api.submit(ws, "Kazakhstan", edited, actor="clerk")
+    assert result.amendments == 1
+    api.compile_outputs(ws, tmp_path / "compilation", ("md",))
+    report = api.status_report(ws)
+    amendment = next(a["id"] for par in report["paragraphs"] for a in par["amendments"])
+    api.decide(ws, amendment, "accept", actor="chair")
+    api.revise(ws, tmp_path / "rev1", ("md",), actor="clerk")
+    api.mark(ws, "ALL", "agreed", actor="chair")
+    final = api.finalize(ws, tmp_path / "final", pdf=False, actor="clerk")
+    final_md = next((tmp_path / "final").glob("*.md")).read_text(encoding="utf-8")
+    assert "Endorse the revised draft Regional Action Plan" in final_md
+    assert final is not None
+
+
+@pytest.mark.parametrize(("name", "data", "message"), [
+    ("draft.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "a PDF cannot be imported"),
+    ("scan.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "an image cannot be imported"),
+    ("empty.docx", None, "no paragraphs of text"),
+    ("huge.txt", b"x" * (33 * 2**20), "too large to import"),
+])
+def test_bad_drafts_get_one_line_and_nothing_written(tmp_path, name, data, message):
+    path = tmp_path / name
+    path.write_bytes(data if data is not None else docx(p() + p(r("   "))))
+    out = tmp_path / "spec.yaml"
+    code, _, err = run("import", path, "-o", out)
+    assert code == 1 and message in err
+    assert len(err.strip().splitlines()) == 1
+    assert not out.exists()
