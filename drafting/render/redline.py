@@ -299,6 +299,10 @@ def _changes(diff: ParagraphDiff, raw: str) -> list[Change]:
     double spaces, tabs, no-break spaces, trailing spaces or decomposed accents. Each kept or deleted stretch
     is mapped back to the raw characters it stands for; spaces at either end stay as they are.
     """
+    if normalise_text(raw) == raw:  # the usual case, in one pass over the edits: raw is its normalised text
+        fast = _changes_of_normal(diff, raw)
+        if fast is not None:
+            return fast
     pieces = _raw_pieces(raw)
     out: list[Change] = []
     k = 0
@@ -317,6 +321,27 @@ def _changes(diff: ParagraphDiff, raw: str) -> list[Change]:
     rest = "".join(piece for piece, _ in pieces[k:]) if pieces is not None else ""
     if rest:
         out.append(Change("equal", rest))
+    return out
+
+
+def _changes_of_normal(diff: ParagraphDiff, raw: str) -> list[Change] | None:
+    """`_changes` for a `raw` that is already normalised: each edit's text is the raw text itself, so the
+    stretches are cut from `raw` directly instead of character by character. None (use the general way)
+    when an edit does not match or ends inside a character with its combining marks."""
+    out: list[Change] = []
+    k = 0
+    for edit in diff.edits:
+        if edit.op is Op.INSERT:
+            out.append(Change("insert", edit.text))
+            continue
+        end = k + len(edit.before)
+        if raw[k:end] != edit.before or (0 < end < len(raw) and unicodedata.combining(raw[end])
+                                         and not raw[end - 1].isspace()):
+            return None
+        out.append(Change("equal" if edit.op is Op.EQUAL else "delete", edit.before))
+        k = end
+    if raw[k:]:
+        out.append(Change("equal", raw[k:]))
     return out
 
 
