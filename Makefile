@@ -43,6 +43,8 @@ bench: $(STAMP) system bytecode
 	$(PY) bench/assemble.py
 	$(PY) bench/redline.py
 	$(PY) bench/compile.py
+	$(PY) bench/scale.py
+	$(PY) bench/startup.py
 
 # A user-level `drafting` command: a link in ~/.local/bin to the environment's (no need to activate it).
 install: $(STAMP)
