@@ -11,10 +11,13 @@ from __future__ import annotations
 import re
 
 from drafting.conventions.identity import identity
+from drafting.conventions.profiles import get_profile
+from drafting.library.i18n import masthead_lines
 from drafting.model.document import Document, Paragraph, Role, Span
 
 ID_COMMENT = "<!-- dp:{id} -->"
 HEADER_COMMENT = "<!-- drafting: document={document} revision={revision} language={language} sha256={sha} -->"
+MASTHEAD_COMMENT = "<!-- masthead: {} -->"
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>])")
 _BLOCK_START = re.compile(r"^(#{1,6}\s|[-+*]\s|\d+[.)]\s|>|=+\s*$|-+\s*$|\|)")
 
@@ -62,11 +65,24 @@ def _block(paragraph: Paragraph) -> str:
     return body
 
 
+def _masthead(document: Document) -> list[str]:
+    """The UN masthead (un-resolution drafts) as one comment line: read in the plain text a reviewer sees in
+    git or e-mail, hidden by Markdown viewers, skipped by the reader (it is no paragraph of the text)."""
+    meta = document.meta
+    if not get_profile(meta.profile, document.language).masthead or document.attributes.get("stage") == "final":
+        return []
+    symbol = meta.symbol + (f"/Rev.{meta.revision}" if meta.revision else "")
+    lines = masthead_lines(symbol=symbol, distribution=meta.distribution, date=meta.date, language=document.language,
+                           original=meta.original_language or meta.language)
+    shown = " | ".join(part.replace("--", "- -") for part in (symbol, *lines) if part)
+    return [MASTHEAD_COMMENT.format(shown)]
+
+
 def render_markdown(document: Document) -> bytes:
     """The Markdown text of `document` as UTF-8 bytes (deterministic: no dates beyond the spec's)."""
     ident = identity(document)
     lines = [HEADER_COMMENT.format(document=ident.document_id, revision=ident.revision, language=ident.language,
-                                   sha=ident.content_hash), ""]
+                                   sha=ident.content_hash), *_masthead(document), ""]
     previous: Paragraph | None = None
     for paragraph in document.paragraphs:
         in_list = paragraph.role is Role.BULLET and previous is not None and previous.role is Role.BULLET

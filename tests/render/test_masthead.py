@@ -96,3 +96,19 @@ def test_a_finalized_text_carries_the_final_symbol(tmp_path: Path, where: str) -
 def test_without_a_final_symbol_the_draft_symbol_stays(tmp_path: Path) -> None:
     result = finalize(_spec(tmp_path), tmp_path / "final", pdf=False)
     assert result.manifest["document"]["symbol"] == "AP/NCM/2012/1"
+
+
+def test_the_markdown_carries_the_masthead_as_a_comment_the_reader_skips() -> None:
+    from drafting.app import load_document
+    from drafting.readers.text import read_text_version
+    from drafting.render.markdown import render_markdown
+
+    document = load_document(ALMATY_SPEC, profile="un-resolution", language="ru")
+    markdown = render_markdown(document).decode("utf-8")
+    assert markdown.splitlines()[1] == ("<!-- masthead: AP/NCM/2012/1 | Distr.: General | 7 сентября 2012 года | "
+                                        "Russian | Original: English -->")
+    version = read_text_version(markdown.encode("utf-8"), "r.md", "md")
+    assert [p.id for p in version.paragraphs] == [p.id for p in document.paragraphs]
+    assert version.identity is not None
+    as_issued = render_markdown(load_document(ALMATY_SPEC, language="en")).decode("utf-8")
+    assert "masthead" not in as_issued
