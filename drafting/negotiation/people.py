@@ -22,6 +22,7 @@ from drafting.errors import DraftingInputError
 DB_NAME = "people.sqlite"
 ROLES = ("clerk", "chair", "member", "observer")
 BUSY_TIMEOUT_MS = 30_000
+_READY: set[str] = set()
 
 _SCHEMA = (
     f"""CREATE TABLE IF NOT EXISTS people (
@@ -114,10 +115,12 @@ class People:
             connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
                                          check_same_thread=False)
             connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            connection.execute("PRAGMA journal_mode = WAL")
             connection.execute("PRAGMA foreign_keys = ON")
-            for statement in _SCHEMA:
-                connection.execute(statement)
+            if str(path) not in _READY:  # once per file and process: a portal opens it on every request
+                connection.execute("PRAGMA journal_mode = WAL")
+                for statement in _SCHEMA:
+                    connection.execute(statement)
+                _READY.add(str(path))
         except sqlite3.Error as exc:
             raise DraftingInputError(f"cannot open the accounts file: {exc}", source=str(path)) from exc
         return cls(connection)
