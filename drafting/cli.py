@@ -1,7 +1,8 @@
 """The `drafting` command: a thin click shell over `drafting.app`.
 
 Exit codes are fixed: 0 ok, 1 rejected input (one line naming file and place, never a traceback),
-2 usage. Heavy imports happen inside commands so that `drafting --help` stays fast.
+2 usage, 3 internal error (a bug: the traceback goes to a crash report whose path the message names).
+Heavy imports happen inside commands so that `drafting --help` stays fast.
 """
 
 from __future__ import annotations
@@ -47,13 +48,60 @@ def domain_errors(func: F) -> F:
             raise InputRejected("input too large to process") from exc
         except (click.ClickException, click.exceptions.Exit, SystemExit, KeyboardInterrupt, BrokenPipeError):
             raise
+        except OSError as exc:
+            # The machine said no (a full disk, a file where a directory should be, no permission): the
+            # user's to fix, not a bug, when the error names a file or a cause everyone knows.
+            if os.environ.get("DRAFTING_DEBUG"):
+                raise
+            cause = _ENVIRONMENT.get(exc.errno or 0)
+            if cause is None and not exc.filename:
+                raise InternalError(exc) from exc
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise InputRejected(f"{where}cannot write or read here: {cause or exc.strerror}") from exc
         except Exception as exc:
             if os.environ.get("DRAFTING_DEBUG"):
                 raise
-            raise InputRejected(f"internal error ({type(exc).__name__}: {exc}); "
-                                "please report it, with DRAFTING_DEBUG=1 for details") from exc
+            raise InternalError(exc) from exc
 
     return wrapper  # type: ignore[return-value]
+
+
+_ENVIRONMENT = {28: "the disk is full", 13: "permission denied", 30: "the file system is read-only",
+                17: "a file is in the way (a directory was expected)", 20: "a file is in the way (not a directory)",
+                21: "it is a directory", 122: "the disk quota is exceeded"}
+
+
+class InternalError(click.ClickException):
+    """An exception no domain rule raised: a bug in drafting, not a refusal of the input. Exit code 3; the
+    traceback goes to a crash report file whose path the message names."""
+
+    exit_code = 3
+
+    def __init__(self, exc: BaseException) -> None:
+        report = _crash_report(exc)
+        where = f"the details are in {report}; please send that file" if report else \
+            "please run it again with DRAFTING_DEBUG=1 and send the output"
+        first = " ".join(str(exc).split())[:300]
+        super().__init__(f"internal error ({type(exc).__name__}: {first}): this is a bug in drafting, not a problem "
+                         f"with your input; {where} to the drafting maintainers (see README, Exit codes)")
+
+
+def _crash_report(exc: BaseException) -> str:
+    """Write the traceback to `<cache>/drafting/crash-<time>-<pid>.txt`; its path, or "" when it cannot be written."""
+    import time
+    import traceback
+
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    try:
+        directory = os.path.join(base, "drafting", "crash-reports")
+        os.makedirs(directory, exist_ok=True)
+        path = os.path.join(directory, f"crash-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}-{os.getpid()}.txt")
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(f"drafting {__version__}\nargv: {sys.argv!r}\n\n")
+            handle.write("".join(traceback.format_exception(exc)))
+        return path
+    except OSError:
+        return ""
 
 
 _UNSAFE_IN_TERMINAL = "[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"  # json escapes C0
@@ -729,6 +777,11 @@ def main() -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(1)
+    except Exception as exc:  # outside any command (a group's callback): still a bug, still exit 3
+        if os.environ.get("DRAFTING_DEBUG"):
+            raise
+        click.echo(f"Error: {InternalError(exc).message}", err=True)
+        sys.exit(InternalError.exit_code)
     finally:
         # The process is about to end: freezing spares the interpreter's final garbage collections over
         # every object it holds (tens of milliseconds, a tenth of a short command); the OS reclaims the rest.

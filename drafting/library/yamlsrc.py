@@ -21,6 +21,7 @@ MAX_BYTES = 4 * 1024 * 1024
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_DEPTH = 40
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 
 
 class YStr(str):
@@ -86,6 +87,10 @@ def load_yaml(data: bytes, source: str) -> Any:
             if kind is yaml.ScalarEvent:
                 if event.anchor or event.tag not in (None, "!"):
                     _refuse_node(event, source)
+                bad = _UNWRITABLE.search(event.value)  # written as an escape ("\0", "\uFFFF"): XML cannot hold it
+                if bad is not None:
+                    raise DraftingInputError(f"character U+{ord(bad.group()):04X} is not allowed (no document can "
+                                             "hold it)", source=source, line=event.start_mark.line + 1)
                 # An empty value (`key:`) is the empty string, like every other scalar a string.
                 root = _attach(stack, pending_key, YStr(event.value, event.start_mark.line + 1), root, source)
             elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
