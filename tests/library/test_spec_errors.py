@@ -188,3 +188,20 @@ def test_a_clause_library_suggests_fields_settings_and_types(tmp_path: Path) -> 
     assert "unknown clause field 'tgs' (did you mean 'tags'?)" in messages
     assert "unknown parameter setting 'dfault' (did you mean 'default'?)" in messages
     assert "unknown parameter type 'state' (did you mean 'states'?)" in messages
+
+
+def test_a_date_parameter_is_checked_as_a_date(tmp_path: Path) -> None:
+    library = tmp_path / "clauses"
+    library.mkdir()
+    (library / "c.yaml").write_text(
+        "- id: closing.next\n  kind: closing\n  text: The next meeting is on {{ when }}.\n"
+        "  params:\n    when: {type: date}\n", encoding="utf-8")
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("document: {id: x, title: T, place: P, date: 2025-01-01}\nclauses: clauses\n"
+                    "closing:\n  - clause: closing.next\n    params: {when: 2025-02-30}\n", encoding="utf-8")
+    with pytest.raises(DraftingInputError) as caught:
+        load_document(spec)
+    assert "parameter 'when': '2025-02-30': there is no 30 February 2025 (February has 28 days)" in str(caught.value)
+    assert caught.value.line == 4
+    spec.write_text(spec.read_text(encoding="utf-8").replace("2025-02-30", "2025-02-28"), encoding="utf-8")
+    assert load_document(spec).paragraph("next").text == "The next meeting is on 28 February 2025."
