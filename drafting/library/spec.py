@@ -154,7 +154,7 @@ def keys_under(parent: str) -> set[str]:
 _TOP = keys_under("")
 _META = keys_under("document")
 _ENTRY = keys_under("ENTRY")
-_LIBRARY = {"path", "override"}
+_LIBRARY = {key.path.removeprefix("clauses[].") for key in SCHEMA if key.path.startswith("clauses[].")}
 
 
 class _Problems:
