@@ -2,7 +2,9 @@
 
 Small on purpose (no latent-style tables, no thumbnails): named paragraph styles per role, character
 styles for opening phrases and emphasis, A4 page, a header with `{{ symbol }}` and a footer with the page
-number. The body holds one paragraph `{{ body }}` where the assembled paragraphs go.
+number. The first page has its own header: the UN masthead (`{{ organ }}`, `{{ symbol }}`, `{{ distribution }}`,
+`{{ masthead_date }}`, `{{ version_language }}`, `{{ original }}`) when `{{ masthead }}` is set, else the symbol.
+The body holds one paragraph `{{ body }}` where the assembled paragraphs go.
 
 Run `python -m drafting.ooxml.wml.template templates/conference.docx` to regenerate it after editing here;
 a clerk may instead edit the .docx in Word (keep the style names and the `{{ … }}` tags).
