@@ -161,6 +161,7 @@ def main() -> int:
         for name in order[n % 3:] + order[:n % 3]:  # each takes each place in the round in turn
             argv, env = commands[name]
             times[name].append(timed(argv, env))
+        print(f"assemble: round {n + 1}/{args.runs}", file=sys.stderr, flush=True)
     words = check_outputs(WORK / "out" / "bench.docx", WORK / "pandoc.docx")
     paragraphs = sum(1 for line in md_path.read_text(encoding="utf-8").splitlines() if line.startswith("<!-- dp:"))
     version = subprocess.run([pandoc, "--version"], capture_output=True, text=True).stdout.splitlines()[0]

@@ -102,6 +102,7 @@ def main() -> int:
             times[command].append(elapsed)
         for command in commands[1:]:
             ratios[command].append(this_round[command] / this_round["bare"])
+        print(f"startup: round {len(ratios['log'])}/{args.rounds}", file=sys.stderr, flush=True)
     events_after = len(run([DRAFTING, "log", str(ws)], env)[1].splitlines())
     if events_after - events_before != 2 * args.rounds:
         raise SystemExit(f"log grew by {events_after - events_before} events, expected {2 * args.rounds}")
