@@ -286,10 +286,44 @@ def locate(amendment: Amendment, text: str | None) -> Amendment | None:
 
 
 def _clashing(proposals: Sequence[Proposal]) -> list[Proposal]:
-    """The proposals that overlap a proposal from another delegation."""
-    out: list[Proposal] = []
-    for i, a in enumerate(proposals):
-        for b in proposals[i + 1:]:
-            if set(a.delegations) != set(b.delegations) and a.overlaps(b):
-                out.extend(p for p in (a, b) if p not in out)
-    return out
+    """The proposals that overlap a proposal from another delegation, in the order a pass over every pair
+    (i < j) would first meet them; found by a sweep over the proposals sorted by position, so a paragraph with
+    thousands of proposals that do not overlap costs n log n, not n² (issue 12, item 7)."""
+    n = len(proposals)
+    if n < 2:
+        return []
+    groups = [frozenset(p.delegations) for p in proposals]
+    if len(set(groups)) == 1:
+        return []
+    first_after, first_before = [n] * n, [n] * n
+
+    def link(i: int, j: int) -> None:
+        i, j = min(i, j), max(i, j)
+        if groups[i] != groups[j] and proposals[i].overlaps(proposals[j]):
+            first_after[i] = min(first_after[i], j)
+            first_before[j] = min(first_before[j], i)
+
+    whole = [i for i, p in enumerate(proposals) if p.kind in WHOLE_PARAGRAPH]
+    for w in whole:
+        for k in range(n):
+            if k != w:
+                link(w, k)
+    inline = sorted((i for i, p in enumerate(proposals) if p.kind in INLINE and p.kind not in WHOLE_PARAGRAPH),
+                    key=lambda i: (proposals[i].start, proposals[i].end))
+    active: list[int] = []
+    for i in inline:
+        start = proposals[i].start
+        active = [j for j in active if proposals[j].end >= start]  # the rest ends before anything to come
+        for j in active:
+            link(i, j)
+        active.append(i)
+    keys = {}
+    for k in range(n):
+        candidates = []
+        if first_after[k] < n:
+            candidates.append((k, first_after[k], 0))
+        if first_before[k] < n:
+            candidates.append((first_before[k], k, 1))
+        if candidates:
+            keys[k] = min(candidates)
+    return [proposals[k] for k in sorted(keys, key=keys.__getitem__)]

@@ -1,0 +1,51 @@
+"""Conflicts found by a sweep (issue 12, item 7): the same proposals, in the same order, as the pass over every
+pair it replaced (kept here as the oracle), for any mix of insertions, deletions, replacements and
+whole-paragraph proposals by a few delegations."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from drafting.model.document import Amendment, AmendmentKind
+from drafting.negotiation.compilation import Proposal, _clashing
+
+
+def pairwise(proposals: list[Proposal]) -> list[Proposal]:
+    """The definition: every pair (i < j) from different delegations that overlaps, in pair order."""
+    out: list[Proposal] = []
+    for i, a in enumerate(proposals):
+        for b in proposals[i + 1:]:
+            if set(a.delegations) != set(b.delegations) and a.overlaps(b):
+                out.extend(p for p in (a, b) if p not in out)
+    return out
+
+
+KINDS = [AmendmentKind.INSERT, AmendmentKind.DELETE, AmendmentKind.REPLACE, AmendmentKind.PARAGRAPH_DELETE]
+
+
+@st.composite
+def proposal_lists(draw: st.DrawFn) -> list[Proposal]:
+    out = []
+    for index in range(draw(st.integers(0, 12))):
+        kind = draw(st.sampled_from(KINDS))
+        length = 0 if kind is AmendmentKind.INSERT else draw(st.integers(1, 5))
+        delegations = draw(st.lists(st.sampled_from("ABC"), min_size=1, max_size=2, unique=True))
+        amendments = tuple(Amendment(f"a{index}{d}", d, "p", kind, "x" * length, "y", draw(st.integers(0, 15)),
+                                     None, True) for d in delegations)
+        amendments = tuple(a.__class__(a.id, a.delegation, a.paragraph, a.kind, a.old, a.new, amendments[0].position,
+                                       a.date, a.tracked) for a in amendments)
+        out.append(Proposal(amendments, ""))
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(proposal_lists())
+def test_the_sweep_finds_what_every_pair_finds_in_the_same_order(proposals: list[Proposal]) -> None:
+    assert [id(p) for p in _clashing(proposals)] == [id(p) for p in pairwise(proposals)]
+
+
+def test_many_proposals_of_one_delegation_never_clash() -> None:
+    proposals = [Proposal((Amendment(f"a{i}", "A", "p", AmendmentKind.INSERT, "", "y", i, None, True),), "")
+                 for i in range(5000)]
+    assert _clashing(proposals) == []
