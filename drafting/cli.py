@@ -464,7 +464,7 @@ def log_command(directory: Path, as_json: bool, check: bool) -> None:
         return
     for e in events:
         summary = event_summary(e)
-        click.echo(f"{e.seq:>5}  {e.at}  {safe_display(e.actor)}  {e.kind}  {safe_display(e.subject)}"
+        click.echo(f"{e.seq or '-':>5}  {e.at}  {safe_display(e.actor)}  {e.kind}  {safe_display(e.subject)}"
                    + (f"  {safe_display(summary)}" if summary else ""))
 
 
@@ -593,6 +593,39 @@ def support(directory: Path, amendments: tuple[str, ...], delegation: str, actor
 
 @cli.command()
 @click.argument("directory", type=DirArg)
+@click.option("--until", required=True, help="The deadline: ISO 8601 with a time zone (2026-12-04T12:00Z).")
+@click.option("--paragraphs", multiple=True, help="Only these paragraphs (ids or numbers; repeat or separate "
+                                                  "with commas). Default: the whole current text.")
+@ActorOption
+@domain_errors
+def silence(directory: Path, until: str, paragraphs: tuple[str, ...], actor: str | None) -> None:
+    """Put the current text (or some paragraphs) under silence until a deadline: unbroken, they read agreed."""
+    from drafting.app import silence as do_silence
+
+    done = do_silence(directory, until, paragraphs, actor=actor)
+    click.echo(f"silence {done.id}: {len(done.paragraphs)} paragraph(s) under silence until "
+               f"{done.until.strftime('%Y-%m-%dT%H:%M:%SZ')}")
+
+
+@cli.command("break-silence")
+@click.argument("directory", type=DirArg)
+@click.option("--delegation", required=True, help="The delegation that objects.")
+@click.option("--paragraph", required=True, help="The paragraph it objects to (id or number).")
+@click.option("--note", default="", help="Why, for the record.")
+@ActorOption
+@domain_errors
+def break_silence(directory: Path, delegation: str, paragraph: str, note: str, actor: str | None) -> None:
+    """Record a delegation's break of the silence on a paragraph (refused after the deadline)."""
+    from drafting.app import break_silence as do_break
+    from drafting.errors import safe_display
+
+    done = do_break(directory, delegation, paragraph, note, actor=actor)
+    last = done.breaks[-1]
+    click.echo(safe_display(f"silence {done.id} broken on {last.paragraph} by {last.delegation}"))
+
+
+@cli.command()
+@click.argument("directory", type=DirArg)
 @click.option("--json", "as_json", is_flag=True)
 @domain_errors
 def status(directory: Path, as_json: bool) -> None:
@@ -607,6 +640,9 @@ def status(directory: Path, as_json: bool) -> None:
     click.echo(f"{report['document']} {report['label']}")
     for p in report["paragraphs"]:
         flag = "  CONFLICT" if p["conflict"] else ""
+        if p["silence"]:
+            broken = f" by {', '.join(p['silence']['broken_by'])}" if p["silence"]["broken_by"] else ""
+            flag += f"  silence {p['silence']['state']}{broken} (until {p['silence']['until'][:16]}Z)"
         click.echo(f"{p['number'] or '':>8} {p['id']:<28} {p['status']}{flag}")
         for a in p["amendments"] + p["proposed_after"]:
             if a.get("active", True):

@@ -18,6 +18,7 @@ from drafting.app.documents import (
 )
 from drafting.app.final import finalize, verify
 from drafting.app.negotiation import (
+    break_silence,
     compile_outputs,
     concordance_report,
     decide,
@@ -33,6 +34,7 @@ from drafting.app.negotiation import (
     propose,
     revise,
     revision_label,
+    silence,
     status_report,
     submit,
     submit_many,
@@ -46,6 +48,7 @@ from drafting.support.resources import default_clause_dir
 __all__ = [
     "amendments_report",
     "assemble_to",
+    "break_silence",
     "check_clauses",
     "compile_outputs",
     "concordance_report",
@@ -73,6 +76,7 @@ __all__ = [
     "revise",
     "revision_label",
     "set_quiet",
+    "silence",
     "status_report",
     "submit",
     "submit_many",

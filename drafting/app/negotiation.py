@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from drafting.model.document import Amendment, Document
     from drafting.negotiation.compilation import Compilation
     from drafting.negotiation.revise import Revision
+    from drafting.negotiation.silence import Silence
     from drafting.negotiation.workspace import Decided, EventRow, SubmitResult, Workspace
 
 COMPILATION_FORMATS = ("docx", "md", "html")
@@ -279,12 +281,27 @@ def _statuses() -> tuple[str, ...]:
     return values(ParagraphStatus)
 
 
-def status_report(directory: Path) -> dict[str, Any]:
-    """Per paragraph: id, number, status, amendments (with decisions), conflict; and the conflicts."""
+def status_report(directory: Path, *, now: dt.datetime | None = None) -> dict[str, Any]:
+    """Per paragraph: id, number, status, amendments (with decisions), conflict, silence; and the conflicts
+    (silences judged at `now`, default the clock)."""
     from drafting.negotiation.status import status_report as report
 
     with open_workspace(directory) as workspace:
-        return report(workspace)
+        return report(workspace, now)
+
+
+def silence(directory: Path, until: str, paragraphs: Sequence[str] = (), *, actor: str | None = None,
+            now: dt.datetime | None = None) -> Silence:
+    """Put the current text (or `paragraphs`) under silence until `until` (ISO 8601 with a time zone)."""
+    with open_workspace(directory) as workspace:
+        return workspace.silence(until, paragraphs, actor=actor or default_actor(), now=now)
+
+
+def break_silence(directory: Path, delegation: str, paragraph: str, note: str = "", *, actor: str | None = None,
+                  now: dt.datetime | None = None) -> Silence:
+    """Record `delegation`'s break of the silence on `paragraph` (refused after the deadline)."""
+    with open_workspace(directory) as workspace:
+        return workspace.break_silence(delegation, paragraph, note, actor=actor or default_actor(), now=now)
 
 
 def revise(directory: Path, outdir: Path | None = None, formats: Sequence[str] = ("md", "docx"), *,
@@ -315,10 +332,13 @@ def revise(directory: Path, outdir: Path | None = None, formats: Sequence[str] =
     return list(rendered.files), revision
 
 
-def log_events(directory: Path) -> list[EventRow]:
-    """Every event of the record, oldest first."""
+def log_events(directory: Path, *, now: dt.datetime | None = None) -> list[EventRow]:
+    """Every event of the record, oldest first, with the end of each silence whose deadline has passed (an
+    event computed from the record, seq 0, at the deadline)."""
     with open_workspace(directory) as workspace:
-        return workspace.events()
+        recorded = workspace.events()
+        computed = workspace.silence_events(now)
+    return sorted([*recorded, *computed], key=lambda e: (e.at, e.seq))
 
 
 def verify_record(directory: Path) -> tuple[list[str], int, str]:
@@ -338,6 +358,16 @@ def event_summary(event: EventRow) -> str:
         note = f": {detail['note']}" if detail.get("note") else ""
         who = f" ({detail['delegation']}, {detail.get('paragraph')})" if detail.get("delegation") else ""
         return f"{detail.get('decision', '')}{who}{note}"
+    if event.kind == "silence":
+        return f"until {detail.get('until', '')[:19]}Z, {len(detail.get('paragraphs', []))} paragraph(s)"
+    if event.kind == "silence-broken":
+        note = f": {detail['note']}" if detail.get("note") else ""
+        return f"by {detail.get('delegation', '')}{note}"
+    if event.kind == "silence-ended":
+        return (f"{len(detail.get('agreed', []))} paragraph(s) agreed, "
+                f"{len(detail.get('broken', []))} broken (computed from the record)")
+    if event.kind in ("proposal", "support"):
+        return str(detail.get("delegation") or detail.get("paragraph") or "")
     if event.kind == "status":
         return str(detail.get("status", ""))
     if event.kind == "submission":

@@ -103,6 +103,7 @@ class Entry:
     status: str = "pending"
     new: bool = False  # a proposed new paragraph (its text is the proposal)
     translation_pending: tuple[str, ...] = ()  # languages whose version of this paragraph is stale
+    brackets: tuple[Proposal, ...] = ()  # the paragraph's bracketed alternatives, decidable under their numbers
 
     @property
     def delegations(self) -> tuple[str, ...]:
@@ -212,10 +213,16 @@ def alternatives_text(alternatives: Sequence[Alternative]) -> str:
 def compile_text(document: Document, revision: int, amendments: Sequence[Amendment], decisions: dict[str, str],
                  statuses: dict[str, str], translation_pending: dict[str, list[str]] | None = None,
                  numbers: Mapping[str, str] | None = None, untracked: Collection[str] = (),
-                 supporters: Mapping[str, tuple[str, ...]] | None = None) -> Compilation:
+                 supporters: Mapping[str, tuple[str, ...]] | None = None,
+                 brackets: Collection[str] = ()) -> Compilation:
     """The compilation of `document` with `amendments` (already filtered to the active ones); `numbers` maps
     amendment ids to their numbers."""
     texts = {p.id: p.text for p in document.paragraphs}
+    bracket_options: dict[str | None, list[Proposal]] = {}
+    for option in merge_identical([a for a in amendments if a.id in brackets], decisions, numbers, untracked,
+                                  supporters):
+        bracket_options.setdefault(option.first.paragraph, []).append(option)
+    amendments = [a for a in amendments if a.id not in brackets]
     placed: list[Amendment] = []
     unplaced: list[Amendment] = []
     for amendment in amendments:
@@ -257,7 +264,8 @@ def compile_text(document: Document, revision: int, amendments: Sequence[Amendme
                                       tuple(dict.fromkeys(d for p in clashing for d in p.delegations))))
         stale = tuple(lang for lang, ids in (translation_pending or {}).items() if paragraph.id in ids)
         entries.append(Entry(paragraph, tuple(sorted(mine, key=lambda p: (p.start, p.end))), bool(clashing),
-                             alternatives, statuses.get(paragraph.id, "pending"), translation_pending=stale))
+                             alternatives, statuses.get(paragraph.id, "pending"), translation_pending=stale,
+                             brackets=tuple(bracket_options.get(paragraph.id, ()))))
         add_new(paragraph.id, paragraph)
     labelled = relabel((e.paragraph for e in entries), get_profile(document.meta.profile, document.language))
     entries = [replace(entry, paragraph=paragraph) for entry, paragraph in zip(entries, labelled, strict=True)]

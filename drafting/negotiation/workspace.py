@@ -7,6 +7,7 @@ best match (flagged); a file made against a text the workspace does not know is 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import unicodedata
@@ -24,6 +25,15 @@ from drafting.model.serial import amendment_from_dict, amendment_to_dict, docume
 from drafting.model.version import Version, VersionParagraph
 from drafting.negotiation.compilation import Compilation, compile_text
 from drafting.negotiation.numbers import assign_numbers, looks_like_number, normalise_number, number_index
+from drafting.negotiation.silence import (
+    ENDED_BY,
+    Silence,
+    agreed_by_silence,
+    build,
+    parse_deadline,
+    stamp,
+    utc_now,
+)
 from drafting.negotiation.store import DECISIONS, STATUSES, EventRow, Store, sha256
 
 if TYPE_CHECKING:
@@ -631,9 +641,80 @@ class Workspace:
         self.mark_many([(pid, status) for pid in wanted], actor=actor)
         return wanted
 
-    def statuses(self, number: int | None = None) -> dict[str, str]:
-        """The latest status of each marked paragraph of revision `number` (default: current)."""
-        return self.store.statuses(self.current_number() if number is None else number)
+    def statuses(self, number: int | None = None, *, now: dt.datetime | None = None) -> dict[str, str]:
+        """The latest status of each marked paragraph of revision `number` (default: current); a paragraph
+        kept under silence to its deadline (at `now`, default the clock) reads agreed."""
+        number = self.current_number() if number is None else number
+        statuses = self.store.statuses(number)
+        for pid in agreed_by_silence(self.silences(number), now or utc_now()):
+            statuses[pid] = "agreed"
+        return statuses
+
+    # -- silence procedure --
+
+    def silences(self, number: int | None = None) -> list[Silence]:
+        """The silence procedures on revision `number` (default: current; `-1`: every revision)."""
+        number = self.current_number() if number is None else number
+        found = build(self.store.silences(), self.store.silence_breaks())
+        return found if number == -1 else [s for s in found if s.revision == number]
+
+    def silence(self, until: str, paragraphs: Sequence[str] = (), *, actor: str,
+                now: dt.datetime | None = None) -> Silence:
+        """Put the current text (or `paragraphs`, ids or numbers) under silence until `until` (ISO 8601 with a
+        time zone, in the future)."""
+        deadline = parse_deadline(until)
+        moment = now or utc_now()
+        if deadline <= moment:
+            raise DraftingInputError(f"--until {until!r} is not in the future (now is {stamp(moment)[:19]}Z)")
+        number, document = self.document()
+        ids = (self.resolve_paragraphs([p for key in paragraphs for p in key.split(",") if p.strip()])
+               if paragraphs else list(document.ids))
+        ids = list(dict.fromkeys(ids))
+        with self.store.transaction():
+            seq = self.store.add_silence(number, stamp(deadline), ids, actor)
+            self.store.add_event(actor, "silence", revision_label(number), {
+                "revision": number, "silence": seq, "until": stamp(deadline), "paragraphs": ids})
+        return next(s for s in self.silences(number) if s.id == seq)
+
+    def break_silence(self, delegation: str, paragraph: str, note: str = "", *, actor: str,
+                      now: dt.datetime | None = None) -> Silence:
+        """Record `delegation`'s objection to `paragraph` under silence; refused after the deadline."""
+        name = self.known_delegation(delegation)
+        number = self.current_number()
+        [pid] = self.resolve_paragraphs([paragraph])
+        moment = now or utc_now()
+        covering = [s for s in self.silences(number) if pid in s.paragraphs]
+        running = [s for s in covering if not s.ended(moment)]
+        if not running:
+            if covering:
+                last = max(covering, key=lambda s: s.until)
+                raise DraftingStateError(f"the silence on {pid} ended at {stamp(last.until)[:19]}Z; it can no "
+                                         "longer be broken", source=str(self.directory))
+            raise DraftingStateError(f"paragraph {pid} is not under silence", source=str(self.directory))
+        silence = running[-1]
+        if any(b.paragraph == pid and b.delegation == name for b in silence.breaks):
+            raise DraftingStateError(f"{name} broke the silence on {pid} already", source=str(self.directory))
+        with self.store.transaction():
+            self.store.add_silence_break(silence.id, name, pid, note, actor)
+            self.store.add_event(actor, "silence-broken", pid, {
+                "revision": number, "silence": silence.id, "delegation": name, "note": note})
+        return next(s for s in self.silences(number) if s.id == silence.id)
+
+    def known_delegation(self, name: str) -> str:
+        """`name` as the record knows it: through the registry, or a delegation that has submitted."""
+        cleaned, code = self._delegation(name)
+        if code is None and cleaned not in {row.delegation for row in self.store.submissions()}:
+            raise DraftingInputError(f"unknown delegation {safe_display(name)!r}: not in the registry and not "
+                                     "among the delegations of this negotiation")
+        return cleaned
+
+    def silence_events(self, now: dt.datetime | None = None) -> list[EventRow]:
+        """The end of each silence whose deadline has passed, as an event at the deadline (computed from the
+        record, never written by a clock job)."""
+        moment = now or utc_now()
+        return [EventRow(0, stamp(s.until), ENDED_BY, "silence-ended", revision_label(s.revision), {
+            "revision": s.revision, "silence": s.id, "agreed": list(s.kept(moment)),
+            "broken": sorted(s.broken), "computed": True}) for s in self.silences(-1) if s.ended(moment)]
 
     def decisions(self, number: int | None = None) -> dict[str, tuple[str, str]]:
         """The latest (decision, note) per amendment id on revision `number` (default: current)."""
@@ -695,7 +776,7 @@ class Workspace:
                   if decisions.get(proposal.id) == "accept" for replaced in replaces}
         revision = revise_document(document, [a for a in self.amendments(number)
                                               if a.id not in brackets and a.id not in merged],
-                                   decisions, self.store.statuses(number), [c for c in carried
+                                   decisions, self.statuses(number), [c for c in carried
                                                                             if c.amendment.id not in merged])
         if merged:
             numbers = self.numbers()
@@ -735,8 +816,9 @@ class Workspace:
         number, document = self.document()
         decisions = {k: v[0] for k, v in self.store.decisions(number).items()}
         pending = {lang: list(ids) for lang, (_, ids) in self.translations(number).items()}
-        return compile_text(document, number, self.amendments(number), decisions, self.store.statuses(number),
-                            pending, self.numbers(), self.untracked_in_word(number), self.supporters(number))
+        return compile_text(document, number, self.amendments(number), decisions, self.statuses(number),
+                            pending, self.numbers(), self.untracked_in_word(number), self.supporters(number),
+                            {c.amendment.id for c in self.carried(number)})
 
 
 def _json(amendment: Amendment) -> str:

@@ -37,6 +37,15 @@ def _md_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("*", "\\*").replace("_", "\\_").replace("{", "\\{").replace("<", "&lt;")
 
 
+def bracket_option(option: Proposal) -> str:
+    """What choosing a bracketed alternative does, in words: `“Astana”`, `delete the paragraph` …"""
+    if option.kind is AmendmentKind.PARAGRAPH_DELETE:
+        return "delete the paragraph"
+    if option.first.old == f"[{option.first.new}]":
+        return "keep the paragraph"
+    return f"“{option.first.new}”"
+
+
 def _md_attribution(proposal: Proposal) -> str:
     """`KAZ/1 Kazakhstan`, `KAZ/2 Kazakhstan, TJK/1 Tajikistan`; `(without Track Changes)` when so made."""
     parts = [f"{_md_escape(n)} {_md_escape(a.delegation)}" for n, a in
@@ -97,6 +106,10 @@ def compilation_markdown(compilation: Compilation) -> bytes:
                     lines.append("")
                     lines.append(f"> {proposal.kind.value} proposed by {_md_attribution(proposal)}"
                                  + (f": {_md_escape(proposal.first.context)}" if proposal.first.context else ""))
+        if entry.brackets:
+            lines.append("")
+            lines.append("> Bracketed alternatives: " + "; ".join(
+                f"{_md_attribution(option)}: {_md_escape(bracket_option(option))}" for option in entry.brackets))
         lines.append("")
     lines.append("## Conflicts")
     lines.append("")
@@ -219,6 +232,10 @@ def compilation_html(compilation: Compilation) -> bytes:
                 body.append(who(proposal.delegations) + numbered(proposal))
                 position = proposal.end
             body.append(_e(text[position:]))
+        if entry.brackets:
+            body.append('<ul class="brackets">' + "".join(
+                f'<li class="{cls(option.delegations)}">{who(option.delegations)}{numbered(option)}: '
+                f"{_e(bracket_option(option))}</li>" for option in entry.brackets) + "</ul>")
         out.append(f'<div class="{" ".join(classes)}" id="p-{_e(p.id)}" data-paragraph="{_e(p.id)}" '
                    f'data-status="{_e(status)}">{label}{"".join(body)}{badge}</div>')
     out.append("</main>")

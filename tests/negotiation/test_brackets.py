@@ -66,6 +66,16 @@ def test_rev1_lists_each_bracketed_alternative_under_its_number(rev1: Path) -> N
         "TJK/2": ("Tajikistan", new_id, "replace", f"[{NEW}]", NEW),
         "KGZ/1": ("Kyrgyzstan", STRUCTURES, "paragraph-delete", texts[STRUCTURES], "")}
     assert {a["status"] for a in found.values()} == {"bracketed"}
+    assert all(a["bracketed"] for a in found.values())
+
+
+def test_the_compilation_of_rev1_lists_the_alternatives_with_their_numbers(rev1: Path, tmp_path: Path) -> None:
+    api.compile_outputs(rev1, tmp_path / "c", ("md",))
+    md = (tmp_path / "c" / "compilation.md").read_text(encoding="utf-8")
+    assert "> Bracketed alternatives: KAZ/1 Kazakhstan: “Astana”; TJK/1 Tajikistan: “Dushanbe”" in md
+    assert "> Bracketed alternatives: TJK/2 Tajikistan: keep the paragraph" in md
+    assert "> Bracketed alternatives: KGZ/1 Kyrgyzstan: delete the paragraph" in md
+    assert "## Conflicts\n\nNone." in md  # alternatives awaiting a decision are not a conflict
 
 
 def test_accepting_one_alternative_on_rev1_settles_the_bracket_in_rev2(rev1: Path, tmp_path: Path) -> None:

@@ -352,8 +352,11 @@ def test_the_next_round_is_made_against_the_new_revision(ws: Path, base: Base, t
     assert (late.revision, late.matched_by, late.current) == (0, "identity", False)
     report = api.status_report(ws)
     assert report["label"] == "Rev.1" and report["delegations"] == ["Kazakhstan"]
-    [amendment] = [a for p in report["paragraphs"] for a in p["amendments"]]
+    [amendment] = [a for p in report["paragraphs"] for a in p["amendments"] if not a["bracketed"]]
     assert (amendment["new"], amendment["delegation"]) == (" 2013–2015", "Kazakhstan")
+    bracketed = {a["number"] for p in report["paragraphs"] for a in p["amendments"] + p["proposed_after"]
+                 if a["bracketed"]}
+    assert bracketed == {"TKM/1", "TKM/2"}  # the open questions of the first round, decidable on Rev.1
     rev1_docx = tmp_path / "rev1" / "recommendations-rev1.docx"
     assert api.submit(ws, "KGZ", rev1_docx).revision == 1  # the issued Rev.1 .docx carries its identity
     txt = tmp_path / "rev1.txt"
