@@ -95,6 +95,7 @@ class Published:
     actor: str
     folder: str
     files: dict[str, str]
+    amendments: tuple[str, ...] = ()  # the ids of the amendments it shows: what delegations may now see
 
 
 def current_text(directory: Path) -> CurrentText:
@@ -300,12 +301,15 @@ def publish(directory: Path, *, actor: str) -> Published:
         number = workspace.current_number()
         seq = len(workspace.events())
     folder = f"rev{number}-{seq}"
-    written, _ = compile_outputs(directory, directory / PUBLISHED_DIR / folder, tuple(PUBLISHED_FILES))
+    written, compilation = compile_outputs(directory, directory / PUBLISHED_DIR / folder, tuple(PUBLISHED_FILES))
     files = {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in written}
+    shown = sorted({a.id for entry in compilation.entries for proposal in entry.proposals
+                    for a in proposal.amendments} | {a.id for a in compilation.unplaced})
     with open_workspace(directory) as workspace:
         workspace.record(actor, "compilation-published", revision_label(number),
-                         {"revision": number, "folder": folder, "files": files})
-    return published(directory) or Published(number, revision_label(number), "", actor, folder, files)
+                         {"revision": number, "folder": folder, "files": files, "amendments": shown})
+    return published(directory) or Published(number, revision_label(number), "", actor, folder, files,
+                                             tuple(shown))
 
 
 def published(directory: Path) -> Published | None:
@@ -320,7 +324,31 @@ def published(directory: Path) -> Published | None:
         return None
     detail = last.detail
     return Published(int(detail["revision"]), revision_label(int(detail["revision"])), last.at, last.actor,
-                     str(detail["folder"]), {str(k): str(v) for k, v in dict(detail["files"]).items()})
+                     str(detail["folder"]), {str(k): str(v) for k, v in dict(detail["files"]).items()},
+                     tuple(str(i) for i in detail.get("amendments", ())))
+
+
+def published_amendments(directory: Path) -> list[dict[str, Any]]:
+    """The amendments the last published compilation shows, if it is of the current revision, with their
+    decisions now (never one submitted after the publication: delegations see only what was published)."""
+    from drafting.app.negotiation import open_workspace
+
+    found = published(directory)
+    if found is None:
+        return []
+    shown = set(found.amendments)
+    with open_workspace(directory) as workspace:
+        number, document = workspace.document()
+        if number != found.revision:
+            return []
+        amendments = [a for a in workspace.amendments(number, active_only=False) if a.id in shown]
+        decisions = workspace.decisions(number)
+        numbers = workspace.numbers()
+    labels = {p.id: p.label for p in document.paragraphs}
+    return [{"number": numbers.get(a.id, a.id), "id": a.id, "delegation": a.delegation, "kind": a.kind.value,
+             "old": a.old, "new": a.new, "tracked": a.tracked, "paragraph": a.paragraph,
+             "paragraph_number": labels.get(a.paragraph or "", ""),
+             "decision": decisions.get(a.id, ("", ""))[0] or "pending"} for a in amendments]
 
 
 def published_file(directory: Path, fmt: str) -> tuple[str, bytes]:
@@ -339,6 +367,7 @@ def published_file(directory: Path, fmt: str) -> tuple[str, bytes]:
 
 
 __all__ = ["MAX_UPLOAD", "CommentView", "CurrentText", "Preview", "Published", "SubmissionInfo",
-           "amendments_of", "current_text", "preview_return", "publish", "published", "published_file",
+           "amendments_of", "current_text", "preview_return", "publish", "published", "published_amendments",
+           "published_file",
            "stage_return", "submission", "submission_file", "submissions", "submit_return", "text_file",
            "upload_format", "withdraw"]

@@ -192,6 +192,14 @@ _COMPILATION = """{% extends "base.html" %}{% block main %}
 <p>Published <strong id="published-label">{{ published.label }}</strong> on {{ published.at[:19]|replace("T", " ") }}
 UTC: <a href="{{ ws.prefix }}/compilation.html">read it</a> · <a href="{{ ws.prefix }}/compilation.docx">.docx</a>
 · <a href="{{ ws.prefix }}/compilation.md">.md</a></p>
+{% if proposals %}<h2>Proposals in it</h2>
+<table id="proposals"><thead><tr><th>Number</th><th>Paragraph</th><th>Delegation</th><th>Change</th><th>Decision</th>
+</tr></thead><tbody>
+{% for a in proposals %}<tr class="proposal"><td>{{ a.number }}</td><td>{{ a.paragraph_number }}
+<small>{{ a.paragraph or "not placed" }}</small></td><td><bdi>{{ a.delegation }}</bdi></td>
+<td>{{ a.kind }}: {% if a.old %}<del>{{ a.old }}</del>{% endif %} {% if a.new %}<ins>{{ a.new }}</ins>{% endif %}</td>
+<td class="decision">{{ a.decision }}</td></tr>{% endfor %}
+</tbody></table>{% endif %}
 {% else %}<p id="not-published">The secretariat has not published a compilation text yet.</p>{% endif %}
 {% endblock %}"""
 

@@ -327,7 +327,9 @@ class Portal:
         ws = self.workspace(request)
         session = self.session(request, ws)
         published = await self.read(ws, lambda: delegations.published(ws.directory))
-        return self.page(request, "compilation.html", ws, session, published=published, title="Compilation")
+        proposals = await self.read(ws, lambda: delegations.published_amendments(ws.directory))
+        return self.page(request, "compilation.html", ws, session, published=published, proposals=proposals,
+                         title="Compilation")
 
     async def compilation_file(self, request: Request) -> Response:
         ws = self.workspace(request)

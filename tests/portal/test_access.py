@@ -263,3 +263,25 @@ def test_a_delegation_withdraws_its_own_amendment_only(world, kaz) -> None:
     assert "withdraw: withdrawn by Kazakhstan" in row.locator(".decision").inner_text()
     [event] = [e for e in events(ws)[before:] if e.kind == "decision"]
     assert event.actor == "delegate@kazakhstan.example (Kazakhstan)" and event.detail["decision"] == "withdraw"
+
+
+def test_the_compilation_shows_only_what_was_published(world, browser) -> None:
+    base, ws = world["base"], world["ws"]
+    publisher = invite(ws, "publisher@secretariat.example", "clerk")
+    clerk = accounts.accept_invitation(ws, publisher.link.rsplit("/", 1)[1], PASSWORD).person
+    delegations.publish(ws, actor=clerk.actor)
+    # Turkmenistan submits after the publication: nobody else may see its return until the next one.
+    tkm = invite(ws, "delegate@turkmenistan.example", "member", "TKM")
+    person = accounts.accept_invitation(ws, tkm.link.rsplit("/", 1)[1], PASSWORD).person
+    staged = delegations.stage_return(ws, person, "turkmenistan.docx", (RETURNS / "turkmenistan.docx").read_bytes())
+    delegations.submit_return(ws, person, staged.token)
+    page = browser.new_context().new_page()
+    accept_invitation(page, base, invite(ws, "reader@iom.example", "observer"))
+    page.goto(f"{base}/w/{SLUG}/compilation")
+    assert page.locator("#published-label").inner_text() == "original"
+    shown = page.locator("#proposals").inner_text()
+    assert "Kazakhstan" in shown and "Tajikistan" in shown and "KAZ/" in shown
+    assert "Turkmenistan" not in shown and "TKM/" not in shown
+    page.get_by_role("link", name="read it").click()
+    assert "TKM/" not in page.locator("body").inner_text()  # (the text itself names Turkmenistan as a member)
+    assert "Turkmenistan" not in page.locator(".legend").inner_text()
