@@ -4,7 +4,7 @@ stable, numbering updated (a still-proposed new paragraph keeps its bis/ter numb
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from drafting.conventions.numbering import relabel, renumber_references
@@ -85,13 +85,28 @@ def _locate(text: str, old: str, position: int) -> int | None:
     """Where `old` is in `text`: at `position`, else the nearest occurrence."""
     if text[position:position + len(old)] == old:
         return position
-    starts = [i for i in range(len(text)) if text.startswith(old, i)]
+    # The nearest occurrences on either side, found by the string search (not a test at every index: that
+    # made a paragraph with thousands of bracket groups quadratic); a tie goes to the earlier one.
+    before = text.rfind(old, 0, max(position, 0) - 1 + len(old)) if position > 0 else -1
+    after = text.find(old, max(position, 0))
+    starts = [i for i in (before, after) if 0 <= i < len(text)]
     return min(starts, key=lambda i: abs(i - position)) if starts else None
 
 
 def _shifted(position: int, replacements: Sequence[tuple[int, int, str]]) -> int:
     """`position` in the old text as a position in the text after `replacements` (non-overlapping)."""
     return position + sum(len(new) - (end - start) for start, end, new in replacements if end <= position)
+
+
+def _shifter(replacements: Sequence[tuple[int, int, str]]) -> Callable[[int], int]:
+    """`_shifted` for many positions against the same `replacements`: sorted once, then a binary search."""
+    import bisect
+    import itertools
+
+    ordered = sorted((end, len(new) - (end - start)) for start, end, new in replacements)
+    ends = [end for end, _ in ordered]
+    totals = [0, *itertools.accumulate(delta for _, delta in ordered)]
+    return lambda position: position + totals[bisect.bisect_right(ends, position)]
 
 
 def _carry(group: _Group, paragraph: str, position: int) -> list[Carried]:
@@ -270,8 +285,9 @@ def revise_document(document: Document, amendments: Sequence[Amendment], decisio
             bracketed.extend(a.id for p in deleting for a in p.amendments)
         revised = replace(paragraph, spans=spans)
         shift = 1 if deleting and not keep_wrapped else 0
+        shifted = _shifter(replacements)
         for group in groups:
-            position = _locate(revised.text, group.text, _shifted(group.start, replacements) + shift)
+            position = _locate(revised.text, group.text, shifted(group.start) + shift)
             if position is not None:
                 next_carried.extend(_carry(group, paragraph.id, position))
         whole = revised.text

@@ -116,6 +116,7 @@ class Store:
         self.path = path
         self.db = connection
         self._sealed: chain.Head | None = None  # the last event added in the open transaction
+        self._rows_memo: tuple[tuple[int, int, int], tuple[tuple[int, str, str], ...]] | None = None
 
     # -- opening --
 
@@ -426,10 +427,17 @@ class Store:
         return [SubmissionRow(*row) for row in self.db.execute(query + " ORDER BY s.id", args)]
 
     def amendment_rows(self, revision: int) -> list[tuple[int, str, str]]:
-        """(submission id, delegation name, amendment JSON) for `revision`, in submission order."""
-        return [(int(r[0]), str(r[1]), str(r[2])) for r in self.db.execute(
+        """(submission id, delegation name, amendment JSON) for `revision`, in submission order. Kept until the
+        record changes (our writes: `total_changes`; another process's: `data_version`): one command reads
+        them several times."""
+        state = (revision, self.db.total_changes, self.db.execute("PRAGMA data_version").fetchone()[0])
+        if self._rows_memo is not None and self._rows_memo[0] == state:
+            return list(self._rows_memo[1])
+        rows = [(int(r[0]), str(r[1]), str(r[2])) for r in self.db.execute(
             "SELECT a.submission, d.name, a.data FROM amendments a JOIN delegations d ON d.id = a.delegation "
             "WHERE a.revision = ? ORDER BY a.submission, a.rowid", (revision,))]
+        self._rows_memo = (state, tuple(rows))
+        return rows
 
     def amendment_index(self) -> list[tuple[int, int, str, str | None, str]]:
         """(revision, submission id, delegation name, delegation code, amendment id) of every amendment of the

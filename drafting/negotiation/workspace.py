@@ -8,6 +8,7 @@ best match (flagged); a file made against a text the workspace does not know is 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 import unicodedata
@@ -347,7 +348,7 @@ class Workspace:
         for submission, delegation, data in rows:
             if active_only and submission != latest[delegation]:
                 continue
-            amendment = amendment_from_dict(_load(data))
+            amendment = _amendment(data)
             if active_only and decisions.get(amendment.id, ("", ""))[0] in ("reject", "withdraw"):
                 continue
             out.append(amendment)
@@ -376,8 +377,8 @@ class Workspace:
         Markdown or text file has no Track Changes to forget: its amendments are not counted)."""
         number = self.current_number() if number is None else number
         word = {row.id for row in self.store.submissions(number) if row.format == "docx"}
-        return {str(_load(data)["id"]) for submission, _, data in self.store.amendment_rows(number)
-                if submission in word and not _load(data).get("tracked", True)}
+        return {amendment.id for submission, _, data in self.store.amendment_rows(number)
+                if submission in word and not (amendment := _amendment(data)).tracked}
 
     def numbers(self) -> dict[str, str]:
         """Amendment id -> its number (`KAZ/1`, `Chair/1`) for every amendment of the record (see `numbers`)."""
@@ -825,6 +826,13 @@ def _json(amendment: Amendment) -> str:
     import json
 
     return json.dumps(amendment_to_dict(amendment), ensure_ascii=False, sort_keys=True)
+
+
+@functools.lru_cache(maxsize=20_000)
+def _amendment(data: str) -> Amendment:
+    """A stored amendment's JSON parsed once per process: a command reads the same rows several times (status
+    builds the compilation, then lists every amendment), and Amendment is immutable."""
+    return amendment_from_dict(_load(data))
 
 
 def _load(data: str) -> dict[str, Any]:

@@ -49,3 +49,33 @@ def test_many_proposals_of_one_delegation_never_clash() -> None:
     proposals = [Proposal((Amendment(f"a{i}", "A", "p", AmendmentKind.INSERT, "", "y", i, None, True),), "")
                  for i in range(5000)]
     assert _clashing(proposals) == []
+
+
+# -- revise: finding a bracket group again, and positions after replacements ------------------------------------
+
+def _locate_everywhere(text: str, old: str, position: int) -> int | None:
+    """The definition: `old` at `position`, else its occurrence nearest to `position` (the earlier on a tie)."""
+    if text[position:position + len(old)] == old:
+        return position
+    starts = [i for i in range(len(text)) if text.startswith(old, i)]
+    return min(starts, key=lambda i: abs(i - position)) if starts else None
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="ab[]", max_size=30), st.text(alphabet="ab[]", max_size=4), st.integers(0, 35))
+def test_locate_finds_the_nearest_occurrence(text: str, old: str, position: int) -> None:
+    from drafting.negotiation.revise import _locate
+
+    assert _locate(text, old, position) == _locate_everywhere(text, old, position)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 50), st.integers(0, 5), st.text(alphabet="x", max_size=6)), max_size=8),
+       st.lists(st.integers(0, 60), max_size=10))
+def test_the_shifter_shifts_as_the_sum_over_replacements(spans: list[tuple[int, int, str]],
+                                                         positions: list[int]) -> None:
+    from drafting.negotiation.revise import _shifted, _shifter
+
+    replacements = [(start, start + length, new) for start, length, new in spans]
+    shifted = _shifter(replacements)
+    assert [shifted(p) for p in positions] == [_shifted(p, replacements) for p in positions]
