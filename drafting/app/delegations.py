@@ -22,7 +22,7 @@ from drafting.errors import DraftingInputError, DraftingStateError
 if TYPE_CHECKING:
     from drafting.model.document import Amendment, Document
     from drafting.negotiation.people import Person
-    from drafting.negotiation.workspace import Decided, SubmitResult
+    from drafting.negotiation.workspace import Decided, EventRow, SubmitResult
 
 MAX_UPLOAD = 10 * 1024 * 1024  # bytes; a return is a few hundred KB, a large one with images a few MB
 UPLOAD_SUFFIXES = ("docx", "md", "txt")
@@ -33,11 +33,21 @@ _NAME = re.compile(r"^[^\x00-\x1f\x7f/\\:*?\"<>|]{1,120}$")
 
 
 @dataclass(frozen=True, slots=True)
+class SilenceView:
+    """Where a paragraph stands in a silence procedure: until when, `running`, `kept` or `broken`, by whom."""
+
+    until: str
+    state: str
+    broken_by: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class CurrentText:
     number: int
     label: str
     document: Document
     statuses: dict[str, str]
+    silences: dict[str, SilenceView] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,10 +111,18 @@ class Published:
 def current_text(directory: Path) -> CurrentText:
     """The current revision: its text and the paragraph statuses."""
     from drafting.app.negotiation import open_workspace, revision_label
+    from drafting.negotiation.silence import stamp, utc_now
 
+    moment = utc_now()
     with open_workspace(directory) as workspace:
         number, document = workspace.document()
-        return CurrentText(number, revision_label(number), document, workspace.statuses(number))
+        silences: dict[str, SilenceView] = {}
+        for silence in sorted(workspace.silences(number), key=lambda s: s.until):  # the latest one wins
+            for pid in silence.paragraphs:
+                silences[pid] = SilenceView(stamp(silence.until)[:16].replace("T", " ") + " UTC",
+                                            silence.state(pid, moment),
+                                            tuple(b.delegation for b in silence.breaks if b.paragraph == pid))
+        return CurrentText(number, revision_label(number), document, workspace.statuses(number), silences)
 
 
 def text_file(directory: Path, fmt: str) -> tuple[str, bytes]:
@@ -312,14 +330,10 @@ def publish(directory: Path, *, actor: str) -> Published:
                                              tuple(shown))
 
 
-def published(directory: Path) -> Published | None:
-    """The compilation text last published, if any."""
-    from drafting.app.negotiation import log_events, revision_label
+def _publication(events: list[EventRow]) -> Published | None:
+    from drafting.app.negotiation import revision_label
 
-    last = None
-    for event in log_events(directory):
-        if event.kind == "compilation-published":
-            last = event
+    last = next((e for e in reversed(events) if e.kind == "compilation-published"), None)
     if last is None:
         return None
     detail = last.detail
@@ -328,27 +342,57 @@ def published(directory: Path) -> Published | None:
                      tuple(str(i) for i in detail.get("amendments", ())))
 
 
+def published(directory: Path) -> Published | None:
+    """The compilation text last published, if any."""
+    from drafting.app.negotiation import open_workspace
+
+    with open_workspace(directory) as workspace:
+        return _publication(workspace.events())
+
+
 def published_amendments(directory: Path) -> list[dict[str, Any]]:
     """The amendments the last published compilation shows, if it is of the current revision, with their
     decisions now (never one submitted after the publication: delegations see only what was published)."""
     from drafting.app.negotiation import open_workspace
 
-    found = published(directory)
-    if found is None:
-        return []
-    shown = set(found.amendments)
     with open_workspace(directory) as workspace:
+        found = _publication(workspace.events())
+        if found is None:
+            return []
+        shown = set(found.amendments)
         number, document = workspace.document()
         if number != found.revision:
             return []
         amendments = [a for a in workspace.amendments(number, active_only=False) if a.id in shown]
         decisions = workspace.decisions(number)
         numbers = workspace.numbers()
+        supporters = workspace.supporters(number)
     labels = {p.id: p.label for p in document.paragraphs}
     return [{"number": numbers.get(a.id, a.id), "id": a.id, "delegation": a.delegation, "kind": a.kind.value,
              "old": a.old, "new": a.new, "tracked": a.tracked, "paragraph": a.paragraph,
-             "paragraph_number": labels.get(a.paragraph or "", ""),
+             "paragraph_number": labels.get(a.paragraph or "", ""), "supporters": list(supporters.get(a.id, ())),
              "decision": decisions.get(a.id, ("", ""))[0] or "pending"} for a in amendments]
+
+
+def support(directory: Path, person: Person, amendment: str) -> list[Decided]:
+    """A delegation co-sponsors another delegation's amendment shown in the published compilation: the CLI's
+    `support`, with the person as actor (LookupError for an amendment delegations have not been shown)."""
+    from drafting.app.negotiation import support as record_support
+
+    if person.role != "member" or not person.delegation:
+        raise DraftingStateError("only a delegation's members support amendments for it")
+    if amendment not in {a["id"] for a in published_amendments(directory)}:
+        raise LookupError(amendment)
+    return record_support(directory, [amendment], person.delegation, actor=person.actor)
+
+
+def break_silence(directory: Path, person: Person, paragraph: str, note: str = "") -> None:
+    """A delegation objects to a paragraph under silence before the deadline: the CLI's `break-silence`."""
+    from drafting.app.negotiation import break_silence as record_break
+
+    if person.role != "member" or not person.delegation:
+        raise DraftingStateError("only a delegation's members break the silence for it")
+    record_break(directory, person.delegation, paragraph, note[:500], actor=person.actor)
 
 
 def published_file(directory: Path, fmt: str) -> tuple[str, bytes]:
@@ -366,8 +410,29 @@ def published_file(directory: Path, fmt: str) -> tuple[str, bytes]:
     return f"compilation-{found.label}.{fmt}", data
 
 
-__all__ = ["MAX_UPLOAD", "CommentView", "CurrentText", "Preview", "Published", "SubmissionInfo",
-           "amendments_of", "current_text", "preview_return", "publish", "published", "published_amendments",
-           "published_file",
-           "stage_return", "submission", "submission_file", "submissions", "submit_return", "text_file",
-           "upload_format", "withdraw"]
+__all__ = [
+    "MAX_UPLOAD",
+    "CommentView",
+    "CurrentText",
+    "Preview",
+    "Published",
+    "SilenceView",
+    "SubmissionInfo",
+    "amendments_of",
+    "break_silence",
+    "current_text",
+    "preview_return",
+    "publish",
+    "published",
+    "published_amendments",
+    "published_file",
+    "stage_return",
+    "submission",
+    "submission_file",
+    "submissions",
+    "submit_return",
+    "support",
+    "text_file",
+    "upload_format",
+    "withdraw",
+]

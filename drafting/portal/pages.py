@@ -103,7 +103,18 @@ _TEXT = """{% extends "base.html" %}{% block main %}
 {% for p in text.document.paragraphs %}
 <div class="para" id="p-{{ p.id }}"><span class="label">{{ p.label }}</span>
 <span class="body">{{ p.text }}{% if text.statuses.get(p.id) -%}
-<span class="status">{{ text.statuses[p.id] }}</span>{% endif %}</span></div>
+<span class="status">{{ text.statuses[p.id] }}</span>{% endif %}
+{% set silence = text.silences.get(p.id) %}{% if silence %}<span class="status silence">{% if silence.state == "running"
+%}under silence until {{ silence.until }}{% elif silence.state == "kept" %}silence kept: agreed{% else
+%}silence broken by {{ silence.broken_by|join(", ") }}{% endif %}</span>
+{% if silence.state == "running" and me.role == "member" and me.delegation not in silence.broken_by %}
+<form class="row" method="post" action="{{ ws.prefix }}/break-silence">
+<input type="hidden" name="csrf" value="{{ csrf }}">
+<input type="hidden" name="paragraph" value="{{ p.id }}">
+<input type="text" name="note" placeholder="why (for the record)"
+ aria-label="note on breaking the silence on {{ p.id }}">
+<button type="submit" aria-label="break the silence on {{ p.id }}">Break the silence</button></form>
+{% endif %}{% endif %}</span></div>
 {% endfor %}
 </div>
 {% endblock %}"""
@@ -194,11 +205,16 @@ UTC: <a href="{{ ws.prefix }}/compilation.html">read it</a> · <a href="{{ ws.pr
 · <a href="{{ ws.prefix }}/compilation.md">.md</a></p>
 {% if proposals %}<h2>Proposals in it</h2>
 <table id="proposals"><thead><tr><th>Number</th><th>Paragraph</th><th>Delegation</th><th>Change</th><th>Decision</th>
-</tr></thead><tbody>
+<th>Supported by</th></tr></thead><tbody>
 {% for a in proposals %}<tr class="proposal"><td>{{ a.number }}</td><td>{{ a.paragraph_number }}
 <small>{{ a.paragraph or "not placed" }}</small></td><td><bdi>{{ a.delegation }}</bdi></td>
 <td>{{ a.kind }}: {% if a.old %}<del>{{ a.old }}</del>{% endif %} {% if a.new %}<ins>{{ a.new }}</ins>{% endif %}</td>
-<td class="decision">{{ a.decision }}</td></tr>{% endfor %}
+<td class="decision">{{ a.decision }}</td>
+<td class="supporters">{% for d in a.supporters %}<bdi>{{ d }}</bdi>{% if not loop.last %}, {% endif %}{% endfor %}
+{% if me.role == "member" and a.delegation != me.delegation and me.delegation not in a.supporters
+   and a.decision == "pending" %}<form class="inline" method="post" action="{{ ws.prefix }}/support">
+<input type="hidden" name="csrf" value="{{ csrf }}"><input type="hidden" name="amendment" value="{{ a.id }}">
+<button type="submit" aria-label="support {{ a.number }}">Support</button></form>{% endif %}</td></tr>{% endfor %}
 </tbody></table>{% endif %}
 {% else %}<p id="not-published">The secretariat has not published a compilation text yet.</p>{% endif %}
 {% endblock %}"""
@@ -215,6 +231,19 @@ _CLERK = """{% extends "base.html" %}{% block main %}
 <form class="inline" method="post" action="{{ ws.prefix }}/revise"><input type="hidden" name="csrf" value="{{ csrf }}">
 <button type="submit" id="revise">Issue {{ next_label }}</button></form>
 {% endif %}
+<details><summary>Silence procedure, chair's proposal</summary>
+<form method="post" action="{{ ws.prefix }}/silence"><input type="hidden" name="csrf" value="{{ csrf }}">
+<label for="until">Under silence until (UTC)</label><input type="datetime-local" id="until" name="until" required>
+<label for="silence-paragraphs">Paragraphs (ids or numbers, separated by commas; empty: the whole text)</label>
+<input type="text" id="silence-paragraphs" name="paragraphs">
+<p><button type="submit">Start the silence</button></p></form>
+<form method="post" action="{{ ws.prefix }}/propose"><input type="hidden" name="csrf" value="{{ csrf }}">
+<label for="propose-paragraph">Paragraph (id or number)</label>
+<input type="text" id="propose-paragraph" name="paragraph" required>
+<label for="propose-text">The chair's text</label><input type="text" id="propose-text" name="text" required>
+<label><input type="checkbox" name="after" value="yes"> as a new paragraph after it</label>
+<p><button type="submit">Record the chair's proposal</button></p></form>
+</details>
 <h2>Latest submissions</h2>
 <table><thead><tr><th>#</th><th>Delegation</th><th>Received</th><th>Against</th><th>Amendments</th></tr></thead><tbody>
 {% for s in submissions[:20] %}<tr><td><a href="{{ ws.prefix }}/submissions/{{ s.id }}">{{ s.id }}</a></td>

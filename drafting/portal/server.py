@@ -57,10 +57,15 @@ NOTICES = {
     "decided": "The decision was recorded.",
     "marked": "The paragraph status was recorded.",
     "withdrawn": "The amendment was withdrawn; the record says by whom.",
+    "supported": "Your delegation's support was recorded.",
+    "silence-broken": "Your delegation broke the silence on that paragraph; the record says by whom.",
+    "silence": "The silence procedure was started.",
+    "proposed": "The chair's proposal was recorded.",
     "password": "Your password is set; you are logged in.",
 }
-WRITERS = {"member": {"upload", "submit", "withdraw"}, "chair": {"decide", "mark"},
-           "clerk": {"decide", "mark", "publish", "revise"}, "observer": set()}
+WRITERS = {"member": {"upload", "submit", "withdraw", "support", "break-silence"},
+           "chair": {"decide", "mark", "silence", "propose"},
+           "clerk": {"decide", "mark", "publish", "revise", "silence", "propose"}, "observer": set()}
 
 
 class Denied(Exception):
@@ -412,6 +417,46 @@ class Portal:
             raise NotFound from None
         return RedirectResponse(f"{ws.prefix}/submissions?done=withdrawn", status_code=303)
 
+    async def support(self, request: Request) -> Response:
+        ws = self.workspace(request)
+        session = self.session(request, ws)
+        form = await self.checked_form(request, session, "support")
+        amendment = str(form.get("amendment", ""))
+        try:
+            await self.write(ws, lambda: delegations.support(ws.directory, session.person, amendment))
+        except LookupError:
+            raise NotFound from None
+        return RedirectResponse(f"{ws.prefix}/compilation?done=supported", status_code=303)
+
+    async def break_silence(self, request: Request) -> Response:
+        ws = self.workspace(request)
+        session = self.session(request, ws)
+        form = await self.checked_form(request, session, "break-silence")
+        paragraph, note = str(form.get("paragraph", "")), str(form.get("note", ""))
+        await self.write(ws, lambda: delegations.break_silence(ws.directory, session.person, paragraph, note))
+        return RedirectResponse(f"{ws.prefix}/?done=silence-broken", status_code=303)
+
+    async def silence(self, request: Request) -> Response:
+        ws = self.workspace(request)
+        session = self.session(request, ws)
+        form = await self.checked_form(request, session, "silence")
+        until = str(form.get("until", "")).strip()
+        if until and not until.endswith(("Z", "z")) and "+" not in until[10:]:
+            until += "Z"  # the form asks for UTC
+        paragraphs = [p for p in str(form.get("paragraphs", "")).split(",") if p.strip()]
+        await self.write(ws, lambda: ops.silence(ws.directory, until, paragraphs, actor=session.person.actor))
+        return RedirectResponse(f"{ws.prefix}/clerk?done=silence", status_code=303)
+
+    async def propose(self, request: Request) -> Response:
+        ws = self.workspace(request)
+        session = self.session(request, ws)
+        form = await self.checked_form(request, session, "propose")
+        paragraph, text = str(form.get("paragraph", "")), str(form.get("text", ""))[:5000]
+        after = form.get("after") == "yes"
+        await self.write(ws, lambda: ops.propose(ws.directory, paragraph, text, after=after,
+                                                 actor=session.person.actor))
+        return RedirectResponse(f"{ws.prefix}/clerk?done=proposed", status_code=303)
+
     def _own(self, session: accounts.Session) -> str | None:
         """Whose submissions this person may see: their delegation's, or (clerk, chair) everyone's."""
         if session.person.role in ("clerk", "chair"):
@@ -632,6 +677,10 @@ def create_app(directories: Sequence[Path], *, site: str = "drafting portal") ->
         Route("/w/{ws}/uploads/{token}", guarded(p.preview), methods=["GET"]),
         Route("/w/{ws}/uploads/{token}/submit", guarded(p.submit), methods=["POST"]),
         Route("/w/{ws}/withdraw", guarded(p.withdraw), methods=["POST"]),
+        Route("/w/{ws}/support", guarded(p.support), methods=["POST"]),
+        Route("/w/{ws}/break-silence", guarded(p.break_silence), methods=["POST"]),
+        Route("/w/{ws}/silence", guarded(p.silence), methods=["POST"]),
+        Route("/w/{ws}/propose", guarded(p.propose), methods=["POST"]),
         Route("/w/{ws}/submissions", guarded(p.submissions)),
         Route("/w/{ws}/submissions/{id:int}", guarded(p.submission)),
         Route("/w/{ws}/submissions/{id:int}/file", guarded(p.submission_file)),

@@ -21,6 +21,10 @@ RECORD_WRITES = {
     "mark": ("ops.mark", "mark"),
     "revise": ("ops.revise", "revise"),
     "withdraw": ("delegations.withdraw", "decide"),
+    "support": ("delegations.support", "support"),
+    "break_silence": ("delegations.break_silence", "break_silence"),
+    "silence": ("ops.silence", "silence"),
+    "propose": ("ops.propose", "propose"),
 }
 
 
@@ -89,6 +93,10 @@ def test_record_writes_go_through_the_clis_operations() -> None:
     assert "submit" in names_called(functions["submit_return"]) and {"submit", "submit_many"} & cli_uses
     assert "compile_outputs" in names_called(functions["publish"]) and "compile_outputs" in cli_uses
     assert "decide" in names_called(functions["withdraw"])
+    assert "record_support" in names_called(functions["support"]) and "support" in cli_uses
+    assert "record_break" in names_called(functions["break_silence"]) and "break_silence" in cli_uses
+    for operation in ("silence", "propose"):
+        assert operation in cli_uses, operation
     for operation in ("decide", "mark", "revise"):
         assert operation in cli_uses or f"{operation}_batch" in cli_uses, operation
 
