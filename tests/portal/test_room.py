@@ -91,7 +91,8 @@ def test_silence_proposal_support_and_breaking_the_silence(world, browser) -> No
     assert "Kazakhstan" in kaz.locator("#proposals tr.proposal", has_text="TJK/1").locator(".supporters").inner_text()
     assert kaz.get_by_role("button", name="support TJK/1").count() == 0  # once is enough
     [supported] = [e for e in events(ws)[before:] if e.kind == "support"]
-    assert supported.actor == "delegate@kazakhstan.example (Kazakhstan)" and supported.detail["delegation"] == "Kazakhstan"
+    assert supported.actor == "delegate@kazakhstan.example (Kazakhstan)"
+    assert supported.detail["delegation"] == "Kazakhstan"
     # The unpublished Kyrgyz amendment, named by id in a hand-made form: 404, nothing recorded.
     from drafting.app import negotiation as ops
 
