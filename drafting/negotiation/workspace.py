@@ -24,6 +24,7 @@ from drafting.library.registry import Registry
 from drafting.model.document import Amendment, AmendmentKind, Document
 from drafting.model.serial import amendment_from_dict, amendment_to_dict, document_from_json, document_json
 from drafting.model.version import Version, VersionParagraph
+from drafting.negotiation.clean import coalesce
 from drafting.negotiation.compilation import Compilation, compile_text
 from drafting.negotiation.numbers import assign_numbers, looks_like_number, normalise_number, number_index
 from drafting.negotiation.silence import (
@@ -299,8 +300,9 @@ class Workspace:
         version, docx = load_submission(path)
         number, matched_by, similarity = self.match_revision(version)
         _, document = self.document(number)
-        found = submission_amendments(version, docx, base_paragraphs(document), delegation=name,
-                                      registry=self.registry)
+        base = base_paragraphs(document)
+        found = coalesce(submission_amendments(version, docx, base, delegation=name, registry=self.registry),
+                         {p.id: p.text for p in base if p.id})
         amendments = []
         for a in found:
             owned = replace(a, delegation=name, code=code)
