@@ -34,6 +34,9 @@ import time
 from collections import defaultdict
 from contextlib import closing
 from pathlib import Path
+from typing import Any
+
+import httpx
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -94,14 +97,21 @@ class Run:
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
-async def delegation(client, base: str, email: str, file: Path, run: Run, gate: asyncio.Semaphore) -> None:
-    import httpx
+def csrf_of(page: httpx.Response) -> str:
+    found = CSRF.search(page.text)
+    if found is None:
+        raise RuntimeError(f"no CSRF token in {page.url}")
+    return found.group(1)
+
+
+async def delegation(client: httpx.AsyncClient, base: str, email: str, file: Path, run: Run,
+                     gate: asyncio.Semaphore) -> None:
 
     prefix = f"{base}/w/{SLUG}"
 
-    async def timed(kind: str, method: str, url: str, expect: int = 200, **kwargs: object) -> httpx.Response:
+    async def timed(kind: str, method: str, url: str, expect: int = 200, **kwargs: Any) -> httpx.Response:
         start = time.perf_counter()
-        answer = await client.request(method, url, **kwargs)
+        answer: httpx.Response = await client.request(method, url, **kwargs)
         run.latency[kind].append(time.perf_counter() - start)
         if answer.status_code != expect:
             raise RuntimeError(f"{kind}: HTTP {answer.status_code}")
@@ -110,11 +120,11 @@ async def delegation(client, base: str, email: str, file: Path, run: Run, gate: 
     async with gate:
         try:
             page = await timed("login page", "GET", f"{prefix}/login")
-            csrf = CSRF.search(page.text).group(1)
+            csrf = csrf_of(page)
             await timed("login", "POST", f"{prefix}/login", 303,
                         data={"csrf": csrf, "email": email, "password": PASSWORD})
             page = await timed("text", "GET", f"{prefix}/")
-            csrf = CSRF.search(page.text).group(1)
+            csrf = csrf_of(page)
             answer = await timed("upload", "POST", f"{prefix}/upload", 303, data={"csrf": csrf},
                                  files={"file": (file.name, file.read_bytes(), "application/octet-stream")})
             preview = answer.headers["location"]
@@ -129,8 +139,6 @@ async def delegation(client, base: str, email: str, file: Path, run: Run, gate: 
 
 
 async def load(base: str, people: list[tuple[str, Path]], concurrency: int, timeout: float) -> tuple[Run, float]:
-    import httpx
-
     run = Run()
     gate = asyncio.Semaphore(concurrency)
     limits = httpx.Limits(max_connections=concurrency * 2, max_keepalive_connections=concurrency * 2)

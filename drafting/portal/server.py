@@ -625,9 +625,22 @@ def _replayed(request: Request, body: bytes) -> Request:
 Handler = Callable[[Request], Awaitable[Response]]
 
 
+def warm() -> None:
+    """Compile every template and import what the first requests would, before the first request: the
+    first delegations to arrive should not wait for a cold server."""
+    import argon2  # noqa: F401  (the first login)
+    import python_multipart  # noqa: F401  (the first form)
+
+    from drafting.portal.pages import TEMPLATES, environment
+
+    for name in TEMPLATES:
+        environment().get_template(name)
+
+
 def create_app(directories: Sequence[Path], *, site: str = "drafting portal") -> Starlette:
     """The ASGI application serving `directories` (workspaces of one conference)."""
     portal = Portal(directories, site=site)
+    warm()
 
     def guarded(handler: Handler) -> Handler:
         async def run(request: Request) -> Response:

@@ -28,14 +28,20 @@ RECORD_WRITES = {
 }
 
 
+def handler_name(route: ast.Call) -> str:
+    """`login` in `Route("/w/{ws}/login", guarded(p.login), …)`."""
+    wrapped = route.args[1]
+    assert isinstance(wrapped, ast.Call) and isinstance(wrapped.args[0], ast.Attribute), ast.dump(route)
+    return wrapped.args[0].attr
+
+
 def handlers() -> dict[str, ast.AsyncFunctionDef]:
     """The Portal methods the routes name, by name."""
     tree = ast.parse(SERVER.read_text(encoding="utf-8"))
     portal = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "Portal")
     methods = {n.name: n for n in portal.body if isinstance(n, ast.AsyncFunctionDef)}
-    routed = {node.args[1].args[0].attr for node in ast.walk(tree)
-              if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Route"
-              and isinstance(node.args[1], ast.Call)}
+    routed = {handler_name(node) for node in ast.walk(tree)
+              if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Route"}
     assert routed and routed <= set(methods), routed - set(methods)
     return {name: methods[name] for name in sorted(routed)}
 
@@ -104,10 +110,11 @@ def test_record_writes_go_through_the_clis_operations() -> None:
 def test_the_portal_imports_only_the_application_layer() -> None:
     for path in (ROOT / "drafting" / "portal").glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("drafting."):
-                top = ".".join(node.module.split(".")[:2])
+            module = node.module or "" if isinstance(node, ast.ImportFrom) else ""
+            if module.startswith("drafting."):
+                top = ".".join(module.split(".")[:2])
                 assert top in ("drafting.app", "drafting.errors", "drafting.model", "drafting.portal") or \
-                    node.module == "drafting.support.factories", (path.name, node.module)
+                    module == "drafting.support.factories", (path.name, module)
 
 
 def test_the_record_writes_are_listed_for_every_writing_route() -> None:
@@ -119,6 +126,6 @@ def test_the_record_writes_are_listed_for_every_writing_route() -> None:
         if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Route":
             methods = next((k.value for k in node.keywords if k.arg == "methods"), None)
             if isinstance(methods, ast.List) and any(getattr(e, "value", "") == "POST" for e in methods.elts):
-                posts.add(node.args[1].args[0].attr)
+                posts.add(handler_name(node))
     assert posts - set(RECORD_WRITES) == {"login", "logout", "accept", "upload"}
     assert Path(SERVER).exists()
