@@ -313,7 +313,9 @@ def revise(directory: Path, outdir: Path | None = None, formats: Sequence[str] =
         prepared = workspace.prepare_revision()
         revision = prepared.revision
         new_number = prepared.base + 1
-        docx = render_docx(revision.document)
+        # The record state this revision comes from, in its identity: a printed Rev.N names it.
+        seq, head = workspace.head()
+        docx = render_docx(revision.document, extra_properties={"DraftingRecordHead": f"{seq}:{head}"})
         target = outdir or directory / f"rev{new_number}"
         stem = f"{revision.document.meta.name}-rev{new_number}"
         rendered = render(revision.document, target, [f for f in formats if f != "docx"], name=stem,

@@ -263,3 +263,18 @@ def test_a_record_from_before_the_chain_is_sealed_as_found_then_guarded(tmp_path
     rewrite(ws, "UPDATE events SET actor = 'someone else' WHERE seq = 2")
     problems = api.verify_record(ws)[0]
     assert any("the event row(s) it recorded were altered" in p for p in problems), problems
+
+
+def test_a_revision_names_the_record_state_it_came_from(ws: Path, tmp_path: Path) -> None:
+    """The chain head when Rev.1 was computed is in its .docx (custom property DraftingRecordHead) and is the
+    event just before `revision-issued`."""
+    import zipfile
+
+    api.revise(ws, tmp_path / "rev1", ("docx",), actor="clerk")
+    [docx] = list((tmp_path / "rev1").glob("*.docx"))
+    custom = zipfile.ZipFile(docx).read("docProps/custom.xml").decode("utf-8")
+    found = re.search(r'name="DraftingRecordHead"[^>]*>\s*<vt:lpwstr>(\d+):([0-9a-f]{64})</vt:lpwstr>', custom)
+    assert found is not None, custom
+    events = api.log_events(ws)
+    assert events[-1].kind == "revision-issued"
+    assert (int(found.group(1)), found.group(2)) == (events[-2].seq, events[-2].hash)
