@@ -46,8 +46,10 @@ def test_a_projects_own_clauses_sit_beside_the_shared_library(spec_copy: Path, l
         "    - clause: operative.secretariat-seat\n", 1)
     spec_copy.write_text(text.replace("languages: [en, ru]", "languages: [en]"), encoding="utf-8")
     document = load_document(spec_copy)
-    assert document.paragraph("welcome_host").text.startswith("Welcomes the generous hospitality")
-    assert document.paragraph("secretariat_seat").clause == "operative.secretariat-seat"
+    welcome, seat = document.paragraph("welcome_host"), document.paragraph("secretariat_seat")
+    assert welcome is not None and seat is not None
+    assert welcome.text.startswith("Welcomes the generous hospitality")
+    assert seat.clause == "operative.secretariat-seat"
 
 
 def test_the_same_clause_id_in_two_libraries_names_both_files(spec_copy: Path, library_copy: Path) -> None:
@@ -65,7 +67,9 @@ def test_the_spec_can_say_which_library_wins(spec_copy: Path, library_copy: Path
     text = spec_copy.read_text(encoding="utf-8").replace("languages: [en, ru]", "languages: [en]")
     spec_copy.write_text(text, encoding="utf-8")
     document = load_document(spec_copy)
-    assert document.paragraph("secretariat_seat").text.startswith("Suggest that the secretariat of the process sit")
+    seat = document.paragraph("secretariat_seat")
+    assert seat is not None
+    assert seat.text.startswith("Suggest that the secretariat of the process sit")
 
 
 def test_clauses_check_checks_the_libraries_of_a_spec_together(spec_copy: Path, library_copy: Path) -> None:

@@ -9,7 +9,6 @@ import pytest
 
 from drafting.app import assemble_to
 from drafting.app.documents import Rendered, with_pdfs
-from drafting.support import office
 from tests.conftest import ALMATY_SPEC
 
 
@@ -17,11 +16,11 @@ def _offices(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
     calls: list[list[str]] = []
     real_popen = subprocess.Popen
 
-    def recording_popen(argv, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def recording_popen(argv, *args, **kwargs):
         calls.append(list(argv))
         return real_popen(argv, *args, **kwargs)
 
-    monkeypatch.setattr(office.subprocess, "Popen", recording_popen)
+    monkeypatch.setattr(subprocess, "Popen", recording_popen)  # the module office.py calls
     return calls
 
 

@@ -33,6 +33,7 @@ def test_un_resolution_numbers_membership_provisions_and_names_the_members_in_th
     document = load_document(_membership_section(spec_copy), profile="un-resolution", language="en")
     operative = [p for p in document.paragraphs if p.role is Role.OPERATIVE]
     members = document.paragraph("initial_members")
+    assert members is not None
     assert members.role is Role.OPERATIVE
     assert operative[-1].id == "initial_members"
     assert members.label == f"{len(operative)}."
@@ -47,6 +48,7 @@ def test_un_resolution_numbers_membership_provisions_and_names_the_members_in_th
 def test_as_issued_keeps_the_membership_section_as_written(spec_copy: Path) -> None:
     document = load_document(_membership_section(spec_copy), language="en")
     members = document.paragraph("initial_members")
+    assert members is not None
     assert members.role is Role.CONTINUATION and not members.label
     bullets = [p.text for p in document.paragraphs if p.id.startswith("initial_members_")]
     assert bullets == ["Kazakhstan", "Kyrgyzstan", "Tajikistan", "Turkmenistan"]

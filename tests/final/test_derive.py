@@ -152,7 +152,7 @@ def test_finalize_refuses_a_final_text_that_strays_from_the_agreed_one(membershi
     """A final-text step that changes a word (a bug, or a tampered toolkit) is refused, nothing written."""
     import drafting.final.finalize as module
 
-    real = module.final_document
+    real = final_document  # the function finalize calls (imported from drafting.final.text)
 
     def straying(document: Document, **kwargs: object) -> Document:
         final = real(document, **kwargs)  # type: ignore[arg-type]

@@ -136,7 +136,7 @@ def test_pdf_declares_pdfa_2b(finalized):
         assert xmp["pdfaid:conformance"] == "B"
 
 
-def _font_descriptors(pdf: pikepdf.Pdf) -> list[tuple[str, pikepdf.Dictionary | None]]:
+def _font_descriptors(pdf: pikepdf.Pdf) -> list[tuple[str, pikepdf.Object | None]]:
     out = []
     for obj in pdf.objects:
         if not isinstance(obj, pikepdf.Dictionary) or obj.get("/Type") != "/Font":

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from drafting.errors import DraftingInputError
 from drafting.library.placeholders import Include, Placeholder, parse_template
 
-literal = st.text(alphabet=st.characters(blacklist_characters="{}", blacklist_categories=("Cs",)), max_size=30)
+literal = st.text(alphabet=st.characters(blacklist_characters="{}", blacklist_categories=["Cs"]), max_size=30)
 name = st.from_regex(r"[a-z_][a-z0-9_]{0,10}", fullmatch=True)
 clause_id = st.from_regex(r"[a-z0-9][a-z0-9._-]{0,12}", fullmatch=True)
 

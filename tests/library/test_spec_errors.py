@@ -204,4 +204,6 @@ def test_a_date_parameter_is_checked_as_a_date(tmp_path: Path) -> None:
     assert "parameter 'when': '2025-02-30': there is no 30 February 2025 (February has 28 days)" in str(caught.value)
     assert caught.value.line == 4
     spec.write_text(spec.read_text(encoding="utf-8").replace("2025-02-30", "2025-02-28"), encoding="utf-8")
-    assert load_document(spec).paragraph("next").text == "The next meeting is on 28 February 2025."
+    next_meeting = load_document(spec).paragraph("next")
+    assert next_meeting is not None
+    assert next_meeting.text == "The next meeting is on 28 February 2025."

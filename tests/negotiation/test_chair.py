@@ -52,7 +52,9 @@ def test_a_compromise_of_the_chair_is_numbered_shown_decided_and_merges_what_it_
     _, revision = api.revise(ws, tmp_path / "rev1", ("md",))
     with api.open_workspace(ws) as workspace:
         _, document = workspace.document()
-    assert document.paragraph("secretariat_seat").text == COMPROMISE  # no brackets: the others merged into it
+    seat = document.paragraph("secretariat_seat")
+    assert seat is not None
+    assert seat.text == COMPROMISE  # no brackets: the others merged into it
     assert "KAZ/1 is merged into the accepted Chair/1" in revision.notes
 
 

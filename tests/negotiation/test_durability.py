@@ -161,6 +161,7 @@ def test_a_submit_killed_at_random_points_never_leaves_half_a_submission(ws: Pat
             assert messages[-1][0] == "in-transaction"
         else:
             time.sleep(rng.uniform(0.0, 0.3))
+        assert proc.pid is not None
         os.kill(proc.pid, signal.SIGKILL)
         proc.join(timeout=30)
         while parent.poll(0):

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from drafting.errors import DraftingInputError
-from drafting.negotiation.store import APPLICATION_ID, DB_NAME, SCHEMA_VERSION, Store
+from drafting.negotiation.migrations import SCHEMA_VERSION
+from drafting.negotiation.store import APPLICATION_ID, DB_NAME, Store
 from tests.negotiation import (
     RAP,
     SEAT,

@@ -71,7 +71,9 @@ def almaty(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def base_texts(almaty) -> dict[str, str]:
     version, _ = load_submission(almaty)
-    return {p.id: p.text for p in version.paragraphs}
+    ids = [p.id for p in version.paragraphs]
+    assert None not in ids  # every paragraph of our own document carries its id
+    return {p.id: p.text for p in version.paragraphs if p.id is not None}
 
 
 def by_id(path: Path, view: str) -> dict[str, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
+from collections.abc import Sequence
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -27,7 +28,8 @@ def plain(*texts: str) -> list[tuple[str | None, str]]:
     return [(None, t) for t in texts]
 
 
-def check_alignment(old: list[tuple[str | None, str]], new: list[tuple[str | None, str]], pairs: list[Pair]) -> None:
+def check_alignment(old: Sequence[tuple[str | None, str]], new: Sequence[tuple[str | None, str]],
+                    pairs: list[Pair]) -> None:
     """Every paragraph once; new-document order; old order kept apart from moves; ids respected."""
     assert Counter(p.old for p in pairs if p.old is not None) == Counter(range(len(old)))
     assert Counter(p.new for p in pairs if p.new is not None) == Counter(range(len(new)))
@@ -52,7 +54,7 @@ def check_alignment(old: list[tuple[str | None, str]], new: list[tuple[str | Non
             assert by_old[i] == where_new[pid]
 
 
-def usable_ids(items: list[tuple[str | None, str]]) -> list[str | None]:
+def usable_ids(items: Sequence[tuple[str | None, str]]) -> list[str | None]:
     """Ids that occur once on their side (repeated ids are disregarded by the aligner)."""
     counts = Counter(pid for pid, _ in items if pid)
     return [pid if pid and counts[pid] == 1 else None for pid, _ in items]

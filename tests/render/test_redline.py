@@ -20,6 +20,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import docx
+import docx.text.paragraph
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings

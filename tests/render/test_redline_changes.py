@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from drafting.conventions.identity import normalise_text
 from drafting.model.version import VersionParagraph
+from drafting.ooxml.tracked.write import Change
 from drafting.redline.compare import compare
 from drafting.render import redline
 
@@ -16,7 +17,7 @@ WORDS = st.sampled_from(["States", "the", "Conference", "é", "e\u0301", "q\u030
                          "\u00a0", "x\u0301\u0323", "Ω", "ﬁ"])
 
 
-def both_ways(old: str, new: str, monkeypatch: pytest.MonkeyPatch) -> tuple[list[object], list[object]]:
+def both_ways(old: str, new: str, monkeypatch: pytest.MonkeyPatch) -> tuple[list[Change], list[Change]]:
     diffs = [d for d in compare([VersionParagraph(None, old)], [VersionParagraph(None, new)]) if d.old is not None]
     assert len(diffs) == 1
     fast = redline._changes(diffs[0], old)

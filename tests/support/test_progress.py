@@ -7,6 +7,7 @@ import io
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,7 @@ class Clock:
 @pytest.fixture
 def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     fake = Clock()
-    monkeypatch.setattr(progress.time, "monotonic", fake)
+    monkeypatch.setattr(time, "monotonic", fake)  # the module progress.py reads
     monkeypatch.delenv(progress.QUIET_ENV, raising=False)
     progress.set_quiet(False)
     return fake

@@ -208,6 +208,7 @@ def test_python_docx_would_lose_inserted_text_but_we_keep_it() -> None:
     ]
     assert para.bookmarks == ("op1",)
     deleted = para.runs[1].revision
+    assert deleted is not None
     assert (deleted.author, deleted.date, deleted.id) == ("Delegation A", "2024-05-01T10:00:00Z", "11")
 
 
@@ -241,6 +242,7 @@ def test_paragraph_mark_moves_join_like_deletions() -> None:
         + p(r("End."))
     )
     paragraphs, _ = read_body(doc(body))
+    assert paragraphs[0].mark is not None and paragraphs[2].mark is not None
     assert paragraphs[0].mark.kind is RevisionKind.MOVE_FROM
     assert paragraphs[0].mark.move_name == "m"
     assert paragraphs[2].mark.move_name == "m"
@@ -271,6 +273,7 @@ def test_paragraph_style_and_property_change() -> None:
     ppr = f'<w:pStyle w:val="Heading1"/><w:jc w:val="center"/><w:pPrChange w:id="8" {A}><w:pPr/></w:pPrChange>'
     (para,), _ = read_body(doc(p(r("Title"), ppr)))
     assert para.style == "Heading1"
+    assert para.property_change is not None
     assert para.property_change.kind is RevisionKind.PARAGRAPH_FORMAT
     assert para.property_change.id == "8"
     assert not para.in_table
