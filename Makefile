@@ -36,6 +36,7 @@ test: $(STAMP) system bytecode lint
 lint: $(STAMP)
 	$(PY) -m ruff check drafting tests bench
 	$(PY) -m mypy
+	$(PY) -m mypy tests
 	$(VENV)/bin/lint-imports
 
 bench: $(STAMP) system bytecode
