@@ -626,6 +626,36 @@ def break_silence(directory: Path, delegation: str, paragraph: str, note: str, a
 
 @cli.command()
 @click.argument("directory", type=DirArg)
+@click.option("-o", "--outdir", type=DirArg, help="Write reflection.md and reflection.html here.")
+@click.option("--delegation", help="Only this delegation's proposals.")
+@click.option("--format", "formats", default="md,html", show_default=True, help="md, html.")
+@click.option("--json", "as_json", is_flag=True, help="Every proposal and where it went, as JSON.")
+@domain_errors
+def reflect(directory: Path, outdir: Path | None, delegation: str | None, formats: str, as_json: bool) -> None:
+    """For each delegation, every one of its proposals across all revisions and where it went."""
+    from drafting.app import parse_formats
+    from drafting.app import reflect as do_reflect
+    from drafting.errors import safe_display
+
+    if outdir is None and not as_json:
+        raise DraftingUsageError("give -o DIR, or --json")
+    written, report = do_reflect(directory, outdir, delegation=delegation,
+                                 formats=parse_formats(formats, ("md", "html")))
+    if as_json:
+        click.echo(safe_json({name: [f.as_json() for f in fates] for name, fates in report.items()}, indent=2))
+        return
+    for path in written:
+        click.echo(str(path))
+    for name, fates in report.items():
+        counts: dict[str, int] = {}
+        for fate in fates:
+            counts[fate.outcome] = counts.get(fate.outcome, 0) + 1
+        click.echo(safe_display(f"{name}: {len(fates)} proposal(s): "
+                                + ", ".join(f"{n} {o}" for o, n in counts.items())), err=True)
+
+
+@cli.command()
+@click.argument("directory", type=DirArg)
 @click.option("--json", "as_json", is_flag=True)
 @domain_errors
 def status(directory: Path, as_json: bool) -> None:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from drafting.model.document import Amendment, Document
     from drafting.negotiation.compilation import Compilation
     from drafting.negotiation.revise import Revision
+    from drafting.negotiation.reflect import Fate
     from drafting.negotiation.silence import Silence
     from drafting.negotiation.workspace import Decided, EventRow, SubmitResult, Workspace
 
@@ -351,6 +352,33 @@ def verify_record(directory: Path) -> tuple[list[str], int, str]:
     with Workspace.open(directory, None, check=False) as workspace:
         seq, digest = workspace.head()
         return workspace.verify_record(), seq, digest
+
+
+REFLECTION_FORMATS = ("md", "html")
+
+
+def reflect(directory: Path, outdir: Path | None = None, *, delegation: str | None = None,
+            formats: Sequence[str] = REFLECTION_FORMATS) -> tuple[list[Path], dict[str, list[Fate]]]:
+    """The reflection report: each delegation's proposals across all revisions and where each went; written
+    to `outdir` (reflection.md, reflection.html) when given. Returns (paths, delegation -> fates)."""
+    from drafting.negotiation.reflect import reflection
+    from drafting.render.reflection import reflection_html, reflection_markdown
+
+    parse_formats(",".join(formats), REFLECTION_FORMATS)
+    with open_workspace(directory) as workspace:
+        report = reflection(workspace, delegation)
+        _, document = workspace.document()
+    if delegation is not None and not report:
+        raise DraftingInputError(f"{delegation} has made no proposal in this negotiation")
+    if outdir is None:
+        return [], report
+    title = f"{document.meta.title} ({document.meta.symbol or document.meta.document_id})"
+    files: dict[Path, bytes] = {}
+    if "md" in formats:
+        files[outdir / "reflection.md"] = reflection_markdown(title, report)
+    if "html" in formats:
+        files[outdir / "reflection.html"] = reflection_html(title, report)
+    return write_outputs(Rendered(files)), report
 
 
 def event_summary(event: EventRow) -> str:
