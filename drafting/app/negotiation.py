@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from drafting.conventions.concordance import Discrepancy
     from drafting.model.document import Amendment, Document
     from drafting.negotiation.compilation import Compilation
-    from drafting.negotiation.revise import Revision
     from drafting.negotiation.reflect import Fate
+    from drafting.negotiation.revise import Revision
     from drafting.negotiation.silence import Silence
     from drafting.negotiation.workspace import Decided, EventRow, SubmitResult, Workspace
 
