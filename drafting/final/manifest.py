@@ -347,6 +347,9 @@ def verify(outdir: Path, *, trust: list[Any] | None = None) -> Report:
     _check_listing(outdir, manifest, report)
     if "signature" in manifest:
         _check_manifest_signature(outdir, manifest, report, trust)
+    elif trust is not None:
+        report.problems.append(f"{path}: this final version is not signed, so no signer can be checked against "
+                               "the trust anchor")
     lines = _canonical_lines(manifest)
     text = "".join(line + "\n" for line in lines)
     if sha256(text.encode("utf-8")) != manifest.get("canonical_text", {}).get("sha256"):

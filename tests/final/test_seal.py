@@ -236,3 +236,10 @@ def test_trust_that_is_not_a_certificate_is_refused(outdir: Path, tmp_path: Path
     code, _, err = run("verify", outdir, "--trust", bogus)
     assert code == 1
     assert f"{bogus}: not a certificate (PEM or DER)" in err
+
+
+def test_trust_asked_of_an_unsigned_final_fails(outdir: Path, tmp_path: Path) -> None:
+    """--trust means "tell me who signed": an unsigned final cannot answer."""
+    certificate = make_certificate(tmp_path / "anchor")
+    fails(outdir, "this final version is not signed, so no signer can be checked against the trust anchor",
+          extra=("--trust", str(pem_of(certificate, tmp_path / "anchor.pem"))))
