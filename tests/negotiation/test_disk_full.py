@@ -153,3 +153,25 @@ def test_finalize_on_a_full_disk(decided: Path, disk: Path, tmp_path: Path, outp
     assert result.exit_code == 1 and len(lines) == 1 and "the disk is full" in lines[0], result.output
     assert not outdir.exists()
     unchanged(ws, filler, before)
+
+
+def test_a_locked_record_is_named_as_such(decided: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another process holds the write lock past the busy timeout: one line saying so, nothing recorded."""
+    import sqlite3
+
+    from drafting.negotiation import store
+
+    ws = Path(shutil.copytree(decided, tmp_path / "ws"))
+    monkeypatch.setattr(store, "BUSY_TIMEOUT_MS", 200)
+    before = counts(ws)
+    holder = sqlite3.connect(ws / "negotiation.sqlite", isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        result = CliRunner().invoke(cli, ["mark", str(ws), "ALL", "agreed"], env={"DRAFTING_ACTOR": "clerk"})
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert result.exit_code == 1 and len(lines) == 1, result.output
+    assert "the record is locked by another process" in lines[0]
+    assert counts(ws) == before
