@@ -234,3 +234,22 @@ def test_no_inputs_start_no_office(monkeypatch: pytest.MonkeyPatch) -> None:
     calls = _counting_popen(monkeypatch)
     assert office.docx_to_pdfs([]) == []
     assert calls == []
+
+
+@pytest.mark.libreoffice
+def test_a_batch_that_times_out_kills_every_office_it_started(monkeypatch: pytest.MonkeyPatch) -> None:
+    started: list[subprocess.Popen[bytes]] = []
+    real_popen = subprocess.Popen
+
+    def recording_popen(*args, **kwargs):  # type: ignore[no-untyped-def]
+        proc = real_popen(*args, **kwargs)
+        started.append(proc)
+        return proc
+
+    monkeypatch.setattr(office.subprocess, "Popen", recording_popen)
+    with pytest.raises(office.OfficeTimeoutError, match=re.escape("timed out after 0.3 s converting 2 .docx files")):
+        office.docx_to_pdfs([_docx_bytes(), _docx_bytes(), _docx_bytes(), _docx_bytes()], workers=2, timeout=0.3)
+    assert len(started) == 2
+    for proc in started:
+        assert proc.returncode is not None
+        assert not _group_alive(proc.pid)
