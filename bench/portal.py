@@ -28,6 +28,7 @@ import os
 import re
 import shutil
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -144,9 +145,11 @@ async def load(base: str, people: list[tuple[str, Path]], concurrency: int, time
     limits = httpx.Limits(max_connections=concurrency * 2, max_keepalive_connections=concurrency * 2)
     start = time.perf_counter()
 
+    tls = ssl.create_default_context()  # made once: httpx would load the CA store for each client
+
     async def one(email: str, file: Path) -> None:
         # one client per delegation: its own cookie jar, as separate browsers have
-        async with httpx.AsyncClient(timeout=timeout, limits=limits, follow_redirects=False) as client:
+        async with httpx.AsyncClient(timeout=timeout, limits=limits, follow_redirects=False, verify=tls) as client:
             await delegation(client, base, email, file, run, gate)
 
     await asyncio.gather(*(one(email, file) for email, file in people))

@@ -3,6 +3,8 @@ since the CLI and the portal are sibling shells that do not import each other.""
 
 from __future__ import annotations
 
+import logging
+import re
 from pathlib import Path
 
 import click
@@ -29,4 +31,16 @@ def serve(workspaces: tuple[Path, ...], host: str, port: int, site: str) -> None
         raise click.ClickException(str(exc)) from exc
     for served in app.state.portal.served.values():
         click.echo(f"{served.title}: http://{host}:{port}{served.prefix}/")
+    logging.getLogger("uvicorn.access").addFilter(RedactTokens())
     uvicorn.run(app, host=host, port=port, proxy_headers=True, server_header=False, log_level="info")
+
+
+class RedactTokens(logging.Filter):
+    """Keep one-time tokens (invitation links, staged uploads) out of the access log."""
+
+    _TOKEN = re.compile(r"/(invite|uploads)/[A-Za-z0-9_-]+")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(self._TOKEN.sub(r"/\1/…", a) if isinstance(a, str) else a for a in record.args)
+        return True

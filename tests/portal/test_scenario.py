@@ -165,6 +165,11 @@ def test_a_round_from_invitation_to_rev1(world, browser, tmp_path: Path) -> None
     assert ("submission", "delegate@tajikistan.example (Tajikistan)") in actors
     assert sum(1 for e in record if e.kind == "person-invited") == 4
 
+    # The access log never holds a one-time token.
+    log = (ws.parent / "server.log").read_text(encoding="utf-8")
+    assert "/invite/…" in log and "/uploads/…" in log
+    assert all(person.link.rsplit("/", 1)[1] not in log for person in people.values())
+
     # The screenshot the README shows (refreshed with DRAFTING_SCREENSHOTS=1).
     data = shot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000

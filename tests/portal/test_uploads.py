@@ -106,3 +106,23 @@ def test_the_right_file_still_goes_through(page, world) -> None:
     upload(page, base, SLUG, RETURNS / "kazakhstan.docx")
     assert page.locator("h1").inner_text() == "Preview: kazakhstan.docx"
     assert staged(ws) == 1
+
+
+def test_an_edited_markdown_copy_is_read_as_untracked_amendments(page, world, tmp_path: Path) -> None:
+    """The .md download carries the text's identity; edited without Track Changes (there are none in
+    Markdown), its differences are previewed as amendments made without Track Changes."""
+    base, _, _ = world
+    page.goto(f"{base}/w/{SLUG}/")
+    with page.expect_download() as download:
+        page.get_by_role("link", name=".md").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "established in Almaty;" in text
+    edited = tmp_path / "kazakhstan-edits.md"
+    edited.write_text(text.replace("established in Almaty;", "established in Astana;"), encoding="utf-8")
+    upload(page, base, SLUG, edited)
+    assert page.locator("h1").inner_text() == "Preview: kazakhstan-edits.md"
+    assert "(identity)" in page.locator("main p").first.inner_text()
+    assert page.locator("#count").inner_text() == "1"
+    row = page.locator("tr.amendment")
+    assert "Almaty" in row.locator("del").inner_text() and "Astana" in row.locator("ins").inner_text()
+    assert row.locator(".untracked").inner_text() == "without Track Changes"
