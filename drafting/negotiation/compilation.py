@@ -93,6 +93,16 @@ class Alternative:
 
 
 @dataclass(frozen=True, slots=True)
+class Remark:
+    """A delegation's Word comment on a paragraph: who, on which words, what it says."""
+
+    delegation: str
+    text: str
+    anchor: str = ""
+    date: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Entry:
     """A paragraph of the compilation: the current text, its proposals, and whether they conflict."""
 
@@ -104,6 +114,7 @@ class Entry:
     new: bool = False  # a proposed new paragraph (its text is the proposal)
     translation_pending: tuple[str, ...] = ()  # languages whose version of this paragraph is stale
     brackets: tuple[Proposal, ...] = ()  # the paragraph's bracketed alternatives, decidable under their numbers
+    comments: tuple[Remark, ...] = ()  # delegations' Word comments on the paragraph
 
     @property
     def delegations(self) -> tuple[str, ...]:
@@ -214,7 +225,8 @@ def compile_text(document: Document, revision: int, amendments: Sequence[Amendme
                  statuses: dict[str, str], translation_pending: dict[str, list[str]] | None = None,
                  numbers: Mapping[str, str] | None = None, untracked: Collection[str] = (),
                  supporters: Mapping[str, tuple[str, ...]] | None = None,
-                 brackets: Collection[str] = ()) -> Compilation:
+                 brackets: Collection[str] = (),
+                 comments: Mapping[str, Sequence[Remark]] | None = None) -> Compilation:
     """The compilation of `document` with `amendments` (already filtered to the active ones); `numbers` maps
     amendment ids to their numbers."""
     texts = {p.id: p.text for p in document.paragraphs}
@@ -265,7 +277,8 @@ def compile_text(document: Document, revision: int, amendments: Sequence[Amendme
         stale = tuple(lang for lang, ids in (translation_pending or {}).items() if paragraph.id in ids)
         entries.append(Entry(paragraph, tuple(sorted(mine, key=lambda p: (p.start, p.end))), bool(clashing),
                              alternatives, statuses.get(paragraph.id, "pending"), translation_pending=stale,
-                             brackets=tuple(bracket_options.get(paragraph.id, ()))))
+                             brackets=tuple(bracket_options.get(paragraph.id, ())),
+                             comments=tuple((comments or {}).get(paragraph.id, ()))))
         add_new(paragraph.id, paragraph)
     labelled = relabel((e.paragraph for e in entries), get_profile(document.meta.profile, document.language))
     entries = [replace(entry, paragraph=paragraph) for entry, paragraph in zip(entries, labelled, strict=True)]

@@ -25,6 +25,7 @@ def status_report(workspace: Workspace, now: dt.datetime | None = None) -> dict[
     untracked = workspace.untracked_in_word(number)
     supporters = workspace.supporters(number)
     brackets = {c.amendment.id for c in workspace.carried(number)}
+    comments = workspace.comments(number)
     replaced_by = {replaced: numbers.get(p.id, p.id) for p, replaces in workspace.proposals(number)
                    for replaced in replaces}
     all_amendments = workspace.amendments(number, active_only=False)
@@ -61,6 +62,8 @@ def status_report(workspace: Workspace, now: dt.datetime | None = None) -> dict[
         paragraphs.append({
             "id": p.id, "number": p.label, "role": p.role.value, "status": statuses.get(p.id, entry.status),
             "silence": silence_of(p.id),
+            "comments": [{"delegation": c["delegation"], "author": c["author"], "anchor": c["anchor"],
+                          "text": c["text"], "date": c["date"]} for c in comments if c.get("paragraph") == p.id],
             "conflict": p.id in conflicted,
             "translations": {lang: "translation pending" if p.id in pending else "current"
                              for lang, pending in translations.items()},

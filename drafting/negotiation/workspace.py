@@ -25,7 +25,7 @@ from drafting.model.document import Amendment, AmendmentKind, Document
 from drafting.model.serial import amendment_from_dict, amendment_to_dict, document_from_json, document_json
 from drafting.model.version import Version, VersionParagraph
 from drafting.negotiation.clean import coalesce
-from drafting.negotiation.compilation import Compilation, compile_text
+from drafting.negotiation.compilation import Compilation, Remark, compile_text
 from drafting.negotiation.numbers import assign_numbers, looks_like_number, normalise_number, number_index
 from drafting.negotiation.silence import (
     ENDED_BY,
@@ -311,6 +311,7 @@ class Workspace:
             amendments.append(owned)
         amendments = list({a.id: a for a in amendments}.values())
         untracked = sum(1 for a in amendments if not a.tracked) if version.format == "docx" else 0
+        comments = _comments(docx, name, self.registry)
         digest = sha256(data)
         current = number == self.store.current_revision().number
         with self.store.transaction():
@@ -328,6 +329,8 @@ class Workspace:
             for amendment in amendments:
                 self.store.add_amendment(submission, number, delegation_id, amendment.id, amendment.paragraph,
                                          _json(amendment))
+            for comment in comments:
+                self.store.add_comment(submission, number, json.dumps(comment, ensure_ascii=False, sort_keys=True))
             self.store.add_event(actor, "submission", name, {
                 "submission": submission, "revision": number, "sha256": digest, "file": path.name,
                 "format": version.format, "matched_by": matched_by, "similarity": similarity,
@@ -381,6 +384,19 @@ class Workspace:
         word = {row.id for row in self.store.submissions(number) if row.format == "docx"}
         return {amendment.id for submission, _, data in self.store.amendment_rows(number)
                 if submission in word and not (amendment := _amendment(data)).tracked}
+
+    def comments(self, number: int | None = None) -> list[dict[str, Any]]:
+        """The comments of each delegation's latest submission on revision `number` (default: current): author
+        (mapped to a delegation), paragraph id, the text they anchor to, and the comment."""
+        number = self.current_number() if number is None else number
+        latest: dict[str, int] = {}
+        names: dict[int, str] = {}
+        for row in self.store.submissions(number):
+            latest[row.delegation] = max(latest.get(row.delegation, 0), row.id)
+            names[row.id] = row.delegation
+        current = set(latest.values())
+        return [dict(_load(data), submitted_by=names[submission])
+                for submission, data in self.store.comment_rows(number) if submission in current]
 
     def numbers(self) -> dict[str, str]:
         """Amendment id -> its number (`KAZ/1`, `Chair/1`) for every amendment of the record (see `numbers`)."""
@@ -821,7 +837,34 @@ class Workspace:
         pending = {lang: list(ids) for lang, (_, ids) in self.translations(number).items()}
         return compile_text(document, number, self.amendments(number), decisions, self.statuses(number),
                             pending, self.numbers(), self.untracked_in_word(number), self.supporters(number),
-                            {c.amendment.id for c in self.carried(number)})
+                            {c.amendment.id for c in self.carried(number)}, self.remarks(number))
+
+    def remarks(self, number: int | None = None) -> dict[str, list[Remark]]:
+        """The delegations' comments on revision `number` by paragraph id (for the compilation)."""
+        out: dict[str, list[Remark]] = {}
+        for comment in self.comments(number):
+            if comment.get("paragraph"):
+                out.setdefault(str(comment["paragraph"]), []).append(Remark(
+                    str(comment["delegation"]), str(comment["text"]), str(comment.get("anchor") or ""),
+                    comment.get("date")))
+        return out
+
+
+def _comments(docx: Any, delegation: str, registry: Registry | None) -> list[dict[str, Any]]:
+    """The Word comments (and replies) of a returned .docx, anchored to a paragraph id and text."""
+    from drafting.readers.amendments import delegation_of
+    from drafting.readers.docx import paragraph_id
+
+    if docx is None:
+        return []
+    out = []
+    for comment in docx.comments:
+        paragraph = (paragraph_id(docx.paragraphs[comment.paragraph])
+                     if 0 <= comment.paragraph < len(docx.paragraphs) else None)
+        author, _ = delegation_of(comment.author, registry) if comment.author.strip() else (delegation, None)
+        out.append({"id": comment.id, "author": comment.author, "delegation": author, "date": comment.date,
+                    "text": comment.text, "anchor": comment.anchor_text, "paragraph": paragraph})
+    return out
 
 
 def _json(amendment: Amendment) -> str:

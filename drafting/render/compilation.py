@@ -106,6 +106,10 @@ def compilation_markdown(compilation: Compilation) -> bytes:
                     lines.append("")
                     lines.append(f"> {proposal.kind.value} proposed by {_md_attribution(proposal)}"
                                  + (f": {_md_escape(proposal.first.context)}" if proposal.first.context else ""))
+        for remark in entry.comments:
+            lines.append("")
+            anchor = f" on “{_md_escape(remark.anchor)}”" if remark.anchor else ""
+            lines.append(f"> Comment by {_md_escape(remark.delegation)}{anchor}: {_md_escape(remark.text)}")
         if entry.brackets:
             lines.append("")
             lines.append("> Bracketed alternatives: " + "; ".join(
@@ -180,7 +184,9 @@ def compilation_html(compilation: Compilation) -> bytes:
         "ins,del{font-weight:bold}.who{font-size:.75em;border:1px solid;border-radius:3px;padding:0 .2em;"
         "margin-left:.2em;font-style:normal}.num{font-size:.7em;font-family:monospace;color:#333}"
         ".untracked{font-size:.7em;margin-left:.3em;padding:0 .3em;border:1px dashed #b00;color:#b00}"
-        ".untracked-edit{text-decoration-style:wavy}.supporters{font-size:.7em;margin-left:.3em;font-style:italic}"
+        ".comment{display:block;font-size:.85em;margin:.3em 0 0 1em;padding:.2em .4em;background:#eef;"
+        "border-left:3px solid #88a}.untracked-edit{text-decoration-style:wavy}"
+        ".supporters{font-size:.7em;margin-left:.3em;font-style:italic}"
         ".badge{font-size:.7em;border-radius:8px;padding:0 .5em;margin-left:.5em;color:#fff;white-space:nowrap}"
         ".badge-agreed{background:#2e7d32}.badge-agreed-ad-ref{background:#558b2f}"
         ".badge-translation{background:#6a1b9a}.badge-bracketed{background:#c62828}.badge-pending{background:#757575}.badge-proposed{background:#1565c0}"
@@ -232,6 +238,10 @@ def compilation_html(compilation: Compilation) -> bytes:
                 body.append(who(proposal.delegations) + numbered(proposal))
                 position = proposal.end
             body.append(_e(text[position:]))
+        for remark in entry.comments:
+            anchor = f' on “<q>{_e(remark.anchor)}</q>”' if remark.anchor else ""
+            body.append(f'<aside class="comment" data-delegation="{_e(remark.delegation)}">Comment by '
+                        f"<bdi>{_e(remark.delegation)}</bdi>{anchor}: {_e(remark.text)}</aside>")
         if entry.brackets:
             body.append('<ul class="brackets">' + "".join(
                 f'<li class="{cls(option.delegations)}">{who(option.delegations)}{numbered(option)}: '
