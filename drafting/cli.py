@@ -403,9 +403,10 @@ def negotiation_init(directory: Path, base: Path, actor: str | None) -> None:
 @click.option("--by-file-name", is_flag=True,
               help="Take each file's delegation from its name (kazakhstan.docx -> Kazakhstan).")
 @click.argument("files", type=PathArg, nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per file, as a list.")
 @ActorOption
 @domain_errors
-def submit(directory: Path, delegation: str | None, by_file_name: bool, files: tuple[Path, ...],
+def submit(directory: Path, delegation: str | None, by_file_name: bool, files: tuple[Path, ...], as_json: bool,
            actor: str | None) -> None:
     """Record FILES (tracked-changes .docx, clean edited .docx, or edited Markdown/text) from delegations.
 
@@ -418,10 +419,19 @@ def submit(directory: Path, delegation: str | None, by_file_name: bool, files: t
         raise DraftingUsageError("give --delegation NAME, or --by-file-name")
     refused = 0
     items = [(delegation if delegation is not None else file.stem, file) for file in files]
+    reported: list[dict[str, Any]] = []
     for file, outcome in submit_many(directory, items, actor=actor):
         if isinstance(outcome, DraftingError):
             refused += 1
             click.echo(f"Error: {outcome}", err=True)
+            reported.append({"file": str(file), "error": str(outcome)})
+            continue
+        if as_json:
+            reported.append({"file": str(file), "delegation": outcome.delegation, "submission": outcome.submission,
+                             "revision": outcome.revision, "label": revision_label(outcome.revision),
+                             "matched_by": outcome.matched_by, "similarity": outcome.similarity,
+                             "amendments": outcome.amendments, "without_track_changes": outcome.untracked,
+                             "repeated": outcome.repeated, "current": outcome.current})
             continue
         matched = ("by its identity" if outcome.matched_by == "identity"
                    else f"by best match ({outcome.similarity:.0%})")
@@ -432,6 +442,8 @@ def submit(directory: Path, delegation: str | None, by_file_name: bool, files: t
                    f"({matched}), {outcome.amendments} amendment(s){untracked}{which}")
         if not outcome.current:
             click.echo("note: not the current revision; recorded, but not in the current compilation", err=True)
+    if as_json:
+        click.echo(safe_json(reported, indent=2))
     if refused:
         sys.exit(1)
 
@@ -472,14 +484,24 @@ def log_command(directory: Path, as_json: bool, check: bool) -> None:
 @click.argument("directory", type=DirArg)
 @click.option("-o", "--outdir", type=DirArg, required=True)
 @click.option("--format", "formats", default="docx,md,html", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="The files written and the conflicts, as JSON.")
 @domain_errors
-def compile_command(directory: Path, outdir: Path, formats: str) -> None:
+def compile_command(directory: Path, outdir: Path, formats: str, as_json: bool) -> None:
     """Write the compilation text of all submissions on the current revision."""
-    from drafting.app import compile_outputs
+    from drafting.app import compile_outputs, revision_label
     from drafting.errors import safe_display
 
     wanted = tuple(dict.fromkeys(f.strip().lower() for f in formats.split(",") if f.strip()))
     written, compilation = compile_outputs(directory, outdir, wanted)
+    if as_json:
+        click.echo(safe_json({
+            "revision": compilation.revision, "label": revision_label(compilation.revision),
+            "files": [str(p) for p in written], "delegations": list(compilation.delegations),
+            "conflicts": [{"paragraph": c.paragraph, "number": c.label, "delegations": list(c.delegations)}
+                          for c in compilation.conflicts],
+            "without_track_changes": compilation.untracked,
+            "unplaced": [compilation.number(a) for a in compilation.unplaced]}, indent=2))
+        return
     for path in written:
         click.echo(str(path))
     for conflict in compilation.conflicts:
