@@ -6,8 +6,8 @@ and who signed, by name and by the SHA-256 fingerprint of the certificate. A nam
 can make a certificate with the clerk's name): only `--trust` (a trust anchor: the clerk's own certificate, or
 the CA that issued it) says the signer is who the name says.
 
-The manifest is signed too: a detached CMS signature (`manifest.json.p7s`, DER) over the manifest's canonical
-JSON, by the same certificate as the PDF.
+The manifest is signed too: a detached CAdES-BES (CMS) signature (`manifest.json.p7s`, DER) over the manifest's
+canonical JSON, by the same certificate as the PDF.
 """
 
 from __future__ import annotations
@@ -136,10 +136,11 @@ def _context(trust: list[asn1_x509.Certificate] | None) -> object:
 
 
 def sign_detached(data: bytes, signer: SimpleSigner) -> bytes:
-    """A detached CMS signature (DER) of `data` by `signer`."""
+    """A detached CAdES-BES signature (CMS, DER; the signing certificate bound by a signed attribute) of `data`
+    by `signer`."""
     import asyncio
 
-    content = asyncio.run(signer.async_sign_general_data(data, "sha256", detached=True))
+    content = asyncio.run(signer.async_sign_general_data(data, "sha256", detached=True, use_cades=True))
     return bytes(content.dump())
 
 

@@ -236,7 +236,22 @@ class Store:
     def verify(self) -> list[str]:
         """Every sign of tampering, first one first: triggers dropped or changed, broken links of the event
         chain, rows altered, deleted or inserted, stored files that no longer match their SHA-256, events
-        deleted from the end. Empty means the record is what drafting wrote."""
+        deleted from the end. Empty means the record is what drafting wrote.
+
+        The head file is read first, then every check runs in one read transaction: one snapshot of the record,
+        whatever other clerks commit meanwhile (a head written after our snapshot would look like events
+        deleted from the end; rows committed between two reads like rows no event records)."""
+        found_head = chain.read_head(self.path.parent)
+        own = not self.db.in_transaction
+        if own:
+            self.db.execute("BEGIN")
+        try:
+            return self._verify(found_head)
+        finally:
+            if own and self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+
+    def _verify(self, found_head: chain.Head | str | None) -> list[str]:
         problems = []
         found = dict(self.db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())
         for name, sql in expected_triggers().items():
@@ -248,7 +263,6 @@ class Store:
         tables = {row[0] for row in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         problems += [f"table {name} is not drafting's" for name in sorted(tables)
                      if name not in _TABLES and not name.startswith("sqlite_")]
-        found_head = chain.read_head(self.path.parent)
         links, _ = chain.verify_chain(self.db, CHAINED, found_head, expect_head=True)
         problems += links
         problems += self._verify_blobs()
