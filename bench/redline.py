@@ -284,6 +284,164 @@ def check(office: object, out: Path, pair: Pair) -> tuple[bool, str]:
     return ok, "; ".join(notes) or "accept=new, reject=old"
 
 
+# -- the story corpus: correctness on whole Word documents -----------------------------------------------------
+
+
+def story_pairs() -> dict[str, tuple[bytes, bytes]]:
+    """Pairs written by hand in the shapes Word writes (tests/fixtures/wordml.py): each changes one kind of
+    content — a footnote, an endnote, a header, a text box, a table row or cell, an image, an equation."""
+    sys.path.insert(0, str(ROOT))
+    from tests.fixtures.wordml import (
+        PNG_BLUE,
+        PNG_RED,
+        docx,
+        equation,
+        footnote_ref,
+        image_run,
+        p,
+        r,
+        table,
+        text_box,
+    )
+
+    intro = p(r("The Conference,")) + p(r("Recalling its earlier decisions,"))
+    end = p(r("Decides to remain seized of the matter."))
+    note_body = intro + p(r("Noting the report"), footnote_ref(2), r(" of the Secretariat,")) + end
+    pairs = {
+        "body words": (docx(intro + end), docx(intro + p(r("Decides to remain actively seized of the matter.")))),
+        "footnote edited": (docx(note_body, footnotes={2: p(r("Document A/1."))}),
+                            docx(note_body, footnotes={2: p(r("Documents A/1 and A/2."))})),
+        "footnote inserted": (docx(intro + p(r("Noting the report of the Secretariat,")) + end),
+                              docx(note_body, footnotes={2: p(r("Document A/1."))})),
+        "footnote deleted": (docx(note_body, footnotes={2: p(r("Document A/1."))}),
+                             docx(intro + p(r("Noting the report of the Secretariat,")) + end)),
+        "endnote edited": (docx(intro + p(r("Noting"), '<w:r><w:endnoteReference w:id="2"/></w:r>') + end,
+                                endnotes={2: p(r("First reading."))}),
+                           docx(intro + p(r("Noting"), '<w:r><w:endnoteReference w:id="2"/></w:r>') + end,
+                                endnotes={2: p(r("Second reading."))})),
+        "header edited": (docx(intro + end, header=p(r("A/CONF.1/L.1"))),
+                          docx(intro + end, header=p(r("A/CONF.1/L.1/Rev.1")))),
+        "text box edited": (docx(intro + p(r("See the box."), text_box(p(r("Key figures for 2023.")))) + end),
+                            docx(intro + p(r("See the box."), text_box(p(r("Key figures for 2024.")))) + end)),
+        "table row deleted": (docx(intro + table(["State", "Share"], ["KAZ", "40"], ["KGZ", "60"]) + end),
+                              docx(intro + table(["State", "Share"], ["KAZ", "40"]) + end)),
+        "table row inserted": (docx(intro + table(["State", "Share"], ["KAZ", "40"]) + end),
+                               docx(intro + table(["State", "Share"], ["KAZ", "40"], ["KGZ", "60"]) + end)),
+        "table cell edited": (docx(intro + table(["State", "Share"], ["KAZ", "40"]) + end),
+                              docx(intro + table(["State", "Share"], ["KAZ", "45"]) + end)),
+        "image replaced": (docx(intro + p(r("Map:"), image_run()) + end, images={"rIdImg1": PNG_RED}),
+                           docx(intro + p(r("Map:"), image_run()) + end, images={"rIdImg1": PNG_BLUE})),
+        "image inserted": (docx(intro + p(r("Map:")) + end, images={"rIdImg1": PNG_RED}),
+                           docx(intro + p(r("Map:"), image_run()) + end, images={"rIdImg1": PNG_RED})),
+        "equation changed": (docx(intro + p(r("Where "), equation("x", "=", "1")) + end),
+                             docx(intro + p(r("Where "), equation("x", "=", "2")) + end)),
+    }
+    return pairs
+
+
+def xml_objects(path: Path, view: str) -> list[str]:
+    """Images (by media hash) and equations (by text) of a .docx's body in `view` ("accept": those not inside
+    a deletion; "reject": those not inside an insertion), read from the XML with the standard library only."""
+    import hashlib
+    import xml.etree.ElementTree as ET
+    import zipfile
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    gone = (f"{w}del", f"{w}moveFrom") if view == "accept" else (f"{w}ins", f"{w}moveTo")
+    with zipfile.ZipFile(path) as zf:
+        root = ET.fromstring(zf.read("word/document.xml"))
+        rels = ET.fromstring(zf.read("word/_rels/document.xml.rels"))
+        targets = {rel.get("Id"): rel.get("Target") for rel in rels}
+        parents = {child: parent for parent in root.iter() for child in parent}
+        out = []
+        for el in root.iter():
+            local = el.tag.rsplit("}", 1)[-1]
+            if local not in ("blip", "oMath"):
+                continue
+            node, hidden = el, False
+            while node in parents:
+                node = parents[node]
+                hidden = hidden or node.tag in gone
+            if hidden:
+                continue
+            if local == "oMath":  # its text in this view; an equation left with none is gone
+                kept = []
+                for node in el.iter():
+                    if not node.tag.endswith("}t"):
+                        continue
+                    up, dropped = node, False
+                    while up is not el and up in parents:
+                        up = parents[up]
+                        dropped = dropped or up.tag in gone
+                    if not dropped:
+                        kept.append(node.text or "")
+                if "".join(kept).strip():
+                    out.append("eq:" + "".join(kept))
+            else:
+                rid = el.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}embed", "")
+                target = targets.get(rid) or ""
+                name = target.lstrip("/") if target.startswith("/") else "word/" + target
+                blob = zf.read(name) if target and name in zf.namelist() else b""
+                out.append("img:" + hashlib.sha256(blob).hexdigest()[:12])
+    return sorted(out)
+
+
+def corpus_table(peer_python: Path | None) -> int:
+    """Run every tool on every story pair; a tool is right on a pair when LibreOffice's Accept All of its
+    output reads as NEW and its Reject All as OLD (body, notes, frames, headers) and the images and equations
+    of both views match (XML). A tool that refuses (exit 1, as drafting does on a change it cannot write) is
+    counted as refused, not right."""
+    sys.path.insert(0, str(ROOT))
+    from tests.oracle.libreoffice import libreoffice_session
+
+    folder = WORK / "corpus"
+    folder.mkdir(parents=True, exist_ok=True)
+    tools = ["drafting"] + (["docxodus", "xmlpowertools"] if peer_python is not None else [])
+    verdict: dict[tuple[str, str], str] = {}
+    pairs = story_pairs()
+    with libreoffice_session() as office:
+        for name, (old_bytes, new_bytes) in pairs.items():
+            stem = folder / name.replace(" ", "-")
+            old, new = stem.with_name(stem.name + "-old.docx"), stem.with_name(stem.name + "-new.docx")
+            old.write_bytes(old_bytes)
+            new.write_bytes(new_bytes)
+            pair = Pair(0, old, new, [], [], 0, {})
+            want = {"accept": _client_view(office, new, "as-is", new),
+                    "reject": _client_view(office, old, "as-is", old)}
+            mine = old.with_name(stem.name + "-drafting.docx")
+            cmds = commands(pair, peer_python) if peer_python is not None else {
+                "drafting": ([str(Path(sys.executable).with_name("drafting")), "redline", str(old), str(new),
+                              "--author", AUTHOR, "--date", DATE, "-o", str(mine)], mine)}
+            for tool in tools:
+                argv, out = cmds[tool]
+                out.unlink(missing_ok=True)
+                proc = subprocess.run(argv, capture_output=True, text=True)
+                if proc.returncode != 0 or not out.exists():
+                    verdict[name, tool] = "refused" if tool == "drafting" and proc.returncode == 1 else "error"
+                    continue
+                got = {mode: _client_view(office, out, mode, out) for mode in ("accept", "reject")}
+                verdict[name, tool] = "right" if got == want else "WRONG"
+    width = max(len(n) for n in pairs)
+    print(f"{'pair':<{width}}  " + "  ".join(f"{t:>13}" for t in tools))
+    for name in pairs:
+        print(f"{name:<{width}}  " + "  ".join(f"{verdict[name, t]:>13}" for t in tools))
+    for tool in tools:
+        right = sum(1 for name in pairs if verdict[name, tool] == "right")
+        refused = sum(1 for name in pairs if verdict[name, tool] == "refused")
+        wrong = sum(1 for name in pairs if verdict[name, tool] in ("WRONG", "error"))
+        print(f"{tool}: right {right}/{len(pairs)}, refused (reported, exit 1) {refused}, silently wrong {wrong}")
+    return 0
+
+
+def _client_view(office: object, path: Path, mode: str, xml_path: Path) -> dict[str, object]:
+    stories = office.stories(path, mode=mode)  # type: ignore[attr-defined]
+    stories.pop("images", None)
+    stories.pop("formulas", None)
+    return {"body": norm(office.paragraphs(path, mode=mode)),  # type: ignore[attr-defined]
+            "stories": {k: norm(v) for k, v in stories.items()},
+            "objects": xml_objects(xml_path, "reject" if mode == "reject" else "accept")}
+
+
 # -- main ----------------------------------------------------------------------------------------------------
 
 
@@ -293,8 +451,12 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--seed", type=int, default=2012)
     parser.add_argument("--no-check", action="store_true", help="skip the LibreOffice correctness check")
+    parser.add_argument("--corpus", action="store_true",
+                        help="only the correctness table on the story corpus (notes, tables, boxes, images…)")
     args = parser.parse_args()
     peer_python = ensure_peers()
+    if args.corpus:
+        return corpus_table(peer_python)
     print(f"load average at start: {os.getloadavg()[0]:.2f} (other work on the machine inflates wall times)")
     tools = ("drafting", "docxodus", "xmlpowertools")
     results: dict[int, dict[str, list[float]]] = {}

@@ -21,6 +21,7 @@ from drafting.model.document import Document, Meta, Paragraph, Role, Span
 from drafting.model.version import Version, VersionParagraph
 from drafting.ooxml.opc.package import Package
 from drafting.ooxml.parser import parse_xml
+from drafting.ooxml.tracked.objects import ObjectCopier, add_notes_part
 from drafting.ooxml.tracked.read import (
     RevParagraph,
     following_paragraph,
@@ -147,21 +148,56 @@ def redline_package(base: Base, new: Sequence[VersionParagraph], *, author: str,
     lost = losses if losses is not None else []
     if diffs is not None:
         _write_story(elements, base.paragraphs, base.raw, new, diffs, ids, author, date, package.source)
-    else:
-        old_groups = _by_story(base.body, base.paragraphs, elements, base.raw)
-        new_groups = _new_by_story(new, new_docx)
-        for story, (olds, els, raws) in old_groups.items():
-            if story not in new_groups:
-                if new_docx is not None or story is not None:
-                    lost.append(f"{story or 'body'}: not in the new version; deleting it is not written")
-                continue
-            _write_story(els, olds, raws, new_groups[story], None, ids, author, date, package.source)
-        lost.extend(f"{story}: only in the new version; inserting it is not written"
-                    for story in new_groups if story not in old_groups)
-        mark_deleted_rows(root, ids, author=author, date=date)
-        if new_docx is not None:
-            _write_other_stories(base, new_docx, ids, author, date, lost)
-    return tracked_package(package, root, base.stories)
+        return tracked_package(package, root, base.stories)
+    if new_docx is not None:
+        _write_other_stories(base, new_docx, ids, author, date, lost)
+    writable = Package(package.source, dict(package.parts), list(package.findings), package.main_document)
+    copier, new_elements = _copier(base, writable, new_docx)
+    old_groups = _by_story(base.body, base.paragraphs, elements, base.raw)
+    new_groups = _new_by_story(new, new_docx)
+    for story, (olds, els, raws) in old_groups.items():
+        if story not in new_groups:
+            if new_docx is not None or story is not None:
+                lost.append(f"{story or 'body'}: not in the new version; deleting it is not written")
+            continue
+        _write_story(els, olds, raws, new_groups[story], None, ids, author, date, package.source,
+                     new_elements.get(story) if copier is not None else None, copier)
+    lost.extend(f"{story}: only in the new version; inserting it is not written"
+                for story in new_groups if story not in old_groups)
+    mark_deleted_rows(root, ids, author=author, date=date)
+    if copier is not None:
+        lost.extend(copier.problems)
+    return tracked_package(writable, root, base.stories)
+
+
+def _copier(base: Base, writable: Package, new_docx: DocxVersion | None
+            ) -> tuple[ObjectCopier | None, dict[str | None, list[Any]]]:
+    """The object copier for a .docx NEW without tracked changes (its elements then match its paragraphs),
+    and NEW's paragraph elements by story."""
+    if new_docx is None or new_docx.version.tracked or any(p.drop_cap for p in new_docx.paragraphs):
+        return None, {}
+    new_package = new_docx.package
+    new_root = new_package.xml(new_package.main_document)
+    new_elements = paragraph_elements(new_root)
+    if len(new_elements) != len(new_docx.paragraphs):
+        return None, {}
+    by_story: dict[str | None, list[Any]] = {}
+    for rev, element in zip(new_docx.paragraphs, new_elements, strict=True):
+        by_story.setdefault(rev.story, []).append(element)
+    notes, new_notes = {}, {}
+    for rel_type, kind in (("footnotes", "footnote"), ("endnotes", "endnote")):
+        new_name = new_package.related_part(new_package.main_document, rel_type)
+        if new_name is not None:
+            new_notes[kind] = new_package.xml(new_name)
+        name = base.package.related_part(base.package.main_document, rel_type)
+        if name is None and new_name is not None:  # NEW has notes, OLD none: OLD gets an empty notes part
+            name, root = add_notes_part(writable.parts, base.package.main_document, new_notes[kind], kind,
+                                        new_package.content_type(new_name) or "")
+            base.stories[name] = root
+        if name is not None:
+            notes[kind] = base.stories[name] if name in base.stories else base.package.xml(name)
+            base.stories[name] = notes[kind]
+    return ObjectCopier(base.package, new_package, writable.parts, notes, new_notes), by_story
 
 
 def _by_story(body: Sequence[RevParagraph], paragraphs: Sequence[VersionParagraph], elements: Sequence[Any],
@@ -197,14 +233,14 @@ def _write_other_stories(base: Base, new_docx: DocxVersion, ids: RevisionIds, au
     for kind in ("footnote", "endnote"):
         old_notes = [s for s in olds if s.name.startswith(kind)]
         new_notes = [s for s in news if s.name.startswith(kind)]
-        pairs = align_paragraphs([(None, " ".join(s.text())) for s in old_notes],
-                                 [(None, " ".join(s.text())) for s in new_notes])
+        if len(old_notes) == len(new_notes):  # the same notes, in the same order: edited where they stand
+            pairs = [_Pair(i, i) for i in range(len(old_notes))]
+        else:
+            pairs = [_Pair(a.old, a.new) for a in align_paragraphs([(None, " ".join(s.text())) for s in old_notes],
+                                                                  [(None, " ".join(s.text())) for s in new_notes])]
         for pair in pairs:
-            if pair.old is None:
-                assert pair.new is not None
-                lost.append(f"{new_notes[pair.new].name}: a new {kind} is not written")
-            elif pair.new is None:
-                lost.append(f"{old_notes[pair.old].name}: deleting a {kind} is not written")
+            if pair.old is None or pair.new is None:
+                continue  # a note added or removed goes with its reference (body); the check verifies it
             else:
                 story = old_notes[pair.old]
                 note = next(el for nid, el in note_elements(base.stories[story.part], kind) if nid == story.key)
@@ -218,6 +254,12 @@ def _write_other_stories(base: Base, new_docx: DocxVersion, ids: RevisionIds, au
         else:
             lost.append(f"{story.name}: not in the new version; deleting it is not written")
     lost.extend(f"{name}: only in the new version; inserting it is not written" for name in by_name)
+
+
+@dataclass(frozen=True, slots=True)
+class _Pair:
+    old: int | None
+    new: int | None
 
 
 def _base_stories(base: Base) -> list[StoryVersion]:
@@ -237,14 +279,28 @@ def _edit_story(story_root: Any, new: StoryVersion, ids: RevisionIds, author: st
 
 def _write_story(elements: Sequence[Any], olds: Sequence[VersionParagraph], raw: Sequence[str],
                  new: Sequence[VersionParagraph], diffs: Sequence[ParagraphDiff] | None, ids: RevisionIds,
-                 author: str, date: str, source: str) -> None:
-    """Record the changes from `olds` (the paragraph `elements`, whose run texts are `raw`) to `new`."""
+                 author: str, date: str, source: str, new_elements: Sequence[Any] | None = None,
+                 copier: ObjectCopier | None = None) -> None:
+    """Record the changes from `olds` (the paragraph `elements`, whose run texts are `raw`) to `new`.
+
+    With a `copier` and NEW's paragraph `new_elements`, a paragraph whose images, equations or note
+    references differ is replaced whole (`ObjectCopier.replace`), and a new paragraph gets NEW's content.
+    """
     changes = list(diffs) if diffs is not None else compare(olds, new)
+    objects = copier is not None and new_elements is not None and len(new_elements) == len(new)
     anchor = None
     consumed: set[int] = set()
     for index, diff in enumerate(changes):
         if index in consumed:
             continue
+        if objects and diff.old is not None and diff.new is not None and not diff.moved:
+            assert copier is not None and new_elements is not None
+            old_el, new_el = elements[diff.old], new_elements[diff.new]
+            if copier.signature(old_el, copier.old, copier.notes) != \
+                    copier.signature(new_el, copier.new, copier.new_notes):
+                copier.replace(old_el, new_el, ids, author, date)
+                anchor = old_el
+                continue
         if diff.old is not None and diff.new is not None and not diff.moved:
             if diff.changed:
                 apply_changes(elements[diff.old], _changes(diff, raw[diff.old]), ids, default_author=author,
@@ -281,6 +337,10 @@ def _write_story(elements: Sequence[Any], olds: Sequence[VersionParagraph], raw:
             else:
                 ppr_from = anchor if anchor is not None else (elements[0] if elements else None)
             text = new[diff.new].text
+            rich = objects and copier is not None and new_elements is not None and bool(
+                copier.signature(new_elements[diff.new], copier.new, copier.new_notes))
+            if rich:
+                text = ""  # the content comes from NEW's paragraph itself, objects and all
             if anchor is None:
                 if not elements:
                     raise DraftingInputError("the base document has no paragraph to anchor insertions",
@@ -289,6 +349,9 @@ def _write_story(elements: Sequence[Any], olds: Sequence[VersionParagraph], raw:
                                                  ppr_from=ppr_from)
             else:
                 anchor = insert_paragraph_after(anchor, text, ids, author=author, date=date, ppr_from=ppr_from)
+            if rich:
+                assert copier is not None and new_elements is not None
+                copier.insert_content(anchor, new_elements[diff.new], ids, author, date)
 
 
 def _changes(diff: ParagraphDiff, raw: str) -> list[Change]:
@@ -424,19 +487,22 @@ def redline_files(old: Version, old_docx: DocxVersion, new: Version, *, author: 
                                      "--existing-changes accept)", source=new.source)
         findings.append(f"{new.source}: its tracked changes were accepted (its accepted view is compared)")
     lost = losses if losses is not None else []
+    old_notes = {kind: _notes_of_base(base, kind) for kind in ("footnote", "endnote")}
     data = redline_package(base, new.paragraphs, author=author.strip(), date=iso_date(date), new_docx=new_docx,
                            losses=lost)
-    lost.extend(check_redline(data, base, new, new_docx))
+    lost.extend(check_redline(data, base, new, new_docx, old_notes))
     return data, findings
 
 
-def check_redline(data: bytes, base: Base, new: Version, new_docx: DocxVersion | None) -> list[str]:
+def check_redline(data: bytes, base: Base, new: Version, new_docx: DocxVersion | None,
+                  old_notes: dict[str, list[str]] | None = None) -> list[str]:
     """What the written redline fails to show, story by story: its Accept All must read as NEW and its Reject
     All as OLD (as compared), and images and equations must match. One line per story that differs."""
     from drafting.readers.docx import read_docx_version
 
     out = read_docx_version(data, "redline")
     problems: list[str] = []
+    old_notes = old_notes or {}
     if _texts(out.version.paragraphs) != _texts(new.paragraphs):
         problems.append("body: Accept All of the redline differs from the new text")
     if _texts(out.version.original) != _texts(base.paragraphs):
@@ -444,10 +510,38 @@ def check_redline(data: bytes, base: Base, new: Version, new_docx: DocxVersion |
     if new_docx is not None:
         theirs = {s.name: _texts(s.text()) for s in new_docx.stories}
         for story in out.stories:
+            if story.name.startswith(("footnote", "endnote")):
+                continue
             if story.name in theirs and _texts(story.text()) != theirs[story.name]:
                 problems.append(f"{story.name}: Accept All of the redline differs from the new version")
+        for kind in ("footnote", "endnote"):
+            for view, want, side in (("accepted", _notes(new_docx.package, kind, "accepted"), "new"),
+                                     ("original", old_notes.get(kind, []), "old")):
+                if _texts(_notes(out.package, kind, view)) != _texts(want):
+                    verb = "Accept" if view == "accepted" else "Reject"
+                    problems.append(f"{kind}s: {verb} All of the redline differs from the {side} version's")
         problems.extend(_object_losses(out, new_docx))
     return problems
+
+
+def _notes_of_base(base: Base, kind: str) -> list[str]:
+    """The base's note texts (its revisions resolved by the policy), before the redline edits them."""
+    from drafting.ooxml.wml.stories import notes_in_view
+
+    name = base.package.related_part(base.package.main_document, f"{kind}s")
+    root = None
+    if name is not None:
+        root = base.stories[name] if name in base.stories else base.package.xml(name)
+    return notes_in_view(base.root, root, kind, "accepted")
+
+
+def _notes(package: Package, kind: str, view: str) -> list[str]:
+    """The note texts of `package` in `view`, in reference order."""
+    from drafting.ooxml.wml.stories import notes_in_view
+
+    main = package.main_document
+    name = package.related_part(main, f"{kind}s")
+    return notes_in_view(package.xml(main), package.xml(name) if name else None, kind, view)
 
 
 def _texts(paragraphs: Sequence[VersionParagraph] | Sequence[str]) -> list[str]:

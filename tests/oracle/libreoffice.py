@@ -149,6 +149,12 @@ class LibreOffice:
         """List labels (``1.``, ``(a)``; empty when unnumbered) parallel to `paragraphs`."""
         return [item["label"] for item in self.paragraph_info(path, mode)]
 
+    def stories(self, path: str | os.PathLike[str], mode: str = "as-is") -> dict[str, list[str]]:
+        """Footnotes, endnotes, text frames, headers, footers (texts), images (pixel sizes) and formulas (their
+        text), as-is or after LibreOffice's Accept All / Reject All."""
+        result: dict[str, list[str]] = self.call("stories", path=str(path), mode=mode)
+        return result
+
     def bookmarks(self, path: str | os.PathLike[str]) -> list[str]:
         """Bookmark names in `path` as LibreOffice sees them."""
         return list(self.call("bookmarks", path=os.fspath(path)))

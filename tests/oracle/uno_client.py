@@ -424,8 +424,70 @@ def _redline_objects(doc):
     return out
 
 
+def _story_texts(doc):
+    """Texts outside the body as LibreOffice holds them: notes, text frames, headers and footers, and the
+    images and formulas (a formula by its text, an image by its pixel size)."""
+    out = {"footnotes": [], "endnotes": [], "frames": [], "headers": [], "footers": [], "images": [],
+           "formulas": []}
+    for key, notes in (("footnotes", doc.getFootnotes()), ("endnotes", doc.getEndnotes())):
+        for i in range(notes.getCount()):
+            out[key].append(notes.getByIndex(i).getString())
+    frames = doc.getTextFrames()
+    for name in sorted(frames.getElementNames()):
+        out["frames"].append(frames.getByName(name).getString())
+    page = doc.getDrawPage()
+    for i in range(page.getCount()):  # DrawingML text boxes are shapes with text
+        shape = page.getByIndex(i)
+        try:
+            if shape.getPropertyValue("TextBox"):
+                out["frames"].append(shape.getPropertyValue("TextBoxContent").getString())
+        except Exception:
+            continue
+    styles = doc.getStyleFamilies().getByName("PageStyles")
+    for name in sorted(styles.getElementNames()):
+        style = styles.getByName(name)
+        for key, on, prop in (("headers", "HeaderIsOn", "HeaderText"), ("footers", "FooterIsOn", "FooterText")):
+            try:
+                if style.getPropertyValue(on):
+                    text = style.getPropertyValue(prop).getString()
+                    if text:
+                        out[key].append(text)
+            except Exception:
+                continue
+    graphics = doc.getGraphicObjects()
+    for name in sorted(graphics.getElementNames()):
+        try:
+            size = graphics.getByName(name).getPropertyValue("Graphic").getPropertyValue("SizePixel")
+            out["images"].append(f"{size.Width}x{size.Height}")
+        except Exception:
+            out["images"].append("?")
+    objects = doc.getEmbeddedObjects()
+    for name in sorted(objects.getElementNames()):
+        obj = objects.getByName(name)
+        try:
+            model = obj.getPropertyValue("Model")
+            out["formulas"].append(model.getPropertyValue("Formula"))
+        except Exception as exc:
+            out["formulas"].append(f"? {type(exc).__name__}")
+    return out
+
+
+def op_stories(office, args):
+    """The texts outside the body (`_story_texts`) as-is, after Accept All or after Reject All."""
+    mode = args.get("mode", "as-is")
+    commands = {"accept": ".uno:AcceptAllTrackedChanges", "reject": ".uno:RejectAllTrackedChanges"}
+    doc = office.load(args["path"])
+    try:
+        if mode in commands:
+            dispatch(office, doc, commands[mode])
+        return _story_texts(doc)
+    finally:
+        close(doc)
+
+
 OPERATIONS = {
     "ping": op_ping,
+    "stories": op_stories,
     "terminate": op_terminate,
     "open_ok": op_open_ok,
     "redlines": op_redlines,

@@ -1,7 +1,7 @@
 """The redline on whole Word documents (issue 11): text boxes, footnotes, headers and table rows are written
-in place as tracked changes; what it cannot write (a new note, a changed image or equation) refuses the
-redline, nothing written, unless --lossy-ok. LibreOffice's Accept/Reject All judges the body; the XML (read
-back by our reader, whose views match LibreOffice's on these shapes) judges the notes and headers."""
+in place as tracked changes; a paragraph whose images, equations or note references change is replaced whole
+(new notes and media copied in); what it cannot write (an inserted table row) refuses the redline, nothing
+written, unless --lossy-ok. LibreOffice's Accept/Reject All judges the body, notes, images; the XML the rest."""
 
 from __future__ import annotations
 
@@ -111,33 +111,61 @@ def test_body_edits_next_to_notes_and_boxes_pass_libreoffice_accept_and_reject(t
     assert libreoffice.paragraphs(out, "reject") == libreoffice.paragraphs(old)
 
 
-def test_a_new_footnote_refuses_the_redline_and_writes_nothing(tmp_path):
+def test_a_new_footnote_is_written_with_its_reference_and_libreoffice_agrees(tmp_path, libreoffice):
     old = write(tmp_path, "old.docx", docx(p(r("Text."))))
     new = write(tmp_path, "new.docx", docx(p(r("Text"), footnote_ref(2), r(".")), footnotes={2: p(r("A new note."))}))
     out = tmp_path / "out.docx"
-    with pytest.raises(LossError, match="footnote 1: a new footnote is not written"):
-        redline(old, new, out, author="Kazakhstan", date=DATE)
-    assert not out.exists()
-    findings = redline(old, new, out, author="Kazakhstan", date=DATE, lossy_ok=True)
-    assert out.exists() and any(f.startswith("lost: footnote 1") for f in findings)
+    redline(old, new, out, author="Kazakhstan", date=DATE)
+    assert libreoffice.stories(out, "accept")["footnotes"] == ["A new note."]
+    assert libreoffice.stories(out, "reject")["footnotes"] == []
+    assert libreoffice.paragraphs(out, "accept") == libreoffice.paragraphs(new)
+    assert libreoffice.paragraphs(out, "reject") == libreoffice.paragraphs(old)
 
 
-def test_the_cli_exits_1_on_a_loss_and_0_with_lossy_ok(tmp_path):
+def test_a_deleted_footnote_goes_with_its_reference(tmp_path, libreoffice):
+    old = write(tmp_path, "old.docx", docx(p(r("Text"), footnote_ref(2), r(".")), footnotes={2: p(r("Old note."))}))
+    new = write(tmp_path, "new.docx", docx(p(r("Text.")), footnotes={}))
+    out = tmp_path / "out.docx"
+    redline(old, new, out, author="Kazakhstan", date=DATE)
+    assert libreoffice.stories(out, "accept")["footnotes"] == []
+    assert libreoffice.stories(out, "reject")["footnotes"] == ["Old note."]
+
+
+def test_a_replaced_image_is_a_whole_run_change_with_its_media_copied(tmp_path, libreoffice):
     old = write(tmp_path, "old.docx", docx(p(r("Chart:"), image_run()), images={"rIdImg1": PNG_RED}))
     new = write(tmp_path, "new.docx", docx(p(r("Chart:"), image_run()), images={"rIdImg1": PNG_BLUE}))
     out = tmp_path / "out.docx"
-    runner = CliRunner()
-    refused = runner.invoke(cli, ["redline", str(old), str(new), "--author", "KAZ", "-o", str(out)])
-    assert refused.exit_code == 1 and "images" in refused.output and not out.exists()
-    allowed = runner.invoke(cli, ["redline", str(old), str(new), "--author", "KAZ", "-o", str(out), "--lossy-ok"])
-    assert allowed.exit_code == 0 and "lost: images" in allowed.output and out.exists()
+    redline(old, new, out, author="Kazakhstan", date=DATE)
+    with zipfile.ZipFile(out) as zf:
+        media = {name: zf.read(name) for name in zf.namelist() if name.startswith("word/media/")}
+        document = zf.read("word/document.xml").decode()
+    assert PNG_RED in media.values() and PNG_BLUE in media.values()
+    assert "<w:del " in document and "<w:ins " in document
+    assert libreoffice.paragraphs(out, "accept") == ["Chart:"]
+    assert len(libreoffice.stories(out, "accept")["images"]) == 1
+    assert len(libreoffice.stories(out, "reject")["images"]) == 1
 
 
-def test_a_changed_equation_is_reported_not_dropped(tmp_path):
+def test_an_edited_equation_is_replaced_whole(tmp_path):
     old = write(tmp_path, "old.docx", docx(p(r("Where "), equation("x", "=", "1"))))
     new = write(tmp_path, "new.docx", docx(p(r("Where "), equation("x", "=", "2"))))
-    with pytest.raises(LossError, match="equations"):
-        redline(old, new, tmp_path / "out.docx", author="Kazakhstan", date=DATE)
+    out = tmp_path / "out.docx"
+    redline(old, new, out, author="Kazakhstan", date=DATE)
+    with zipfile.ZipFile(out) as zf:
+        document = zf.read("word/document.xml").decode()
+    assert document.count("<m:oMath>") == 2 and "<w:del " in document and "<w:ins " in document
+    assert clean(out)["body"] == ["Where"]
+
+
+def test_the_cli_exits_1_on_a_loss_and_0_with_lossy_ok(tmp_path):
+    old = write(tmp_path, "old.docx", docx(p(r("Before.")) + table(["A1", "B1"]) + p(r("After."))))
+    new = write(tmp_path, "new.docx", docx(p(r("Before.")) + table(["A1", "B1"], ["A2", "B2"]) + p(r("After."))))
+    out = tmp_path / "out.docx"
+    runner = CliRunner()
+    refused = runner.invoke(cli, ["redline", str(old), str(new), "--author", "KAZ", "-o", str(out)])
+    assert refused.exit_code == 1 and "tables" in refused.output and not out.exists()
+    allowed = runner.invoke(cli, ["redline", str(old), str(new), "--author", "KAZ", "-o", str(out), "--lossy-ok"])
+    assert allowed.exit_code == 0 and "lost: tables" in allowed.output and out.exists()
 
 
 def test_existing_changes_are_refused_under_the_refuse_policy_and_accepted_with_a_note_by_default(tmp_path):

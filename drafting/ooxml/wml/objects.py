@@ -16,6 +16,7 @@ _A_BLIP = "{http://schemas.openxmlformats.org/drawingml/2006/main}blip"
 _V_IMAGEDATA = "{urn:schemas-microsoft-com:vml}imagedata"
 _R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _M_OMATH = "{http://schemas.openxmlformats.org/officeDocument/2006/math}oMath"
+_M_T = "{http://schemas.openxmlformats.org/officeDocument/2006/math}t"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _WP_EXTENT = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}extent"
 STORY_TYPES = ("footnotes", "endnotes", "header", "footer")
@@ -41,7 +42,8 @@ def object_keys(parts: Mapping[str, bytes], package: Package) -> list[tuple[str,
             if el.tag == _M_OMATH:
                 if any(a.tag == _M_OMATH for a in el.iterancestors()):
                     continue
-                keys.append(("equation", _equation_key(el)))
+                if any((t.text or "").strip() for t in el.iter(_M_T)):  # an emptied equation is gone
+                    keys.append(("equation", _equation_key(el)))
                 continue
             rid = el.get(f"{_R}embed") or el.get(f"{_R}id") or ""
             target = targets.get(rid)
