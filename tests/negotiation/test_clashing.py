@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from drafting.model.document import Amendment, AmendmentKind
 from drafting.negotiation.compilation import Proposal, _clashing
+from tests.conftest import examples
 
 
 def pairwise(proposals: list[Proposal]) -> list[Proposal]:
@@ -39,7 +40,7 @@ def proposal_lists(draw: st.DrawFn) -> list[Proposal]:
     return out
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(proposal_lists())
 def test_the_sweep_finds_what_every_pair_finds_in_the_same_order(proposals: list[Proposal]) -> None:
     assert [id(p) for p in _clashing(proposals)] == [id(p) for p in pairwise(proposals)]
@@ -61,7 +62,7 @@ def _locate_everywhere(text: str, old: str, position: int) -> int | None:
     return min(starts, key=lambda i: abs(i - position)) if starts else None
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(st.text(alphabet="ab[]", max_size=30), st.text(alphabet="ab[]", max_size=4), st.integers(0, 35))
 def test_locate_finds_the_nearest_occurrence(text: str, old: str, position: int) -> None:
     from drafting.negotiation.revise import _locate
@@ -69,7 +70,7 @@ def test_locate_finds_the_nearest_occurrence(text: str, old: str, position: int)
     assert _locate(text, old, position) == _locate_everywhere(text, old, position)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 50), st.integers(0, 5), st.text(alphabet="x", max_size=6)), max_size=8),
        st.lists(st.integers(0, 60), max_size=10))
 def test_the_shifter_shifts_as_the_sum_over_replacements(spans: list[tuple[int, int, str]],

@@ -39,6 +39,7 @@ from drafting.ooxml.opc.package import (
 )
 from drafting.ooxml.parser import parse_xml
 from drafting.ooxml.wml.markup import write_package
+from tests.conftest import examples
 from tests.fixtures import evil
 
 DOC = "word/document.xml"
@@ -560,7 +561,9 @@ def test_set_part_relates_from_a_nested_part() -> None:
 # -- fuzzing: nothing but a Package or DraftingInputError -------------------------------------------------
 
 FUZZ = settings(
-    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+    max_examples=examples(200),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 
 

@@ -30,6 +30,7 @@ from drafting.ooxml.tracked.write import (
     reject_all,
 )
 from drafting.ooxml.wml.names import qn
+from tests.conftest import examples
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 A = 'w:author="Delegation A" w:date="2024-05-01T10:00:00Z"'
@@ -359,7 +360,7 @@ def _chars_with_format(root: etree._Element, view: str) -> list[tuple[bool, bool
     return out
 
 
-@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(250), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(base_and_script())
 def test_property_accept_gives_new_reject_gives_old(case) -> None:
     body, changes, old, formats = case
