@@ -526,7 +526,7 @@ def check_redline(data: bytes, base: Base, new: Version, new_docx: DocxVersion |
 
 def _notes_of_base(base: Base, kind: str) -> list[str]:
     """The base's note texts (its revisions resolved by the policy), before the redline edits them."""
-    from drafting.ooxml.wml.stories import notes_in_view
+    from drafting.ooxml.tracked.objects import notes_in_view
 
     name = base.package.related_part(base.package.main_document, f"{kind}s")
     root = None
@@ -537,7 +537,7 @@ def _notes_of_base(base: Base, kind: str) -> list[str]:
 
 def _notes(package: Package, kind: str, view: str) -> list[str]:
     """The note texts of `package` in `view`, in reference order."""
-    from drafting.ooxml.wml.stories import notes_in_view
+    from drafting.ooxml.tracked.objects import notes_in_view
 
     main = package.main_document
     name = package.related_part(main, f"{kind}s")

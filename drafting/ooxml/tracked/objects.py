@@ -19,9 +19,10 @@ from lxml import etree
 
 from drafting.ooxml.opc.model import Package, find_key, resolve_part, set_part
 from drafting.ooxml.parser import parse_xml
-from drafting.ooxml.tracked.read import REVISION_CONTAINERS, TRANSPARENT
+from drafting.ooxml.tracked.read import REVISION_CONTAINERS, TRANSPARENT, paragraph_texts, read_body
 from drafting.ooxml.tracked.write import RevisionIds
 from drafting.ooxml.wml.names import qn, w_el
+from drafting.ooxml.wml.stories import note_elements
 
 _R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _M_NS = "http://schemas.openxmlformats.org/officeDocument/2006/math"
@@ -214,3 +215,21 @@ def add_notes_part(parts: dict[str, bytes], main: str, model: etree._Element, ki
     rel_type = f"http://schemas.openxmlformats.org/officeDocument/2006/relationships/{kind}s"
     set_part(parts, name, etree.tostring(root), content_type, rel_from=main, rel_type=rel_type)
     return name, root
+
+
+def notes_in_view(document_root: etree._Element, notes_root: etree._Element | None, kind: str,
+                  view: str) -> list[str]:
+    """The texts of the notes a reader sees in `view` ("accepted" or "original"), in reference order: a
+    reference inside a deletion is gone on accept, one inside an insertion on reject."""
+    if notes_root is None:
+        return []
+    gone = (qn("w:del"), qn("w:moveFrom")) if view == "accepted" else (qn("w:ins"), qn("w:moveTo"))
+    notes = dict(note_elements(notes_root, kind))
+    out = []
+    for ref in document_root.iter(qn(f"w:{kind}Reference")):
+        if next(ref.iterancestors(*gone), None) is not None:
+            continue
+        note = notes.get(ref.get(qn("w:id"), ""))
+        out.append("\n".join(paragraph_texts(read_body(note)[0], "accepted" if view == "accepted" else "original"))
+                   if note is not None else "")
+    return out

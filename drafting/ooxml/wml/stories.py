@@ -50,22 +50,3 @@ def header_footer_parts(package: Package, document_root: etree._Element) -> list
             out.append((f"{kind} {ref.get(qn('w:type'), 'default')}", key, number, len(sections)))
     return out
 
-
-def notes_in_view(document_root: etree._Element, notes_root: etree._Element | None, kind: str,
-                  view: str) -> list[str]:
-    """The texts of the notes a reader sees in `view` ("accepted" or "original"), in reference order: a
-    reference inside a deletion is gone on accept, one inside an insertion on reject."""
-    from drafting.ooxml.tracked.read import paragraph_texts, read_body
-
-    if notes_root is None:
-        return []
-    gone = (qn("w:del"), qn("w:moveFrom")) if view == "accepted" else (qn("w:ins"), qn("w:moveTo"))
-    notes = dict(note_elements(notes_root, kind))
-    out = []
-    for ref in document_root.iter(qn(f"w:{kind}Reference")):
-        if next(ref.iterancestors(*gone), None) is not None:
-            continue
-        note = notes.get(ref.get(qn("w:id"), ""))
-        out.append("\n".join(paragraph_texts(read_body(note)[0], "accepted" if view == "accepted" else "original"))
-                   if note is not None else "")
-    return out
