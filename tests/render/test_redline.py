@@ -31,7 +31,7 @@ from drafting.cli import cli
 from drafting.errors import DraftingInputError
 from drafting.ooxml.parser import parse_xml
 from drafting.readers.files import load_submission
-from tests.conftest import ALMATY_SPEC
+from tests.conftest import ALMATY_SPEC, examples
 from tests.fixtures import evil
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -495,7 +495,7 @@ def _write(path: Path, paragraphs: Sequence[str]) -> Path:
     return path
 
 
-PROPERTY = settings(max_examples=200, deadline=None, derandomize=True,
+PROPERTY = settings(max_examples=examples(200), deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
 
@@ -517,7 +517,7 @@ def test_accepted_and_original_views_of_a_redline_are_exactly_new_and_old(tmp_pa
         assert revision_elements(out)
 
 
-@settings(max_examples=25, deadline=None, derandomize=True,
+@settings(max_examples=examples(25), deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(paragraphs=st.lists(paragraph, min_size=1, max_size=8), fmt=st.sampled_from(["md", "txt"]))
 def test_redline_of_a_text_against_itself_has_no_revision(tmp_path_factory, paragraphs, fmt):
@@ -588,7 +588,7 @@ def test_base_docx_with_irregular_whitespace_and_decomposed_accents(tmp_path):
 noise = st.sampled_from([" ", "  ", "\t", "\u00a0", " \u00a0 "])
 
 
-@settings(max_examples=30, deadline=None, derandomize=True,
+@settings(max_examples=examples(30), deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(script=edit_scripts(), data=st.data())
 def test_redline_on_a_docx_base_with_irregular_whitespace(tmp_path_factory, script, data):
