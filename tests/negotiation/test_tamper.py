@@ -278,3 +278,28 @@ def test_a_revision_names_the_record_state_it_came_from(ws: Path, tmp_path: Path
     events = api.log_events(ws)
     assert events[-1].kind == "revision-issued"
     assert (int(found.group(1)), found.group(2)) == (events[-2].seq, events[-2].hash)
+
+
+def _mark_many(ws: str, paragraph: str, count: int) -> None:
+    for i in range(count):
+        api.mark(Path(ws), paragraph, "agreed" if i % 2 else "pending", actor=f"clerk-{paragraph}")
+
+
+def test_clerks_writing_meanwhile_are_never_taken_for_tampering(ws: Path) -> None:
+    """Readers verify one snapshot of the record (the head file read before it) while other processes commit."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    writers = [ctx.Process(target=_mark_many, args=(str(ws), pid, 15)) for pid in ("chapeau", "endorse_rap")]
+    for writer in writers:
+        writer.start()
+    seen = []
+    try:
+        while any(w.is_alive() for w in writers):
+            seen.append(api.verify_record(ws)[0])
+    finally:
+        for writer in writers:
+            writer.join(timeout=120)
+    assert all(w.exitcode == 0 for w in writers)
+    assert len(seen) >= 3 and all(problems == [] for problems in seen), [p for p in seen if p][:3]
+    assert api.verify_record(ws)[0] == []
