@@ -103,3 +103,10 @@ def test_debug_lets_the_traceback_through(tmp_path: Path, monkeypatch: pytest.Mo
     result = CliRunner().invoke(cli, ["assemble", str(spec(tmp_path)), "-o", str(tmp_path / "out")],
                                 env={"DRAFTING_DEBUG": "1"})
     assert isinstance(result.exception, ValueError)
+
+
+def test_a_final_symbol_no_document_can_hold_is_refused(tmp_path: Path) -> None:
+    code, lines = run("finalize", spec(tmp_path), "-o", tmp_path / "final", "--symbol", "X/\uffff/1")
+    assert code == 1 and len(lines) == 1, lines
+    assert lines[0] == "Error: --symbol: character U+FFFF is not allowed in a symbol (no document can hold it)"
+    assert not (tmp_path / "final").exists()

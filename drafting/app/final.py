@@ -59,6 +59,13 @@ def _final_symbol(document: Document, symbol: str | None) -> Document:
     final = (symbol or "").strip() or document.meta.final_symbol
     if not final:
         return document
+    bad = next((ch for ch in final if ord(ch) < 0x20 or ch in "\x7f\ufffe\uffff" or 0xD800 <= ord(ch) <= 0xDFFF),
+               None)
+    if bad is not None:
+        from drafting.errors import DraftingInputError
+
+        raise DraftingInputError(f"character U+{ord(bad):04X} is not allowed in a symbol (no document can hold it)",
+                                 source="--symbol")
     return replace(document, meta=replace(document.meta, symbol=final, final_symbol=final))
 
 
