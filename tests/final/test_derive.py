@@ -18,6 +18,7 @@ from drafting.errors import DraftingStateError
 from drafting.final.derive import derivation_problems
 from drafting.final.text import final_document
 from drafting.model.document import Document, Paragraph, Role, Span
+from tests.conftest import examples
 from tests.final import canonical_lines, manifest_of
 
 
@@ -83,7 +84,7 @@ def _body_lines(document: Document) -> list[str]:
     return [canonical_line(p) for p in document.paragraphs if p.role is not Role.PLACE_DATE]
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(spec=specs())
 def test_the_final_text_of_any_spec_is_its_assembled_text(tmp_path_factory: pytest.TempPathFactory,
                                                           spec: dict[str, object]) -> None:
