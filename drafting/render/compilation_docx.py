@@ -9,7 +9,8 @@ with their bis/ter label as text (they are outside Word's automatic numbering).
 from __future__ import annotations
 
 from drafting.model.document import AmendmentKind
-from drafting.negotiation.compilation import INLINE, Compilation, Entry, alternatives_text
+from drafting.negotiation.compilation import INLINE, Compilation, Entry, Proposal, alternatives_text
+from drafting.ooxml.tracked.comments import NewComment, comment_parts
 from drafting.ooxml.tracked.read import paragraph_elements
 from drafting.ooxml.tracked.write import (
     Change,
@@ -24,6 +25,20 @@ from drafting.readers.docx import read_docx_version
 from drafting.readers.text import written_label
 
 SECRETARIAT = "Secretariat (alternatives)"
+NUMBERS = "Secretariat (amendment numbers)"
+
+
+def numbers_note(proposals: tuple[Proposal, ...]) -> str:
+    """`KAZ/1 Kazakhstan; TJK/2 Tajikistan (made without Track Changes; supported by Kyrgyzstan)`."""
+    out = []
+    for proposal in proposals:
+        refs = ", ".join(f"{n} {a.delegation}" for n, a in zip(proposal.numbers or tuple(a.id for a in
+                                                                                            proposal.amendments),
+                                                                proposal.amendments, strict=True))
+        extra = [*(["made without Track Changes"] if proposal.untracked else []),
+                 *([f"supported by {', '.join(proposal.supporters)}"] if proposal.supporters else [])]
+        out.append(refs + (f" ({'; '.join(extra)})" if extra else ""))
+    return "; ".join(out)
 
 
 def _changes(entry: Entry, label: str) -> list[Change]:
@@ -55,6 +70,7 @@ def compilation_docx(compilation: Compilation, revision_docx: bytes, *, date: st
     by_id = {p.id: el for p, el in zip(base.version.paragraphs, elements, strict=True) if p.id}
     written = {p.id: p.text for p in base.version.paragraphs if p.id}
     ids = RevisionIds(root)
+    notes: list[NewComment] = []
     anchor = None
     for entry in compilation.entries:
         if entry.new:
@@ -68,11 +84,19 @@ def compilation_docx(compilation: Compilation, revision_docx: bytes, *, date: st
                 anchor = insert_paragraph_before(first, text, ids, author=author, date=when, numbered=False)
             else:
                 anchor = insert_paragraph_after(anchor, text, ids, author=author, date=when, numbered=False)
+            notes.append(NewComment(anchor, NUMBERS, date, numbers_note(entry.proposals)))
             continue
         element = by_id.get(entry.paragraph.id)
         if element is None:
             continue
         anchor = element
+        notes += [NewComment(element, remark.delegation, remark.date or date,
+                             (f"On “{remark.anchor}”: " if remark.anchor else "") + remark.text)
+                  for remark in entry.comments]
+        if entry.proposals:
+            notes.append(NewComment(element, NUMBERS, date, numbers_note(entry.proposals)))
+        if entry.brackets:
+            notes.append(NewComment(element, NUMBERS, date, "Bracketed alternatives: " + numbers_note(entry.brackets)))
         label = written_label(written.get(entry.paragraph.id, ""), entry.paragraph.text)  # a bis/ter label
         if entry.conflict:
             apply_changes(element, [Change("equal", label), Change("delete", entry.paragraph.text),
@@ -85,4 +109,4 @@ def compilation_docx(compilation: Compilation, revision_docx: bytes, *, date: st
             continue
         if any(p.kind in INLINE for p in entry.proposals):
             apply_changes(element, _changes(entry, label), ids, default_author=SECRETARIAT, default_date=date)
-    return tracked_package(package, root)
+    return tracked_package(package, root, comment_parts(package, root, notes, ids))

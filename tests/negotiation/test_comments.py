@@ -71,3 +71,42 @@ def test_a_comment_in_a_return_is_recorded_listed_and_shown(base: Base, tmp_path
     # Kazakhstan sends its file again without the comment: the comment goes with the superseded submission
     api.submit(ws, "KAZ", base.docx)
     assert all(not p["comments"] for p in api.status_report(ws)["paragraphs"])
+
+
+def test_compilation_docx_carries_the_comments_and_the_numbers_as_word_comments(base: Base, tmp_path: Path) -> None:
+    from drafting.readers.docx import paragraph_id, read_docx_version
+    from tests.negotiation import SEAT, edit_md, untracked_docx_edit
+
+    ws = new_workspace(tmp_path / "ws", base)
+    commented = with_comment(base.docx, tmp_path / "commented.docx", "Delegation of Kazakhstan", "To be confirmed",
+                             words=" the draft Regional Cooperation Framework")
+    api.submit(ws, "KAZ", untracked_docx_edit(commented, tmp_path / "kaz.docx", "established in Almaty",
+                                              "established in Astana"))
+    api.submit(ws, "TJK", edit_md(base.md, tmp_path / "tjk.md", [(SEAT, SEAT.replace("in Almaty", "in Dushanbe"))]))
+    api.support(ws, ["TJK/1"], "KGZ")
+    api.compile_outputs(ws, tmp_path / "out", ("docx",))
+    read = read_docx_version((tmp_path / "out" / "compilation.docx").read_bytes(), "compilation.docx")
+    found = sorted((paragraph_id(read.paragraphs[c.paragraph]), c.author, c.text) for c in read.comments)
+    assert found == [
+        ("endorse_rcf", "Kazakhstan", "On “ the draft Regional Cooperation Framework”: To be confirmed"),
+        ("secretariat_seat", "Secretariat (amendment numbers)",
+         "KAZ/1 Kazakhstan (made without Track Changes); TJK/1 Tajikistan (supported by Kyrgyzstan)")]
+    # comments change no text: accepting and rejecting every change read as before
+    assert api.text_of(tmp_path / "out" / "compilation.docx", "original") == api.text_of(base.docx)
+
+
+@pytest.mark.libreoffice
+def test_libreoffice_lists_the_compilations_comments_with_their_authors(libreoffice, base: Base,
+                                                                         tmp_path: Path) -> None:
+    ws = new_workspace(tmp_path / "ws", base)
+    api.submit(ws, "KAZ", with_comment(base.docx, tmp_path / "kaz.docx", "Delegation of Kazakhstan",
+                                       "To be confirmed", words=" the draft Regional Cooperation Framework"))
+    api.submit(ws, "TJK", with_comment(base.docx, tmp_path / "tjk.docx", "Tajikistan", "Supported",
+                                       words=" the draft Regional Cooperation Framework"))
+    api.compile_outputs(ws, tmp_path / "out", ("docx",))
+    listed = libreoffice.comments(tmp_path / "out" / "compilation.docx")
+    assert sorted((c["author"], c["content"], c["paragraph"]) for c in listed) == [
+        ("Kazakhstan", "On “ the draft Regional Cooperation Framework”: To be confirmed",
+         "Endorse the draft Regional Cooperation Framework"),
+        ("Tajikistan", "On “ the draft Regional Cooperation Framework”: Supported",
+         "Endorse the draft Regional Cooperation Framework")]

@@ -155,6 +155,10 @@ class LibreOffice:
         result: dict[str, list[str]] = self.call("stories", path=str(path), mode=mode)
         return result
 
+    def comments(self, path: str | os.PathLike[str]) -> list[dict[str, str]]:
+        """Every comment of `path` as LibreOffice lists it: author, content, the paragraph's text."""
+        return list(self.call("comments", path=os.fspath(path)))
+
     def bookmarks(self, path: str | os.PathLike[str]) -> list[str]:
         """Bookmark names in `path` as LibreOffice sees them."""
         return list(self.call("bookmarks", path=os.fspath(path)))

@@ -485,7 +485,28 @@ def op_stories(office, args):
         close(doc)
 
 
+def op_comments(office, args):
+    """Every comment (annotation) of the document: author, content, and the text of the paragraph it is in."""
+    doc = office.load(args["path"])
+    try:
+        out = []
+        fields = doc.getTextFields().createEnumeration()
+        while fields.hasMoreElements():
+            field = fields.nextElement()
+            if not field.supportsService("com.sun.star.text.textfield.Annotation"):
+                continue
+            anchor = field.getAnchor()
+            cursor = anchor.getText().createTextCursorByRange(anchor.getStart())
+            cursor.gotoStartOfParagraph(False)
+            cursor.gotoEndOfParagraph(True)
+            out.append({"author": field.Author, "content": field.Content, "paragraph": cursor.getString()})
+        return out
+    finally:
+        close(doc)
+
+
 OPERATIONS = {
+    "comments": op_comments,
     "ping": op_ping,
     "stories": op_stories,
     "terminate": op_terminate,
