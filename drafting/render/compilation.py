@@ -17,7 +17,7 @@ from drafting.negotiation.compilation import INLINE, Compilation, Entry, Proposa
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#7f7f7f",
            "#bcbd22", "#393b79", "#843c39", "#637939", "#7b4173", "#3182bd", "#e6550d", "#31a354", "#756bb1")
 STATUS_LABELS = {"agreed": "agreed", "agreed-ad-ref": "agreed ad ref", "bracketed": "bracketed",
-                 "pending": "pending"}
+                 "pending": "pending", "proposed": "proposed", "conflict": "in conflict"}
 
 
 def _title(compilation: Compilation) -> str:
@@ -143,6 +143,34 @@ def _e(text: str) -> str:
     return _INVISIBLE.sub(lambda m: f"&#x{ord(m.group()):04X};", html.escape(text, quote=True))
 
 
+FILTER_STATUSES = ("pending", "bracketed", "agreed", "agreed-ad-ref", "proposed")
+
+
+def _filters(compilation: Compilation, css_classes: dict[str, str]) -> tuple[str, list[str]]:
+    """Filters by delegation and by status that work without scripts: radio buttons, siblings of <main>,
+    and one CSS rule each hiding the paragraphs that do not match (`#who-d1:checked~main .para:not(.by-d1)`).
+    Returns (the CSS, the elements)."""
+    rules = [".filters{font-size:.85em;margin:.2em 0}.filter-input{margin:0 .1em 0 .6em}"]
+    for d in compilation.delegations:
+        key = css_classes[d]
+        rules.append(f"#who-{key}:checked~main .para:not(.by-{key}){{display:none}}")
+    for status in (*FILTER_STATUSES, "conflict"):
+        selector = ".conflict" if status == "conflict" else f".st-{status}"
+        rules.append(f"#st-{status}:checked~main .para:not({selector}){{display:none}}")
+    who = [("who-all", "every delegation", True)] + [(f"who-{css_classes[d]}", d, False)
+                                                      for d in compilation.delegations]
+    states = [("st-all", "every status", True)] + [(f"st-{s}", STATUS_LABELS.get(s, s), False)
+                                                    for s in (*FILTER_STATUSES, "conflict")]
+    out = []
+    for name, title, options in (("who", "Delegation:", who), ("state", "Status:", states)):
+        out.append(f'<span class="filters">{title}</span>')
+        for ident, label, checked in options:
+            out.append(f'<input class="filter-input" type="radio" name="{name}" id="{ident}"'
+                       f'{" checked" if checked else ""}><label for="{ident}"><bdi>{_e(label)}</bdi></label>')
+        out.append("<br>")
+    return "".join(rules), out
+
+
 def compilation_html(compilation: Compilation) -> bytes:
     colours = {d: PALETTE[i % len(PALETTE)] for i, d in enumerate(compilation.delegations)}
     css_classes = {d: f"d{i}" for i, d in enumerate(compilation.delegations)}
@@ -168,8 +196,9 @@ def compilation_html(compilation: Compilation) -> bytes:
         extra = " untracked-edit" if proposal.untracked else ""
         return f'<{tag} class="{cls(proposal.delegations)}{extra}">{_e(text)}</{tag}>'
 
+    filter_css, filters = _filters(compilation, css_classes)
     rules = "".join(f".{css_classes[d]}{{color:{colours[d]};border-color:{colours[d]}}}"
-                    for d in compilation.delegations)
+                    for d in compilation.delegations) + filter_css
     out = [
         "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
@@ -196,12 +225,16 @@ def compilation_html(compilation: Compilation) -> bytes:
         '<section aria-label="legend"><h2>Delegations</h2><ul class="legend">'
         + "".join(f'<li class="{css_classes[d]}" data-delegation="{_e(d)}"><bdi>{_e(d)}</bdi></li>'
                   for d in compilation.delegations) + "</ul></section>",
+        *filters,
         '<main id="text">',
     ]
     for entry in compilation.entries:
         p = entry.paragraph
-        classes = ["para", *(["conflict"] if entry.conflict else []), *(["new"] if entry.new else [])]
         status = "proposed" if entry.new else entry.status
+        involved = dict.fromkeys([*entry.delegations, *(d for b in entry.brackets for d in b.delegations),
+                                  *(r.delegation for r in entry.comments)])
+        classes = ["para", *(["conflict"] if entry.conflict else []), *(["new"] if entry.new else []),
+                   f"st-{status}", *(f"by-{css_classes[d]}" for d in involved if d in css_classes)]
         badge = f'<span class="badge badge-{_e(status)}">{_e(STATUS_LABELS.get(status, status))}</span>'
         if entry.translation_pending:
             languages = ", ".join(entry.translation_pending)

@@ -176,3 +176,30 @@ def test_a_right_to_left_override_in_a_name_stays_inside_bdi(page) -> None:
     assert "Kazakhstan" in legend and "Kyrgyzstan" in legend
     attribution = page.locator("#p-endorse_rap bdi.who")
     assert attribution.text_content() == EVIL
+
+
+def _shown(page) -> list[str]:
+    return page.eval_on_selector_all(".para", "els => els.filter(e => e.offsetParent !== null)"
+                                              ".map(e => e.dataset.paragraph)")
+
+
+@pytest.mark.chromium
+def test_filters_by_delegation_and_by_status_work_without_scripts(page) -> None:
+    page, _ = page
+    everything = _shown(page)
+    assert len(everything) == 29
+    page.click("label[for=who-d1]")  # Tajikistan
+    assert _shown(page) == ["secretariat_seat"]
+    page.click("label[for=who-d3]")  # Kyrgyzstan: its proposed paragraph
+    assert _shown(page) == ["secretariat_seat_new1"]
+    page.click("label[for=who-all]")
+    page.click("label[for=st-agreed]")
+    assert _shown(page) == ["endorse_rcf"]
+    page.click("label[for=st-conflict]")
+    assert _shown(page) == ["secretariat_seat"]
+    page.click("label[for=who-d0]")  # both filters hold: Kazakhstan's paragraphs in conflict
+    assert _shown(page) == ["secretariat_seat"]
+    page.click("label[for=st-all]")
+    page.click("label[for=who-all]")
+    assert _shown(page) == everything
+    assert page.evaluate("document.scripts.length") == 0
