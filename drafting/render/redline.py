@@ -21,7 +21,13 @@ from drafting.model.document import Document, Meta, Paragraph, Role, Span
 from drafting.model.version import Version, VersionParagraph
 from drafting.ooxml.opc.package import Package
 from drafting.ooxml.parser import parse_xml
-from drafting.ooxml.tracked.objects import ObjectCopier, add_notes_part
+from drafting.ooxml.tracked.objects import (
+    ObjectCopier,
+    add_notes_part,
+    insert_row_after,
+    row_of,
+    row_paragraphs,
+)
 from drafting.ooxml.tracked.read import (
     RevParagraph,
     following_paragraph,
@@ -290,9 +296,23 @@ def _write_story(elements: Sequence[Any], olds: Sequence[VersionParagraph], raw:
     objects = copier is not None and new_elements is not None and len(new_elements) == len(new)
     anchor = None
     consumed: set[int] = set()
+    matched = {diff.new for diff in changes if diff.old is not None and diff.new is not None}
+    position = {diff.new: i for i, diff in enumerate(changes) if diff.old is None and diff.new is not None}
+    index_of = {el: i for i, el in enumerate(new_elements)} if objects and new_elements is not None else {}
     for index, diff in enumerate(changes):
         if index in consumed:
             continue
+        if objects and diff.old is None and diff.new is not None and anchor is not None:
+            assert copier is not None and new_elements is not None
+            new_row, old_row = row_of(new_elements[diff.new]), row_of(anchor)
+            if new_row is not None and old_row is not None:
+                members = [index_of[p] for p in row_paragraphs(new_row) if p in index_of]
+                if members and not set(members) & matched and all(m in position for m in members):
+                    # a row only in NEW, after a row of OLD: inserted as a row, not as paragraphs in a cell
+                    inserted = insert_row_after(old_row, new_row, copier, ids, author, date)
+                    consumed.update(position[m] for m in members)
+                    anchor = row_paragraphs(inserted)[-1]
+                    continue
         if objects and diff.old is not None and diff.new is not None and not diff.moved:
             assert copier is not None and new_elements is not None
             old_el, new_el = elements[diff.old], new_elements[diff.new]

@@ -158,14 +158,14 @@ def test_an_edited_equation_is_replaced_whole(tmp_path):
 
 
 def test_the_cli_exits_1_on_a_loss_and_0_with_lossy_ok(tmp_path):
-    old = write(tmp_path, "old.docx", docx(p(r("Before.")) + table(["A1", "B1"]) + p(r("After."))))
-    new = write(tmp_path, "new.docx", docx(p(r("Before.")) + table(["A1", "B1"], ["A2", "B2"]) + p(r("After."))))
+    old = write(tmp_path, "old.docx", docx(p(r("Anchor.")) + p(r("After."))))
+    new = write(tmp_path, "new.docx", docx(p(r("Anchor."), text_box(p(r("A new box.")))) + p(r("After."))))
     out = tmp_path / "out.docx"
     runner = CliRunner()
     refused = runner.invoke(cli, ["redline", str(old), str(new), "--author", "KAZ", "-o", str(out)])
-    assert refused.exit_code == 1 and "tables" in refused.output and not out.exists()
+    assert refused.exit_code == 1 and "text box 1: only in the new version" in refused.output and not out.exists()
     allowed = runner.invoke(cli, ["redline", str(old), str(new), "--author", "KAZ", "-o", str(out), "--lossy-ok"])
-    assert allowed.exit_code == 0 and "lost: tables" in allowed.output and out.exists()
+    assert allowed.exit_code == 0 and "lost: text box 1" in allowed.output and out.exists()
 
 
 def test_existing_changes_are_refused_under_the_refuse_policy_and_accepted_with_a_note_by_default(tmp_path):
@@ -184,8 +184,19 @@ def test_existing_changes_are_refused_under_the_refuse_policy_and_accepted_with_
     assert result.exit_code == 1 and "holds tracked changes" in result.output
 
 
-def test_an_inserted_table_row_is_reported_not_passed_off_as_paragraphs(tmp_path):
+def test_an_inserted_table_row_is_a_tracked_row_and_libreoffice_rejects_it_away(tmp_path, libreoffice):
     old = write(tmp_path, "old.docx", docx(p(r("Before.")) + table(["A1", "B1"]) + p(r("After."))))
+    new = write(tmp_path, "new.docx", docx(p(r("Before.")) + table(["A1", "B1"], ["A2", "B2"]) + p(r("After."))))
+    out = tmp_path / "out.docx"
+    redline(old, new, out, author="Kazakhstan", date=DATE)
+    with zipfile.ZipFile(out) as zf:
+        assert "<w:trPr><w:ins " in zf.read("word/document.xml").decode()
+    assert libreoffice.paragraphs(out, "accept") == ["Before.", "A1", "B1", "A2", "B2", "After."]
+    assert libreoffice.paragraphs(out, "reject") == ["Before.", "A1", "B1", "After."]
+
+
+def test_a_new_first_row_is_still_reported_not_passed_off_as_paragraphs(tmp_path):
+    old = write(tmp_path, "old.docx", docx(p(r("Before.")) + table(["A2", "B2"]) + p(r("After."))))
     new = write(tmp_path, "new.docx", docx(p(r("Before.")) + table(["A1", "B1"], ["A2", "B2"]) + p(r("After."))))
     with pytest.raises(LossError, match="tables: the rows and cells"):
         redline(old, new, tmp_path / "out.docx", author="Kazakhstan", date=DATE)

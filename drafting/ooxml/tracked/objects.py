@@ -233,3 +233,37 @@ def notes_in_view(document_root: etree._Element, notes_root: etree._Element | No
         out.append("\n".join(paragraph_texts(read_body(note)[0], "accepted" if view == "accepted" else "original"))
                    if note is not None else "")
     return out
+
+
+def row_of(p: etree._Element) -> etree._Element | None:
+    """The table row `p` sits in (the innermost), or None."""
+    return next(p.iterancestors(qn("w:tr")), None)
+
+
+def row_paragraphs(tr: etree._Element) -> list[etree._Element]:
+    """The paragraphs of row `tr` itself (not of tables nested in it)."""
+    return [p for p in tr.iter(_P) if row_of(p) is tr]
+
+
+def insert_row_after(anchor_tr: etree._Element, new_tr: etree._Element, copier: ObjectCopier, ids: RevisionIds,
+                     author: str, date: str) -> etree._Element:
+    """Insert a tracked copy of NEW's row `new_tr` after OLD's row `anchor_tr` (`w:trPr/w:ins`, every run of
+    its cells inserted, images and notes copied); return the copy."""
+    clone = copy.deepcopy(new_tr)
+    for p in row_paragraphs(clone):
+        for child in [c for c in p if c.tag != _PPR and isinstance(c.tag, str)]:
+            copier._import_objects(child, ids, author, date)
+            index = p.index(child)
+            marked = _inserted(child, ids, author, date)
+            if marked is not child:
+                p.insert(index, marked)
+    trpr = clone.find(qn("w:trPr"))
+    if trpr is None:
+        trpr = w_el("trPr")
+        position = 1 if len(clone) and clone[0].tag == qn("w:tblPrEx") else 0
+        clone.insert(position, trpr)
+    for old_mark in [c for c in trpr if c.tag in (qn("w:ins"), qn("w:del"))]:
+        trpr.remove(old_mark)
+    trpr.append(w_el("ins", id=ids.next(), author=author, date=date))
+    anchor_tr.addnext(clone)
+    return clone
