@@ -83,10 +83,11 @@ class LoginNeeded(Exception):
 class RecordLock:
     """Many readers or one writer of a workspace's record, within this process (writers first).
 
-    Opening a record checks its hash chain and head file; a check that runs while another connection is
-    committing can see the rows without their event and call that tampering. The portal is the one process
-    serving a conference, so it keeps its own reads and writes apart; the CLI writing to the same workspace
-    while the portal runs is not covered (see docs/portal.md).
+    The record is verified in one snapshot when it is opened, but an operation then reads it in several
+    queries (a delegation's latest submission, then the amendments), and a submission committed between two
+    of them is half seen (a KeyError, measured by bench/portal.py without this lock). The portal is the one
+    process serving a conference, so it keeps its own reads and writes apart; the CLI writing to the same
+    workspace while the portal runs is not covered (see docs/portal.md).
     """
 
     def __init__(self) -> None:
