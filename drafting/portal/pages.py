@@ -46,7 +46,8 @@ _BASE = """<!DOCTYPE html>
   {% if ws %}<a href="{{ ws.prefix }}/">Text</a>
   {% if me %}
     {% if me.role in ("member",) %}<a href="{{ ws.prefix }}/upload">Submit a return</a>{% endif %}
-    {% if me.role in ("member", "clerk", "chair") %}<a href="{{ ws.prefix }}/submissions">Submissions</a>{% endif %}
+    {% if me.role in ("member", "clerk", "chair") %}<a href="{{ ws.prefix }}/submissions">Submissions</a>
+    <a href="{{ ws.prefix }}/reflection">Reflection</a>{% endif %}
     <a href="{{ ws.prefix }}/compilation">Compilation</a>
     {% if me.role in ("clerk", "chair") %}<a href="{{ ws.prefix }}/clerk">Clerk</a>{% endif %}
   {% endif %}{% endif %}
@@ -280,13 +281,26 @@ _CLERK = """{% extends "base.html" %}{% block main %}
 </tbody></table>
 {% endblock %}"""
 
+_REFLECTION = """{% extends "base.html" %}{% block main %}
+<h1>Where {% if me.role == "member" %}<bdi>{{ me.delegation }}</bdi>'s{% else %}each delegation's{% endif %}
+proposals went</h1>
+<table id="reflection"><thead><tr><th>Number</th><th>Made on</th><th>Change</th><th>Outcome</th><th>Where</th>
+<th>Supported by</th></tr></thead><tbody>
+{% for f in fates %}<tr class="fate"><td>{{ f.number }}</td><td>{{ f.revision_label }}</td>
+<td>{{ f.kind }}: {% if f.old %}<del>{{ f.old }}</del>{% endif %} {% if f.new %}<ins>{{ f.new }}</ins>{% endif %}</td>
+<td class="outcome">{{ f.outcome }}</td><td>{{ f.where }}{% if f.note %} ({{ f.note }}){% endif %}</td>
+<td>{{ f.supporters|join(", ") }}</td></tr>
+{% else %}<tr><td colspan="6">No proposal yet.</td></tr>{% endfor %}
+</tbody></table>
+{% endblock %}"""
+
 _ERROR = """{% extends "base.html" %}{% block main %}<h1>{{ heading }}</h1>{% endblock %}"""
 
 TEMPLATES = {
     "base.html": _BASE, "index.html": _INDEX, "login.html": _LOGIN, "invite.html": _INVITE, "text.html": _TEXT,
     "upload.html": _UPLOAD, "rows.html": _AMENDMENT_ROWS, "preview.html": _PREVIEW,
     "submissions.html": _SUBMISSIONS, "submission.html": _SUBMISSION, "compilation.html": _COMPILATION,
-    "clerk.html": _CLERK, "error.html": _ERROR,
+    "clerk.html": _CLERK, "reflection.html": _REFLECTION, "error.html": _ERROR,
 }
 
 

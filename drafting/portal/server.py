@@ -458,6 +458,18 @@ class Portal:
                                                  actor=session.person.actor))
         return RedirectResponse(f"{ws.prefix}/clerk?done=proposed", status_code=303)
 
+    async def reflection(self, request: Request) -> Response:
+        """Where each proposal went: a member's own delegation's, or (clerk, chair) every delegation's."""
+        ws = self.workspace(request)
+        session = self.session(request, ws)
+        own = self._own(session)
+        try:
+            _, report = await self.read(ws, lambda: ops.reflect(ws.directory, delegation=own))
+        except DraftingInputError:
+            report = {}  # no proposal yet
+        fates = [fate.as_json() for delegation in sorted(report) for fate in report[delegation]]
+        return self.page(request, "reflection.html", ws, session, fates=fates, title="Reflection")
+
     def _own(self, session: accounts.Session) -> str | None:
         """Whose submissions this person may see: their delegation's, or (clerk, chair) everyone's."""
         if session.person.role in ("clerk", "chair"):
@@ -696,6 +708,7 @@ def create_app(directories: Sequence[Path], *, site: str = "drafting portal") ->
         Route("/w/{ws}/silence", guarded(p.silence), methods=["POST"]),
         Route("/w/{ws}/propose", guarded(p.propose), methods=["POST"]),
         Route("/w/{ws}/submissions", guarded(p.submissions)),
+        Route("/w/{ws}/reflection", guarded(p.reflection)),
         Route("/w/{ws}/submissions/{id:int}", guarded(p.submission)),
         Route("/w/{ws}/submissions/{id:int}/file", guarded(p.submission_file)),
         Route("/w/{ws}/clerk", guarded(p.clerk)),

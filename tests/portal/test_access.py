@@ -175,6 +175,7 @@ def test_an_observer_reads_but_cannot_post(world, browser) -> None:
     assert page.goto(f"{base}/w/{SLUG}/upload").status == 403
     assert page.goto(f"{base}/w/{SLUG}/submissions").status == 403
     assert page.goto(f"{base}/w/{SLUG}/clerk").status == 403
+    assert page.goto(f"{base}/w/{SLUG}/reflection").status == 403
     page.goto(f"{base}/w/{SLUG}/")
     csrf = page.locator("input[name=csrf]").first.get_attribute("value")  # the observer's own, valid token
     before = len(events(ws))

@@ -155,6 +155,15 @@ def test_a_round_from_invitation_to_rev1(world, browser, tmp_path: Path) -> None
         kaz.get_by_role("link", name=".docx").click()
     assert Path(download.value.path()).read_bytes() == api.open_workspace(ws).revision_docx()
 
+    # Its reflection report: where each of its proposals went; its own only.
+    kaz.get_by_role("link", name="Reflection").click()
+    kaz.wait_for_load_state()
+    fates = kaz.locator("#reflection tr.fate")
+    assert fates.count() == shown
+    accepted = kaz.locator("#reflection tr.fate", has_text="KAZ/1")
+    assert accepted.locator(".outcome").inner_text() == "accepted"
+    assert "TJK/" not in kaz.locator("#reflection").inner_text()
+
     # The record names each person and delegation for what they did.
     record = events(ws)
     actors = {(e.kind, e.actor) for e in record}
