@@ -404,10 +404,12 @@ def negotiation_init(directory: Path, base: Path, actor: str | None) -> None:
               help="Take each file's delegation from its name (kazakhstan.docx -> Kazakhstan).")
 @click.argument("files", type=PathArg, nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per file, as a list.")
+@click.option("--lossy-ok", is_flag=True,
+              help="Record a file even if it holds changes no amendment carries (tracked changes in notes…).")
 @ActorOption
 @domain_errors
 def submit(directory: Path, delegation: str | None, by_file_name: bool, files: tuple[Path, ...], as_json: bool,
-           actor: str | None) -> None:
+           actor: str | None, lossy_ok: bool) -> None:
     """Record FILES (tracked-changes .docx, clean edited .docx, or edited Markdown/text) from delegations.
 
     Each file is its own transaction: a refused file is reported and the others are still recorded.
@@ -420,7 +422,7 @@ def submit(directory: Path, delegation: str | None, by_file_name: bool, files: t
     refused = 0
     items = [(delegation if delegation is not None else file.stem, file) for file in files]
     reported: list[dict[str, Any]] = []
-    for file, outcome in submit_many(directory, items, actor=actor):
+    for file, outcome in submit_many(directory, items, actor=actor, lossy_ok=lossy_ok):
         if isinstance(outcome, DraftingError):
             refused += 1
             click.echo(f"Error: {outcome}", err=True)

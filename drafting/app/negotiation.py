@@ -102,14 +102,15 @@ def negotiation_init(directory: Path, base: Path, *, actor: str | None = None,
         return document
 
 
-def submit(directory: Path, delegation: str, file: Path, *, actor: str | None = None) -> SubmitResult:
+def submit(directory: Path, delegation: str, file: Path, *, actor: str | None = None,
+           lossy_ok: bool = False) -> SubmitResult:
     """Record `file` from `delegation`."""
     with open_workspace(directory) as workspace:
-        return workspace.submit(file, delegation, actor=actor or default_actor())
+        return workspace.submit(file, delegation, actor=actor or default_actor(), lossy_ok=lossy_ok)
 
 
-def submit_many(directory: Path, items: Sequence[tuple[str, Path]], *,
-                actor: str | None = None) -> Iterator[tuple[Path, SubmitResult | DraftingError]]:
+def submit_many(directory: Path, items: Sequence[tuple[str, Path]], *, actor: str | None = None,
+                lossy_ok: bool = False) -> Iterator[tuple[Path, SubmitResult | DraftingError]]:
     """Submit each (delegation, file), one transaction each, with the workspace opened once.
 
     Yields (file, result) or (file, the DraftingError that refused it): one refused file does not stop the rest.
@@ -118,7 +119,7 @@ def submit_many(directory: Path, items: Sequence[tuple[str, Path]], *,
         for delegation, file in items:
             progress.step(file.name)
             try:
-                yield file, workspace.submit(file, delegation, actor=actor or default_actor())
+                yield file, workspace.submit(file, delegation, actor=actor or default_actor(), lossy_ok=lossy_ok)
             except DraftingError as exc:
                 yield file, exc
 

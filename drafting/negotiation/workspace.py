@@ -287,7 +287,7 @@ class Workspace:
                 f"{revision_label(max(best[0], 0))})", source=version.source)
         return best[0], "best-match", round(best[1], 4)
 
-    def submit(self, path: Path, delegation: str, *, actor: str) -> SubmitResult:
+    def submit(self, path: Path, delegation: str, *, actor: str, lossy_ok: bool = False) -> SubmitResult:
         """Record the file at `path` from `delegation` and its amendments; the same file twice is one submission."""
         from drafting.readers.amendments import amendment_id, submission_amendments
         from drafting.readers.files import load_submission
@@ -297,7 +297,7 @@ class Workspace:
         except OSError as exc:
             raise DraftingInputError(f"cannot read file: {exc.strerror}", source=str(path)) from exc
         name, code = self._delegation(delegation)
-        version, docx = load_submission(path)
+        version, docx = load_submission(path, lossy_ok=lossy_ok)  # a change no amendment carries: refused
         number, matched_by, similarity = self.match_revision(version)
         _, document = self.document(number)
         base = base_paragraphs(document)

@@ -152,3 +152,39 @@ def test_bad_drafts_get_one_line_and_nothing_written(tmp_path, name, data, messa
     assert code == 1 and message in err
     assert len(err.strip().splitlines()) == 1
     assert not out.exists()
+
+
+def test_submit_refuses_a_file_with_a_change_no_amendment_carries_unless_lossy_ok(drafts, tmp_path):
+    ws = tmp_path / "ws"
+    api.negotiation_init(ws, drafts["typed"], actor="clerk")
+    base_dir = tmp_path / "base"
+    import_draft(drafts["typed"], tmp_path / "spec.yaml")
+    api.assemble_to(tmp_path / "spec.yaml", base_dir, ("docx",))
+    base_docx = next(base_dir.glob("*.docx"))
+    # the delegation's file: the base with a numbering change recorded on its first paragraph
+    import io
+    import zipfile
+
+    members = {}
+    with zipfile.ZipFile(base_docx) as zf:
+        for name in zf.namelist():
+            members[name] = zf.read(name)
+    xml = members["word/document.xml"].decode()
+    change = ('<w:pPrChange w:id="9001" w:author="Kazakhstan" w:date="2024-01-01T00:00:00Z"><w:pPr>'
+              '<w:numPr><w:ilvl w:val="0"/><w:numId w:val="7"/></w:numPr></w:pPr></w:pPrChange>')
+    head, sep, rest = xml.partition("<w:p>")
+    if not sep:
+        head, sep, rest = xml.partition("<w:p ")
+        rest = rest.partition(">")[2]
+        sep = "<w:p>"
+    members["word/document.xml"] = (head + sep + "<w:pPr>" + change + "</w:pPr>" + rest).encode()
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, blob in members.items():
+            zf.writestr(name, blob)
+    sent = tmp_path / "kazakhstan.docx"
+    sent.write_bytes(buf.getvalue())
+    code, _, err = run("submit", ws, "--delegation", "Kazakhstan", sent)
+    assert code == 1 and "numbering changed by Kazakhstan" in err
+    code, _, err = run("submit", ws, "--delegation", "Kazakhstan", sent, "--lossy-ok")
+    assert code == 0, err
