@@ -126,3 +126,35 @@ def test_an_edited_markdown_copy_is_read_as_untracked_amendments(page, world, tm
     row = page.locator("tr.amendment")
     assert "Almaty" in row.locator("del").inner_text() and "Astana" in row.locator("ins").inner_text()
     assert row.locator(".untracked").inner_text() == "without Track Changes"
+
+
+def with_comment(data: bytes, author: str, text: str) -> bytes:
+    """`data` (a .docx) with a Word comment by `author` on its first paragraph, as Word writes one."""
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    members = evil.read_members(data)
+    body = members[evil.DOC].decode("utf-8")
+    start = body.index("<w:body>")
+    end = body.index("</w:p>", start)
+    members[evil.DOC] = (body[:end] + '<w:r><w:commentReference w:id="901"/></w:r>' + body[end:]).encode("utf-8")
+    members["word/comments.xml"] = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:comments xmlns:w="{w}">'
+        f'<w:comment w:id="901" w:author="{author}" w:date="2012-09-06T10:00:00Z"><w:p><w:r><w:t>{text}</w:t>'
+        "</w:r></w:p></w:comment></w:comments>").encode()
+    evil.add_relationship(members, evil.DOC_RELS, "rId901", evil.RT + "comments", "comments.xml")
+    evil.replace(members, evil.CT, "</Types>", '<Override PartName="/word/comments.xml" ContentType="application/'
+                 'vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"/></Types>')
+    return evil.zip_members(members)
+
+
+def test_the_preview_shows_the_files_comments(page, world) -> None:
+    base, _, _ = world
+    data = with_comment((RETURNS / "kazakhstan.docx").read_bytes(), "Kazakhstan",
+                        "Subject to consultations with the capital &lt;b&gt;")
+    upload(page, base, SLUG, {"name": "kazakhstan-commented.docx", "mimeType": DOCX, "buffer": data})
+    assert page.locator("h1").inner_text() == "Preview: kazakhstan-commented.docx"
+    comments = page.locator("main ul li")
+    assert comments.count() == 1
+    assert "Kazakhstan" in comments.inner_text()
+    assert "Subject to consultations with the capital <b>" in comments.inner_text()  # shown as text, never markup
+    assert page.locator("main ul li b").count() == 0
+    assert int(page.locator("#count").inner_text()) >= 1  # the tracked changes are still read
