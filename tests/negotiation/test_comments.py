@@ -27,7 +27,9 @@ def with_comment(source: Path, target: Path, author: str, text: str, *, words: s
     document = document.replace(run, f'<w:commentRangeStart w:id="7"/>{run}<w:commentRangeEnd w:id="7"/>'
                                      '<w:r><w:commentReference w:id="7"/></w:r>')
     items["word/document.xml"] = document.encode()
-    ns = re.search(r'xmlns:w="([^"]+)"', document).group(1)
+    declared = re.search(r'xmlns:w="([^"]+)"', document)
+    assert declared is not None
+    ns = declared.group(1)
     items["word/comments.xml"] = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:comments xmlns:w="{ns}">'
                                   f'<w:comment w:id="7" w:author="{author}" w:date="2026-12-02T10:00:00Z">'
                                   f"<w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:comment></w:comments>").encode()

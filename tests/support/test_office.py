@@ -241,12 +241,12 @@ def test_a_batch_that_times_out_kills_every_office_it_started(monkeypatch: pytes
     started: list[subprocess.Popen[bytes]] = []
     real_popen = subprocess.Popen
 
-    def recording_popen(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def recording_popen(*args, **kwargs):
         proc = real_popen(*args, **kwargs)
         started.append(proc)
         return proc
 
-    monkeypatch.setattr(office.subprocess, "Popen", recording_popen)
+    monkeypatch.setattr(subprocess, "Popen", recording_popen)  # the module office.py calls
     with pytest.raises(office.OfficeTimeoutError, match=re.escape("timed out after 0.3 s converting 2 .docx files")):
         office.docx_to_pdfs([_docx_bytes(), _docx_bytes(), _docx_bytes(), _docx_bytes()], workers=2, timeout=0.3)
     assert len(started) == 2
