@@ -126,19 +126,33 @@ def current_text(directory: Path) -> CurrentText:
 
 
 def text_file(directory: Path, fmt: str) -> tuple[str, bytes]:
-    """(file name, bytes) of the current revision as issued: `.docx` (carrying its identity) or `.md`."""
+    """(file name, bytes) of the current revision as issued: `.docx` (carrying its identity), `.md`, or `.pdf`
+    (the issued .docx through LibreOffice, made once per revision and kept beside the published files)."""
     from drafting.app.documents import render
     from drafting.app.negotiation import open_workspace
 
     with open_workspace(directory) as workspace:
         number, document = workspace.document()
         stem = document.meta.name if number == 0 else f"{document.meta.name}-rev{number}"
-        if fmt == "docx":
-            return f"{stem}.docx", workspace.revision_docx(number)
+        docx = workspace.revision_docx(number)
+    if fmt == "docx":
+        return f"{stem}.docx", docx
     if fmt == "md":
         [data] = render(document, Path(), ["md"], name=stem).files.values()
         return f"{stem}.md", data
-    raise DraftingInputError(f"no {fmt!r} form of the text (docx or md)")
+    if fmt == "pdf":
+        from drafting.render.pdf import render_pdf
+        from drafting.support.atomic import write_atomic
+
+        digest = hashlib.sha256(docx).hexdigest()
+        kept = directory / PUBLISHED_DIR / f"text-{digest[:16]}.pdf"  # named by the .docx it was made from
+        if kept.is_file():
+            return f"{stem}.pdf", kept.read_bytes()
+        data = render_pdf(docx)
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(kept, data)
+        return f"{stem}.pdf", data
+    raise DraftingInputError(f"no {fmt!r} form of the text (docx, md or pdf)")
 
 
 def upload_format(filename: str) -> str:

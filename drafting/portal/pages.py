@@ -99,6 +99,7 @@ _TEXT = """{% extends "base.html" %}{% block main %}
 <h1>{{ text.document.meta.title }}</h1>
 <p>Current text: <strong id="revision">{{ text.label }}</strong>
  · download <a href="{{ ws.prefix }}/text.docx">.docx</a> · <a href="{{ ws.prefix }}/text.md">.md</a>
+ · <a href="{{ ws.prefix }}/text.pdf">.pdf</a>
  (the files carry the text's identity: edit them with Track Changes on and submit them back)</p>
 <div class="text">
 {% for p in text.document.paragraphs %}

@@ -48,7 +48,7 @@ SECURITY_HEADERS = {
 }
 COMPILATION_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'"
 MEDIA = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-         "md": "text/markdown; charset=utf-8", "txt": "text/plain; charset=utf-8",
+         "md": "text/markdown; charset=utf-8", "txt": "text/plain; charset=utf-8", "pdf": "application/pdf",
          "html": "text/html; charset=utf-8"}
 NOTICES = {
     "submitted": "Your return was submitted and recorded.",
@@ -324,7 +324,7 @@ class Portal:
         ws = self.workspace(request)
         self.session(request, ws)
         fmt = str(request.path_params["fmt"])
-        if fmt not in ("docx", "md"):
+        if fmt not in ("docx", "md", "pdf"):
             raise NotFound
         name, data = await self.read(ws, lambda: delegations.text_file(ws.directory, fmt))
         return _download(name, data, fmt)

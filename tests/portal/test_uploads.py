@@ -158,3 +158,18 @@ def test_the_preview_shows_the_files_comments(page, world) -> None:
     assert "Subject to consultations with the capital <b>" in comments.inner_text()  # shown as text, never markup
     assert page.locator("main ul li b").count() == 0
     assert int(page.locator("#count").inner_text()) >= 1  # the tracked changes are still read
+
+
+@pytest.mark.libreoffice
+def test_the_current_text_downloads_as_pdf(page, world) -> None:
+    """The issued .docx through LibreOffice, made once per revision: the second download is the same file."""
+    base, ws, _ = world
+    page.goto(f"{base}/w/{SLUG}/")
+    with page.expect_download(timeout=180_000) as download:  # LibreOffice, on a busy machine
+        page.get_by_role("link", name=".pdf").click()
+    first = Path(download.value.path()).read_bytes()
+    assert first[:5] == b"%PDF-" and download.value.suggested_filename == "recommendations.pdf"
+    with page.expect_download() as again:
+        page.get_by_role("link", name=".pdf").click()
+    assert Path(again.value.path()).read_bytes() == first
+    assert len(list((ws / "published").glob("text-*.pdf"))) == 1
