@@ -575,6 +575,12 @@ def _object_losses(out: DocxVersion, new_docx: DocxVersion) -> list[str]:
     from drafting.ooxml.tracked.resolve import resolve_package
     from drafting.ooxml.wml.objects import object_keys, table_shapes
 
+    markers = (b"blip", b"imagedata", b"oMath", b"<w:tbl>", b"<w:tbl ", b":tbl>")
+    stories = ("header", "footer", "footnotes", "endnotes")
+    if not any(m in blob for pkg in (out.package, new_docx.package) for name, blob in pkg.parts.items()
+               if name == pkg.main_document or (name.endswith(".xml") and any(s in name for s in stories))
+               for m in markers):
+        return []  # no image, equation or table on either side: nothing to compare (and no resolving)
     accepted = resolve_package(out.package, accept=True)
     new_parts = resolve_package(new_docx.package, accept=True)
     mine = object_keys(accepted, out.package)

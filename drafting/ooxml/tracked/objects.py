@@ -49,13 +49,16 @@ class ObjectCopier:
     new_notes: dict[str, etree._Element]
     problems: list[str] = field(default_factory=list)
     _media: dict[str, str] = field(default_factory=dict)  # sha256 -> relationship id in OLD
+    _rel_cache: dict[int, dict[str, str | None]] = field(default_factory=dict)
 
     def signature(self, p: etree._Element, package: Package, notes: dict[str, etree._Element]) -> list[str]:
         """The objects of paragraph `p` in order: images by content, equations by text, notes by text."""
-        keys = []
-        rels = {rel.id: resolve_part(package.main_document, rel.target)
-                for rel in package.relationships(package.main_document) if not rel.external}
-        for el in p.iter(_A_BLIP, _M_OMATH, *_NOTE_REFS):
+        keys: list[str] = []
+        found = list(p.iter(_A_BLIP, _M_OMATH, *_NOTE_REFS))
+        if not found:
+            return keys
+        rels = self._rels(package)
+        for el in found:
             if el.tag == _A_BLIP:
                 target = rels.get(el.get(f"{{{_R_NS}}}embed", ""))
                 key = find_key(package.parts, target) if target else None
@@ -69,6 +72,15 @@ class ObjectCopier:
                 text = "".join(t.text or "" for t in note.iter(_T)) if note is not None else "?"
                 keys.append(f"{kind}:{text}")
         return keys
+
+    def _rels(self, package: Package) -> dict[str, str | None]:
+        """The main part's internal relationships of `package` (OLD's or NEW's), parsed once."""
+        key = id(package)
+        if key not in self._rel_cache:
+            main = package.main_document
+            self._rel_cache[key] = {rel.id: resolve_part(main, rel.target)
+                                    for rel in package.relationships(main) if not rel.external}
+        return self._rel_cache[key]
 
     def replace(self, old_p: etree._Element, new_p: etree._Element, ids: RevisionIds, author: str,
                 date: str) -> None:
