@@ -116,3 +116,15 @@ def test_bad_support_records_nothing(ws: Path) -> None:
     with pytest.raises(DraftingInputError, match="--delegation must not be empty"):
         api.support(ws, ["KAZ/1"], " ")
     assert counts(ws) == before
+
+
+def test_an_accepted_new_paragraph_of_the_chair_is_in_the_next_revision(ws: Path, tmp_path: Path) -> None:
+    text = "Invite States to implement the Plan;"
+    done = api.propose(ws, "endorse_rap", text, after=True)
+    api.decide(ws, done.number, "accept")
+    api.revise(ws, tmp_path / "rev1", ("md",))
+    with api.open_workspace(ws) as workspace:
+        _, document = workspace.document()
+    ids = list(document.ids)
+    [new] = [p for p in document.paragraphs if p.text == text]
+    assert ids.index(new.id) == ids.index("endorse_rap") + 1
