@@ -108,6 +108,25 @@ class Published:
     amendments: tuple[str, ...] = ()  # the ids of the amendments it shows: what delegations may now see
 
 
+def record_stamp(directory: Path) -> tuple[object, ...]:
+    """What changes whenever the record does: the head file (every commit seals its last event there: its
+    sequence number and hash) and the size and time of the database and its log. A front end may keep what
+    it read from the record, checked, for as long as this stays the same."""
+    out: list[object] = []
+    try:
+        out.append((directory / "negotiation.head").read_bytes())
+    except FileNotFoundError:
+        out.append(None)
+    for name in ("negotiation.sqlite", "negotiation.sqlite-wal"):
+        try:
+            found = (directory / name).stat()
+        except FileNotFoundError:
+            out.append(None)
+        else:
+            out.append((found.st_size, found.st_mtime_ns))
+    return tuple(out)
+
+
 def current_text(directory: Path) -> CurrentText:
     """The current revision: its text and the paragraph statuses."""
     from drafting.app.negotiation import open_workspace, revision_label
@@ -439,7 +458,7 @@ __all__ = [
     "publish",
     "published",
     "published_amendments",
-    "published_file",
+    "published_file", "record_stamp",
     "stage_return",
     "submission",
     "submission_file",

@@ -15,6 +15,7 @@ import logging
 import re
 import secrets
 import threading
+import time
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,7 @@ T = TypeVar("T")
 log = logging.getLogger("drafting.portal")
 SESSION_COOKIE = "drafting_session"
 CSRF_COOKIE = "drafting_csrf"
+CACHE_ENTRIES = 2000  # reads kept per workspace (a few per delegation)
 MAX_FORM = 64 * 1024  # an ordinary form; uploads have their own limit
 UPLOAD_OVERHEAD = 64 * 1024  # multipart headers and the other fields around the file
 SECURITY_HEADERS = {
@@ -131,6 +133,8 @@ class Served:
     directory: Path
     title: str
     lock: RecordLock = field(default_factory=RecordLock, compare=False, repr=False)
+    # What was read from the record, by the record's stamp when it was read (see `Portal.read`).
+    cache: dict[tuple[object, ...], tuple[object, Any]] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def prefix(self) -> str:
@@ -187,11 +191,26 @@ class Portal:
         return HTMLResponse(body, status_code=status)
 
     @staticmethod
-    async def read(ws: Served, operation: Callable[[], T]) -> T:
-        """Run an operation that reads the record, in a worker thread, beside other readers."""
+    async def read(ws: Served, operation: Callable[[], T], key: tuple[object, ...] | None = None) -> T:
+        """Run an operation that reads the record, in a worker thread, beside other readers.
+
+        With a `key`, the result is kept and given again while the record's files are unchanged: opening the
+        record checks its whole hash chain and every stored file, which with two hundred returns is most of a
+        page's time; any commit (the portal's, or the CLI's) changes the stamp, and the next read checks again.
+        """
         def run() -> T:
             with ws.lock.reading():
-                return operation()
+                if key is None:
+                    return operation()
+                stamp = delegations.record_stamp(ws.directory)
+                kept = ws.cache.get(key)
+                if kept is not None and kept[0] == stamp:
+                    return kept[1]  # type: ignore[no-any-return]
+                value = operation()
+                if len(ws.cache) > CACHE_ENTRIES:
+                    ws.cache.clear()
+                ws.cache[key] = (stamp, value)
+                return value
         return await run_in_threadpool(run)
 
     @staticmethod
@@ -317,7 +336,8 @@ class Portal:
     async def text(self, request: Request) -> Response:
         ws = self.workspace(request)
         session = self.session(request, ws)
-        text = await self.read(ws, lambda: delegations.current_text(ws.directory))
+        text = await self.read(ws, lambda: delegations.current_text(ws.directory),
+                               ("text", _minute()))
         return self.page(request, "text.html", ws, session, text=text, title=text.label)
 
     async def text_file(self, request: Request) -> Response:
@@ -326,14 +346,15 @@ class Portal:
         fmt = str(request.path_params["fmt"])
         if fmt not in ("docx", "md", "pdf"):
             raise NotFound
-        name, data = await self.read(ws, lambda: delegations.text_file(ws.directory, fmt))
+        name, data = await self.read(ws, lambda: delegations.text_file(ws.directory, fmt),
+                                     ("text_file", fmt))
         return _download(name, data, fmt)
 
     async def compilation(self, request: Request) -> Response:
         ws = self.workspace(request)
         session = self.session(request, ws)
-        published = await self.read(ws, lambda: delegations.published(ws.directory))
-        proposals = await self.read(ws, lambda: delegations.published_amendments(ws.directory))
+        published = await self.read(ws, lambda: delegations.published(ws.directory), ("published",))
+        proposals = await self.read(ws, lambda: delegations.published_amendments(ws.directory), ("proposals",))
         return self.page(request, "compilation.html", ws, session, published=published, proposals=proposals,
                          title="Compilation")
 
@@ -342,7 +363,8 @@ class Portal:
         self.session(request, ws)
         fmt = str(request.path_params["fmt"])
         try:
-            name, data = await self.read(ws, lambda: delegations.published_file(ws.directory, fmt))
+            name, data = await self.read(ws, lambda: delegations.published_file(ws.directory, fmt),
+                                             ("published_file", fmt))
         except LookupError:
             raise NotFound from None
         if fmt == "html":
@@ -482,8 +504,8 @@ class Portal:
         ws = self.workspace(request)
         session = self.session(request, ws)
         own = self._own(session)
-        found = await self.read(ws, lambda: delegations.submissions(ws.directory, own))
-        amendments = (await self.read(ws, lambda: delegations.amendments_of(ws.directory, own))
+        found = await self.read(ws, lambda: delegations.submissions(ws.directory, own), ("submissions", own))
+        amendments = (await self.read(ws, lambda: delegations.amendments_of(ws.directory, own), ("own", own))
                       if own is not None else None)
         return self.page(request, "submissions.html", ws, session, submissions=found, amendments=amendments,
                          title="Submissions")
@@ -516,7 +538,7 @@ class Portal:
         session = self.session(request, ws)
         if session.person.role not in ("clerk", "chair"):
             raise Denied
-        report = await self.read(ws, lambda: ops.status_report(ws.directory))
+        report = await self.read(ws, lambda: ops.status_report(ws.directory), ("status", _minute()))
         found = await self.read(ws, lambda: delegations.submissions(ws.directory, None))
         published = await self.read(ws, lambda: delegations.published(ws.directory))
         untracked = sum(1 for p in report["paragraphs"] for a in p["amendments"] + p["proposed_after"]
@@ -573,6 +595,11 @@ class Portal:
                 session = None
         return self.page(request, "error.html", ws, session, status=status, message=message, heading=heading,
                          title=heading)
+
+
+def _minute() -> int:
+    """The current minute: part of the key of what depends on the clock too (a silence ends at its deadline)."""
+    return int(time.time() // 60)
 
 
 def _vocabulary(name: str) -> list[str]:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from drafting import app as api
 from tests.portal import accept_invitation, invite, launch, live_server, new_workspace
 
 pytestmark = pytest.mark.chromium
@@ -36,6 +37,15 @@ def test_each_document_has_its_address_and_its_accounts(world) -> None:
             assert links == ["/w/recommendations/", "/w/declaration/"]
             accept_invitation(page, base, person)
             assert page.url.endswith("/w/recommendations/?done=password")
+            # What the portal keeps from the record is read again after any commit, the CLI's too.
+            assert page.locator("#revision").inner_text() == "original"
+            assert page.locator("#p-endorse_rcf .status").count() == 0
+            api.mark(first, "endorse_rcf", "agreed", actor="clerk (CLI)")
+            page.reload()
+            assert page.locator("#p-endorse_rcf .status").inner_text() == "agreed"
+            api.revise(first, actor="clerk (CLI)")
+            page.reload()
+            assert page.locator("#revision").inner_text() == "Rev.1"
             # The session is the first document's: the second asks for a login of its own.
             page.goto(f"{base}/w/declaration/")
             assert page.url.endswith("/w/declaration/login")
