@@ -237,3 +237,29 @@ def test_every_carrier_of_text_or_revisions_is_read_or_reported(element):
     reported = any(element.split()[0].split("/")[-1].split(":")[-1].lower() in line.lower().replace(" ", "")
                    or "not read" in line or "changed by" in line for line in docx_version.losses)
     assert handled or tracked_read or reported, (element, seen, docx_version.losses)
+
+
+# -- LibreOffice as the judge of the views ---------------------------------------------------------------------
+
+ORACLE_CASES = {
+    "symbols": p(r("a"), '<w:r><w:sym w:font="Symbol" w:char="F0B7"/></w:r>', r("b")),
+    "drop cap": (p(r("T"), ppr='<w:framePr w:dropCap="drop" w:lines="3" w:wrap="around" w:vAnchor="text" '
+                             'w:hAnchor="text"/>') + p(r("he Conference met."))),
+    "insert then delete by another author": p(r("Kept "), ins(dl("briefly", 2, B), 1), r("end.")),
+    "numbering change": p(r("Now numbered."), ppr='<w:numPr><w:ilvl w:val="0"/><w:numId w:val="2"/></w:numPr>'
+                                                 f'<w:pPrChange w:id="5" {B}><w:pPr/></w:pPrChange>'),
+    "strict": p(r("Recognizing the "), ins(r("urgent "), 1), r("need.")),
+}
+
+
+@pytest.mark.libreoffice
+@pytest.mark.parametrize("case", sorted(ORACLE_CASES))
+def test_our_views_are_libreoffices(case, tmp_path, libreoffice):
+    data = docx(ORACLE_CASES[case])
+    if case == "strict":
+        data = strict(data)
+    path = tmp_path / "case.docx"
+    path.write_bytes(data)
+    accepted, original = texts(data), texts(data, "original")
+    assert [t for t in libreoffice.paragraphs(path, "accept") if t] == accepted
+    assert [t for t in libreoffice.paragraphs(path, "reject") if t] == original
