@@ -267,14 +267,15 @@ def lint(spec: Path, profile: str | None, as_json: bool) -> None:
 @click.argument("file", type=PathArg)
 @click.option("-o", "--output", "out", type=PathArg, required=True, help="The spec (.yaml) to write.")
 @click.option("--id", "document_id", help="The document id (default: from FILE's name).")
+@click.option("--clauses", type=DirArg, help="The clause library to match paragraphs against (default: the project's).")
 @click.option("--lossy-ok", is_flag=True, help="Write the spec even if FILE holds what a spec cannot (listed).")
 @domain_errors
-def import_command(file: Path, out: Path, document_id: str | None, lossy_ok: bool) -> None:
+def import_command(file: Path, out: Path, document_id: str | None, clauses: Path | None, lossy_ok: bool) -> None:
     """Turn FILE, a draft drafting never made (.docx, .odt, .doc, .rtf, .md, .txt), into a spec at OUT."""
     from drafting.app.imports import import_draft
     from drafting.errors import safe_display
 
-    spec, notes, losses = import_draft(file, out, lossy_ok=lossy_ok, document_id=document_id)
+    spec, notes, losses = import_draft(file, out, lossy_ok=lossy_ok, document_id=document_id, clauses=clauses)
     for note in notes:
         click.echo(f"note: {safe_display(note)}", err=True)
     for loss in losses:

@@ -21,8 +21,8 @@ CONVERTED = {"odt": "odt", "doc": "doc", "rtf": "rtf", "docm": None}
 _ODT_MIMETYPE = b"mimetypeapplication/vnd.oasis.opendocument.text"
 
 
-def import_draft(path: Path, out: Path | None = None, *, lossy_ok: bool = False,
-                 document_id: str | None = None) -> tuple[dict[str, Any], list[str], list[str]]:
+def import_draft(path: Path, out: Path | None = None, *, lossy_ok: bool = False, document_id: str | None = None,
+                 clauses: Path | None = None) -> tuple[dict[str, Any], list[str], list[str]]:
     """Import the draft at `path`; write the spec to `out` when given. Returns (spec, notes, losses)."""
     from drafting.readers.files import LossError, read_bytes
     from drafting.readers.importer import import_paragraphs
@@ -34,6 +34,7 @@ def import_draft(path: Path, out: Path | None = None, *, lossy_ok: bool = False,
         raise DraftingInputError("no paragraphs of text to import (an empty or image-only document?)", source=source)
     ident = document_id or _document_id(path)
     result = import_paragraphs(paragraphs, document_id=ident, source=source)
+    result.notes.extend(clause_matches(result.spec, clauses))
     losses = [*losses, *result.losses]
     text = dump_spec(result.spec)
     losses.extend(_check_round_trip(text, [p.text for p in paragraphs], source))
@@ -81,6 +82,31 @@ def _to_docx(data: bytes, kind: str, source: str) -> bytes:
         return convert(data, kind, f"docx:{DOCX_FILTER}", timeout=180)
     except OfficeError as exc:
         raise DraftingInputError(f"LibreOffice could not read this .{kind} file ({exc})", source=source) from exc
+
+
+def clause_matches(spec: dict[str, Any], clauses: Path | None) -> list[str]:
+    """Notes naming the imported paragraphs whose words equal a library clause without parameters (the
+    drafter may replace the one-off text by `clause: ID`); the spec itself keeps the draft's own text."""
+    from drafting.app.documents import load_library
+    from drafting.conventions.inline import markdown_spans
+
+    def plain(markdown: str) -> str:
+        return " ".join("".join(s.text for s in markdown_spans(markdown)).split())
+
+    try:
+        library = load_library(clauses)
+    except DraftingInputError:
+        return []
+    wordings: dict[str, str] = {}
+    for clause in library.clauses.values():
+        wording = clause.texts.get(clause.language)
+        if wording is None or clause.params or wording.items or "{{" in wording.text:
+            continue
+        wordings.setdefault(plain(f"{wording.opening} {wording.text}".strip()), clause.id)
+    entries = [*spec.get("preamble", {}).get("paragraphs", []), *spec.get("operative", {}).get("paragraphs", []),
+               *spec.get("closing", [])]
+    return [f"{entry['id']} has the words of clause {wordings[plain(entry['text'])]}"
+            for entry in entries if plain(entry.get("text", "")) in wordings]
 
 
 def _document_id(path: Path) -> str:

@@ -78,6 +78,7 @@ def test_a_hand_typed_draft_imports_to_a_spec_that_assembles_to_its_text(drafts,
     code, out, err = run("import", drafts[kind], "-o", spec_path)
     assert code == 0, err
     assert "7 preambular, 8 operative, 2 closing" in out
+    assert "has the words of clause almaty.pp.protection-commitments" in err  # a library clause, reported
     source = drafts["typed"]  # LibreOffice reads the .odt from the same text
     assert assembled_words(spec_path) == source_words(libreoffice.paragraphs(source))
     spec = spec_path.read_text(encoding="utf-8")
