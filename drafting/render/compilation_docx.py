@@ -21,6 +21,7 @@ from drafting.ooxml.tracked.write import (
     mark_paragraph_deleted,
     tracked_package,
 )
+from drafting.ooxml.wml.fixed import label_as_text, numbered
 from drafting.readers.docx import read_docx_version
 from drafting.readers.text import written_label
 
@@ -98,6 +99,8 @@ def compilation_docx(compilation: Compilation, revision_docx: bytes, *, date: st
         if entry.brackets:
             notes.append(NewComment(element, NUMBERS, date, "Bracketed alternatives: " + numbers_note(entry.brackets)))
         label = written_label(written.get(entry.paragraph.id, ""), entry.paragraph.text)  # a bis/ter label
+        if not label and entry.paragraph.label and numbered(element):
+            label = label_as_text(element, entry.paragraph.label)  # the number as compilation.md shows it
         if entry.conflict:
             apply_changes(element, [Change("equal", label), Change("delete", entry.paragraph.text),
                                     Change("insert", alternatives_text(entry.alternatives))],
