@@ -486,7 +486,8 @@ def log_command(directory: Path, as_json: bool, check: bool) -> None:
 @cli.command("compile")
 @click.argument("directory", type=DirArg)
 @click.option("-o", "--outdir", type=DirArg, required=True)
-@click.option("--format", "formats", default="docx,md,html", show_default=True)
+@click.option("--format", "formats", default="docx,md,html", show_default=True,
+              help="Comma-separated: docx, md, html, pdf (made from compilation.docx).")
 @click.option("--json", "as_json", is_flag=True, help="The files written and the conflicts, as JSON.")
 @domain_errors
 def compile_command(directory: Path, outdir: Path, formats: str, as_json: bool) -> None:

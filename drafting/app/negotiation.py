@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from drafting.negotiation.workspace import Decided, EventRow, SubmitResult, Workspace
 
 COMPILATION_FORMATS = ("docx", "md", "html")
+COMPILATION_CHOICES = (*COMPILATION_FORMATS, "pdf")  # the PDF (made from compilation.docx) on request
 
 
 def revision_label(number: int) -> str:
@@ -130,22 +131,26 @@ def compile_outputs(directory: Path, outdir: Path,
     from drafting.render.compilation import compilation_html, compilation_markdown
     from drafting.render.compilation_docx import compilation_docx
 
-    parse_formats(",".join(formats), COMPILATION_FORMATS)
+    parse_formats(",".join(formats), COMPILATION_CHOICES)
     with open_workspace(directory) as workspace, task("compile", 1 + len(formats)) as progress:
         progress.step("proposals and conflicts")
         compilation = workspace.compilation()
         files: dict[Path, bytes] = {}
-        if "docx" in formats:
+        pdfs: dict[Path, bytes] = {}
+        if "docx" in formats or "pdf" in formats:
             progress.step("compilation.docx")
-            files[outdir / "compilation.docx"] = compilation_docx(compilation, workspace.revision_docx(),
-                                                                  date=workspace.revision_date())
+            docx = compilation_docx(compilation, workspace.revision_docx(), date=workspace.revision_date())
+            if "docx" in formats:
+                files[outdir / "compilation.docx"] = docx
+            if "pdf" in formats:
+                pdfs[outdir / "compilation.pdf"] = docx
         if "md" in formats:
             progress.step("compilation.md")
             files[outdir / "compilation.md"] = compilation_markdown(compilation)
         if "html" in formats:
             progress.step("compilation.html")
             files[outdir / "compilation.html"] = compilation_html(compilation)
-    return write_outputs(Rendered(files)), compilation
+    return write_outputs(Rendered(files, pdfs)), compilation
 
 
 def decide(directory: Path, amendment: str, decision: str, *, note: str = "",

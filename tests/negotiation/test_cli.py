@@ -171,7 +171,7 @@ def test_init_refuses_an_existing_workspace_and_an_edited_docx(runner, ws: Path,
 @pytest.mark.parametrize("args", [
     ["decide", "{ws}", "A123", "approve"],
     ["mark", "{ws}", "endorse_rcf", "done"],
-    ["compile", "{ws}", "-o", "{tmp}/out", "--format", "pdf"],
+    ["compile", "{ws}", "-o", "{tmp}/out", "--format", "odt"],
     ["compile", "{ws}"],
     ["submit", "{ws}", "{md}"],
     ["status", "{ws}", "--yaml"],

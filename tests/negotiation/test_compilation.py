@@ -338,3 +338,20 @@ def test_libreoffice_shows_the_revision_renumbered(libreoffice, lo_case: dict, t
     # (LibreOffice replaced the phrase; the amendment is trimmed to the word a drafter would mark)
     assert SEAT_TEXT.replace("in Almaty", "in [Almaty][Dushanbe]") in texts
     assert libreoffice.user_properties(docx)["DraftingRevision"] == "1"
+
+
+@pytest.mark.libreoffice
+def test_a_compilation_pdf_to_circulate(ws: Path, base: Base, tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    api.submit(ws, "KAZ", edit_md(base.md, tmp_path / "kaz.md", [(SEAT, ASTANA)]))
+    written, _ = api.compile_outputs(ws, tmp_path / "out", ("md", "pdf"))
+    assert sorted(p.name for p in written) == ["compilation.md", "compilation.pdf"]
+    pdf = tmp_path / "out" / "compilation.pdf"
+    assert pdf.read_bytes()[:5] == b"%PDF-" and not (tmp_path / "out" / "compilation.docx").exists()
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is not None:
+        text = subprocess.run([pdftotext, "-layout", str(pdf), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        assert "- 1 - Endorse the draft Regional Cooperation Framework" in " ".join(text.split())
