@@ -306,10 +306,10 @@ def submission_file(directory: Path, submission_id: int, delegation: str | None)
         return found.filename, workspace.store.blob(found.sha256)
 
 
-def amendments_of(directory: Path, delegation: str) -> list[dict[str, Any]]:
-    """`delegation`'s amendments on the current revision (those of its latest submission there), each with its
-    number, paragraph and decision, in the shape of `status --json`; read from the record without computing
-    the whole compilation (which, with two hundred delegations, is most of a second)."""
+def amendments_of(directory: Path, delegation: str | None) -> list[dict[str, Any]]:
+    """`delegation`'s amendments (None: every delegation's) on the current revision (those of each latest
+    submission there), each with its number, paragraph and decision, in the shape of `status --json`; read
+    from the record without computing the whole compilation (with two hundred delegations, most of a second)."""
     from drafting.app.negotiation import open_workspace
 
     with open_workspace(directory) as workspace:
@@ -320,7 +320,7 @@ def amendments_of(directory: Path, delegation: str) -> list[dict[str, Any]]:
     labels = {p.id: p.label for p in document.paragraphs}
     out = []
     for a in live:
-        if a.delegation != delegation:
+        if delegation is not None and a.delegation != delegation:
             continue
         decision, note = decisions.get(a.id, ("", ""))
         out.append({"number": numbers.get(a.id, a.id), "id": a.id, "delegation": a.delegation,
