@@ -9,14 +9,18 @@ paragraphs and paragraph deletions), sent in the mix a secretariat receives: mos
 .docx (tracked changes accepted) and a few partly tracked .docx (an untracked edit, then tracked ones).
 Some amendments overlap on purpose: identical changes from several delegations (merged, joint attribution),
 different changes to the same words (conflicts, shown as alternatives), new paragraphs on a shared anchor
-(bis, ter), a paragraph deleted while others amend it. Generating the files is not timed.
+(bis, ter), a paragraph deleted while others amend it. A third of the tracked returns carry a Word comment,
+and every tenth delegation supports five amendments of another (`drafting support`). Generating the files
+is not timed.
 
 Timed, each as a whole process: every `drafting submit` (one after another, with a progress bar), then
 `drafting compile WS -o OUT` (3 runs, median; peak RSS of each compile process from `os.wait4`). The outputs
 are checked: compilation.docx/.md/.html exist, every XML part of compilation.docx re-parses, and its
 tracked-change authors are the delegations `drafting status --json` says have placed, non-conflicting
 proposals (plus the secretariat, author of the alternatives). Goal (issue 4): compile <= 10 s and peak
-memory <= 1 GB on a 2-core machine. Last line: `compile seconds: X.XX, peak MiB: Y`.
+memory <= 1 GB on a 2-core machine. Then, timed beside it: every live amendment decided in one batch call
+(`decide --from-file`, issue 14: <= 5 s) and the reflection report for all delegations (`reflect --json`).
+Last line: `compile seconds: X.XX, peak MiB: Y`.
 """
 
 from __future__ import annotations
@@ -376,7 +380,43 @@ def make_submission(job: tuple[Plan, int, str, str]) -> tuple[str, str, str]:
         out = folder / f"{stem}.docx"
         api.resolve_all(tracked, out, accept=True)
         return plan.state, delegation, str(out)
+    if index % 3 == 0:  # a third of the tracked returns carry a Word comment, as delegations' files do
+        add_comment(tracked, author, date, f"{plan.state}: to be confirmed by the capital")
     return plan.state, delegation, str(tracked)
+
+
+def add_comment(docx: Path, author: str, date: str, text: str) -> None:
+    """Anchor a Word comment by `author` on the first paragraph of `docx` that carries a paragraph id."""
+    import zipfile
+    from xml.sax.saxutils import escape, quoteattr
+
+    with zipfile.ZipFile(docx) as package:
+        items = {info.filename: package.read(info.filename) for info in package.infolist()}
+    document = items["word/document.xml"].decode("utf-8")
+    found = re.search(r'<w:bookmarkStart w:id="\d+" w:name="dp_[^"]+"/>', document)
+    end = document.find("</w:p>", found.end()) if found else -1
+    if found is None or end < 0 or "word/comments.xml" in items:
+        return
+    document = (document[:found.end()] + '<w:commentRangeStart w:id="990001"/>' + document[found.end():end]
+                + '<w:commentRangeEnd w:id="990001"/><w:r><w:commentReference w:id="990001"/></w:r>'
+                + document[end:])
+    items["word/document.xml"] = document.encode("utf-8")
+    ns = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    items["word/comments.xml"] = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:comments xmlns:w="{ns}">'
+        f'<w:comment w:id="990001" w:author={quoteattr(author)} w:date="{date}"><w:p><w:r><w:t>{escape(text)}'
+        "</w:t></w:r></w:p></w:comment></w:comments>").encode()
+    rels = items["word/_rels/document.xml.rels"].decode("utf-8")
+    items["word/_rels/document.xml.rels"] = rels.replace("</Relationships>", (
+        '<Relationship Id="rIdBenchComments" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/comments" Target="comments.xml"/></Relationships>')).encode("utf-8")
+    types = items["[Content_Types].xml"].decode("utf-8")
+    items["[Content_Types].xml"] = types.replace("</Types>", (
+        '<Override PartName="/word/comments.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+        'wordprocessingml.comments+xml"/></Types>')).encode("utf-8")
+    with zipfile.ZipFile(docx, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, data in items.items():
+            out.writestr(name, data)
 
 
 # -- timing ---------------------------------------------------------------------------------------------------
@@ -501,6 +541,22 @@ def main() -> int:
         progress.step(state)
     submit_total = time.perf_counter() - started
 
+    # Supporters: every tenth delegation co-sponsors the first five amendments of the next one (one call each).
+    status = json.loads(subprocess.run([DRAFTING, "status", str(workspace), "--json"], check=True,
+                                       capture_output=True, env=env).stdout)
+    by_delegation: dict[str, list[str]] = {}
+    for paragraph in status["paragraphs"]:
+        for a in paragraph["amendments"] + paragraph["proposed_after"]:
+            if a["active"]:
+                by_delegation.setdefault(a["delegation"], []).append(a["number"])
+    names = sorted(by_delegation)
+    supported = 0
+    for i in range(0, len(names) - 1, 10):
+        numbers = by_delegation[names[i + 1]][:5]
+        subprocess.run([DRAFTING, "support", str(workspace), *numbers, "--delegation", names[i]], check=True,
+                       capture_output=True, env=env)
+        supported += len(numbers)
+
     # Compile, whole process, `--runs` times.
     outdir = WORK / "out"
     times, cpus, peaks = [], [], []
@@ -538,6 +594,11 @@ def main() -> int:
     decided = (WORK / "decide.log").read_text(encoding="utf-8").count("\n")
     if decided != len(live):
         raise SystemExit(f"decide recorded {decided} decisions, not {len(live)}")
+    # The reflection report for all 193 delegations (where each proposal went), timed beside compile.
+    reflect_seconds, reflect_cpu, reflect_peak = run([DRAFTING, "reflect", str(workspace), "--json"], env,
+                                                     WORK / "reflect.json")
+    reflected = json.loads((WORK / "reflect.json").read_text(encoding="utf-8"))
+    accounted = sum(len(fates) for fates in reflected.values())
 
     if code_state() != code:
         print(f"warning: drafting/ changed during the run ({code} -> {code_state()})", file=sys.stderr)
@@ -547,7 +608,11 @@ def main() -> int:
     print(f"amendments: {planned} planned, {stored} stored by submit, {amendments} on the revision per status, "
           f"{len(status['unplaced'])} unplaced; deliberate overlaps: "
           + ", ".join(f"{v} {k}" for k, v in stats.items()))
-    print(f"conflicts: {len(status['conflicts'])} paragraphs (compile listed {conflict_lines})")
+    comments = sum(len(p["comments"]) for p in status["paragraphs"])
+    if not comments or not supported:
+        raise SystemExit(f"expected Word comments and supporters in the record: {comments} and {supported}")
+    print(f"conflicts: {len(status['conflicts'])} paragraphs (compile listed {conflict_lines}); "
+          f"{comments} Word comments and {supported} supports recorded")
     print(f"compilation.docx: re-parses; {len(authors)} distinct w:author values ({joint} joint attributions) "
           f"naming {len(named - {SECRETARIAT})} delegations as expected from status"
           f"{' + the secretariat' if SECRETARIAT in named else ''}; delegations with proposals: "
@@ -559,6 +624,8 @@ def main() -> int:
           f"(goal <= {GOAL_SECONDS:.0f} s, <= {GOAL_MIB} MiB, {os.cpu_count()} cores)")
     print(f"decide: {len(live)} amendments in one batch call (--from-file, by number): {decide_seconds:.2f} s "
           f"(CPU {decide_cpu:.2f} s; goal <= 5 s)")
+    print(f"reflect: {len(reflected)} delegations, {accounted} proposals accounted for: {reflect_seconds:.2f} s "
+          f"(CPU {reflect_cpu:.2f} s, peak {reflect_peak / 1024:.0f} MiB)")
     print(f"compile seconds: {statistics.median(times):.2f}, peak MiB: {max(peaks):.0f}")
     return 0
 
