@@ -110,21 +110,18 @@ class Published:
 
 def record_stamp(directory: Path) -> tuple[object, ...]:
     """What changes whenever the record does: the head file (every commit seals its last event there: its
-    sequence number and hash) and the size and time of the database and its log. A front end may keep what
-    it read from the record, checked, for as long as this stays the same."""
-    out: list[object] = []
+    sequence number and hash) and the size and time of the database (a change made outside drafting). Not
+    its write-ahead log, which merely opening the record for reading creates and removes. A front end may
+    keep what it read from the record, checked, for as long as this stays the same."""
     try:
-        out.append((directory / "negotiation.head").read_bytes())
+        head: bytes | None = (directory / "negotiation.head").read_bytes()
     except FileNotFoundError:
-        out.append(None)
-    for name in ("negotiation.sqlite", "negotiation.sqlite-wal"):
-        try:
-            found = (directory / name).stat()
-        except FileNotFoundError:
-            out.append(None)
-        else:
-            out.append((found.st_size, found.st_mtime_ns))
-    return tuple(out)
+        head = None
+    try:
+        found = (directory / "negotiation.sqlite").stat()
+    except FileNotFoundError:
+        return (head, None)
+    return (head, found.st_size, found.st_mtime_ns)
 
 
 def current_text(directory: Path) -> CurrentText:
