@@ -709,6 +709,10 @@ def status(directory: Path, as_json: bool) -> None:
                            f"  {a['decision']}{untracked}")
     for c in report["conflicts"]:
         click.echo(f"conflict: {c['number'] or c['paragraph']}: {safe_display(', '.join(c['delegations']))}")
+    for p in report["paragraphs"]:
+        for comment in p["comments"]:
+            click.echo(safe_display(f"comment: {p['number'] or p['id']} ({p['id']}) by {comment['delegation']}: "
+                                    f"{comment['text']}"))
     if report["without_track_changes"]:
         click.echo(f"{report['without_track_changes']} edit(s) made without Track Changes")
 

@@ -9,8 +9,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from drafting import app as api
+from drafting.cli import cli
 from tests.negotiation import Base, assemble_base, new_workspace
 
 CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"
@@ -62,6 +64,8 @@ def test_a_comment_in_a_return_is_recorded_listed_and_shown(base: Base, tmp_path
                                 "anchor": " the draft Regional Cooperation Framework",
                                 "text": "Pending consultations in the capital", "date": "2026-12-02T10:00:00Z"}]
     assert sum(len(p["comments"]) for p in report["paragraphs"]) == 1
+    text = CliRunner().invoke(cli, ["status", str(ws)]).stdout
+    assert "comment: - 1 - (endorse_rcf) by Kazakhstan: Pending consultations in the capital" in text.splitlines()
     api.compile_outputs(ws, tmp_path / "out", ("md", "html"))
     md = (tmp_path / "out" / "compilation.md").read_text(encoding="utf-8")
     assert ("> Comment by Kazakhstan on “ the draft Regional Cooperation Framework”: Pending consultations in "
