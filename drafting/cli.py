@@ -654,7 +654,7 @@ def break_silence(directory: Path, delegation: str, paragraph: str, note: str, a
 @click.argument("directory", type=DirArg)
 @click.option("-o", "--outdir", type=DirArg, help="Write reflection.md and reflection.html here.")
 @click.option("--delegation", help="Only this delegation's proposals.")
-@click.option("--format", "formats", default="md,html", show_default=True, help="md, html.")
+@click.option("--format", "formats", default="md,html", show_default=True, help="md, html, docx.")
 @click.option("--json", "as_json", is_flag=True, help="Every proposal and where it went, as JSON.")
 @domain_errors
 def reflect(directory: Path, outdir: Path | None, delegation: str | None, formats: str, as_json: bool) -> None:
@@ -666,7 +666,7 @@ def reflect(directory: Path, outdir: Path | None, delegation: str | None, format
     if outdir is None and not as_json:
         raise DraftingUsageError("give -o DIR, or --json")
     written, report = do_reflect(directory, outdir, delegation=delegation,
-                                 formats=parse_formats(formats, ("md", "html")))
+                                 formats=parse_formats(formats, ("md", "html", "docx")))
     if as_json:
         click.echo(safe_json({name: [f.as_json() for f in fates] for name, fates in report.items()}, indent=2))
         return

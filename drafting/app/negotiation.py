@@ -361,16 +361,18 @@ def verify_record(directory: Path) -> tuple[list[str], int, str]:
 
 
 REFLECTION_FORMATS = ("md", "html")
+REFLECTION_CHOICES = (*REFLECTION_FORMATS, "docx")  # the .docx: the page converted by LibreOffice, on request
 
 
 def reflect(directory: Path, outdir: Path | None = None, *, delegation: str | None = None,
             formats: Sequence[str] = REFLECTION_FORMATS) -> tuple[list[Path], dict[str, list[Fate]]]:
     """The reflection report: each delegation's proposals across all revisions and where each went; written
-    to `outdir` (reflection.md, reflection.html) when given. Returns (paths, delegation -> fates)."""
+    to `outdir` (reflection.md, reflection.html, reflection.docx) when given. Returns (paths, delegation ->
+    fates)."""
     from drafting.negotiation.reflect import reflection
     from drafting.render.reflection import reflection_html, reflection_markdown
 
-    parse_formats(",".join(formats), REFLECTION_FORMATS)
+    parse_formats(",".join(formats), REFLECTION_CHOICES)
     with open_workspace(directory) as workspace:
         report = reflection(workspace, delegation)
         _, document = workspace.document()
@@ -384,6 +386,11 @@ def reflect(directory: Path, outdir: Path | None = None, *, delegation: str | No
         files[outdir / "reflection.md"] = reflection_markdown(title, report)
     if "html" in formats:
         files[outdir / "reflection.html"] = reflection_html(title, report)
+    if "docx" in formats:
+        from drafting.support.office import convert
+
+        files[outdir / "reflection.docx"] = convert(reflection_html(title, report), "html",
+                                                    "docx:MS Word 2007 XML", infilter="HTML (StarWriter)")
     return write_outputs(Rendered(files)), report
 
 

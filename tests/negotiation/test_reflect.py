@@ -85,3 +85,13 @@ def test_one_delegation_as_json(two_rounds: Path, tmp_path: Path, runner) -> Non
         ("TJK/1", "merged", 0), ("TJK/2", "accepted", 0), ("TJK/3", "bracketed", 0)]
     result = runner.invoke(cli, ["reflect", str(ws), "--delegation", "Narnia", "--json"])
     assert result.exit_code == 1 and "unknown delegation 'Narnia'" in result.stderr
+
+
+@pytest.mark.libreoffice
+def test_the_report_as_a_word_document(two_rounds: Path, tmp_path: Path) -> None:
+    ws = Path(shutil.copytree(two_rounds, tmp_path / "ws"))
+    written, _ = api.reflect(ws, tmp_path / "out", delegation="Tajikistan", formats=("docx",))
+    assert [p.name for p in written] == ["reflection.docx"]
+    text = "\n".join(api.text_of(written[0]))
+    assert "Tajikistan" in text and "TJK/2" in text and "accepted into Rev.2, paragraph - 5 -" in text
+    assert "Kazakhstan" not in text.replace("Kazakhstan, UNHCR", "")
