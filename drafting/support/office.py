@@ -128,10 +128,15 @@ def _adopt_template(profile: Path) -> None:
 # -- running soffice -------------------------------------------------------------------------------------
 
 
-def _kill_group(proc: subprocess.Popen[bytes]) -> None:
-    """Kill the process group led by `proc` (and nothing else), then reap `proc`."""
+def _signal_group(proc: subprocess.Popen[bytes]) -> None:
+    """Kill the process group led by `proc` (and nothing else); whoever is reading its pipes reaps it."""
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signal.SIGKILL)
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    """Kill the process group led by `proc` (and nothing else), then reap `proc`."""
+    _signal_group(proc)
     with contextlib.suppress(subprocess.TimeoutExpired):
         proc.communicate(timeout=10)
 
@@ -305,9 +310,11 @@ def _convert_shares(inputs: Sequence[bytes], shares: list[list[int]], soffice: s
         for share, future in zip(shares, futures, strict=True):
             results.update(zip(share, future.result(), strict=True))
     except BaseException:
+        # Only signalled here: each process is still being read (and then reaped) by its own worker thread, and
+        # two threads reading one process's pipes race on the file descriptors.
         for proc in list(started):
             if proc.returncode is None:
-                _kill_group(proc)
+                _signal_group(proc)
         raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)

@@ -165,7 +165,8 @@ _DATES = re.compile(rb"D:\d{14}[Z+\-']?[\d']*|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:Z
 def _without_timestamps(pdf: bytes) -> bytes:
     """`pdf` with its streams inflated and every trace of the time it was made blanked: dates (Info, XMP), the
     file /ID and /DocChecksum (hashes over them), XMP uuids, the ICC profile's creation time and MD5; and the
-    lengths and cross-reference offsets those shift. Everything else is compared byte for byte."""
+    lengths and cross-reference offsets those shift (a stream's length may be an object of its own: the
+    compressed ICC profile's size changes with its creation time). Everything else is compared byte for byte."""
     def stream(match: re.Match[bytes]) -> bytes:
         data = match.group(1)
         with contextlib.suppress(zlib.error):
@@ -176,6 +177,7 @@ def _without_timestamps(pdf: bytes) -> bytes:
 
     text = _STREAM.sub(stream, pdf).split(b"\nxref", 1)[0]
     text = re.sub(rb"/Length \d+", b"/Length _", text)
+    text = re.sub(rb"(\d+ 0 obj\r?\n)\d+(\r?\nendobj)", rb"\1_\2", text)  # indirect lengths
     text = re.sub(rb"/ID \[ ?<[0-9A-Fa-f]+>\s*<[0-9A-Fa-f]+> ?\]", b"/ID _", text)
     text = re.sub(rb"/DocChecksum /[0-9A-F]+", b"/DocChecksum _", text)
     text = re.sub(rb"uuid:[0-9a-f-]+", b"uuid:_", text)
