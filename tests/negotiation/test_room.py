@@ -1,5 +1,6 @@
-"""The negotiation as a room runs it, end to end (issue 13, acceptance): two rounds with a return carrying a
-comment and an edit made without Track Changes, a joint proposal, a conflict, the chair's compromise with a
+"""The negotiation as a room runs it, end to end (issue 13, acceptance): two rounds with LibreOffice-made returns
+(one saved by LibreOffice carrying a comment and an edit made without Track Changes, one edited by LibreOffice
+itself with Track Changes on), a joint proposal, a conflict, the chair's compromise with a
 supporter, a bracket settled on Rev.1, a silence broken on one paragraph and kept on the rest, a final text;
 and a reflection report that accounts for every proposal of every delegation."""
 
@@ -9,28 +10,46 @@ import datetime as dt
 from contextlib import closing
 from pathlib import Path
 
+import pytest
+
 from drafting import app as api
-from tests.negotiation import RAP, SEAT, SEAT_TEXT, assemble_base, connect, edit_md, new_workspace, untracked_docx_edit
+from tests.negotiation import (
+    RAP,
+    SEAT_TEXT,
+    SUPPORT,
+    assemble_base,
+    connect,
+    edit_md,
+    new_workspace,
+    untracked_docx_edit,
+)
 from tests.negotiation.test_comments import with_comment
+from tests.oracle.libreoffice import LibreOffice
 
 NEW = "Invite the secretariat to report annually;"
 COMPROMISE = SEAT_TEXT.replace("in Almaty", "in Almaty, with a liaison office in Dushanbe")
 
 
-def test_two_rounds_to_a_final_text(tmp_path: Path) -> None:
+@pytest.mark.libreoffice
+def test_two_rounds_to_a_final_text(tmp_path: Path, libreoffice: LibreOffice) -> None:
     base = assemble_base(tmp_path / "base")
     ws = new_workspace(tmp_path / "ws", base)
-    # Round 1: Kazakhstan returns Word with a comment and an edit made with Track Changes off …
+    # Round 1: Kazakhstan returns Word with a comment and an edit made with Track Changes off, saved by LibreOffice
     commented = with_comment(base.docx, tmp_path / "commented.docx", "Kazakhstan", "To be confirmed by the capital",
                              words=" the draft Regional Cooperation Framework")
-    kaz = untracked_docx_edit(commented, tmp_path / "kazakhstan.docx", "established in Almaty",
-                              "established in Astana")
+    edited = untracked_docx_edit(commented, tmp_path / "kazakhstan-edited.docx", "established in Almaty",
+                                 "established in Astana")
+    kaz = libreoffice.save_as_docx(edited, tmp_path / "kazakhstan.docx")
     assert api.submit(ws, "KAZ", kaz).untracked == 1
-    # … Tajikistan and Kyrgyzstan make the same change to the Action Plan (joint), Tajikistan also the seat
-    # (a conflict with Kazakhstan) and a new paragraph
-    api.submit(ws, "TJK", edit_md(base.md, tmp_path / "tjk.md", [(SEAT, SEAT.replace("in Almaty", "in Dushanbe")),
-                                                                  (RAP, RAP.replace("draft", "revised"))],
-                                  [("request_support", NEW)]))
+    # … Tajikistan (in LibreOffice, Track Changes on) and Kyrgyzstan (its Markdown copy) make the same change to
+    # the Action Plan (joint); Tajikistan also the seat (a conflict with Kazakhstan) and a new paragraph
+    after = next(i for i, text in enumerate(libreoffice.paragraphs(base.docx)) if SUPPORT in text)
+    tjk = tmp_path / "tajikistan.docx"
+    libreoffice.record_changes(base.docx, tjk, "Tajikistan", [
+        {"op": "replace", "old": "established in Almaty", "new": "established in Dushanbe"},
+        {"op": "replace", "old": "the draft Regional Action Plan", "new": "the revised Regional Action Plan"},
+        {"op": "insert_paragraph", "after_paragraph": after, "text": NEW}])
+    assert api.submit(ws, "TJK", tjk).untracked == 0
     api.submit(ws, "KGZ", edit_md(base.md, tmp_path / "kgz.md", [(RAP, RAP.replace("draft", "revised"))]))
     report = api.status_report(ws)
     assert [c["paragraph"] for c in report["conflicts"]] == ["secretariat_seat"]
