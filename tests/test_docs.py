@@ -190,7 +190,7 @@ _FAMILIES = set("SNFDMZOXTP")
 
 def _cited_codes() -> dict[str, set[str]]:
     """Codes of the reference catalogues cited in the package, with the files citing them. A code a module
-    defines itself (a line starting with it, as in final/derive.py's steps T1–T6) is that module's own."""
+    defines itself (a line starting with it, as a module's own numbered steps would be) is that module's own."""
     cited: dict[str, set[str]] = {}
     for path in sorted((ROOT / "drafting").rglob("*.py")):
         text = path.read_text(encoding="utf-8")

@@ -2,16 +2,16 @@
 
 The closed list (docs/authentic-text.md), paragraph by paragraph, matched by id:
 
-T1  a proposed paragraph is adopted (its "proposed" flag goes);
-T2  labels are renumbered (bis/ter resolved into consecutive numbers) and references to renumbered
+FT1 a proposed paragraph is adopted (its "proposed" flag goes);
+FT2 labels are renumbered (bis/ter resolved into consecutive numbers) and references to renumbered
     operative paragraphs ("paragraph 2 bis") follow;
-T3  a bracket pair holding the only option is lifted ("[text]" -> "text");
-T4  end marks change only where an adoption calls for it: an adopted paragraph takes its mark (";", "."
+FT3 a bracket pair holding the only option is lifted ("[text]" -> "text");
+FT4 end marks change only where an adoption calls for it: an adopted paragraph takes its mark (";", "."
     when it ends the operative part, "," in the preamble), and an operative paragraph or sub-item ending with
     "." although another operative one follows it (the old end of the text) takes ";"; nothing else is
     re-punctuated (the revision already fixed every other mark);
-T5  the place/date line becomes the closing formula;
-T6  signature blocks or the list of participants follow the closing formula.
+FT5 the place/date line becomes the closing formula;
+FT6 signature blocks or the list of participants follow the closing formula.
 
 `derivation_problems` lists everything else, first one first; `finalize` refuses when it is not empty.
 """

@@ -151,7 +151,7 @@ def final_document(document: Document, *, languages: Sequence[str], registry: Re
 
 
 def _repunctuate(agreed: tuple[Paragraph, ...], paragraphs: tuple[Paragraph, ...]) -> tuple[Paragraph, ...]:
-    """T4 of `derive.py`: the end marks an adoption calls for (S10, S12), and no others.
+    """FT4 of `derive.py`: the end marks an adoption calls for (S10, S12), and no others.
 
     The agreed revision carries the profile's marks already. An adopted paragraph takes its own (";", or "."
     when it ends the operative part; "," in the preamble), and an operative paragraph or sub-item that ends
