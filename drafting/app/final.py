@@ -29,7 +29,7 @@ def finalize(source: Path, outdir: Path, *, force: bool = False, cert: Path | No
     registry = default_registry(clauses)
     who = actor or default_actor()
     if source.is_dir():
-        with open_workspace(source, clauses=clauses) as workspace:
+        with open_workspace(source, clauses=clauses, full_check=True) as workspace:
             number, document = workspace.document()
             document = _final_symbol(document, symbol)
             translations = workspace.translations(number)
@@ -88,6 +88,6 @@ def verify(outdir: Path, *, workspace: Path | None = None, trust: Path | None = 
     if workspace is not None:
         from drafting.final.record import verify_against_record
 
-        with open_workspace(workspace) as opened:
+        with open_workspace(workspace, full_check=True) as opened:
             verify_against_record(outdir, opened, report)
     return report

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from drafting.negotiation.revise import Revision
     from drafting.negotiation.silence import Silence
     from drafting.negotiation.workspace import Decided, EventRow, SubmitResult, Workspace
+    from drafting.negotiation.workspace import KeptCheck as KeptCheck  # for the portal's annotations
 
 COMPILATION_FORMATS = ("docx", "md", "html")
 COMPILATION_CHOICES = (*COMPILATION_FORMATS, "pdf")  # the PDF (made from compilation.docx) on request
@@ -80,11 +82,28 @@ def base_document(base: Path, *, clauses: Path | None = None) -> tuple[Document,
     return document, data
 
 
-def open_workspace(directory: Path, *, clauses: Path | None = None) -> Workspace:
-    """The workspace in `directory` (a context manager: `with open_workspace(d) as ws: …`)."""
+def open_workspace(directory: Path, *, clauses: Path | None = None, full_check: bool = False) -> Workspace:
+    """The workspace in `directory` (a context manager: `with open_workspace(d) as ws: …`), its record checked:
+    in full, unless within `keeping_checked(check)`, where only what was appended since that check's last
+    visit is (see `KeptCheck`); `full_check` asks for the full check in any case."""
     from drafting.negotiation.workspace import Workspace
 
-    return Workspace.open(directory, default_registry(clauses))
+    return Workspace.open(directory, default_registry(clauses), full_check=full_check)
+
+
+def kept_check(directory: Path, *, full_every: float | None = None) -> KeptCheck:
+    """A check of the record in `directory` for a process that opens it again and again (the portal): kept
+    between openings made within `keeping_checked(it)`, full at first and every `full_every` seconds."""
+    from drafting.negotiation.workspace import KeptCheck
+
+    return KeptCheck(directory) if full_every is None else KeptCheck(directory, full_every=full_every)
+
+
+def keeping_checked(check: KeptCheck) -> contextlib.AbstractContextManager[None]:
+    """Within the block, the workspace of `check.directory` opens with the check `check` keeps."""
+    from drafting.negotiation.workspace import keeping
+
+    return keeping(check)
 
 
 def negotiation_init(directory: Path, base: Path, *, actor: str | None = None,
@@ -316,7 +335,7 @@ def revise(directory: Path, outdir: Path | None = None, formats: Sequence[str] =
     """Issue the next revision; write it to OUTDIR (default DIR/rev<N>); return (paths, Revision)."""
     from drafting.render.docx import render_docx
 
-    with open_workspace(directory) as workspace:
+    with open_workspace(directory, full_check=True) as workspace:  # a text is issued: the whole record checked
         prepared = workspace.prepare_revision()
         revision = prepared.revision
         new_number = prepared.base + 1

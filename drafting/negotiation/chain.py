@@ -12,6 +12,15 @@ size), and returns every broken link it finds, first one first. A head file besi
 (`negotiation.head`, rewritten after every commit) remembers the last event sealed, so events deleted from the
 end of the record are noticed too. Row ids of the record's tables survive VACUUM (SQLite keeps them for
 rowid tables); `blobs` are content-addressed and re-hashed instead.
+
+A long-running reader (the portal) need not walk the whole chain after every commit. A check that found
+nothing returns a `Verified` state (the last event it verified, with its hash, the row marks it seals and how
+many rows lie at or below each mark); `verify_chain(since=state)` then walks only the events appended after
+it, from its hash and marks, exactly as the full walk would, after cheap checks that the part verified already
+still ends where it did: that event still stored with the same content and hash, and as many events and rows
+at or below its marks as there were. What that cannot see is a value changed in place among rows and events
+verified before (same row ids, same count); the full walk, which `KeptCheck` schedules, sees it. `KeptCheck`
+holds the state between openings of the record, and when a full check is due.
 """
 
 from __future__ import annotations
@@ -19,7 +28,9 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable
+import threading
+import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -135,17 +146,78 @@ def _describe(seq: int, kind: str, subject: str) -> str:
     return f"event {seq} ({kind} {shown})".replace(" )", ")")
 
 
+class Verified(NamedTuple):
+    """What a check that found nothing established, for the next check to start from (`verify_chain(since=)`)."""
+
+    head: Head  # the last event verified
+    marks: dict[str, int | None]  # per chained table, the last row id that event seals (None: no row yet)
+    counts: dict[str, int]  # per chained table, its rows at or below the mark; "events": events up to head.seq
+
+
+def prefix_problems(db: sqlite3.Connection, tables: list[str], since: Verified) -> list[str]:
+    """Whether the part of the record `since` vouches for still ends where it did: its last event stored with
+    the same content and hash, and as many events, and rows at or below each mark, as there were."""
+    seq, digest = since.head
+    if seq == 0:
+        return []  # nothing was verified: nothing to end where it did
+    row = db.execute("SELECT at, actor, kind, subject, detail, rows, prev, hash FROM events WHERE seq = ?",
+                     (seq,)).fetchone()
+    rewritten = (f"event {seq}, the last one verified before, was altered or removed (the part of the record "
+                 "verified already was rewritten)")
+    if row is None or row[7] != digest or event_hash(seq, *row[:7]) != digest:
+        return [rewritten]
+    try:
+        marks = dict(json.loads(row[5])["marks"])
+    except (ValueError, KeyError, TypeError):
+        return [rewritten]
+    if any(marks.get(t) != since.marks.get(t) for t in tables):
+        return [rewritten]
+    problems = []
+    events = db.execute("SELECT count(*) FROM events WHERE seq <= ?", (seq,)).fetchone()[0]
+    if events != since.counts.get("events"):
+        problems.append(f"{abs(events - since.counts.get('events', 0))} event(s) up to event {seq} were "
+                        f"{'deleted' if events < since.counts.get('events', 0) else 'inserted'} after they were "
+                        "verified")
+    for table in tables:
+        mark = since.marks.get(table)
+        if mark is None:
+            continue  # rows of a table no event sealed yet are rows no event records: the walk's last check
+        found = db.execute(f"SELECT count(*) FROM {table} WHERE rowid <= ?", (mark,)).fetchone()[0]
+        want = since.counts.get(table, 0)
+        if found != want:
+            noun = ROW_NOUN.get(table, table)
+            problems.append(f"{abs(found - want)} {noun} row(s) sealed by event {seq} or before were "
+                            f"{'deleted' if found < want else 'inserted'} after they were verified")
+    return problems
+
+
 def verify_chain(db: sqlite3.Connection, tables: list[str], head: Head | str | None,
-                 expect_head: bool) -> tuple[list[str], Head]:
-    """Every broken link of the chain and its rows, first one first; and the head the record reaches."""
-    problems: list[str] = []
-    prev, expected_seq = GENESIS, None
-    marks: dict[str, int | None] = {}
-    last = Head(0, GENESIS)
+                 expect_head: bool, since: Verified | None = None) -> tuple[list[str], Verified]:
+    """Every broken link of the chain and its rows, first one first; and the state the record reaches.
+
+    With `since` (the state an earlier check of this same record returned with no problem), only the events
+    after `since.head` are walked, chained from its hash and its marks, once `prefix_problems` finds the part
+    already verified ending where it did; every check after the walk (rows no event records, the head file)
+    is the full check's. Without it, the whole chain from its first event."""
+    if since is not None and since.head.seq > 0:
+        problems = prefix_problems(db, tables, since)
+        prev, expected_seq, last = since.head.hash, since.head.seq + 1, since.head
+        marks: dict[str, int | None] = {t: since.marks.get(t) for t in tables}
+        counts = dict(since.counts)
+        chained_seen = True
+        after = since.head.seq
+    else:
+        problems = []
+        prev, expected_seq, last = GENESIS, None, Head(0, GENESIS)
+        marks = {}
+        counts = {t: 0 for t in (*tables, "events")}
+        chained_seen = False
+        after = 0
     unchained: list[int] = []
-    chained_seen = False
     for seq, at, actor, kind, subject, detail, rows_text, link, stored in db.execute(
-            "SELECT seq, at, actor, kind, subject, detail, rows, prev, hash FROM events ORDER BY seq"):
+            "SELECT seq, at, actor, kind, subject, detail, rows, prev, hash FROM events WHERE seq > ? ORDER BY seq",
+            (after,)):
+        counts["events"] += 1
         name = _describe(seq, kind, subject)
         if stored is None:
             if chained_seen:
@@ -186,6 +258,8 @@ def verify_chain(db: sqlite3.Connection, tables: list[str], head: Head | str | N
                 continue
             count, digest = rows_digest(db, table, None if table == "events" else marks.get(table), int(upto))
             noun = ROW_NOUN.get(table, table)
+            if table in tables:  # (not the pre-chain events an upgrade sealed)
+                counts[table] += count
             if count < want_count:
                 problems.append(f"{name}: {want_count - count} {noun} row(s) it recorded were deleted")
             elif count > want_count:
@@ -219,4 +293,77 @@ def verify_chain(db: sqlite3.Connection, tables: list[str], head: Head | str | N
         row = db.execute("SELECT hash FROM events WHERE seq = ?", (head.seq,)).fetchone()
         if row is None or row[0] != head.hash:
             problems.append(f"event {head.seq} is not the event the record last sealed (rewritten)")
-    return problems, last
+    return problems, Verified(last, {t: marks.get(t) for t in tables}, counts)
+
+
+# -- a check kept between openings ------------------------------------------------------------------------------
+
+FULL_EVERY = 60.0  # seconds between full checks of a record a process keeps checking
+
+
+class Plan(NamedTuple):
+    """What the next check of a record starts from (see `KeptCheck.plan`)."""
+
+    kept: Verified | None  # the state kept (None: nothing verified yet)
+    full: bool  # check in full: the first check, a due one, or one asked for
+    identity: object  # what the kept state was verified on (the store compares it with the file's now)
+    started: float
+    claimed: bool  # this is the due full check (the others go on from the kept state meanwhile)
+
+
+class KeptCheck:
+    """What one process has verified of one record, kept between its openings of it (the portal opens the
+    record for every page), so that each opening checks only what was appended since the last one.
+
+    The first check, and one every `full_every` seconds after the last full check that found nothing, are
+    full: the whole chain, every row, every stored file. A full check made with a state kept also requires
+    that state's last event to be in the chain still, with its hash, and its rows: a record whose chain was
+    recomputed from a changed row on (the head file rewritten to match) passes a full check made from
+    nothing, not this one. A check that finds a problem keeps nothing: every later opening checks from the
+    same state again and finds it again (and a failed full check stays due). Several threads may check at
+    once: one makes the due full check while the others go on from the kept state; the state kept is the one
+    furthest along the chain.
+    """
+
+    def __init__(self, directory: Path, *, full_every: float = FULL_EVERY,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.directory = directory.resolve()
+        self.full_every = full_every
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._state: Verified | None = None
+        self._identity: object = None
+        self._full_at: float | None = None  # when the last full check that found nothing began
+        self._full_running = False
+        self.checks = {"full": 0, "since": 0}  # how many checks of each kind were made
+
+    @property
+    def verified(self) -> Verified | None:
+        """The state kept: the last event verified, with its marks and counts (None before the first check)."""
+        with self._lock:
+            return self._state
+
+    def plan(self, *, full: bool = False) -> Plan:
+        """Where the next check starts. Call it before the check's snapshot begins, so that the snapshot is
+        never older than the state kept."""
+        with self._lock:
+            now = self._clock()
+            due = self._full_at is None or now - self._full_at >= self.full_every
+            claimed = due and not self._full_running
+            if claimed:
+                self._full_running = True
+            return Plan(self._state, full or claimed or self._state is None, self._identity, now, claimed)
+
+    def settle(self, plan: Plan, verified: Verified | None, identity: object, *, full: bool) -> None:
+        """Keep what the check `plan` began found: `verified`, or None when it found a problem; `full`: the
+        check made was the full one (the store makes it full on another file or schema, whatever planned)."""
+        with self._lock:
+            if plan.claimed:
+                self._full_running = False
+            self.checks["full" if full else "since"] += 1
+            if verified is None:
+                return
+            if full:
+                self._full_at = plan.started
+            if self._state is None or identity != self._identity or verified.head.seq >= self._state.head.seq:
+                self._state, self._identity = verified, identity

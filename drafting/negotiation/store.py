@@ -7,14 +7,25 @@ writers. Triggers refuse UPDATE and DELETE on every table: decisions and statuse
 one wins, and the history stays. Triggers only stop a polite client: anyone who can write the file can drop
 them, so every event is also a link of a hash chain over the rows it records (`chain.py`), checked with the
 schema, the triggers and every stored file each time the record is opened.
+
+A store opened with the check reads one snapshot: the check runs in a read transaction that stays open until
+the store writes or is closed, so everything an operation reads was committed before that check began and
+was verified by it (several queries see one state: never a submission without its amendments). A write
+ends the snapshot and, once it holds the write lock, checks what other writers appended since (the
+incremental check, a millisecond), so an event seals only rows a check has seen or its own transaction
+wrote. Within `keeping(check)` (the portal), opening the record checks only what was appended since that
+`chain.KeptCheck` last verified it, with a full check at first and on its schedule; `full_check` asks for
+the full one whatever was kept (revise, finalize, `verify --workspace`; `log --verify` calls `verify`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import datetime as dt
 import hashlib
 import json
+import os
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -47,6 +58,27 @@ _CAUSES = {
     "SQLITE_NOTADB": "the file is not a database",
     "SQLITE_PERM": "permission denied",
 }
+
+
+_KEPT: contextvars.ContextVar[chain.KeptCheck | None] = contextvars.ContextVar("drafting_kept_check", default=None)
+
+
+@contextlib.contextmanager
+def keeping(check: chain.KeptCheck) -> Iterator[None]:
+    """Within the block (in this thread or task), opening the record of `check.directory` with the check starts
+    from what `check` kept, and leaves there what this check verified (see `chain.KeptCheck`). A context
+    variable rather than a parameter: every operation of the application layer opens the record itself, and
+    only the process that keeps the record open for hours (the portal) has a reason to remember."""
+    token = _KEPT.set(check)
+    try:
+        yield
+    finally:
+        _KEPT.reset(token)
+
+
+def _nothing_verified() -> chain.Verified:
+    """The state of an empty record: the first check from it walks the whole chain."""
+    return chain.Verified(chain.Head(0, chain.GENESIS), dict.fromkeys(CHAINED), dict.fromkeys((*CHAINED, "events"), 0))
 
 
 def sqlite_cause(exc: sqlite3.Error) -> str:
@@ -116,6 +148,11 @@ class Store:
         self.path = path
         self.db = connection
         self._sealed: chain.Head | None = None  # the last event added in the open transaction
+        # The last state a check of this store found intact (None: opened unchecked, nothing to start from);
+        # every write checks from it what was appended meanwhile.
+        self._verified: chain.Verified | None = None
+        self._reading = False  # a read transaction is open: the snapshot the open-time check verified
+        self._found_head: chain.Head | str | None = None  # the head file as read before that snapshot began
         self._rows_memo: tuple[tuple[int, int, int], tuple[tuple[int, str, str], ...]] | None = None
 
     # -- opening --
@@ -162,6 +199,7 @@ class Store:
             raise DraftingInputError(f"cannot create the negotiation record: {sqlite_cause(exc)}",
                                      source=str(path)) from exc
         store = cls(path, connection)
+        store._verified = _nothing_verified()
         try:
             store._write_head(chain.Head(0, chain.GENESIS))
         except DraftingInputError:
@@ -170,10 +208,11 @@ class Store:
         return store
 
     @classmethod
-    def open(cls, directory: Path, *, check: bool = True) -> Store:
+    def open(cls, directory: Path, *, check: bool = True, full_check: bool = False) -> Store:
         """Open the record in `directory`, bring its schema up to date, and (unless `check` is false: `log
         --verify` wants every problem, not the first) refuse it when its schema, triggers, chain or files were
-        tampered with."""
+        tampered with. The check is the full one unless a `keeping` block allows starting from what was kept;
+        `full_check` makes it full in any case. A checked store then reads the snapshot it checked."""
         path = directory / DB_NAME
         if not path.is_file():
             raise DraftingInputError(
@@ -219,7 +258,7 @@ class Store:
             if upgraded is not None:
                 store._write_head(upgraded)
             if check:
-                problems = store.verify()
+                problems = store._check_snapshot(full_check)
                 if problems:
                     more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
                     raise DraftingRecordError(f"the negotiation record was tampered with: {problems[0]}{more}; "
@@ -233,25 +272,69 @@ class Store:
             raise
         return store
 
+    def _check_snapshot(self, full: bool) -> list[str]:
+        """Begin the snapshot this store will read and check it: in full, or from what the `keeping` block's
+        check kept. The kept state and the head file are read before the snapshot begins, so the snapshot is
+        never older than either (a head written after it would look like events deleted from the end)."""
+        kept = _KEPT.get()
+        if kept is not None and kept.directory != self.path.parent.resolve():
+            kept = None
+        plan = kept.plan(full=full) if kept is not None else None
+        self._found_head = chain.read_head(self.path.parent)
+        self.db.execute("BEGIN")
+        self._reading = True
+        identity = self._identity()
+        since = anchor = None
+        if plan is not None and plan.kept is not None:
+            if not plan.full and plan.identity == identity:
+                since = plan.kept
+            elif isinstance(plan.identity, tuple) and plan.identity[0] == identity[0]:
+                anchor = plan.kept  # a full check, of the same file: what was verified must still be there
+        problems, verified = self._check(self._found_head, since)
+        if anchor is not None:
+            problems += chain.prefix_problems(self.db, CHAINED, anchor)
+        if not problems:
+            self._verified = verified
+        if kept is not None and plan is not None:
+            kept.settle(plan, None if problems else verified, identity, full=since is None)
+        return problems
+
+    def _identity(self) -> tuple[tuple[int, int], int]:
+        """The database file (device, inode) and its schema cookie: a state kept for another file, or kept
+        before the schema changed (a trigger dropped and put back changes it too), is not started from."""
+        found = os.stat(self.path)
+        return (found.st_dev, found.st_ino), int(self.db.execute("PRAGMA schema_version").fetchone()[0])
+
+    def _end_snapshot(self) -> None:
+        if self._reading:
+            self._reading = False
+            self._rollback()
+
     def verify(self) -> list[str]:
         """Every sign of tampering, first one first: triggers dropped or changed, broken links of the event
         chain, rows altered, deleted or inserted, stored files that no longer match their SHA-256, events
-        deleted from the end. Empty means the record is what drafting wrote.
+        deleted from the end. Empty means the record is what drafting wrote. Always the full check.
 
         The head file is read first, then every check runs in one read transaction: one snapshot of the record,
         whatever other clerks commit meanwhile (a head written after our snapshot would look like events
-        deleted from the end; rows committed between two reads like rows no event records)."""
-        found_head = chain.read_head(self.path.parent)
-        own = not self.db.in_transaction
-        if own:
-            self.db.execute("BEGIN")
+        deleted from the end; rows committed between two reads like rows no event records). A store holding
+        its snapshot has it checked again, with the head file found when it began; a write transaction, what
+        it sees."""
+        if self.db.in_transaction:
+            found = self._found_head if self._reading else chain.read_head(self.path.parent)
+            return self._check(found, None)[0]
+        found = chain.read_head(self.path.parent)
+        self.db.execute("BEGIN")
         try:
-            return self._verify(found_head)
+            return self._check(found, None)[0]
         finally:
-            if own and self.db.in_transaction:
-                self.db.execute("ROLLBACK")
+            self._rollback()
 
-    def _verify(self, found_head: chain.Head | str | None) -> list[str]:
+    def _check(self, found_head: chain.Head | str | None,
+               since: chain.Verified | None) -> tuple[list[str], chain.Verified]:
+        """Every problem found in the current transaction, and the state reached: in full, or (`since`) the
+        events, rows and stored files appended after that state, with `chain.verify_chain`'s cheap checks of
+        what it vouches for. The triggers and tables are checked either way."""
         problems = []
         found = dict(self.db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())
         for name, sql in expected_triggers().items():
@@ -263,23 +346,30 @@ class Store:
         tables = {row[0] for row in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         problems += [f"table {name} is not drafting's" for name in sorted(tables)
                      if name not in _TABLES and not name.startswith("sqlite_")]
-        links, _ = chain.verify_chain(self.db, CHAINED, found_head, expect_head=True)
+        links, verified = chain.verify_chain(self.db, CHAINED, found_head, expect_head=True, since=since)
         problems += links
-        problems += self._verify_blobs()
-        return problems
+        problems += self._verify_blobs(since.marks if since is not None and since.head.seq else None)
+        return problems, verified
 
-    def _verify_blobs(self) -> list[str]:
-        """Every stored file re-hashed; every file a row names present."""
+    def _verify_blobs(self, since: dict[str, int | None] | None = None) -> list[str]:
+        """Every stored file re-hashed; every file a row names present. With `since` (the marks of a state
+        verified before), only the files named by the submissions and revisions recorded after it."""
+        first = -(2 ** 63)  # below every row id
+        after = {t: first if since is None or since.get(t) is None else since[t] for t in ("submissions", "revisions")}
         owners: dict[str, str] = {}
         for sid, sha, filename, name in self.db.execute(
                 "SELECT s.id, s.sha256, s.filename, d.name FROM submissions s "
-                "LEFT JOIN delegations d ON d.id = s.delegation ORDER BY s.id"):
+                "LEFT JOIN delegations d ON d.id = s.delegation WHERE s.id > ? ORDER BY s.id", (after["submissions"],)):
             owners.setdefault(sha, f"submission {sid} by {name}, {filename}")
-        for number, sha in self.db.execute("SELECT number, docx_sha256 FROM revisions ORDER BY number"):
+        for number, sha in self.db.execute("SELECT number, docx_sha256 FROM revisions WHERE number > ? "
+                                           "ORDER BY number", (after["revisions"],)):
             owners.setdefault(sha, f"the .docx of revision {number}")
         problems = []
         present = set()
-        for sha, size, data in self.db.execute("SELECT sha256, size, data FROM blobs ORDER BY sha256"):
+        files = (self.db.execute("SELECT sha256, size, data FROM blobs ORDER BY sha256") if since is None else
+                 (row for sha in owners for row in self.db.execute(
+                     "SELECT sha256, size, data FROM blobs WHERE sha256 = ?", (sha,))))
+        for sha, size, data in files:
             present.add(sha)
             if sha256(bytes(data)) != sha or size != len(data):
                 problems.append(f"stored file {sha[:12]}… ({owners.get(sha, 'not referenced')}) no longer matches "
@@ -304,13 +394,34 @@ class Store:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, taken before reading (BEGIN IMMEDIATE) so concurrent writers queue."""
+        """One write transaction, taken before reading (BEGIN IMMEDIATE) so concurrent writers queue.
+
+        It ends the snapshot the store was reading, and in a checked store first checks what was appended
+        since the state last verified (the incremental check): the event this transaction appends seals every
+        row added since the last event, so rows inserted outside drafting after the open-time check must be
+        refused here, not sealed. After it, the store reads the latest committed state (no snapshot)."""
+        self._end_snapshot()
         try:
             self.db.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
             raise DraftingInputError(f"the negotiation record is busy or unwritable: {sqlite_cause(exc)}",
                                      source=str(self.path)) from exc
         self._sealed = None
+        changes = self.db.total_changes
+        if self._verified is not None:
+            try:
+                problems, verified = self._check(chain.read_head(self.path.parent), self._verified)
+            except sqlite3.Error as exc:
+                self._rollback()
+                raise DraftingInputError(f"could not check the record before writing: {sqlite_cause(exc)}",
+                                         source=str(self.path)) from exc
+            if problems:
+                self._rollback()
+                more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
+                raise DraftingRecordError(f"the negotiation record was tampered with since it was opened: "
+                                          f"{problems[0]}{more}; nothing was recorded (see `drafting log WS "
+                                          "--verify`)", source=str(self.path))
+            self._verified = verified
         try:
             yield self.db
         except sqlite3.Error as exc:
@@ -330,6 +441,10 @@ class Store:
                                      source=str(self.path)) from exc
         if self._sealed is not None:
             self._write_head(self._sealed)
+        elif self.db.total_changes != changes:
+            # Rows written without an event (only the store's own tests do): the next event seals them, and
+            # this store can no longer tell them from rows written by anyone else, so it stops checking.
+            self._verified = None
 
     def _rollback(self) -> None:
         if self.db.in_transaction:

@@ -24,6 +24,7 @@ from drafting.library.registry import Registry
 from drafting.model.document import Amendment, AmendmentKind, Document
 from drafting.model.serial import amendment_from_dict, amendment_to_dict, document_from_json, document_json
 from drafting.model.version import Version, VersionParagraph
+from drafting.negotiation.chain import KeptCheck
 from drafting.negotiation.clean import coalesce
 from drafting.negotiation.compilation import Compilation, Remark, compile_text
 from drafting.negotiation.numbers import assign_numbers, looks_like_number, normalise_number, number_index
@@ -36,7 +37,7 @@ from drafting.negotiation.silence import (
     stamp,
     utc_now,
 )
-from drafting.negotiation.store import DECISIONS, STATUSES, EventRow, Store, sha256
+from drafting.negotiation.store import DECISIONS, STATUSES, EventRow, Store, keeping, sha256
 
 if TYPE_CHECKING:
     from drafting.negotiation.revise import Carried, Revision
@@ -182,9 +183,12 @@ class Workspace:
         return cls(directory, store, registry)
 
     @classmethod
-    def open(cls, directory: Path, registry: Registry | None, *, check: bool = True) -> Workspace:
-        """The workspace in `directory`; refused when its record was tampered with, unless `check` is false."""
-        return cls(directory, Store.open(directory, check=check), registry)
+    def open(cls, directory: Path, registry: Registry | None, *, check: bool = True,
+             full_check: bool = False) -> Workspace:
+        """The workspace in `directory`; refused when its record was tampered with, unless `check` is false.
+        Checked, it reads one snapshot of the record, the one checked; the check is the full one unless
+        within `keeping(check)`, and always with `full_check` (what issues or vouches for a text asks it)."""
+        return cls(directory, Store.open(directory, check=check, full_check=full_check), registry)
 
     def verify_record(self) -> list[str]:
         """Every sign that the record was rewritten outside drafting, first one first (empty: intact)."""
@@ -886,6 +890,6 @@ def _load(data: str) -> dict[str, Any]:
     return dict(json.loads(data))
 
 
-__all__ = ["AmendmentFilter", "AmendmentKind", "Decided", "EventRow",
-           "PreparedRevision", "SubmitResult", "Workspace", "clean_delegation",
+__all__ = ["AmendmentFilter", "AmendmentKind", "Decided", "EventRow", "KeptCheck",
+           "PreparedRevision", "SubmitResult", "Workspace", "clean_delegation", "keeping",
            "revision_label"]

@@ -188,6 +188,27 @@ def test_a_later_submission_supersedes_the_earlier_even_when_clean(ws: Path, bas
     assert counts(ws)["submissions"] == 3
 
 
+def test_an_open_workspace_reads_the_one_snapshot_its_check_verified(ws: Path, base: Base, tmp_path: Path) -> None:
+    """Every query of one opening sees the state the open-time check verified: a submission another clerk
+    commits meanwhile is seen whole or not at all. (Before, `live_amendments` read the submissions, then the
+    amendments, and one committed between the two queries gave amendments of a submission it had not seen:
+    a KeyError in the portal's benchmark.)"""
+    kaz = edit_md(base.md, tmp_path / "kaz.md", [(SEAT, SEAT.replace("in Almaty", "in Astana"))])
+    tjk = edit_md(base.md, tmp_path / "tjk.md", [(RAP, RAP.replace("draft", "revised"))])
+    api.submit(ws, "KAZ", kaz)
+    with api.open_workspace(ws) as workspace:
+        seen = {row.delegation for row in workspace.store.submissions()}
+        recorded = len(workspace.events())
+        api.submit(ws, "TJK", tjk)  # another connection commits between two reads of this opening
+        live, _ = workspace.live_amendments()
+        assert {a.delegation for a in live} == seen == {"Kazakhstan"}
+        assert len(workspace.events()) == recorded
+        assert {p.attribution for e in workspace.compilation().entries for p in e.proposals} == {"Kazakhstan"}
+        workspace.mark("chapeau", "agreed", actor="clerk")  # a write checks and takes the latest state
+        assert {a.delegation for a in workspace.live_amendments()[0]} == {"Kazakhstan", "Tajikistan"}
+    check_record(ws)
+
+
 @pytest.mark.parametrize(("name", "message"), [
     ("", "must not be empty"),
     ("   ", "must not be empty"),
