@@ -16,10 +16,10 @@ import re
 import secrets
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -33,11 +33,15 @@ from drafting.app import negotiation as ops
 from drafting.errors import DraftingError, DraftingInputError
 from drafting.portal.pages import CSS, render_page
 
+if TYPE_CHECKING:
+    from drafting.app.negotiation import KeptCheck
+
 T = TypeVar("T")
 log = logging.getLogger("drafting.portal")
 SESSION_COOKIE = "drafting_session"
 CSRF_COOKIE = "drafting_csrf"
 CACHE_ENTRIES = 2000  # reads kept per workspace (a few per delegation)
+FULL_CHECK_SECONDS = 60.0  # the record's full check, between the incremental ones of every page (see `read`)
 MAX_FORM = 64 * 1024  # an ordinary form; uploads have their own limit
 UPLOAD_OVERHEAD = 64 * 1024  # multipart headers and the other fields around the file
 SECURITY_HEADERS = {
@@ -82,57 +86,20 @@ class LoginNeeded(Exception):
     """No session: off to the login page."""
 
 
-class RecordLock:
-    """Many readers or one writer of a workspace's record, within this process (writers first).
-
-    The record is verified in one snapshot when it is opened, but an operation then reads it in several
-    queries (a delegation's latest submission, then the amendments), and a submission committed between two
-    of them is half seen (a KeyError, measured by bench/portal.py without this lock). The portal is the one
-    process serving a conference, so it keeps its own reads and writes apart; the CLI writing to the same
-    workspace while the portal runs is not covered (see docs/portal.md).
-    """
-
-    def __init__(self) -> None:
-        self._state = threading.Condition()
-        self._readers = 0
-        self._writing = False
-        self._waiting_writers = 0
-
-    @contextlib.contextmanager
-    def reading(self) -> Iterator[None]:
-        with self._state:
-            self._state.wait_for(lambda: not self._writing and not self._waiting_writers)
-            self._readers += 1
-        try:
-            yield
-        finally:
-            with self._state:
-                self._readers -= 1
-                self._state.notify_all()
-
-    @contextlib.contextmanager
-    def writing(self) -> Iterator[None]:
-        with self._state:
-            self._waiting_writers += 1
-            self._state.wait_for(lambda: not self._writing and not self._readers)
-            self._waiting_writers -= 1
-            self._writing = True
-        try:
-            yield
-        finally:
-            with self._state:
-                self._writing = False
-                self._state.notify_all()
-
-
 @dataclass(frozen=True, slots=True)
 class Served:
-    """A workspace the portal serves, and where: `/w/<slug>`."""
+    """A workspace the portal serves, and where: `/w/<slug>`.
+
+    `check` is what the portal has verified of the record, kept between the openings of its pages: each
+    opening checks only what was appended since, with a full check every `FULL_CHECK_SECONDS` (see `read`).
+    `writer` lets one of the portal's writes at a time at the record (see `write`); readers take no lock.
+    """
 
     slug: str
     directory: Path
     title: str
-    lock: RecordLock = field(default_factory=RecordLock, compare=False, repr=False)
+    check: KeptCheck = field(compare=False, repr=False)
+    writer: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
     # What was read from the record, by the record's stamp when it was read (see `Portal.read`).
     cache: dict[tuple[object, ...], tuple[object, Any]] = field(default_factory=dict, compare=False, repr=False)
 
@@ -155,6 +122,13 @@ def _title(directory: Path) -> str:
     return f"{text.document.meta.title} ({text.document.meta.symbol or text.document.meta.document_id})"
 
 
+def _served(slug: str, directory: Path) -> Served:
+    """`directory` served at `slug`, its record checked in full once (the title is read from it)."""
+    check = ops.kept_check(directory, full_every=FULL_CHECK_SECONDS)
+    with ops.keeping_checked(check):
+        return Served(slug, directory, _title(directory), check)
+
+
 class Portal:
     """The pages and actions; one instance per server process."""
 
@@ -164,7 +138,7 @@ class Portal:
         for directory in directories:
             slug = _slug(directory, taken)
             taken.add(slug)
-            self.served[slug] = Served(slug, directory, _title(directory))
+            self.served[slug] = _served(slug, directory)
         self.site = site
 
     # -- plumbing --
@@ -192,14 +166,18 @@ class Portal:
 
     @staticmethod
     async def read(ws: Served, operation: Callable[[], T], key: tuple[object, ...] | None = None) -> T:
-        """Run an operation that reads the record, in a worker thread, beside other readers.
+        """Run an operation that reads the record, in a worker thread, beside other readers and writers.
 
-        With a `key`, the result is kept and given again while the record's files are unchanged: opening the
-        record checks its whole hash chain and every stored file, which with two hundred returns is most of a
-        page's time; any commit (the portal's, or the CLI's) changes the stamp, and the next read checks again.
+        No lock: the operation opens the record and reads one snapshot of it, the one its open-time check
+        verified, so a submission committed meanwhile is either wholly seen or not at all. The check starts
+        from what `ws.check` kept: only the events appended since the last page are walked (about a
+        millisecond), and the whole record every `FULL_CHECK_SECONDS` (see docs/portal.md for what the
+        incremental check sees). With a `key`, the result is kept and given again while the record's files
+        are unchanged (the stamp is read before the operation's snapshot begins, so what is kept is never
+        older than its stamp); any commit (the portal's, or the CLI's) changes the stamp.
         """
         def run() -> T:
-            with ws.lock.reading():
+            with ops.keeping_checked(ws.check):
                 if key is None:
                     return operation()
                 stamp = delegations.record_stamp(ws.directory)
@@ -215,9 +193,13 @@ class Portal:
 
     @staticmethod
     async def write(ws: Served, operation: Callable[[], T]) -> T:
-        """Run an operation that writes to the record, in a worker thread, alone."""
+        """Run an operation that writes to the record, in a worker thread, one at a time in this process.
+
+        SQLite queues writers by itself (BEGIN IMMEDIATE), but its busy handler polls with sleeps of up to
+        100 ms; queueing here wakes the next writer at once, and a form sent twice (a double click) finds the
+        first one done (the return already submitted) instead of racing it. Readers are not held up."""
         def run() -> T:
-            with ws.lock.writing():
+            with ws.writer, ops.keeping_checked(ws.check):
                 return operation()
         return await run_in_threadpool(run)
 
