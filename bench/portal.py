@@ -64,6 +64,7 @@ def prepare(count: int) -> tuple[Path, list[tuple[str, Path]]]:
     sys.path.insert(0, str(ROOT))
     from drafting import app as api
     from drafting.app import accounts, delegations
+    from drafting.library.world import un_states
 
     shutil.rmtree(WORK, ignore_errors=True)
     ws = WORK / SLUG
@@ -72,9 +73,12 @@ def prepare(count: int) -> tuple[Path, list[tuple[str, Path]]]:
     base_md = (WORK / "base" / "recommendations.md").read_text(encoding="utf-8")
     assert base_md.count("established in Almaty;") == 1
     people = []
+    states = list(un_states())  # the UN's Member States, then its observer States; beyond them, made-up names
     for i in range(1, count + 1):
         email = f"member{i:03d}@delegation{i:03d}.example"
-        invitation = accounts.invite(ws, email, "member", f"Delegation {i:03d}", actor="Secretariat")
+        listed = i <= len(states)
+        invitation = accounts.invite(ws, email, "member", states[i - 1] if listed else f"Delegation {i:03d}",
+                                     actor="Secretariat", unlisted=not listed)
         accounts.accept_invitation(ws, invitation.token, PASSWORD)
         if i % 2:
             file = RETURNS[(i // 2) % len(RETURNS)]

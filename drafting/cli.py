@@ -289,6 +289,11 @@ def import_command(file: Path, out: Path, document_id: str | None, clauses: Path
 # -- redlines ---------------------------------------------------------------------------------------------
 
 
+UnlistedOption = click.option(
+    "--unlisted", is_flag=True,
+    help="Admit a delegation the registry lacks (an observer, an organisation): recorded as unlisted, with no code.")
+
+
 @cli.command()
 @click.argument("old", type=PathArg)
 @click.argument("new", type=PathArg)
@@ -314,18 +319,23 @@ def redline(old: Path, new: Path, author: str, date: str | None, out: Path, exis
 @click.option("--delegation", help="Who submitted FILE (for untracked changes; default: its main author).")
 @click.option("--json", "as_json", is_flag=True, help="A JSON list of amendments.")
 @click.option("--lossy-ok", is_flag=True, help="List the amendments even if FILE holds changes no amendment carries.")
+@UnlistedOption
 @domain_errors
-def amendments(file: Path, base: Path | None, delegation: str | None, as_json: bool, lossy_ok: bool) -> None:
+def amendments(file: Path, base: Path | None, delegation: str | None, as_json: bool, lossy_ok: bool,
+               unlisted: bool) -> None:
     """List the amendments in FILE: every tracked change, attributed, tied to a paragraph."""
     from drafting.app import amendments_report
     from drafting.errors import safe_display
 
-    found, losses = amendments_report(file, base=base, delegation=delegation, lossy_ok=lossy_ok)
+    found, losses = amendments_report(file, base=base, delegation=delegation, lossy_ok=lossy_ok, unlisted=unlisted)
     for loss in losses:
         click.echo(safe_json({"lost": loss}) if as_json else f"lost: {safe_display(loss)}", err=True)
     if as_json:
         click.echo(safe_json([_amendment_json(a) for a in found], indent=2))
         return
+    for author in sorted({a.author for a in found if a.tracked and a.code is None and a.author}):
+        click.echo(safe_display(f"note: {author!r}, author of tracked changes, is no delegation in the registry: "
+                                "its changes are listed under that name"), err=True)
     for a in found:
         flag = "" if a.tracked else " (untracked)"
         change = f"{a.old!r} -> {a.new!r}" if a.old and a.new else repr(a.new or a.old)
@@ -400,20 +410,24 @@ def negotiation_init(directory: Path, base: Path, actor: str | None) -> None:
 
 @cli.command()
 @click.argument("directory", type=DirArg)
-@click.option("--delegation", help="The delegation submitting the FILES (a name or registry code).")
+@click.option("--delegation", help="The delegation submitting the FILES (a registry code, or any name of it in "
+                                   "any language).")
 @click.option("--by-file-name", is_flag=True,
               help="Take each file's delegation from its name (kazakhstan.docx -> Kazakhstan).")
 @click.argument("files", type=PathArg, nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per file, as a list.")
 @click.option("--lossy-ok", is_flag=True,
               help="Record a file even if it holds changes no amendment carries (tracked changes in notes…).")
+@UnlistedOption
 @ActorOption
 @domain_errors
 def submit(directory: Path, delegation: str | None, by_file_name: bool, files: tuple[Path, ...], as_json: bool,
-           actor: str | None, lossy_ok: bool) -> None:
+           actor: str | None, lossy_ok: bool, unlisted: bool) -> None:
     """Record FILES (tracked-changes .docx, clean edited .docx, or edited Markdown/text) from delegations.
 
-    Each file is its own transaction: a refused file is reported and the others are still recorded.
+    Every delegation must resolve through the registry (or be one this negotiation has recorded): an unknown
+    name refuses the whole call before anything is recorded. Then each file is its own transaction: a refused
+    file is reported and the others are still recorded.
     """
     from drafting.app import revision_label, submit_many
     from drafting.errors import safe_display
@@ -423,7 +437,7 @@ def submit(directory: Path, delegation: str | None, by_file_name: bool, files: t
     refused = 0
     items = [(delegation if delegation is not None else file.stem, file) for file in files]
     reported: list[dict[str, Any]] = []
-    for file, outcome in submit_many(directory, items, actor=actor, lossy_ok=lossy_ok):
+    for file, outcome in submit_many(directory, items, actor=actor, lossy_ok=lossy_ok, unlisted=unlisted):
         if isinstance(outcome, DraftingError):
             refused += 1
             click.echo(f"Error: {outcome}", err=True)
@@ -434,15 +448,21 @@ def submit(directory: Path, delegation: str | None, by_file_name: bool, files: t
                              "revision": outcome.revision, "label": revision_label(outcome.revision),
                              "matched_by": outcome.matched_by, "similarity": outcome.similarity,
                              "amendments": outcome.amendments, "without_track_changes": outcome.untracked,
-                             "repeated": outcome.repeated, "current": outcome.current})
+                             "repeated": outcome.repeated, "current": outcome.current,
+                             "unlisted": outcome.unlisted, "other_authors": list(outcome.other_authors)})
             continue
         matched = ("by its identity" if outcome.matched_by == "identity"
                    else f"by best match ({outcome.similarity:.0%})")
         state = "already recorded" if outcome.repeated else f"submission {outcome.submission}"
         which = f" [{file.name}]" if len(files) > 1 else ""
         untracked = f", {outcome.untracked} made without Track Changes" if outcome.untracked else ""
-        click.echo(f"{safe_display(outcome.delegation)}: {state}, made against {revision_label(outcome.revision)} "
-                   f"({matched}), {outcome.amendments} amendment(s){untracked}{which}")
+        listed = " (unlisted: not in the registry)" if outcome.unlisted else ""
+        click.echo(f"{safe_display(outcome.delegation)}{listed}: {state}, made against "
+                   f"{revision_label(outcome.revision)} ({matched}), {outcome.amendments} amendment(s)"
+                   f"{untracked}{which}")
+        if outcome.other_authors:
+            click.echo(safe_display(f"note: tracked changes by {', '.join(outcome.other_authors)} recorded as "
+                                    f"{outcome.delegation}'s (the submitting delegation)"), err=True)
         if not outcome.current:
             click.echo("note: not the current revision; recorded, but not in the current compilation", err=True)
     if as_json:
@@ -606,14 +626,15 @@ def propose(directory: Path, paragraph: str, text: str, after: bool, replaces: t
 @click.argument("directory", type=DirArg)
 @click.argument("amendments", nargs=-1, required=True)
 @click.option("--delegation", required=True, help="The delegation that supports them (co-sponsors).")
+@UnlistedOption
 @ActorOption
 @domain_errors
-def support(directory: Path, amendments: tuple[str, ...], delegation: str, actor: str | None) -> None:
+def support(directory: Path, amendments: tuple[str, ...], delegation: str, unlisted: bool, actor: str | None) -> None:
     """Record DELEGATION as a supporter of each of AMENDMENTS (numbers, e.g. KAZ/1): shown with them."""
     from drafting.app import support as do_support
     from drafting.errors import safe_display
 
-    for done in do_support(directory, amendments, delegation, actor=actor):
+    for done in do_support(directory, amendments, delegation, actor=actor, unlisted=unlisted):
         click.echo(safe_display(f"{done.number}: supported by {done.note}"))
 
 
@@ -638,14 +659,16 @@ def silence(directory: Path, until: str, paragraphs: tuple[str, ...], actor: str
 @click.option("--delegation", required=True, help="The delegation that objects.")
 @click.option("--paragraph", required=True, help="The paragraph it objects to (id or number).")
 @click.option("--note", default="", help="Why, for the record.")
+@UnlistedOption
 @ActorOption
 @domain_errors
-def break_silence(directory: Path, delegation: str, paragraph: str, note: str, actor: str | None) -> None:
+def break_silence(directory: Path, delegation: str, paragraph: str, note: str, unlisted: bool,
+                  actor: str | None) -> None:
     """Record a delegation's break of the silence on a paragraph (refused after the deadline)."""
     from drafting.app import break_silence as do_break
     from drafting.errors import safe_display
 
-    done = do_break(directory, delegation, paragraph, note, actor=actor)
+    done = do_break(directory, delegation, paragraph, note, actor=actor, unlisted=unlisted)
     last = done.breaks[-1]
     click.echo(safe_display(f"silence {done.id} broken on {last.paragraph} by {last.delegation}"))
 
@@ -834,20 +857,22 @@ def users() -> None:
 @users.command("invite")
 @click.argument("directory", type=DirArg)
 @click.option("--email", required=True, help="The person's e-mail address (their login).")
-@click.option("--delegation", help="Their delegation (a registry code such as KAZ, or a name); members need one.")
+@click.option("--delegation", help="Their delegation (a registry code such as KAZ, or any name of it); members "
+                                   "need one.")
 @click.option("--role", type=click.Choice(["clerk", "chair", "member", "observer"]), default="member",
               show_default=True)
 @click.option("--base-url", default="http://127.0.0.1:8000", show_default=True,
               help="Where the portal is reached, for the link.")
+@UnlistedOption
 @ActorOption
 @domain_errors
-def users_invite(directory: Path, email: str, delegation: str | None, role: str, base_url: str,
+def users_invite(directory: Path, email: str, delegation: str | None, role: str, base_url: str, unlisted: bool,
                  actor: str | None) -> None:
     """Create an account by invitation and print its one-time link (valid 7 days; shown only now)."""
     from drafting.app import default_actor
     from drafting.app.accounts import invite, workspace_slug
 
-    found = invite(directory, email, role, delegation, actor=actor or default_actor())
+    found = invite(directory, email, role, delegation, actor=actor or default_actor(), unlisted=unlisted)
     slug = workspace_slug(directory)
     who = f"{found.role} of {found.delegation}" if found.delegation else found.role
     click.echo(f"{found.email} ({who}): {base_url.rstrip('/')}/w/{slug}{found.path()}")

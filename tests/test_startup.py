@@ -1,5 +1,6 @@
 """The quick commands (--help, status, log, decide, mark) start without the heavy libraries: no YAML parser,
-no lxml, no OOXML layer is imported (their speed is measured by bench/startup.py, not here)."""
+no lxml, no OOXML layer, no pycountry (the registry's States) is imported (their speed is measured by
+bench/startup.py, not here)."""
 
 from __future__ import annotations
 
@@ -22,8 +23,8 @@ except SystemExit as exit:
     code = exit.code
 else:
     code = 0
-heavy = sorted(m for m in sys.modules if m.split(".")[0] in {"yaml", "lxml", "docx", "docxtpl", "jinja2"}
-               or m.startswith(("drafting.ooxml", "drafting.library.yamlsrc")))
+heavy = sorted(m for m in sys.modules if m.split(".")[0] in {"yaml", "lxml", "docx", "docxtpl", "jinja2", "pycountry"}
+               or m.startswith(("drafting.ooxml", "drafting.library.yamlsrc", "drafting.library.world")))
 print("\\n" + json.dumps({"code": code, "heavy": heavy}))
 """
 

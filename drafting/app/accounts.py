@@ -96,14 +96,14 @@ def clean_email(email: str) -> str:
 
 
 def invite(directory: Path, email: str, role: str = "member", delegation: str | None = None, *,
-           actor: str, clauses: Path | None = None) -> Invitation:
+           actor: str, clauses: Path | None = None, unlisted: bool = False) -> Invitation:
     """Create (or re-invite) an account and return its one-time invitation; the invitation is recorded.
 
-    A delegation member must name the delegation (a registry code such as KAZ, or a name); clerks, chairs and
-    observers may. An address that already has a password cannot be invited again.
+    A delegation member must name the delegation (a registry code such as KAZ, or any name the registry
+    knows it by; `unlisted` admits one outside the registry, recorded as such); clerks, chairs and observers
+    may. An address that already has a password cannot be invited again.
     """
     from drafting.app.negotiation import open_workspace
-    from drafting.negotiation.workspace import clean_delegation
 
     email = clean_email(email)
     if role not in ROLES:
@@ -111,11 +111,8 @@ def invite(directory: Path, email: str, role: str = "member", delegation: str | 
     name: str | None = None
     code: str | None = None
     if delegation is not None and delegation.strip():
-        name = clean_delegation(delegation)
         with open_workspace(directory, clauses=clauses) as workspace:
-            party = workspace.registry.find(name) if workspace.registry is not None else None
-        if party is not None:
-            name, code = party.name("en").short, party.code
+            name, code = workspace.resolve_delegation(delegation, unlisted=unlisted)
     elif role == "member":
         raise DraftingInputError("a delegation member needs --delegation")
     token = secrets.token_urlsafe(32)
@@ -130,8 +127,9 @@ def invite(directory: Path, email: str, role: str = "member", delegation: str | 
         person = found.id if found is not None else people.add_person(email, name, code, role, actor)
         people.add_invitation(token, person, expires)
     with open_workspace(directory, clauses=clauses) as workspace:
-        workspace.record(actor, "person-invited", email, {"role": role, "delegation": name,
-                                                          "expires": expires.isoformat(timespec="seconds")})
+        workspace.record(actor, "person-invited", email, {
+            "role": role, "delegation": name, "expires": expires.isoformat(timespec="seconds"),
+            **({"unlisted": True} if name is not None and code is None else {})})
     return Invitation(token, email, role, name, expires.isoformat(timespec="seconds"))
 
 

@@ -261,7 +261,7 @@ def submit_return(directory: Path, person: Person, token: str) -> SubmitResult:
     with tempfile.TemporaryDirectory(prefix="drafting-upload-") as tmp:
         path = Path(tmp) / filename  # a plain name (upload_format checked it): the record keeps the file's name
         path.write_bytes(data)
-        result = submit(directory, person.delegation, path, actor=person.actor)
+        result = submit(directory, person.delegation, path, actor=person.actor, unlisted=person.code is None)
     with People.open(directory) as people, people.transaction():
         people.use_upload(token)
     return result
@@ -413,7 +413,8 @@ def support(directory: Path, person: Person, amendment: str) -> list[Decided]:
         raise DraftingStateError("only a delegation's members support amendments for it")
     if amendment not in {a["id"] for a in published_amendments(directory)}:
         raise LookupError(amendment)
-    return record_support(directory, [amendment], person.delegation, actor=person.actor)
+    return record_support(directory, [amendment], person.delegation, actor=person.actor,
+                          unlisted=person.code is None)
 
 
 def break_silence(directory: Path, person: Person, paragraph: str, note: str = "") -> None:
@@ -422,7 +423,8 @@ def break_silence(directory: Path, person: Person, paragraph: str, note: str = "
 
     if person.role != "member" or not person.delegation:
         raise DraftingStateError("only a delegation's members break the silence for it")
-    record_break(directory, person.delegation, paragraph, note[:500], actor=person.actor)
+    record_break(directory, person.delegation, paragraph, note[:500], actor=person.actor,
+                 unlisted=person.code is None)
 
 
 def published_file(directory: Path, fmt: str) -> tuple[str, bytes]:

@@ -19,7 +19,7 @@ from drafting.app.documents import (
     with_pdfs,
     write_outputs,
 )
-from drafting.errors import DraftingError, DraftingInputError, DraftingUsageError
+from drafting.errors import DraftingError, DraftingInputError, DraftingUsageError, raise_problems
 from drafting.support.progress import task
 
 if TYPE_CHECKING:
@@ -123,25 +123,38 @@ def negotiation_init(directory: Path, base: Path, *, actor: str | None = None,
 
 
 def submit(directory: Path, delegation: str, file: Path, *, actor: str | None = None,
-           lossy_ok: bool = False) -> SubmitResult:
-    """Record `file` from `delegation`."""
+           lossy_ok: bool = False, unlisted: bool = False) -> SubmitResult:
+    """Record `file` from `delegation` (a code or any name the registry knows it by; `unlisted` admits a
+    delegation outside the registry, recorded without a code)."""
     with open_workspace(directory) as workspace:
-        return workspace.submit(file, delegation, actor=actor or default_actor(), lossy_ok=lossy_ok)
+        return workspace.submit(file, delegation, actor=actor or default_actor(), lossy_ok=lossy_ok,
+                                unlisted=unlisted)
 
 
 def submit_many(directory: Path, items: Sequence[tuple[str, Path]], *, actor: str | None = None,
-                lossy_ok: bool = False) -> Iterator[tuple[Path, SubmitResult | DraftingError]]:
+                lossy_ok: bool = False, unlisted: bool = False) -> Iterator[tuple[Path, SubmitResult | DraftingError]]:
     """Submit each (delegation, file), one transaction each, with the workspace opened once.
 
-    Yields (file, result) or (file, the DraftingError that refused it): one refused file does not stop the rest.
+    Every delegation is resolved first: a name that resolves to none refuses the whole batch, one line per
+    name, before anything is recorded. Then yields (file, result) or (file, the DraftingError that refused
+    it): one refused file does not stop the rest.
     """
-    with open_workspace(directory) as workspace, task("submit", len(items)) as progress:
-        for delegation, file in items:
-            progress.step(file.name)
+    with open_workspace(directory) as workspace:
+        unknown: list[DraftingInputError] = []
+        for delegation in dict.fromkeys(delegation for delegation, _ in items):
             try:
-                yield file, workspace.submit(file, delegation, actor=actor or default_actor(), lossy_ok=lossy_ok)
-            except DraftingError as exc:
-                yield file, exc
+                workspace.resolve_delegation(delegation, unlisted=unlisted)
+            except DraftingInputError as exc:
+                unknown.append(exc)
+        raise_problems(unknown)
+        with task("submit", len(items)) as progress:
+            for delegation, file in items:
+                progress.step(file.name)
+                try:
+                    yield file, workspace.submit(file, delegation, actor=actor or default_actor(), lossy_ok=lossy_ok,
+                                                 unlisted=unlisted)
+                except DraftingError as exc:
+                    yield file, exc
 
 
 def compile_outputs(directory: Path, outdir: Path,
@@ -235,12 +248,12 @@ def propose(directory: Path, paragraph: str, text: str, *, replaces: Sequence[st
 
 
 def support(directory: Path, amendments: Sequence[str], delegation: str, *,
-            actor: str | None = None) -> list[Decided]:
+            actor: str | None = None, unlisted: bool = False) -> list[Decided]:
     """Record `delegation` as a supporter (co-sponsor) of each amendment named (one transaction)."""
     if not amendments:
         raise DraftingUsageError("name the amendments supported (e.g. KAZ/1)")
     with open_workspace(directory) as workspace:
-        return workspace.support(amendments, delegation, actor=actor or default_actor())
+        return workspace.support(amendments, delegation, actor=actor or default_actor(), unlisted=unlisted)
 
 
 def _decisions() -> tuple[str, ...]:
@@ -324,10 +337,11 @@ def silence(directory: Path, until: str, paragraphs: Sequence[str] = (), *, acto
 
 
 def break_silence(directory: Path, delegation: str, paragraph: str, note: str = "", *, actor: str | None = None,
-                  now: dt.datetime | None = None) -> Silence:
+                  now: dt.datetime | None = None, unlisted: bool = False) -> Silence:
     """Record `delegation`'s break of the silence on `paragraph` (refused after the deadline)."""
     with open_workspace(directory) as workspace:
-        return workspace.break_silence(delegation, paragraph, note, actor=actor or default_actor(), now=now)
+        return workspace.break_silence(delegation, paragraph, note, actor=actor or default_actor(), now=now,
+                                       unlisted=unlisted)
 
 
 def revise(directory: Path, outdir: Path | None = None, formats: Sequence[str] = ("md", "docx"), *,

@@ -43,27 +43,34 @@ def redline(old: Path, new: Path, out: Path, *, author: str, date: str | None = 
 
 
 def list_amendments(path: Path, *, base: Path | None = None, delegation: str | None = None,
-                    clauses: Path | None = None, lossy_ok: bool = False) -> list[Amendment]:
+                    clauses: Path | None = None, lossy_ok: bool = False, unlisted: bool = False) -> list[Amendment]:
     """The amendments in a submission: tracked changes, plus untracked differences from `base` if given.
 
     A file holding changes no amendment represents is refused unless `lossy_ok` (see `amendments_report`).
     """
-    return amendments_report(path, base=base, delegation=delegation, clauses=clauses, lossy_ok=lossy_ok)[0]
+    return amendments_report(path, base=base, delegation=delegation, clauses=clauses, lossy_ok=lossy_ok,
+                             unlisted=unlisted)[0]
 
 
 def amendments_report(path: Path, *, base: Path | None = None, delegation: str | None = None,
-                      clauses: Path | None = None, lossy_ok: bool = False) -> tuple[list[Amendment], list[str]]:
+                      clauses: Path | None = None, lossy_ok: bool = False,
+                      unlisted: bool = False) -> tuple[list[Amendment], list[str]]:
     """The amendments in a submission and the changes it holds that no amendment represents (`losses`:
     tracked changes in notes or headers, numbering and paragraph-property changes, nested revisions…).
-    With losses and not `lossy_ok`, a `LossError` naming them."""
+    With losses and not `lossy_ok`, a `LossError` naming them. `delegation`, who submitted the file, is named
+    as a Word author would be ("Delegation of Kazakhstan"); one the registry does not know is refused with
+    the closest names, unless `unlisted`. Tracked changes are attributed to their authors as the registry
+    knows them, or, for an author it does not know, under the author's own name (with no code)."""
     from drafting.app.documents import default_registry
-    from drafting.readers.amendments import submission_amendments
+    from drafting.readers.amendments import delegation_of, submission_amendments
     from drafting.readers.files import load_submission
 
+    registry = default_registry(clauses)
+    if delegation is not None and not unlisted and delegation_of(delegation, registry)[1] is None:
+        raise registry.unknown_delegation(delegation)
     version, docx = load_submission(path, lossy_ok=lossy_ok)
     base_paragraphs = load_submission(base, lossy_ok=True)[0].paragraphs if base is not None else None
-    found = submission_amendments(version, docx, base_paragraphs, delegation=delegation,
-                                  registry=default_registry(clauses))
+    found = submission_amendments(version, docx, base_paragraphs, delegation=delegation, registry=registry)
     return found, list(docx.losses) if docx is not None else []
 
 

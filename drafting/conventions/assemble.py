@@ -130,11 +130,24 @@ def collect(state: AssemblyState) -> None:
             resolve(entry, Role.CONTINUATION, Section.MEMBERSHIP)
     for entry in spec.closing:
         resolve(entry, Role.CLOSING, Section.CLOSING)
+    problems.extend(_unknown_parties(spec, state.library))
     raise_problems(problems)
     if spec.place_date:
         when = format_date(meta.date, state.language, state.profile.date_style)
         place = meta.text("place", lang)
         blocks.append(_Block("place_date", Role.PLACE_DATE, "", (Span(f"{place}, {when}"),), section=Section.CLOSING))
+
+
+def _unknown_parties(spec: DocumentSpec, library: ClauseLibrary) -> list[DraftingInputError]:
+    """The parties the document's metadata lists (participants, observers, signatories) that the registry does
+    not know, each at its line: refused when the text is assembled, not first when it is finalized."""
+    out = []
+    for where, code, line in spec.listed_parties:
+        try:
+            library.registry.require(code, source=spec.source.file, line=line)
+        except DraftingInputError as exc:
+            out.append(DraftingInputError(f"{where}: {exc.message}", source=exc.source, line=exc.line))
+    return out
 
 
 class _Resolver:

@@ -21,7 +21,7 @@ from drafting.library.placeholders import (
     find_raw_html,
     parse_template,
 )
-from drafting.library.registry import REGISTRY_FILE, Registry, load_registry
+from drafting.library.registry import REGISTRY_FILE, Registry, load_registry, registry_over_world
 from drafting.library.suggest import did_you_mean
 from drafting.library.yamlsrc import YList, YMap, YStr, line_of, load_yaml
 from drafting.model.document import (
@@ -141,7 +141,7 @@ def _scan(root: Path | Sequence[Path], *, strict: bool, warnings: bool = True,
 
     A clause id defined in two libraries is an error naming both files, unless the later library is one of
     `overrides`: then its clause replaces the earlier one. Registries and settings are merged (the first
-    library's registry entry wins for a code in several)."""
+    library's registry entry wins for a code in several), the registries over the world's States."""
     roots = [root] if isinstance(root, Path) else list(root)
     out = _Collector()
     parties: dict[str, Party] = {}
@@ -151,7 +151,7 @@ def _scan(root: Path | Sequence[Path], *, strict: bool, warnings: bool = True,
         if not directory.is_dir():
             raise DraftingInputError("clause library directory not found", source=str(directory))
         try:
-            registry_part = load_registry(directory / REGISTRY_FILE)
+            registry_part = load_registry(directory / REGISTRY_FILE, world=False)
         except DraftingInputError as exc:
             out.input_error(exc, str(directory / REGISTRY_FILE))
             registry_part = Registry({}, str(directory / REGISTRY_FILE))
@@ -160,7 +160,7 @@ def _scan(root: Path | Sequence[Path], *, strict: bool, warnings: bool = True,
         more_kinds, more_openings = _settings(directory / SETTINGS_FILE, out)
         kinds.update(more_kinds)
         extra_openings.extend(more_openings)
-    registry = Registry(parties, str(roots[0] / REGISTRY_FILE))
+    registry = registry_over_world(parties, str(roots[0] / REGISTRY_FILE))
     clauses: dict[str, Clause] = {}
     templates: dict[tuple[str, str, str], Template] = {}
     seen_ids: dict[str, tuple[Source, Path]] = {}

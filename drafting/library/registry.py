@@ -1,6 +1,9 @@
-"""Registry of States and organisations that membership provisions, participant lists and signature blocks
-draw on: ISO 3166 alpha-3 code, short name, formal name, per language (one name table per language; names
-are never translated word for word, un-conventions §4.2).
+"""Registry of States and organisations that membership provisions, participant lists, signature blocks and
+the negotiation's delegations draw on: ISO 3166 alpha-3 code, short name, formal name, per language (one name
+table per language; names are never translated word for word, un-conventions §4.2).
+
+Every registry knows the UN Member States and observer States (`world.py`: pycountry's ISO 3166 data and
+translations); `registry.yaml` adds organisations and overrides a State's names where UN usage differs.
 """
 
 from __future__ import annotations
@@ -11,13 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from drafting.errors import DraftingInputError
+from drafting.errors import DraftingInputError, safe_display
 from drafting.model.document import Party, PartyName, Source, StateRef, frozen_map
 
 if TYPE_CHECKING:  # the YAML reader is imported when a registry file is read, not before
     from drafting.library.yamlsrc import YMap
 
 REGISTRY_FILE = "registry.yaml"
+UNLISTED_HINT = ": not in the registry (--unlisted admits an observer or organisation the registry lacks)"
 _KINDS = {"states": "state", "organizations": "organization"}
 
 
@@ -27,17 +31,16 @@ class Registry:
 
     parties: Mapping[str, Party]
     source: str = ""
-    # Folded names (short, formal, "the " + formal, in every language) -> code; built once, at the first
-    # look-up by name (a registry read lazily is not read just to build it).
+    # Folded names (short, formal, "the " + formal, in every language, and the aliases) -> code; built once,
+    # at the first look-up by name (a registry read lazily is not read just to build it).
     _index: dict[str, str] | None = field(default=None, init=False, repr=False, compare=False)
 
     def _names_index(self) -> dict[str, str]:
         if self._index is None:
             index: dict[str, str] = {}
             for party in self.parties.values():
-                for names in party.names.values():
-                    for name in (names.short, names.formal, "the " + names.formal):
-                        index.setdefault(_fold(name), party.code)  # the first party wins, as the scan did
+                for name in _names_of(party):
+                    index.setdefault(_fold(name), party.code)  # the first party listed wins a shared name
             object.__setattr__(self, "_index", index)
             return index
         return self._index
@@ -54,15 +57,16 @@ class Registry:
             raise DraftingInputError(f"unknown State or organisation code {code!r}{hint}", source=source, line=line)
         return party
 
-    def aliases(self) -> dict[str, str]:
-        """Every code and name (short and formal, every language) mapped to its code: what 'did you mean'
-        searches, so that `UZBEKISTAN` suggests UZB."""
+    def aliases(self, target: str = "code") -> dict[str, str]:
+        """Every code and name (short and formal, every language, and the aliases) mapped to its code (or,
+        with `target="name"`, to its English short name): what 'did you mean' searches, so that
+        `UZBEKISTAN` suggests UZB and `Kazakstan` Kazakhstan."""
         out: dict[str, str] = {}
         for party in self.parties.values():
-            out[party.code] = party.code
-            for names in party.names.values():
-                out.setdefault(names.short, party.code)
-                out.setdefault(names.formal, party.code)
+            shown = party.code if target == "code" else party.name("en").short
+            out[party.code] = shown
+            for name in _names_of(party, article=False):
+                out.setdefault(name, shown)
         return out
 
     def names_in(self, code: str, language: str, *, source: str | None = None,
@@ -79,7 +83,8 @@ class Registry:
         return names
 
     def find(self, name: str) -> Party | None:
-        """Look a party up by code or by any of its names in any language (case-insensitive)."""
+        """Look a party up by code or by any of its names or aliases in any language (case, accents, spacing
+        and punctuation ignored: `turkiye`, `Cote d'Ivoire`, `guinea bissau`)."""
         key = _fold(name)
         if not key:
             return None
@@ -89,22 +94,57 @@ class Registry:
         code = self._names_index().get(key)
         return None if code is None else self.parties[code]
 
+    def resolve(self, name: str, *, also: Iterable[str] = ()) -> Party:
+        """The party the delegation `name` names (see `find`), or `unknown_delegation`."""
+        party = self.find(name)
+        if party is None:
+            raise self.unknown_delegation(name, also=also)
+        return party
+
+    def unknown_delegation(self, name: str, *, also: Iterable[str] = ()) -> DraftingInputError:
+        """The one-line refusal of a delegation name the registry does not know: with the closest names (`also`:
+        more to suggest, such as those a negotiation admitted outside the registry), or how to admit it."""
+        from drafting.library.suggest import did_you_mean
+
+        candidates = self.aliases("name")
+        for extra in also:
+            candidates.setdefault(extra, extra)
+        hint = did_you_mean(name, candidates, quote=False) or UNLISTED_HINT
+        return DraftingInputError(f"unknown delegation {safe_display(name.strip())!r}{hint}")
+
 
 def _fold(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    """A name as looked up: its letters and digits, accents, case and width folded ("Ｔｕｒｋｉｙｅ" = "turkiye")."""
+    from drafting.library.suggest import fold
+
+    return fold(text)
+
+
+def _names_of(party: Party, *, article: bool = True) -> Iterator[str]:
+    """Every name `party` is known by: short and formal in each language (and "the " + the English formal
+    name), then its aliases."""
+    for language, names in party.names.items():
+        yield names.short
+        if names.formal != names.short:
+            yield names.formal
+        if article and language == "en":
+            yield "the " + names.formal
+    yield from party.aliases
 
 
 class _PartiesOnDemand(Mapping[str, Party]):
-    """The parties of a registry file, read at first use: most negotiation commands (status, log, decide,
-    mark) never look a party up, and reading the file means importing the YAML parser."""
+    """The parties of a registry file (over the world's States), read at first use: most negotiation commands
+    (status, log, decide, mark) never look a party up, and reading the file means importing the YAML parser
+    and reading pycountry's data."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, world: bool) -> None:
         self._path = path
+        self._world = world
         self._parties: dict[str, Party] | None = None
 
     def _loaded(self) -> dict[str, Party]:
         if self._parties is None:
-            self._parties = _read_parties(self._path)
+            self._parties = _with_world(_read_parties(self._path), self._world)
         return self._parties
 
     def __getitem__(self, code: str) -> Party:
@@ -117,12 +157,26 @@ class _PartiesOnDemand(Mapping[str, Party]):
         return len(self._loaded())
 
 
-def load_registry(path: Path, *, on_demand: bool = False) -> Registry:
-    """Read `path` (clauses/registry.yaml); a missing file gives an empty registry. With `on_demand`, the
-    file is read when a party is first asked for (its errors are raised then)."""
+def load_registry(path: Path, *, on_demand: bool = False, world: bool = True) -> Registry:
+    """Read `path` (clauses/registry.yaml) over the world's States (`world.py`; without `world`, the file's
+    entries alone); a missing file gives the world's States alone. With `on_demand`, the file is read when a
+    party is first asked for (its errors are raised then)."""
     if on_demand:
-        return Registry(_PartiesOnDemand(path), str(path))
-    return Registry(_read_parties(path), str(path))
+        return Registry(_PartiesOnDemand(path, world), str(path))
+    return Registry(_with_world(_read_parties(path), world), str(path))
+
+
+def registry_over_world(parties: Mapping[str, Party], source: str) -> Registry:
+    """A registry of `parties` (several libraries' entries, merged) over the world's States."""
+    return Registry(_with_world(parties, True), source)
+
+
+def _with_world(parties: Mapping[str, Party], world: bool) -> dict[str, Party]:
+    if not world:
+        return dict(parties)
+    from drafting.library.world import with_world
+
+    return with_world(parties)
 
 
 def _read_parties(path: Path) -> dict[str, Party]:
@@ -201,7 +255,7 @@ def _party(entry: object, kind: str, source: str) -> Party:
         raise DraftingInputError(f"organisation code {code!r} must be letters and digits", source=source,
                                  line=line_of(entry["code"]))
     names = {"en": _names(entry, source)}
-    known = {"code", "short", "formal", "article", "names", "note"}
+    known = {"code", "short", "formal", "article", "names", "note", "aliases"}
     for key in entry:
         if key not in known:
             raise DraftingInputError(f"unknown field {key!r}", source=source, line=entry.key_line(key))
@@ -215,7 +269,20 @@ def _party(entry: object, kind: str, source: str) -> Party:
                 raise DraftingInputError(f"names.{lang} must have short and formal", source=source,
                                          line=translated.key_line(lang))
             names[str(lang)] = _names(value, source)
-    return Party(code=code, kind=kind, names=frozen_map(names), source=Source(source, entry.line))
+    return Party(code=code, kind=kind, names=frozen_map(names), source=Source(source, entry.line),
+                 aliases=_aliases(entry, source))
+
+
+def _aliases(entry: YMap, source: str) -> tuple[str, ...]:
+    """`aliases: [Turkey, Republic of Turkey]`: other names the party is known by (looked up, never printed)."""
+    from drafting.library.yamlsrc import YList, YStr
+
+    value = entry.get("aliases")
+    if value is None:
+        return ()
+    if not isinstance(value, YList) or not all(isinstance(v, YStr) and v.strip() for v in value):
+        raise DraftingInputError("aliases must be a list of names", source=source, line=entry.key_line("aliases"))
+    return tuple(" ".join(str(v).split()) for v in value)
 
 
 # -- lists of parties in running text -----------------------------------------------------------------------

@@ -67,8 +67,10 @@ SCHEMA: tuple[Key, ...] = (
     Key("document.date", "date YYYY-MM-DD", REQUIRED, "date: 2025-06-05",
         "Date of adoption; checked as a date (there is no 31 November)."),
     Key("document.participants", "list of codes", "[]", "participants: [KAZ, KGZ, TJK]",
-        "Participating States and organisations, by registry code (ISO 3166 alpha-3 for States)."),
-    Key("document.observers", "list of codes", "[]", "observers: [IRN, PAK]", "Observers, by registry code."),
+        "Participating States and organisations, by registry code (ISO 3166 alpha-3 for States); an unknown "
+        "code is refused by assemble and lint at its line, with the closest codes."),
+    Key("document.observers", "list of codes", "[]", "observers: [IRN, PAK]",
+        "Observers, by registry code (checked as participants are)."),
     Key("document.symbol", "text", "none", "symbol: AP/MC.2/2025/L.1",
         "Document symbol of the draft (D1–D8); every language version carries it."),
     Key("document.final_symbol", "text", "none", "final_symbol: AP/MC.2/2025/1",
@@ -118,7 +120,8 @@ SCHEMA: tuple[Key, ...] = (
         "Signature blocks for the final text."),
     Key("signatures.form", "blocks | participants | none", "blocks", "form: blocks",
         "Blocks per signatory, a list of participants, or none."),
-    Key("signatures.signatories", "list of codes", "[]", "signatories: [KAZ, KGZ]", "Who signs, by code."),
+    Key("signatures.signatories", "list of codes", "[]", "signatories: [KAZ, KGZ]",
+        "Who signs, by registry code (checked as participants are)."),
     Key("ENTRY.clause", "clause id", "none", "clause: operative.secretariat-seat",
         "The clause to use (a bare clause id is shorthand for an entry with only this key)."),
     Key("ENTRY.id", "paragraph id", "the clause id's last part", "id: secretariat_seat",
@@ -256,8 +259,23 @@ def _parse(data: bytes, source: str, *, base_dir: Path) -> tuple[DocumentSpec | 
         meta=meta, preamble_heading=str(heading or ""), subject=subject, preamble=pre, chapeau=chapeau,
         operative=ops, membership=membership, closing=closing, place_date=place_date,
         clause_dirs=clause_dirs, source=Source(source, 1), clause_overrides=overrides,
+        listed_parties=_listed_parties(document, root.get("signatures")),
     )
     return spec, problems.found
+
+
+def _listed_parties(document: YMap, signatures: object) -> tuple[tuple[str, str, int], ...]:
+    """(where, code, line) of every party the metadata lists, for assembly to look up in the registry (a
+    malformed list is reported by the reader of that list)."""
+    lists = (("document.participants", document.get("participants")), ("document.observers", document.get("observers")),
+             ("signatures.signatories", signatures.get("signatories") if isinstance(signatures, YMap) else None))
+    out = []
+    for where, value in lists:
+        for raw in [value] if isinstance(value, YStr) else value if isinstance(value, YList) else []:
+            code = raw.get("code") if isinstance(raw, YMap) else raw
+            if isinstance(code, YStr):
+                out.append((where, str(code).strip().upper(), line_of(code, line_of(raw))))
+    return tuple(out)
 
 
 def _section_map(value: object, name: str, problems: _Problems) -> YMap:

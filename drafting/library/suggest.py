@@ -12,16 +12,19 @@ alignment: a swap of two neighbouring letters counts once), so `operative.secret
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 
 MAX_SUGGESTIONS = 3
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")  # after NFKD, accents (combining marks) are not word characters either
+
+
 def fold(text: str) -> str:
     """`text` for comparison: NFKD without accents, case-folded, only letters and digits kept."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if ch.isalnum() and not unicodedata.combining(ch))
+    return _NOT_ALNUM.sub("", unicodedata.normalize("NFKD", text.casefold()))
 
 
 def distance(a: str, b: str, limit: int | None = None) -> int:
@@ -84,11 +87,12 @@ def closest(word: str, candidates: Iterable[str] | Mapping[str, str], *,
 
 
 def did_you_mean(word: str, candidates: Iterable[str] | Mapping[str, str], *,
-                 limit: int = MAX_SUGGESTIONS) -> str:
-    """`" (did you mean 'a' or 'b'?)"` for the closest names, or `""` when nothing is close."""
+                 limit: int = MAX_SUGGESTIONS, quote: bool = True) -> str:
+    """`" (did you mean 'a' or 'b'?)"` for the closest names, or `""` when nothing is close (names
+    unquoted with `quote=False`: " (did you mean Kazakhstan?)")."""
     found = closest(word, candidates, limit=limit)
     if not found:
         return ""
-    quoted = [repr(name) for name in found]
+    quoted = [repr(name) if quote else name for name in found]
     listed = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + f" or {quoted[-1]}"
     return f" (did you mean {listed}?)"

@@ -63,6 +63,7 @@ class Party:
     kind: str  # "state" | "organization"
     names: Mapping[str, PartyName]
     source: Source
+    aliases: tuple[str, ...] = ()  # other names it is known by, any language ("Turkey"): looked up, never printed
 
     def name(self, language: str = "en") -> PartyName:
         """Names in `language`, falling back to English (never a machine translation)."""
@@ -255,6 +256,9 @@ class DocumentSpec:
     clause_dirs: tuple[str, ...]
     source: Source
     clause_overrides: tuple[str, ...] = ()  # libraries of clause_dirs whose clauses win over earlier ones
+    # (where, code, line) of each party the metadata lists ("document.participants", "KAZ", 20): the registry
+    # is asked for each at assembly, so that an unknown one is refused at its line.
+    listed_parties: tuple[tuple[str, str, int], ...] = ()
 
 
 # -- assembled document ----------------------------------------------------------------------------------

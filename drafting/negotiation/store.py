@@ -473,6 +473,10 @@ class Store:
             "INSERT INTO revisions(number, content_hash, document, docx_sha256, created_at, actor) "
             "VALUES (?, ?, ?, ?, ?, ?)", (number, content_hash, document, digest, now(), actor))
 
+    def delegations(self) -> list[tuple[str, str | None]]:
+        """(name, registry code or None) of every delegation that has submitted, first submitter first."""
+        return [(str(name), code) for name, code in self.db.execute("SELECT name, code FROM delegations ORDER BY id")]
+
     def delegation_id(self, name: str, code: str | None) -> int:
         row = self.db.execute("SELECT id FROM delegations WHERE name = ?", (name,)).fetchone()
         if row is not None:

@@ -21,12 +21,12 @@ from typing import TYPE_CHECKING, Any
 from drafting.conventions.identity import content_hash, normalise_text
 from drafting.errors import DraftingInputError, DraftingStateError, safe_display
 from drafting.library.registry import Registry
+from drafting.library.suggest import fold
 from drafting.model.document import Amendment, AmendmentKind, Document
 from drafting.model.serial import amendment_from_dict, amendment_to_dict, document_from_json, document_json
 from drafting.model.version import Version, VersionParagraph
 from drafting.negotiation.chain import KeptCheck
 from drafting.negotiation.clean import coalesce
-from drafting.negotiation.compilation import Compilation, Remark, compile_text
 from drafting.negotiation.numbers import assign_numbers, looks_like_number, normalise_number, number_index
 from drafting.negotiation.silence import (
     ENDED_BY,
@@ -40,6 +40,7 @@ from drafting.negotiation.silence import (
 from drafting.negotiation.store import DECISIONS, STATUSES, EventRow, Store, keeping, sha256
 
 if TYPE_CHECKING:
+    from drafting.negotiation.compilation import Compilation, Remark
     from drafting.negotiation.revise import Carried, Revision
 
 MIN_SIMILARITY = 0.6
@@ -88,6 +89,8 @@ class SubmitResult:
     repeated: bool
     current: bool
     untracked: int = 0  # amendments made in a Word file with Track Changes off
+    unlisted: bool = False  # the delegation is not in the registry (admitted with --unlisted): no code
+    other_authors: tuple[str, ...] = ()  # tracked-change authors that are not the delegation, recorded as its
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,13 +256,28 @@ class Workspace:
 
     # -- submissions --
 
-    def _delegation(self, name: str) -> tuple[str, str | None]:
+    def resolve_delegation(self, name: str, *, unlisted: bool = False) -> tuple[str, str | None]:
+        """(the name the record gives the delegation `name` names, its registry code: None when unlisted).
+
+        Looked up among this negotiation's delegations first (by name or code, as recorded: no registry is
+        read for them), then in the registry by code or any name in any language (a State the record
+        already knows under its code keeps its recorded name). A name found in neither is refused in one
+        line with the closest names, unless `unlisted` admits it as a delegation outside the registry (an
+        observer, an organisation): recorded without a code."""
         cleaned = clean_delegation(name)
-        if self.registry is not None:
-            party = self.registry.find(cleaned)
-            if party is not None:
-                return party.name("en").short, party.code
-        return cleaned, None
+        key = fold(cleaned)
+        recorded = self.store.delegations()
+        for known, code in recorded:
+            if fold(known) == key or (code is not None and code == cleaned.upper()):
+                return known, code
+        party = self.registry.find(cleaned) if self.registry is not None else None
+        if party is not None:
+            kept = next((known for known, code in recorded if code == party.code), None)
+            return kept or party.name("en").short, party.code
+        if unlisted:
+            return cleaned, None
+        registry = self.registry if self.registry is not None else Registry({})
+        raise registry.unknown_delegation(cleaned, also=[known for known, _ in recorded])
 
     def match_revision(self, version: Version) -> tuple[int, str, float]:
         """The revision `version` was made against: by identity, else by best match (flagged)."""
@@ -291,8 +309,10 @@ class Workspace:
                 f"{revision_label(max(best[0], 0))})", source=version.source)
         return best[0], "best-match", round(best[1], 4)
 
-    def submit(self, path: Path, delegation: str, *, actor: str, lossy_ok: bool = False) -> SubmitResult:
-        """Record the file at `path` from `delegation` and its amendments; the same file twice is one submission."""
+    def submit(self, path: Path, delegation: str, *, actor: str, lossy_ok: bool = False,
+               unlisted: bool = False) -> SubmitResult:
+        """Record the file at `path` from `delegation` and its amendments; the same file twice is one submission.
+        The delegation must resolve (`resolve_delegation`; `unlisted` admits one outside the registry)."""
         from drafting.readers.amendments import amendment_id, submission_amendments
         from drafting.readers.files import load_submission
 
@@ -300,7 +320,7 @@ class Workspace:
             data = path.read_bytes()
         except OSError as exc:
             raise DraftingInputError(f"cannot read file: {exc.strerror}", source=str(path)) from exc
-        name, code = self._delegation(delegation)
+        name, code = self.resolve_delegation(delegation, unlisted=unlisted)
         version, docx = load_submission(path, lossy_ok=lossy_ok)  # a change no amendment carries: refused
         number, matched_by, similarity = self.match_revision(version)
         _, document = self.document(number)
@@ -315,6 +335,7 @@ class Workspace:
             amendments.append(owned)
         amendments = list({a.id: a for a in amendments}.values())
         untracked = sum(1 for a in amendments if not a.tracked) if version.format == "docx" else 0
+        others = _other_authors(found, name, code)
         comments = _comments(docx, name, self.registry)
         digest = sha256(data)
         current = number == self.store.current_revision().number
@@ -325,7 +346,7 @@ class Workspace:
                 self.store.add_event(actor, "submission-repeated", name, {
                     "submission": existing, "sha256": digest, "file": path.name})
                 return SubmitResult(existing, name, number, matched_by, similarity, len(amendments), True, current,
-                                    untracked)
+                                    untracked, code is None, others)
             self.store.put_blob(data)
             submission = self.store.add_submission(
                 revision=number, delegation=delegation_id, sha=digest, filename=path.name, fmt=version.format,
@@ -338,9 +359,10 @@ class Workspace:
             self.store.add_event(actor, "submission", name, {
                 "submission": submission, "revision": number, "sha256": digest, "file": path.name,
                 "format": version.format, "matched_by": matched_by, "similarity": similarity,
-                "amendments": len(amendments), "untracked": sum(1 for a in amendments if not a.tracked)})
+                "amendments": len(amendments), "untracked": sum(1 for a in amendments if not a.tracked),
+                **({"unlisted": True} if code is None else {}), **({"other_authors": list(others)} if others else {})})
         return SubmitResult(submission, name, number, matched_by, similarity, len(amendments), False, current,
-                            untracked)
+                            untracked, code is None, others)
 
     # -- amendments and decisions --
 
@@ -466,9 +488,10 @@ class Workspace:
                 out[amendment].append(delegation)
         return {k: tuple(v) for k, v in out.items()}
 
-    def support(self, keys: Sequence[str], delegation: str, *, actor: str) -> list[Decided]:
-        """Record `delegation` as a supporter of each amendment `keys` names on the current revision."""
-        name, _ = self._delegation(delegation)
+    def support(self, keys: Sequence[str], delegation: str, *, actor: str, unlisted: bool = False) -> list[Decided]:
+        """Record `delegation` as a supporter of each amendment `keys` names on the current revision (the
+        delegation resolved as for a submission)."""
+        name, code = self.resolve_delegation(delegation, unlisted=unlisted)
         number, document = self.document()
         chosen = self.resolve_amendments(list(dict.fromkeys(keys)))
         already = self.supporters(number)
@@ -485,7 +508,8 @@ class Workspace:
                 shown = numbers.get(a.id, a.id)
                 self.store.add_support(number, a.id, name, actor)
                 self.store.add_event(actor, "support", shown, {"revision": number, "amendment": a.id,
-                                                               "number": shown, "delegation": name})
+                                                               "number": shown, "delegation": name,
+                                                               **({"unlisted": True} if code is None else {})})
         return [Decided(numbers.get(a.id, a.id), a, "supported", name, number, labels.get(a.paragraph or "", ""))
                 for a in chosen]
 
@@ -560,7 +584,7 @@ class Workspace:
         decisions = self.store.decisions(number)
         out = live
         if wanted.delegation is not None:
-            name, _ = self._delegation(wanted.delegation)
+            name, _ = self.resolve_delegation(wanted.delegation)
             out = [a for a in out if a.delegation == name]
         if wanted.kind is not None:
             kind = wanted.kind.strip().lower()
@@ -620,7 +644,7 @@ class Workspace:
         ids = list(document.ids)
         described = []
         if delegation is not None:
-            name, _ = self._delegation(delegation)
+            name, _ = self.resolve_delegation(delegation)
             live, _ = self.live_amendments(number)
             amended = {a.paragraph for a in live if a.delegation == name}
             ids = [pid for pid in ids if pid in amended]
@@ -700,9 +724,10 @@ class Workspace:
         return next(s for s in self.silences(number) if s.id == seq)
 
     def break_silence(self, delegation: str, paragraph: str, note: str = "", *, actor: str,
-                      now: dt.datetime | None = None) -> Silence:
-        """Record `delegation`'s objection to `paragraph` under silence; refused after the deadline."""
-        name = self.known_delegation(delegation)
+                      now: dt.datetime | None = None, unlisted: bool = False) -> Silence:
+        """Record `delegation`'s objection to `paragraph` under silence; refused after the deadline (the
+        delegation resolved as for a submission)."""
+        name, code = self.resolve_delegation(delegation, unlisted=unlisted)
         number = self.current_number()
         [pid] = self.resolve_paragraphs([paragraph])
         moment = now or utc_now()
@@ -720,16 +745,13 @@ class Workspace:
         with self.store.transaction():
             self.store.add_silence_break(silence.id, name, pid, note, actor)
             self.store.add_event(actor, "silence-broken", pid, {
-                "revision": number, "silence": silence.id, "delegation": name, "note": note})
+                "revision": number, "silence": silence.id, "delegation": name, "note": note,
+                **({"unlisted": True} if code is None else {})})
         return next(s for s in self.silences(number) if s.id == silence.id)
 
     def known_delegation(self, name: str) -> str:
-        """`name` as the record knows it: through the registry, or a delegation that has submitted."""
-        cleaned, code = self._delegation(name)
-        if code is None and cleaned not in {row.delegation for row in self.store.submissions()}:
-            raise DraftingInputError(f"unknown delegation {safe_display(name)!r}: not in the registry and not "
-                                     "among the delegations of this negotiation")
-        return cleaned
+        """`name` as the record knows it: a delegation of this negotiation, or one in the registry."""
+        return self.resolve_delegation(name)[0]
 
     def silence_events(self, now: dt.datetime | None = None) -> list[EventRow]:
         """The end of each silence whose deadline has passed, as an event at the deadline (computed from the
@@ -836,6 +858,8 @@ class Workspace:
     # -- compilation --
 
     def compilation(self) -> Compilation:
+        from drafting.negotiation.compilation import compile_text  # only status, compile, revise… need it
+
         number, document = self.document()
         decisions = {k: v[0] for k, v in self.store.decisions(number).items()}
         pending = {lang: list(ids) for lang, (_, ids) in self.translations(number).items()}
@@ -845,6 +869,8 @@ class Workspace:
 
     def remarks(self, number: int | None = None) -> dict[str, list[Remark]]:
         """The delegations' comments on revision `number` by paragraph id (for the compilation)."""
+        from drafting.negotiation.compilation import Remark
+
         out: dict[str, list[Remark]] = {}
         for comment in self.comments(number):
             if comment.get("paragraph"):
@@ -852,6 +878,15 @@ class Workspace:
                     str(comment["delegation"]), str(comment["text"]), str(comment.get("anchor") or ""),
                     comment.get("date")))
         return out
+
+
+def _other_authors(amendments: Sequence[Amendment], name: str, code: str | None) -> tuple[str, ...]:
+    """The authors of tracked changes in a delegation's file who are not that delegation (a person's name, the
+    registry's name of another delegation): their changes are recorded as the submitting delegation's, and
+    the submission says whose they were."""
+    key = fold(name)
+    return tuple(sorted({a.author or "(no author)" for a in amendments
+                         if a.tracked and not ((code is not None and a.code == code) or fold(a.delegation) == key)}))
 
 
 def _comments(docx: Any, delegation: str, registry: Registry | None) -> list[dict[str, Any]]:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from drafting import app as api
+from tests.conftest import CLAUSES
 
 ACTOR = "secretariat"
 NAME = "decl"
@@ -81,11 +82,13 @@ def write_spec(directory: Path, *, languages: tuple[str, ...] = ("en", "ru"), si
                participants: tuple[str, ...] = ("KAZ", "KGZ", "TJK", "TKM"), place: str = "Almaty",
                date: str = "2012-09-07", operative: tuple[tuple[str, ...], ...] = OPERATIVE,
                title: str = TITLE, name: str = NAME, filename: str = "spec.yaml") -> Path:
-    """A small un-resolution spec in `directory` (with its own empty clause library); every paragraph is a
-    one-off, with its Russian wording when Russian is one of the `languages`."""
+    """A small un-resolution spec in `directory` (with its own clause library: no clauses, the project's
+    registry, whose organisations the signatories may name); every paragraph is a one-off, with its Russian
+    wording when Russian is one of the `languages`."""
     directory.mkdir(parents=True, exist_ok=True)
     library = directory / "clauses"
     library.mkdir(exist_ok=True)
+    shutil.copy(CLAUSES / "registry.yaml", library / "registry.yaml")
     if signatures is None:
         signatures = "{form: blocks, signatories: [KAZ, KGZ, TKM]}"
     russian = "ru" in languages

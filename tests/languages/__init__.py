@@ -58,7 +58,7 @@ GENITIVE_FORMAL_RU = {
 # States whose English and Russian alphabetical orders differ (Afghanistan < Azerbaijan but Азербайджан <
 # Афганистан; China before Iran and Italy but Китай after Иран and Италия), given in neither order.
 MEMBERS = ("TUR", "CHN", "AZE", "ITA", "AFG", "PAK", "IRN")
-MEMBERS_EN = ["Afghanistan", "Azerbaijan", "China", "Iran", "Italy", "Pakistan", "Turkey"]
+MEMBERS_EN = ["Afghanistan", "Azerbaijan", "China", "Iran", "Italy", "Pakistan", "Türkiye"]
 MEMBERS_RU = ["Азербайджан", "Афганистан", "Иран", "Италия", "Китай", "Пакистан", "Турция"]
 
 TINY_CLAUSES = """\

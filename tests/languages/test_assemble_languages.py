@@ -309,15 +309,16 @@ def test_pdftotext_gives_back_the_russian_text(sample_pdf):
     assert len([w for w in found if CYRILLIC_WORD.fullmatch(w)]) > 400
 
 
-def test_a_state_without_a_name_in_the_language_is_refused_not_borrowed(tmp_path):
-    """A Russian text never prints an English State name: the registry entry lacking `ru` is named."""
+def test_a_party_without_a_name_in_the_language_is_refused_not_borrowed(tmp_path):
+    """A Russian text never prints an English name: the registry entry lacking `ru` is named. (Every State
+    has a Russian name from pycountry; an organisation has only those of its registry entry.)"""
     from drafting.errors import DraftingInputError
-    from tests.languages import write_tiny_spec
+    from tests.languages import GENITIVE_FORMAL_RU, write_tiny_spec
 
-    spec = write_tiny_spec(tmp_path)
+    spec = write_tiny_spec(tmp_path, observers=(*GENITIVE_FORMAL_RU, "IOM"))
     registry = tmp_path / "clauses" / "registry.yaml"
     text = registry.read_text(encoding="utf-8")
-    start = text.index("  - code: KAZ")
+    start = text.index("  - code: IOM")
     entry_end = text.index("\n  - code:", start + 1)
     entry = text[start:entry_end]
     assert "ru: {" in entry
@@ -328,5 +329,5 @@ def test_a_state_without_a_name_in_the_language_is_refused_not_borrowed(tmp_path
     with pytest.raises(DraftingInputError) as caught:
         load_document(spec, language="ru")
     message = str(caught.value)
-    assert "KAZ has no ru name in the registry" in message
+    assert "IOM has no ru name in the registry" in message
     assert f"{registry}:" in message and message.startswith(str(spec))

@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -50,6 +51,34 @@ def test_a_mistyped_parameter_name_suggests_the_declared_one(spec_copy: Path) ->
 def test_a_state_name_where_a_code_belongs_suggests_the_code(spec_copy: Path) -> None:
     _edit(spec_copy, ("candidates: [UZB]", "candidates: [UZBEKISTAN]"))
     assert "unknown State or organisation code 'UZBEKISTAN' (did you mean 'UZB'?)" in str(_refusal(spec_copy))
+
+
+def test_an_unknown_participant_is_refused_at_assembly_at_its_line(spec_copy: Path, tmp_path: Path) -> None:
+    """`participants: [Narnia]` used to pass assemble and lint and fail only at finalize, with no line."""
+    from drafting.cli import cli
+
+    _edit(spec_copy, ("participants: [KAZ, KGZ, TJK, TKM]", "participants: [KAZ, KGZ, NARNIA, TKM]"),
+          ("observers: [AFG, IRN, RUS, TUR]", "observers: [AFG, Iran, RUS, TUR]"))
+    error = _refusal(spec_copy)
+    assert isinstance(error, DraftingProblems)
+    narnia, iran = (str(p) for p in error.problems)
+    assert narnia == (f"{spec_copy}:{_line_of(spec_copy, 'NARNIA')}: document.participants: unknown State or "
+                      "organisation code 'NARNIA'")
+    assert iran.startswith(f"{spec_copy}:{_line_of(spec_copy, 'Iran')}: document.observers: unknown State or "
+                           "organisation code 'IRAN' (did you mean 'IRN'")
+    for command in (["assemble", str(spec_copy), "-o", str(tmp_path / "out"), "--format", "md"],
+                    ["lint", str(spec_copy)]):
+        result = CliRunner().invoke(cli, command)
+        assert result.exit_code == 1 and f"{spec_copy}:{_line_of(spec_copy, 'NARNIA')}: " in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_unknown_signatory_is_refused_at_its_line(spec_copy: Path) -> None:
+    _edit(spec_copy, ("place_date: yes", "place_date: yes\nsignatures:\n  form: blocks\n  signatories:\n"
+                                         "    - KAZ\n    - {code: KAZAKSTAN}"))
+    error = _refusal(spec_copy)
+    assert str(error) == (f"{spec_copy}:{_line_of(spec_copy, 'KAZAKSTAN')}: signatures.signatories: unknown State "
+                          "or organisation code 'KAZAKSTAN' (did you mean 'KAZ'?)")
 
 
 def test_a_mistyped_profile_suggests_the_profile(spec_copy: Path) -> None:

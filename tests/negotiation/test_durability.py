@@ -295,12 +295,12 @@ def test_odd_delegation_names_never_become_paths(ws: Path, base: Base, tmp_path:
     files = [variant(base, tmp_path / f"n{i}.md", f"n{i}", paragraphs=1) for i in range(len(names))]
     before = _tree(tmp_path)
     for name, path in zip(names, files, strict=True):
-        result = runner.invoke(cli, ["submit", str(ws), "--delegation", name, str(path)])
+        result = runner.invoke(cli, ["submit", str(ws), "--unlisted", "--delegation", name, str(path)])
         assert result.exit_code == 0, result.output
         assert not UNSAFE.search(result.output)
     for name in (f"Evil{RLO}Name", "../../x"):  # again, as a real process: repeats
         path = files[names.index(name)]
-        result = run_cli("submit", ws, "--delegation", name, path, cwd=deep)
+        result = run_cli("submit", ws, "--delegation", name, path, cwd=deep)  # known to the record now
         assert result.returncode == 0 and "already recorded" in result.stdout
         assert not UNSAFE.search(result.stdout + result.stderr)
     for extra in ("x", "CON", "NUL", "b", "absolute"):
@@ -342,7 +342,7 @@ def test_a_control_character_name_is_refused_by_a_real_process(ws: Path, base: B
 
 
 def test_json_output_never_carries_raw_bidi_characters(ws: Path, base: Base, tmp_path: Path) -> None:
-    run_cli("submit", ws, "--delegation", f"Evil{RLO}Name", variant(base, tmp_path / "e.md", "e"))
+    run_cli("submit", ws, "--unlisted", "--delegation", f"Evil{RLO}Name", variant(base, tmp_path / "e.md", "e"))
     for command in ("status", "log"):
         result = run_cli(command, ws, "--json")
         assert result.returncode == 0

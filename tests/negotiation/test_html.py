@@ -36,7 +36,7 @@ def page_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ws = new_workspace(root / "ws", base)
     api.submit(ws, "KAZ", edit_md(base.md, root / "kaz.md", [(SEAT, SEAT.replace("in Almaty", "in Astana"))]))
     api.submit(ws, "TJK", edit_md(base.md, root / "tjk.md", [(SEAT, SEAT.replace("in Almaty", "in Dushanbe"))]))
-    api.submit(ws, EVIL, edit_md(base.md, root / "evil.md", [(RAP, RAP.replace("draft", "revised"))]))
+    api.submit(ws, EVIL, edit_md(base.md, root / "evil.md", [(RAP, RAP.replace("draft", "revised"))]), unlisted=True)
     api.submit(ws, "KGZ", edit_md(base.md, root / "kgz.md", after=[("secretariat_seat", NEW)]))
     api.mark(ws, "endorse_rcf", "agreed")
     api.mark(ws, "follow_up", "agreed-ad-ref")

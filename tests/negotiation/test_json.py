@@ -28,10 +28,10 @@ def test_submit_and_compile_report_as_json(base: Base, tmp_path: Path, runner) -
     assert reported[:2] == [
         {"file": str(kaz), "delegation": "Kazakhstan", "submission": 1, "revision": 0, "label": "original",
          "matched_by": "identity", "similarity": 1.0, "amendments": 1, "without_track_changes": 1,
-         "repeated": False, "current": True},
+         "repeated": False, "current": True, "unlisted": False, "other_authors": []},
         {"file": str(tjk), "delegation": "Tajikistan", "submission": 2, "revision": 0, "label": "original",
          "matched_by": "identity", "similarity": 1.0, "amendments": 1, "without_track_changes": 0,
-         "repeated": False, "current": True}]
+         "repeated": False, "current": True, "unlisted": False, "other_authors": []}]
     assert reported[2]["file"] == str(missing) and "cannot read file" in reported[2]["error"]
     result = runner.invoke(cli, ["compile", str(ws), "-o", str(tmp_path / "out"), "--format", "md", "--json"])
     assert result.exit_code == 0, result.output

@@ -81,7 +81,7 @@ async def hammer(served: Served, files: list[Path]) -> dict[str, list[int]]:
 
     def submit(i: int, file: Path) -> Callable[[], object]:
         name = f"Delegation {i:03d}"
-        return lambda: ops.submit(ws, name, file, actor=f"member{i:03d}@example.org ({name})")
+        return lambda: ops.submit(ws, name, file, actor=f"member{i:03d}@example.org ({name})", unlisted=True)
 
     async def write() -> None:
         for i, file in enumerate(files, 1):

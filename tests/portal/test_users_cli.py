@@ -43,3 +43,26 @@ def test_invite_refuses_what_cannot_be_an_account(tmp_path: Path) -> None:
     assert runner.invoke(cli, ["users", "invite", str(tmp_path / "nowhere"), "--email", "x@example.org",
                                "--role", "observer"]).exit_code == 1
     assert [e for e in events(ws) if e.kind == "person-invited"] == []
+
+
+def test_invite_checks_the_delegation_name_and_admits_an_unlisted_one_as_such(tmp_path: Path) -> None:
+    ws = new_workspace(tmp_path / "ws")
+    runner = CliRunner()
+    before = len(events(ws))
+    result = runner.invoke(cli, ["users", "invite", str(ws), "--email", "a@kazakhstan.example",
+                                 "--delegation", "Kazakstan"])
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr == "Error: unknown delegation 'Kazakstan' (did you mean Kazakhstan?)\n"
+    assert len(events(ws)) == before and runner.invoke(cli, ["users", "list", str(ws)]).output == ""
+    ok = runner.invoke(cli, ["users", "invite", str(ws), "--email", "a@kazakhstan.example",
+                             "--delegation", "Казахстан"])
+    assert ok.exit_code == 0 and "(member of Kazakhstan)" in ok.output
+    refused = runner.invoke(cli, ["users", "invite", str(ws), "--email", "m@orderofmalta.example",
+                                  "--delegation", "Sovereign Order of Malta"])
+    assert refused.exit_code == 1 and "--unlisted" in refused.stderr
+    ok = runner.invoke(cli, ["users", "invite", str(ws), "--email", "m@orderofmalta.example",
+                             "--delegation", "Sovereign Order of Malta", "--unlisted"])
+    assert ok.exit_code == 0 and "(member of Sovereign Order of Malta)" in ok.output
+    invited = {e.subject: e.detail for e in events(ws) if e.kind == "person-invited"}
+    assert invited["m@orderofmalta.example"]["unlisted"] is True
+    assert "unlisted" not in invited["a@kazakhstan.example"]
