@@ -13,6 +13,9 @@ if TYPE_CHECKING:
 
 _SPACES = re.compile(r"[ \t\r\n\u00a0]+")
 _MARKUP = re.compile(r"[*_`\[\]\\<>!&]")
+# An italic opening as our Markdown writes it (`*Recalling* the …`): `*`, a word or words starting and ending
+# with a letter or digit, `*`, then a space or the end. CommonMark makes that emphasis, always.
+_OPENING = re.compile(r"\*([^\W_](?:[^*_`\[\]\\<>!&\n\r]*[^\W_])?)\*(?= |\Z)")
 
 
 @cache
@@ -27,6 +30,9 @@ def markdown_spans(source: str) -> tuple[Span, ...]:
     if not _MARKUP.search(source):  # plain text: nothing for a Markdown parser to do
         text = _SPACES.sub(" ", source).strip(" ")
         return (Span(text),) if text else ()
+    opening = _OPENING.match(source)
+    if opening and not _MARKUP.search(source, opening.end()):  # the parser's spans, without the parser
+        return normalise_spans([Span(opening.group(1), True, False), Span(source[opening.end():])])
     tokens = _parser().parseInline(source)
     italic = bold = 0
     spans: list[Span] = []

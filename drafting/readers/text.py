@@ -47,10 +47,13 @@ def _decode(data: bytes, source: str) -> str:
     return clean_text(text)
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")  # C0 but tab and newline, DEL, non-characters
+
+
 def clean_text(text: str) -> str:
     """NFC, line ends unified, control characters other than tab and newline dropped (bad-inputs X7)."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    return "".join(ch for ch in text if ch in "\t\n" or (ord(ch) >= 0x20 and ch not in "\x7f\ufffe\uffff"))
+    return _CONTROL.sub("", text)
 
 
 def written_label(text: str, base_text: str | None = None) -> str:

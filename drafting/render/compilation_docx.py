@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from drafting.model.document import AmendmentKind
 from drafting.negotiation.compilation import INLINE, Compilation, Entry, Proposal, alternatives_text
+from drafting.ooxml.opc.package import read_docx
 from drafting.ooxml.tracked.comments import NewComment, comment_parts
-from drafting.ooxml.tracked.read import paragraph_elements
+from drafting.ooxml.tracked.read import paragraph_elements, read_body
 from drafting.ooxml.tracked.write import (
     Change,
     RevisionIds,
@@ -22,7 +23,7 @@ from drafting.ooxml.tracked.write import (
     tracked_package,
 )
 from drafting.ooxml.wml.fixed import label_as_text, numbered
-from drafting.readers.docx import read_docx_version
+from drafting.readers.docx import view_paragraphs
 from drafting.readers.text import written_label
 
 SECRETARIAT = "Secretariat (alternatives)"
@@ -64,12 +65,14 @@ def _changes(entry: Entry, label: str) -> list[Change]:
 
 def compilation_docx(compilation: Compilation, revision_docx: bytes, *, date: str) -> bytes:
     """The compilation .docx, on `revision_docx` (the revision as issued)."""
-    base = read_docx_version(revision_docx, "revision")
-    package = base.package
+    package = read_docx(revision_docx, "revision")
     root = package.xml(package.main_document)
+    # The revision's paragraphs as `read_docx_version` gives them (its accepted view), read from the tree that
+    # is then edited: the compilation needs neither its comments, notes, headers nor the loss checks.
+    paragraphs = view_paragraphs(read_body(root)[0], "accepted")
     elements = paragraph_elements(root)
-    by_id = {p.id: el for p, el in zip(base.version.paragraphs, elements, strict=True) if p.id}
-    written = {p.id: p.text for p in base.version.paragraphs if p.id}
+    by_id = {p.id: el for p, el in zip(paragraphs, elements, strict=True) if p.id}
+    written = {p.id: p.text for p in paragraphs if p.id}
     ids = RevisionIds(root)
     notes: list[NewComment] = []
     anchor = None

@@ -115,8 +115,11 @@ def load_base(old: Version, docx: DocxVersion, existing: str = "accept") -> Base
     dropped = merge_drop_caps(root)
     if dropped:
         findings.append(f"{old.source}: {dropped} drop cap(s) written as ordinary first letters")
-    body = tuple(read_body(root)[0])
-    paragraphs = view_paragraphs(body, "accepted")
+    if tracked or dropped:
+        body = tuple(read_body(root)[0])
+        paragraphs = view_paragraphs(body, "accepted")
+    else:  # the tree is as read: its paragraphs are those already read (redline_package checks the count)
+        body, paragraphs = docx.paragraphs, docx.version.paragraphs
     return Base(package, root, paragraphs, tuple(p.text("accepted") for p in body), findings, body, stories)
 
 
@@ -518,14 +521,21 @@ def check_redline(data: bytes, base: Base, new: Version, new_docx: DocxVersion |
                   old_notes: dict[str, list[str]] | None = None) -> list[str]:
     """What the written redline fails to show, story by story: its Accept All must read as NEW and its Reject
     All as OLD (as compared), and images and equations must match. One line per story that differs."""
+    from drafting.ooxml.opc.package import read_docx
     from drafting.readers.docx import read_docx_version
 
-    out = read_docx_version(data, "redline")
     problems: list[str] = []
     old_notes = old_notes or {}
-    if _texts(out.version.paragraphs) != _texts(new.paragraphs):
+    if new_docx is None:  # a Markdown or text NEW: only the body to check, read from the written bytes
+        package = read_docx(data, "redline")
+        body = read_body(package.xml(package.main_document))[0]
+        accepted, original = view_paragraphs(body, "accepted"), view_paragraphs(body, "original")
+    else:
+        out = read_docx_version(data, "redline")
+        accepted, original = out.version.paragraphs, out.version.original
+    if _texts(accepted) != _texts(new.paragraphs):
         problems.append("body: Accept All of the redline differs from the new text")
-    if _texts(out.version.original) != _texts(base.paragraphs):
+    if _texts(original) != _texts(base.paragraphs):
         problems.append("body: Reject All of the redline differs from the old text")
     if new_docx is not None:
         theirs = {s.name: _texts(s.text()) for s in new_docx.stories}

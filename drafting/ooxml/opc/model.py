@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lxml import etree
 
@@ -52,12 +52,15 @@ class Package:
     """A validated OPC package held in memory: part name (no leading slash, e.g. 'word/document.xml') -> bytes.
 
     Nothing is cached: every accessor re-reads `parts`, so an edited `parts` never disagrees with a cache.
+    The one exception is `kept`: the tree `read_package` parsed to validate a part (the main document), handed
+    to the first `xml` call for that part if its bytes are still the same object, and to no other caller.
     """
 
     source: str
     parts: dict[str, bytes]
     findings: list[Finding]
     main_document: str
+    kept: dict[str, tuple[bytes, etree._Element]] = field(default_factory=dict, repr=False, compare=False)
 
     def _key(self, name: str) -> str | None:
         """The stored name of part `name`, matched ASCII case-insensitively as OPC requires."""
@@ -75,8 +78,13 @@ class Package:
         return self.parts[key]
 
     def xml(self, name: str) -> etree._Element:
-        """Part `name` parsed with the hardened parser (DTDs refused)."""
-        return parse_part(self.part(name), name, self.source)
+        """Part `name` parsed with the hardened parser (DTDs refused): a tree of its own for each call."""
+        blob = self.part(name)
+        if self.kept:
+            kept = self.kept.pop(self._key(name) or "", None)
+            if kept is not None and kept[0] is blob:  # parsed when the package was read, never handed out
+                return kept[1]
+        return parse_part(blob, name, self.source)
 
     def content_type(self, name: str) -> str | None:
         """The content type of part `name` (Override first, then Default by extension), or None."""

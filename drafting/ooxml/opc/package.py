@@ -128,6 +128,7 @@ def read_package(data: bytes, source: str) -> Package:
     if strict:
         findings.append(Finding("O16", "", "ISO/IEC 29500 Strict document: read through the transitional namespaces"))
     _drop_damaged_metadata(parts, content_types, source, findings)
+    trees: dict[str, tuple[bytes, etree._Element]] = {}
     for name, blob in parts.items():
         if name != CONTENT_TYPES and content_types.lookup(name) is None:
             ext = extension_of(name) or "(none)"
@@ -137,9 +138,10 @@ def read_package(data: bytes, source: str) -> Package:
                 part=name,
             )
         if _is_xml_part(name, content_types):
-            parse_part(blob, name, source)
+            trees[name] = (blob, parse_part(blob, name, source))
     main = _check_relationships(parts, source, findings)
-    return Package(source=source, parts=parts, findings=findings, main_document=main)
+    kept = {main: trees[main]} if main in trees else {}  # its first reader needs no second parse (same bytes)
+    return Package(source=source, parts=parts, findings=findings, main_document=main, kept=kept)
 
 
 def read_docx(data: bytes, source: str) -> Package:

@@ -53,7 +53,7 @@ def sanitize(pkg: Package) -> Package:
             root = parse_part(blob, name, pkg.source)
             if next(root.iter(f"{{{W_NS}}}altChunk"), None) is not None:
                 raise _altchunk_error(pkg.source, name)
-    return Package(source=pkg.source, parts=parts, findings=findings, main_document=pkg.main_document)
+    return Package(source=pkg.source, parts=parts, findings=findings, main_document=pkg.main_document, kept=pkg.kept)
 
 
 def _classify_external(rel: Relationship, rels_name: str, source: str) -> tuple[str, str] | None:

@@ -19,6 +19,7 @@ inserted paragraph there leaves an empty paragraph). So, as Word does,
 from __future__ import annotations
 
 import copy
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -107,13 +108,19 @@ class Change:
 
 @dataclass(slots=True)
 class _Cell:
-    """The smallest splittable piece of a run: one character of a `w:t`, or one other run child."""
+    """A splittable piece of a run: a stretch of a `w:t`'s characters, or one other run child.
+
+    A `w:t` is one cell until the changes cut it: `apply_changes` splits it where a deletion starts or ends
+    and at insertion points, so every character of a cell has the same state and segment (cutting per
+    character gave the same runs, at a cost proportional to the paragraph's length in characters).
+    """
 
     child: etree._Element
     text: str  # "" for zero-width children
     role: str  # "text" | "code" (field code, fldChar) | "other" (zero-width, e.g. a drawing)
     state: int = -1  # -1 keep, else index of the deleting change
     segment: int = 0  # how many insertion points come before it: runs are split between segments
+    start: int = 0  # offset of its first character in the paragraph's text (text cells)
 
 
 def apply_changes(
@@ -137,33 +144,37 @@ def apply_changes(
             raise ValueError("paragraph already has tracked changes; resolve them before applying new ones")
     runs = _runs_of(p)
     cells_by_run = _cells(runs)
-    chars = [c for cells in cells_by_run for c in cells if c.role == "text"]
-    old = "".join(c.text for c in chars)
+    old = "".join(c.text for cells in cells_by_run for c in cells if c.role == "text")
     expected = "".join(c.text for c in changes if c.op != "insert")
     if old != expected:
         raise ValueError(f"paragraph text {old!r} does not match the changes' old text {expected!r}")
 
     # -- which characters each change deletes, where each insertion goes --
     inserts: list[tuple[int, int]] = []  # (old offset, change index)
+    deletes: list[tuple[int, int, int]] = []  # (start, end, change index), in order, not overlapping
     pos = 0
     for index, change in enumerate(changes):
         if change.op == "insert":
             if change.text:
                 inserts.append((pos, index))
             continue
-        if change.op == "delete":
-            for c in chars[pos : pos + len(change.text)]:
-                c.state = index
+        if change.op == "delete" and change.text:
+            deletes.append((pos, pos + len(change.text), index))
         pos += len(change.text)
-    flat = [c for cells in cells_by_run for c in cells]
-    _zero_width_states(flat)
     points = sorted({offset for offset, _ in inserts})
-    segment = seen = 0
+    cuts = sorted({*points, *(d[0] for d in deletes), *(d[1] for d in deletes)})
+    cells_by_run = [_cut(cells, cuts) for cells in cells_by_run]
+    flat = [c for cells in cells_by_run for c in cells]
+    chars = [c for c in flat if c.role == "text"]  # each cell's characters share one state and segment
+    starts = [c.start for c in chars]
+    for start, stop, index in deletes:
+        for i in range(bisect_left(starts, start), bisect_left(starts, stop)):
+            chars[i].state = index
+    _zero_width_states(flat)
+    segment = 0
     for c in flat:  # a zero-width cell stays with the character before it
         if c.role == "text":
-            while segment < len(points) and points[segment] <= seen:
-                segment += 1
-            seen += 1
+            segment = bisect_right(points, c.start)
         c.segment = segment
 
     # -- split runs, wrap deletions --
@@ -178,13 +189,17 @@ def apply_changes(
                 deleted_pieces.append((piece, state))
     _wrap_groups(deleted_pieces, lambda state: _author_date(changes[state], default_author, default_date), ids)
 
+    def holding(offset: int) -> etree._Element:
+        """The run that holds the character at `offset` after the split."""
+        return piece_of[id(chars[bisect_right(starts, offset) - 1])]
+
     # -- insertions --
     last_at: dict[int, etree._Element] = {}
     for offset, index in inserts:
         change = changes[index]
         author, date = _author_date(change, default_author, default_date)
         if chars:
-            source: etree._Element | None = piece_of[id(chars[offset - 1 if offset else 0])]
+            source: etree._Element | None = holding(offset - 1 if offset else 0)
         else:
             source = runs[-1] if runs else None
         ins = _revision_el("ins", ids, author, date)
@@ -194,9 +209,9 @@ def apply_changes(
         elif not chars:
             p.append(ins)
         elif offset > 0:
-            _top(piece_of[id(chars[offset - 1])]).addnext(ins)
+            _top(holding(offset - 1)).addnext(ins)
         else:
-            _top(piece_of[id(chars[0])]).addprevious(ins)
+            _top(holding(0)).addprevious(ins)
         last_at[offset] = ins
 
 
@@ -220,8 +235,10 @@ def _runs_of(p: etree._Element) -> list[etree._Element]:
 
 
 def _cells(runs: Sequence[etree._Element]) -> list[list[_Cell]]:
+    """Each run's cells: a `w:t` whole, each other child one cell; text cells know their offset."""
     fields = FieldState()
     out = []
+    offset = 0
     for run in runs:
         cells: list[_Cell] = []
         for child in run:
@@ -230,13 +247,33 @@ def _cells(runs: Sequence[etree._Element]) -> list[list[_Cell]]:
             text = atom_text(child, fields)
             if child.tag == _FLD_CHAR or child.tag in (_INSTR, _DEL_INSTR):
                 cells.append(_Cell(child, "", "code"))
-            elif text and child.tag in (_T, _DEL_TEXT):
-                cells.extend(_Cell(child, ch, "text") for ch in text)
-            elif text:
-                cells.append(_Cell(child, text, "text"))
+            elif text:  # a w:t's characters, or the one character of a tab, break, symbol…
+                cells.append(_Cell(child, text, "text", start=offset))
+                offset += len(text)
             else:
                 cells.append(_Cell(child, "", "code" if fields.in_code else "other"))
         out.append(cells)
+    return out
+
+
+def _cut(cells: list[_Cell], cuts: Sequence[int]) -> list[_Cell]:
+    """`cells` with every text cell cut at the offsets in `cuts` that fall inside it."""
+    out: list[_Cell] = []
+    for c in cells:
+        end = c.start + len(c.text)
+        if c.role != "text" or len(c.text) < 2:
+            out.append(c)
+            continue
+        i = bisect_right(cuts, c.start)
+        if i == len(cuts) or cuts[i] >= end:
+            out.append(c)
+            continue
+        at = c.start
+        while i < len(cuts) and cuts[i] < end:
+            out.append(_Cell(c.child, c.text[at - c.start : cuts[i] - c.start], "text", start=at))
+            at = cuts[i]
+            i += 1
+        out.append(_Cell(c.child, c.text[at - c.start :], "text", start=at))
     return out
 
 

@@ -15,20 +15,36 @@ from drafting.ooxml.ns import M_NS, R_NS, SL_NS, W_NS, XML_NS
 NSMAP = {"w": W_NS, "r": R_NS, "m": M_NS, "sl": SL_NS, "xml": XML_NS}
 
 
+_CLARK: dict[str, str] = {}  # prefixed name -> Clark name, filled as names are asked for (a few hundred)
+
+
 def qn(tag: str) -> str:
     """Clark name (`{uri}local`) of a prefixed name such as ``w:ins`` or ``xml:space``."""
-    prefix, _, local = tag.partition(":")
-    if not local:
-        raise ValueError(f"qualified name expected, got {tag!r}")
-    return f"{{{NSMAP[prefix]}}}{local}"
+    clark = _CLARK.get(tag)
+    if clark is None:
+        prefix, _, local = tag.partition(":")
+        if not local:
+            raise ValueError(f"qualified name expected, got {tag!r}")
+        clark = _CLARK[tag] = f"{{{NSMAP[prefix]}}}{local}"
+    return clark
+
+
+_W_NSMAP = {"w": W_NS}
+_W_NAMES: dict[str, str] = {}  # "ins" or "w:ins" -> Clark name of the w: element or attribute
+
+
+def _w_name(name: str) -> str:
+    clark = _W_NAMES.get(name)
+    if clark is None:
+        clark = _W_NAMES[name] = qn(name if ":" in name else f"w:{name}")
+    return clark
 
 
 def w_el(tag: str, **attrs: str) -> etree._Element:
     """A new ``w:`` element with ``w:`` attributes, e.g. ``w_el("ins", id="7", author="A")`` (or "w:ins")."""
-    el = etree.Element(qn(tag if ":" in tag else f"w:{tag}"), nsmap={"w": W_NS})
-    for name, value in attrs.items():
-        el.set(qn(f"w:{name}"), value)
-    return el
+    if not attrs:
+        return etree.Element(_w_name(tag), nsmap=_W_NSMAP)
+    return etree.Element(_w_name(tag), {_w_name(name): value for name, value in attrs.items()}, nsmap=_W_NSMAP)
 
 
 # -- schema child order -----------------------------------------------------------------------------------

@@ -693,3 +693,26 @@ def test_mutated_relationships_and_content_types_never_crash(
     members = dict(_MEMBERS)
     members[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
     _accepts_or_rejects(evil.zip_members(members))
+
+
+def test_the_main_documents_validation_tree_goes_to_its_first_reader_only() -> None:
+    """`read_package` parses every XML part to validate it; the main document's tree is handed to the first
+    `xml` call (one parse fewer per read .docx), a tree of its own to every later call, and never a tree of
+    bytes that were replaced since."""
+    from tests.fixtures.wordml import docx as make_docx
+    from tests.fixtures.wordml import p, r
+
+    data = make_docx(p(r("Recalling the plan")))
+    pkg = read_docx(data, SOURCE)
+    first, second = pkg.xml(pkg.main_document), pkg.xml(pkg.main_document)
+    assert first is not second and etree.tostring(first) == etree.tostring(second)
+    first.clear()  # a reader's edits reach no other reader
+    assert "Recalling" in etree.tostring(pkg.xml(pkg.main_document)).decode()
+    edited = read_docx(data, SOURCE)
+    edited.parts[edited.main_document] = data_of(make_docx(p(r("Noting the plan"))), edited.main_document)
+    assert "Noting" in etree.tostring(edited.xml(edited.main_document)).decode()
+
+
+def data_of(package: bytes, name: str) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(package)) as zf:
+        return zf.read(name)

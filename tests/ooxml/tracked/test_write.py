@@ -712,3 +712,37 @@ def test_libreoffice_sees_our_revisions_and_both_authors(tmp_path: Path) -> None
     assert sorted(set(authors)) == ["Delegation A", "Delegation B"]
     assert authors.count("Delegation B") == 2
     assert 'text:track-changes="false"' not in content
+
+
+# -- bytes of a split (apply_changes cuts each w:t only where a change starts or ends) ----------------------
+
+
+def test_a_text_cut_by_several_changes_gives_the_runs_of_a_character_split() -> None:
+    """The XML is pinned: it is what the former writer (one cell per character) gave for these changes, so the
+    stretch-wise split writes the same runs, ids and texts, byte for byte."""
+    root = doc(p('<w:r><w:rPr><w:i/></w:rPr><w:t xml:space="preserve">Recalling </w:t></w:r>'
+                 '<w:r><w:t xml:space="preserve">the plan of action</w:t><w:tab/><w:t>and its annex</w:t></w:r>'
+                 '<w:bookmarkStart w:id="3" w:name="x"/><w:r><w:t xml:space="preserve"> of 2012</w:t></w:r>'
+                 '<w:bookmarkEnd w:id="3"/>'))
+    edit(root, 0, eq("Recalling the "), de("plan"), ad("programme", "Delegation B"), eq(" of "), ad("joint "),
+         eq("action"), de("\tand", "Delegation B"), ad(","), eq(" its "), de("annex"), ad("annexes"), eq(" of 2012"),
+         ad(" and 2013"))
+
+    def ins(rid: int, text: str, who: str = "Delegation A") -> str:
+        return (f'<w:ins w:id="{rid}" w:author="{who}" w:date="{DATE}"><w:r><w:t xml:space="preserve">{text}</w:t>'
+                "</w:r></w:ins>")
+
+    def dele(rid: int, inner: str, who: str = "Delegation A") -> str:
+        return f'<w:del w:id="{rid}" w:author="{who}" w:date="{DATE}"><w:r>{inner}</w:r></w:del>'
+
+    def run(text: str) -> str:
+        return f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r>'
+
+    expected = ('<w:p><w:r><w:rPr><w:i/></w:rPr><w:t xml:space="preserve">Recalling </w:t></w:r>' + run("the ")
+                + dele(4, '<w:delText xml:space="preserve">plan</w:delText>') + ins(7, "programme", "Delegation B")
+                + run(" of ") + ins(8, "joint ") + run("action")
+                + dele(5, '<w:tab/><w:delText xml:space="preserve">and</w:delText>', "Delegation B") + ins(9, ",")
+                + run(" its ") + dele(6, '<w:delText xml:space="preserve">annex</w:delText>') + ins(10, "annexes")
+                + '<w:bookmarkStart w:id="3" w:name="x"/>' + run(" of 2012") + ins(11, " and 2013")
+                + '<w:bookmarkEnd w:id="3"/></w:p>')
+    assert etree.tostring(paras(root)[0], encoding="unicode").replace(f' xmlns:w="{W}"', "") == expected
