@@ -1,18 +1,28 @@
 """Benchmark: start-up of the quick commands against a bare interpreter, side by side in one run.
 
-The five commands a clerk runs many times a day, each as a whole process through the `drafting` console
+The five commands a clerk runs many times a day, each as a whole process through a `drafting` console
 script: `drafting --help`, and on a small workspace (the Almaty 2012 sample with Kazakhstan's redline
 submitted, 9 amendments) `status`, `log`, `decide ID accept|reject` (alternately, so every run records a
-decision) and `mark PARAGRAPH agreed|pending`. The peer is `python -c pass` with the same interpreter (site
-and the editable-install finder included, as for the console script). The package's bytecode is compiled
-first, as a wheel install has it.
+decision) and `mark PARAGRAPH agreed|pending`. Each against `python -c pass` of the same environment.
 
-Rounds: one warm-up, then `--rounds` rounds (default 15); in each round every command runs once, in a
-shuffled order with the bare interpreter, so that the machine's swings fall on all of them alike. Each
-command's time is the median of its runs; its ratio is the median of its per-round ratios to the bare
-interpreter of the same round. Outputs are checked: every command exits 0, `--help` lists the commands,
-`status` names the paragraph, `log` grows by one event per decide and mark, `decide` echoes the amendment's delegation.
-Goal (issue 14): <= 1.5x a bare interpreter for each. Last line: `worst ratio: X.XX`.
+Two installs, as users get them, measured in the same rounds:
+
+- `editable`: the checkout's own environment (`.venv`, `pip install -e`, what `make install` links into
+  ~/.local/bin). Its site-packages holds the editable-install finder, which every interpreter of that
+  environment imports at start-up (pathlib, importlib.util, re, fnmatch…): the bare peer pays it too.
+- `wheel`: a fresh environment holding only the wheel built from this tree (the dependencies lent from the
+  checkout's environment as a plain path list, as tests/packaging does): no finder, so its bare interpreter
+  starts faster and the commands pay for pathlib and re themselves. This is what `pip install drafting`
+  gives. `--install editable` or `--install wheel` measures one only.
+
+The package's bytecode is compiled first, as a wheel install has it. Rounds: one warm-up, then `--rounds`
+rounds (default 15); in each round every (install, command) pair runs once, in a shuffled order, so that the
+machine's swings fall on all of them alike. Each command's time is the median of its runs, wall and CPU
+(user + system of the process, from `os.wait4`); its ratio is the median of its per-round ratios to the bare
+interpreter of the same install and round, of wall time and of CPU time. Outputs are checked: every command
+exits 0, `--help` lists the commands, `status` names the paragraph, `log` grows by one event per decide and
+mark, `decide` echoes the amendment's delegation. Goal (issue 14): <= 1.5x a bare interpreter for each.
+Last line: `worst ratio: X.XX` (of wall time, over the installs measured).
 """
 
 from __future__ import annotations
@@ -25,97 +35,147 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 WORK = HERE / ".work" / "startup"
-DRAFTING = str(Path(sys.executable).with_name("drafting"))
 SPEC = ROOT / "examples" / "almaty-2012" / "recommendations.yaml"
 SUBMISSION = ROOT / "examples" / "almaty-2012" / "submissions" / "kazakhstan.docx"
 PARAGRAPH = "endorse_rcf"
 GOAL = 1.5
+COMMANDS = ("--help", "status", "log", "decide", "mark")
 
 
-def run(argv: list[str], env: dict[str, str]) -> tuple[float, str]:
-    started = time.perf_counter()
-    done = subprocess.run(argv, capture_output=True, text=True, env=env)
-    elapsed = time.perf_counter() - started
-    if done.returncode != 0:
-        raise SystemExit(f"{' '.join(argv)} failed ({done.returncode}): {done.stderr.strip()}")
-    return elapsed, done.stdout
+def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """(wall seconds, CPU seconds of the process, stdout) of a whole process; stops the benchmark on failure."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(argv, stdout=out, stderr=err, env=env)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - started
+        code = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if code != 0:
+            raise SystemExit(f"{' '.join(argv)} failed ({code}): {err.read().decode(errors='replace').strip()}")
+        return elapsed, usage.ru_utime + usage.ru_stime, out.read().decode()
+
+
+def wheel_install(work: Path) -> Path:
+    """A fresh environment holding the wheel of this tree; its `bin` directory."""
+    build = work / "build"
+    shutil.copytree(ROOT, build / "src", ignore=shutil.ignore_patterns(
+        ".venv", ".git", "outputs", "__pycache__", "*.egg-info", "build", ".*_cache", ".hypothesis", "bench"))
+    dist = work / "dist"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w",
+                    str(dist), str(build / "src")], check=True, capture_output=True)
+    (wheel,) = dist.glob("drafting-*.whl")
+    venv = work / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"), "install", "--no-deps",
+                    "-q", str(wheel)], check=True, capture_output=True)
+    site = next(venv.glob("lib/python*/site-packages"))
+    lent = [p for p in sys.path if p.endswith("site-packages")]
+    (site / "lent-dependencies.pth").write_text("\n".join(lent) + "\n")  # a plain path list: no finder
+    python = venv / "bin" / "python"
+    subprocess.run([str(python), "-m", "compileall", "-q", str(site / "drafting")], check=True)
+    return venv / "bin"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--seed", type=int, default=2012)
+    parser.add_argument("--install", choices=("both", "editable", "wheel"), default="both")
     args = parser.parse_args()
-    env = dict(os.environ, DRAFTING_ACTOR="bench")
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    env["DRAFTING_ACTOR"] = "bench"
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "drafting")], check=True)
     if WORK.exists():
         shutil.rmtree(WORK)
     WORK.mkdir(parents=True)
+    bins: dict[str, Path] = {}
+    if args.install in ("both", "editable"):
+        bins["editable"] = Path(sys.executable).parent
+    if args.install in ("both", "wheel"):
+        print("startup: building and installing the wheel", file=sys.stderr, flush=True)
+        bins["wheel"] = wheel_install(WORK / "wheel")
+    some = next(iter(bins.values()))
     ws = WORK / "ws"
-    run([DRAFTING, "negotiation", "init", str(ws), "--base", str(SPEC)], env)
-    run([DRAFTING, "submit", str(ws), "--delegation", "Kazakhstan", str(SUBMISSION)], env)
-    status = json.loads(run([DRAFTING, "status", str(ws), "--json"], env)[1])
+    timed([str(some / "drafting"), "negotiation", "init", str(ws), "--base", str(SPEC)], env)
+    timed([str(some / "drafting"), "submit", str(ws), "--delegation", "Kazakhstan", str(SUBMISSION)], env)
+    status = json.loads(timed([str(some / "drafting"), "status", str(ws), "--json"], env)[2])
     amendment = next(a["id"] for p in status["paragraphs"] for a in p["amendments"])
     amendments = sum(len(p["amendments"]) for p in status["paragraphs"])
 
     turn = {"decide": 0, "mark": 0}
 
-    def argv(command: str) -> list[str]:
+    def argv(install: str, command: str) -> list[str]:
+        drafting = str(bins[install] / "drafting")
         if command == "bare":
-            return [sys.executable, "-c", "pass"]
+            return [str(bins[install] / "python"), "-c", "pass"]
         if command == "--help":
-            return [DRAFTING, "--help"]
+            return [drafting, "--help"]
         if command == "decide":
             turn["decide"] += 1
-            return [DRAFTING, "decide", str(ws), amendment, ("accept", "reject")[turn["decide"] % 2]]
+            return [drafting, "decide", str(ws), amendment, ("accept", "reject")[turn["decide"] % 2]]
         if command == "mark":
             turn["mark"] += 1
-            return [DRAFTING, "mark", str(ws), PARAGRAPH, ("agreed", "pending")[turn["mark"] % 2]]
-        return [DRAFTING, command, str(ws)]
+            return [drafting, "mark", str(ws), PARAGRAPH, ("agreed", "pending")[turn["mark"] % 2]]
+        return [drafting, command, str(ws)]
 
     def check(command: str, out: str) -> None:
         expected = {"--help": "negotiation", "status": PARAGRAPH, "decide": "Kazakhstan", "mark": PARAGRAPH}
         if command in expected and expected[command] not in out:
             raise SystemExit(f"{command}: output lacks {expected[command]!r}: {out[:200]!r}")
 
-    commands = ["bare", "--help", "status", "log", "decide", "mark"]
+    pairs = [(install, command) for install in bins for command in ("bare", *COMMANDS)]
     rng = random.Random(args.seed)
-    for command in commands:  # warm-up
-        check(command, run(argv(command), env)[1])
-    events_before = len(run([DRAFTING, "log", str(ws)], env)[1].splitlines())
-    times: dict[str, list[float]] = {c: [] for c in commands}
-    ratios: dict[str, list[float]] = {c: [] for c in commands[1:]}
-    for _ in range(args.rounds):
-        order = commands[:]
+    for install, command in pairs:  # warm-up
+        check(command, timed(argv(install, command), env)[2])
+    log = [str(some / "drafting"), "log", str(ws)]
+    events_before = len(timed(log, env)[2].splitlines())
+    wall: dict[tuple[str, str], list[float]] = {p: [] for p in pairs}
+    cpu: dict[tuple[str, str], list[float]] = {p: [] for p in pairs}
+    ratios: dict[tuple[str, str], list[float]] = {p: [] for p in pairs if p[1] != "bare"}
+    cpu_ratios: dict[tuple[str, str], list[float]] = {p: [] for p in pairs if p[1] != "bare"}
+    load_before = os.getloadavg()[0]
+    for n in range(args.rounds):
+        order = pairs[:]
         rng.shuffle(order)
-        this_round: dict[str, float] = {}
-        for command in order:
-            elapsed, out = run(argv(command), env)
+        this_round: dict[tuple[str, str], tuple[float, float]] = {}
+        for install, command in order:
+            elapsed, used, out = timed(argv(install, command), env)
             check(command, out)
-            this_round[command] = elapsed
-            times[command].append(elapsed)
-        for command in commands[1:]:
-            ratios[command].append(this_round[command] / this_round["bare"])
-        print(f"startup: round {len(ratios['log'])}/{args.rounds}", file=sys.stderr, flush=True)
-    events_after = len(run([DRAFTING, "log", str(ws)], env)[1].splitlines())
-    if events_after - events_before != 2 * args.rounds:
-        raise SystemExit(f"log grew by {events_after - events_before} events, expected {2 * args.rounds}")
+            this_round[(install, command)] = (elapsed, used)
+            wall[(install, command)].append(elapsed)
+            cpu[(install, command)].append(used)
+        for install, command in ratios:
+            bare_wall, bare_cpu = this_round[(install, "bare")]
+            ratios[(install, command)].append(this_round[(install, command)][0] / bare_wall)
+            cpu_ratios[(install, command)].append(this_round[(install, command)][1] / bare_cpu)
+        print(f"startup: round {n + 1}/{args.rounds}", file=sys.stderr, flush=True)
+    events_after = len(timed(log, env)[2].splitlines())
+    if events_after - events_before != 2 * args.rounds * len(bins):
+        raise SystemExit(f"log grew by {events_after - events_before} events, expected {2 * args.rounds * len(bins)}")
 
-    bare = statistics.median(times["bare"])
-    print(f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}; {args.rounds} rounds; workspace: "
-          f"{amendments} amendments; bare interpreter (python -c pass) median {bare * 1000:.0f} ms")
-    print(f"{'command':<10} {'median':>9} {'ratio':>7}")
+    print(f"{os.cpu_count()} cores; load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after; "
+          f"{args.rounds} rounds; workspace: {amendments} amendments")
     worst = 0.0
-    for command in commands[1:]:
-        ratio = statistics.median(ratios[command])
-        worst = max(worst, ratio)
-        print(f"{command:<10} {statistics.median(times[command]) * 1000:>6.0f} ms {ratio:>6.2f}x")
+    for install in bins:
+        bare = (install, "bare")
+        print(f"{install}: bare interpreter (python -c pass) median {statistics.median(wall[bare]) * 1000:.0f} ms "
+              f"wall, {statistics.median(cpu[bare]) * 1000:.0f} ms CPU")
+        print(f"  {'command':<10} {'wall':>8} {'ratio':>7} {'CPU':>8} {'ratio':>7}")
+        for command in COMMANDS:
+            key = (install, command)
+            ratio = statistics.median(ratios[key])
+            worst = max(worst, ratio)
+            print(f"  {command:<10} {statistics.median(wall[key]) * 1000:>5.0f} ms {ratio:>6.2f}x "
+                  f"{statistics.median(cpu[key]) * 1000:>5.0f} ms {statistics.median(cpu_ratios[key]):>6.2f}x")
     print(f"worst ratio: {worst:.2f} (goal <= {GOAL})")
     return 0
 
