@@ -19,22 +19,10 @@ from tests.negotiation import (
     RCF,
     SEAT,
     Base,
-    assemble_base,
     counts,
     edit_md,
     events,
-    new_workspace,
 )
-
-
-@pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory) -> Base:
-    return assemble_base(tmp_path_factory.mktemp("base"))
-
-
-@pytest.fixture
-def ws(tmp_path: Path, base: Base) -> Path:
-    return new_workspace(tmp_path / "ws", base)
 
 
 @pytest.fixture

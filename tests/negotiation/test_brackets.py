@@ -9,15 +9,10 @@ import pytest
 
 from drafting import app as api
 from drafting.errors import DraftingStateError
-from tests.negotiation import SEAT, SEAT_TEXT, Base, assemble_base, counts, edit_md, events, new_workspace
+from tests.negotiation import SEAT, SEAT_TEXT, Base, counts, edit_md, events, new_workspace
 
 NEW = "Invite the secretariat to report annually;"
 STRUCTURES = "endorse_structures"
-
-
-@pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory) -> Base:
-    return assemble_base(tmp_path_factory.mktemp("base"))
 
 
 @pytest.fixture(scope="module")

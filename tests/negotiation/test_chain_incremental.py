@@ -33,7 +33,7 @@ from drafting.negotiation import chain
 from drafting.negotiation.chain import KeptCheck, Verified
 from drafting.negotiation.store import CHAINED, DB_NAME, Store, keeping
 from tests.conftest import examples
-from tests.negotiation import RAP, SEAT, Base, assemble_base, edit_md, new_workspace
+from tests.negotiation import RAP, SEAT, Base, edit_md, new_workspace
 
 ACTIONS = ("decision", "status", "translation", "revision", "submission", "support", "nothing")
 COMMITS = st.lists(st.lists(st.sampled_from(ACTIONS), max_size=3), min_size=2, max_size=8)
@@ -421,11 +421,6 @@ def test_the_kept_check_is_only_for_its_own_record(record: Record, tmp_path: Pat
 
 
 # -- the commands that vouch for a text keep the full check ----------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory) -> Base:
-    return assemble_base(tmp_path_factory.mktemp("base"))
 
 
 def test_revise_finalize_and_log_verify_check_in_full_whatever_was_kept(base: Base, tmp_path: Path) -> None:

@@ -11,14 +11,9 @@ import pytest
 from drafting import app as api
 from drafting.cli import cli
 from drafting.errors import DraftingInputError, DraftingStateError
-from tests.negotiation import RAP, SEAT, SEAT_TEXT, Base, assemble_base, counts, edit_md, events, new_workspace
+from tests.negotiation import RAP, SEAT, SEAT_TEXT, Base, counts, edit_md, events, new_workspace
 
 COMPROMISE = SEAT_TEXT.replace("in Almaty", "in Almaty, with a liaison office in Dushanbe")
-
-
-@pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory) -> Base:
-    return assemble_base(tmp_path_factory.mktemp("base"))
 
 
 @pytest.fixture

@@ -6,14 +6,13 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from drafting import app as api
 from drafting.model.document import Amendment, AmendmentKind
 from drafting.negotiation.clean import _joinable, apply, coalesce, trim
-from tests.negotiation import Base, assemble_base, new_workspace, untracked_docx_edit
+from tests.negotiation import Base, new_workspace, untracked_docx_edit
 
 WORDS = ["UNHCR", "and", "IOM", "the", "draft", "plan", ",", "OSCE", "States", "a"]
 
@@ -80,11 +79,6 @@ def test_coalescing_never_changes_the_effect_and_leaves_nothing_to_merge(script:
         assert a.position + len(a.old) <= b.position  # no overlap
         assert not _joinable(text, a, b)  # and nothing left that should have been one phrase
     assert len(clean) <= len(fragments)
-
-
-@pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory) -> Base:
-    return assemble_base(tmp_path_factory.mktemp("base"))
 
 
 def test_an_untracked_phrase_edit_in_a_returned_docx_is_one_amendment(base: Base, tmp_path: Path) -> None:

@@ -17,22 +17,10 @@ from tests.negotiation import (
     SECRETARIAT,
     SPEC,
     Base,
-    assemble_base,
     counts,
     edit_md,
-    new_workspace,
     untracked_docx_edit,
 )
-
-
-@pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory) -> Base:
-    return assemble_base(tmp_path_factory.mktemp("base"))
-
-
-@pytest.fixture
-def ws(tmp_path: Path, base: Base) -> Path:
-    return new_workspace(tmp_path / "ws", base)
 
 
 def ok(runner, *args: object, **kwargs):

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from drafting import app as api
 from drafting.cli import cli
-from tests.negotiation import Base, assemble_base, new_workspace
+from tests.negotiation import Base, new_workspace
 
 CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"
 RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
@@ -45,11 +45,6 @@ def with_comment(source: Path, target: Path, author: str, text: str, *, words: s
         for name, data in items.items():
             out.writestr(name, data)
     return target
-
-
-@pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory) -> Base:
-    return assemble_base(tmp_path_factory.mktemp("base"))
 
 
 def test_a_comment_in_a_return_is_recorded_listed_and_shown(base: Base, tmp_path: Path) -> None:

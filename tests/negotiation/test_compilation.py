@@ -24,7 +24,6 @@ from tests.negotiation import (
     SPEC,
     SUPPORT,
     Base,
-    assemble_base,
     edit_md,
     new_workspace,
 )
@@ -45,16 +44,6 @@ LABEL = re.compile(r"^(?:- \d+(?: (?:bis|ter|quater))? - |\d+\. |\([a-z]{1,4}\) 
 def unnumbered(texts: list[str]) -> list[str]:
     """`texts` without the paragraph numbers compilation.docx writes as text (to compare with the revision)."""
     return [LABEL.sub("", text) for text in texts]
-
-
-@pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory) -> Base:
-    return assemble_base(tmp_path_factory.mktemp("base"))
-
-
-@pytest.fixture
-def ws(tmp_path: Path, base: Base) -> Path:
-    return new_workspace(tmp_path / "ws", base)
 
 
 def compile_(ws: Path, out: Path):

@@ -19,14 +19,9 @@ from click.testing import CliRunner
 
 from drafting import app as api
 from drafting.cli import cli
-from tests.negotiation import RAP, Base, assemble_base, counts, edit_md, new_workspace
+from tests.negotiation import RAP, Base, counts, edit_md, new_workspace
 
 SPARE = 36 * 1024  # room for SQLite's shared-memory index (32 KiB) and one WAL page: no transaction fits
-
-
-@pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory) -> Base:
-    return assemble_base(tmp_path_factory.mktemp("base"))
 
 
 @pytest.fixture(scope="module")

@@ -25,27 +25,15 @@ from tests.negotiation import (
     SEAT,
     UNSAFE,
     Base,
-    assemble_base,
     check_record,
     cli_env,
     counts,
     edit_md,
     events,
-    new_workspace,
     run_cli,
 )
 
 DELEGATIONS = ("KAZ", "KGZ", "TJK", "TKM", "AFG", "IRN", "RUS", "TUR")
-
-
-@pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory) -> Base:
-    return assemble_base(tmp_path_factory.mktemp("base"))
-
-
-@pytest.fixture
-def ws(tmp_path: Path, base: Base) -> Path:
-    return new_workspace(tmp_path / "ws", base)
 
 
 def variant(base: Base, path: Path, tag: str, paragraphs: int = 3) -> Path:

@@ -5,15 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from drafting.cli import cli
-from tests.negotiation import SEAT, Base, assemble_base, edit_md, new_workspace, untracked_docx_edit
-
-
-@pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory) -> Base:
-    return assemble_base(tmp_path_factory.mktemp("base"))
+from tests.negotiation import SEAT, Base, edit_md, new_workspace, untracked_docx_edit
 
 
 def test_submit_and_compile_report_as_json(base: Base, tmp_path: Path, runner) -> None:

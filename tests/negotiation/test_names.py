@@ -17,28 +17,16 @@ from tests.negotiation import (
     RAP,
     SEAT,
     Base,
-    assemble_base,
     check_record,
     connect,
     counts,
     edit_md,
     events,
-    new_workspace,
     run_cli,
 )
 
 KAZAKSTAN = "Error: unknown delegation 'Kazakstan' (did you mean Kazakhstan?)"
 MALTA = "Sovereign Order of Malta"
-
-
-@pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory) -> Base:
-    return assemble_base(tmp_path_factory.mktemp("base"))
-
-
-@pytest.fixture
-def ws(tmp_path: Path, base: Base) -> Path:
-    return new_workspace(tmp_path / "ws", base)
 
 
 def astana(base: Base, target: Path) -> Path:

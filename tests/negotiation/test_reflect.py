@@ -13,14 +13,9 @@ import pytest
 
 from drafting import app as api
 from drafting.cli import cli
-from tests.negotiation import LAUNCH, RAP, RCF, SEAT, Base, assemble_base, connect, edit_md, new_workspace
+from tests.negotiation import LAUNCH, RAP, RCF, SEAT, Base, connect, edit_md, new_workspace
 
 NEW = "Invite the secretariat to report annually;"
-
-
-@pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory) -> Base:
-    return assemble_base(tmp_path_factory.mktemp("base"))
 
 
 @pytest.fixture(scope="module")

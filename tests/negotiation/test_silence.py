@@ -11,17 +11,12 @@ import pytest
 from drafting import app as api
 from drafting.cli import cli
 from drafting.errors import DraftingInputError, DraftingStateError
-from tests.negotiation import SEAT, Base, assemble_base, counts, edit_md, events, new_workspace
+from tests.negotiation import SEAT, Base, counts, edit_md, events, new_workspace
 
 T0 = dt.datetime(2030, 5, 1, 9, 0, tzinfo=dt.UTC)
 DEADLINE = "2030-05-03T12:00+05:00"  # 07:00 UTC
 BEFORE = dt.datetime(2030, 5, 3, 6, 59, tzinfo=dt.UTC)
 AFTER = dt.datetime(2030, 5, 3, 7, 0, tzinfo=dt.UTC)
-
-
-@pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory) -> Base:
-    return assemble_base(tmp_path_factory.mktemp("base"))
 
 
 @pytest.fixture

@@ -15,17 +15,11 @@ from tests.negotiation import (
     SEAT,
     TABLES,
     Base,
-    assemble_base,
     check_record,
     counts,
     edit_md,
     new_workspace,
 )
-
-
-@pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory) -> Base:
-    return assemble_base(tmp_path_factory.mktemp("base"))
 
 
 @pytest.fixture

@@ -23,14 +23,9 @@ from drafting import app as api
 from drafting.cli import cli
 from drafting.errors import DraftingRecordError
 from drafting.negotiation.store import DB_NAME
-from tests.negotiation import RAP, SEAT, Base, assemble_base, counts, edit_md, new_workspace
+from tests.negotiation import RAP, SEAT, Base, counts, edit_md, new_workspace
 
 RECORDS = Path(__file__).resolve().parents[1] / "fixtures" / "records"
-
-
-@pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory) -> Base:
-    return assemble_base(tmp_path_factory.mktemp("base"))
 
 
 @pytest.fixture(scope="module")

@@ -8,21 +8,9 @@ import json
 import re
 from pathlib import Path
 
-import pytest
-
 from drafting import app as api
 from drafting.cli import cli
-from tests.negotiation import RAP, SEAT, Base, assemble_base, edit_md, new_workspace, untracked_docx_edit
-
-
-@pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory) -> Base:
-    return assemble_base(tmp_path_factory.mktemp("base"))
-
-
-@pytest.fixture
-def ws(tmp_path: Path, base: Base) -> Path:
-    return new_workspace(tmp_path / "ws", base)
+from tests.negotiation import RAP, SEAT, Base, edit_md, untracked_docx_edit
 
 
 def partly_tracked(base: Base, tmp_path: Path) -> Path:

@@ -22,25 +22,13 @@ from tests.negotiation import (
     SPEC,
     SUPPORT,
     Base,
-    assemble_base,
     check_record,
     counts,
     edit_md,
     events,
-    new_workspace,
     text_paragraphs,
     untracked_docx_edit,
 )
-
-
-@pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory) -> Base:
-    return assemble_base(tmp_path_factory.mktemp("base"))
-
-
-@pytest.fixture
-def ws(tmp_path: Path, base: Base) -> Path:
-    return new_workspace(tmp_path / "ws", base)
 
 
 def amendments_of(ws: Path) -> list[dict]:
