@@ -36,10 +36,10 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
-import time
 import zipfile
 from pathlib import Path
+
+from _process import timed
 
 HERE = Path(__file__).resolve().parent
 WORK = HERE / ".work" / "scale"
@@ -150,21 +150,6 @@ def _many_authors(source: Path, target: Path) -> None:
                          for n, part in enumerate(parts)]
                 data = "</w:p>".join(parts).encode("utf-8")
             zout.writestr(item, data)
-
-
-def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float, bytes]:
-    """Run a whole process; (wall seconds, CPU seconds of the process, stdout). Stops the benchmark on failure."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        started = time.perf_counter()
-        process = subprocess.Popen(argv, stdout=out, stderr=err, env=env)
-        _, status, usage = os.wait4(process.pid, 0)
-        elapsed = time.perf_counter() - started
-        code = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        if code != 0:
-            raise SystemExit(f"{' '.join(argv)} failed ({code}):\n{err.read().decode(errors='replace')}")
-        return elapsed, usage.ru_utime + usage.ru_stime, out.read()
 
 
 def slope(points: list[tuple[int, float]]) -> float:

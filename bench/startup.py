@@ -35,9 +35,9 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
+
+from _process import timed as timed_bytes
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -50,18 +50,9 @@ COMMANDS = ("--help", "status", "log", "decide", "mark")
 
 
 def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float, str]:
-    """(wall seconds, CPU seconds of the process, stdout) of a whole process; stops the benchmark on failure."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        started = time.perf_counter()
-        process = subprocess.Popen(argv, stdout=out, stderr=err, env=env)
-        _, status, usage = os.wait4(process.pid, 0)
-        elapsed = time.perf_counter() - started
-        code = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        if code != 0:
-            raise SystemExit(f"{' '.join(argv)} failed ({code}): {err.read().decode(errors='replace').strip()}")
-        return elapsed, usage.ru_utime + usage.ru_stime, out.read().decode()
+    """`_process.timed` with stdout as text."""
+    elapsed, used, out = timed_bytes(argv, env)
+    return elapsed, used, out.decode()
 
 
 def wheel_install(work: Path) -> Path:
