@@ -505,8 +505,130 @@ def op_comments(office, args):
         close(doc)
 
 
+# -- untracked edits in every story (bench/corpus_uno.py builds its pairs with them) -------------------------
+
+
+def _replace_in(text, old, new):
+    """Replace the first `old` in the XText `text` (a note, a frame, a header, a cell) by `new`."""
+    whole = text.getString()
+    offset = whole.find(old)
+    if offset < 0:
+        raise OracleFailure(f"text not found: {old!r} in {whole[:80]!r}")
+    cursor = text.createTextCursor()
+    cursor.gotoStart(False)
+    cursor.goRight(offset, False)
+    cursor.goRight(len(old), True)
+    cursor.setString(new)
+
+
+def _notes(doc, kind):
+    return doc.getFootnotes() if kind == "footnote" else doc.getEndnotes()
+
+
+def _frame_texts(doc):
+    """The texts of text frames and of drawing shapes that carry a text box, in a stable order."""
+    out = []
+    frames = doc.getTextFrames()
+    for name in sorted(frames.getElementNames()):
+        out.append(frames.getByName(name).getText())
+    page = doc.getDrawPage()
+    for i in range(page.getCount()):
+        shape = page.getByIndex(i)
+        with contextlib.suppress(Exception):
+            if shape.getPropertyValue("TextBox"):
+                out.append(shape.getPropertyValue("TextBoxContent").getText())
+    return out
+
+
+def _graphic(office, path):
+    provider = office.service("com.sun.star.graphic.GraphicProvider")
+    return provider.queryGraphic((pv("URL", uno.systemPathToFileUrl(os.path.abspath(path))),))
+
+
+def apply_story_edit(office, doc, op):
+    """One untracked edit through the UNO API in the story it names (see `op_edit_stories`)."""
+    kind = op.get("op")
+    if kind == "body_replace":
+        _find(doc, op["old"]).setString(op["new"])
+    elif kind == "note_replace":
+        _replace_in(_notes(doc, op["kind"]).getByIndex(op["index"]).getText(), op["old"], op["new"])
+    elif kind == "note_insert":
+        found = _find(doc, op["after"])
+        note = doc.createInstance("com.sun.star.text.Footnote" if op["kind"] == "footnote"
+                                  else "com.sun.star.text.Endnote")
+        text = found.getText()
+        text.insertTextContent(text.createTextCursorByRange(found.getEnd()), note, False)
+        note.getText().setString(op["text"])
+    elif kind == "note_delete":
+        note = _notes(doc, op["kind"]).getByIndex(op["index"])
+        note.getAnchor().getText().removeTextContent(note)
+    elif kind == "header_replace":
+        styles = doc.getStyleFamilies().getByName("PageStyles")
+        for name in styles.getElementNames():
+            style = styles.getByName(name)
+            if style.getPropertyValue("HeaderIsOn") and op["old"] in style.getPropertyValue("HeaderText").getString():
+                _replace_in(style.getPropertyValue("HeaderText"), op["old"], op["new"])
+                break
+        else:
+            raise OracleFailure(f"no header holds {op['old']!r}")
+    elif kind == "frame_replace":
+        for text in _frame_texts(doc):
+            if op["old"] in text.getString():
+                _replace_in(text, op["old"], op["new"])
+                break
+        else:
+            raise OracleFailure(f"no text frame or text box holds {op['old']!r}")
+    elif kind == "row_insert":
+        table = doc.getTextTables().getByIndex(op.get("table", 0))
+        table.getRows().insertByIndex(op["index"], 1)
+        for column, value in enumerate(op["cells"]):
+            table.getCellByPosition(column, op["index"]).setString(value)
+    elif kind == "row_delete":
+        doc.getTextTables().getByIndex(op.get("table", 0)).getRows().removeByIndex(op["index"], 1)
+    elif kind == "cell_replace":
+        cell = doc.getTextTables().getByIndex(op.get("table", 0)).getCellByName(op["cell"])
+        _replace_in(cell.getText(), op["old"], op["new"])
+    elif kind == "image_insert":
+        found = _find(doc, op["after"])
+        image = doc.createInstance("com.sun.star.text.TextGraphicObject")
+        image.setPropertyValue("Graphic", _graphic(office, op["image"]))
+        image.setPropertyValue("AnchorType", uno.Enum("com.sun.star.text.TextContentAnchorType", "AS_CHARACTER"))
+        size = uno.createUnoStruct("com.sun.star.awt.Size")
+        size.Width = size.Height = int(op.get("size_mm100", 2540))
+        image.setPropertyValue("Size", size)
+        text = found.getText()
+        text.insertTextContent(text.createTextCursorByRange(found.getEnd()), image, False)
+    elif kind == "image_replace":
+        graphics = doc.getGraphicObjects()
+        names = sorted(graphics.getElementNames())
+        graphics.getByName(names[op.get("index", 0)]).setPropertyValue("Graphic", _graphic(office, op["image"]))
+    else:
+        raise OracleFailure(f"unknown story edit {op!r}")
+
+
+def op_edit_stories(office, args):
+    """Load `path`, make `edits` through the UNO API with Track Changes OFF (the result is clean), and store it
+    as "MS Word 2007 XML" at `out_path`. Edits: ``body_replace`` {old, new}; ``note_replace`` {kind: footnote|
+    endnote, index, old, new}; ``note_insert`` {kind, after, text}; ``note_delete`` {kind, index};
+    ``header_replace`` {old, new}; ``frame_replace`` {old, new} (text frames and text boxes); ``row_insert``
+    {index, cells}; ``row_delete`` {index}; ``cell_replace`` {cell, old, new}; ``image_insert`` {after, image
+    (a file)}; ``image_replace`` {index, image}. Returns the edited document's stories (as `op_stories`)."""
+    doc = office.load(args["path"])
+    try:
+        doc.setPropertyValue("RecordChanges", False)
+        for op in args["edits"]:
+            apply_story_edit(office, doc, op)
+        if redline_list(doc):
+            raise OracleFailure(f"{args['path']}: tracked changes present after an untracked edit")
+        store_docx(doc, args["out_path"])
+        return _story_texts(doc)
+    finally:
+        close(doc)
+
+
 OPERATIONS = {
     "comments": op_comments,
+    "edit_stories": op_edit_stories,
     "ping": op_ping,
     "stories": op_stories,
     "terminate": op_terminate,
