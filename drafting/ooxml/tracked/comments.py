@@ -16,8 +16,14 @@ from lxml import etree
 
 from drafting.ooxml.ns import CONTENT_TYPES, CT_NS, PR_NS, R_NS, W_NS
 from drafting.ooxml.opc.package import Package
-from drafting.ooxml.tracked.write import RevisionIds
-from drafting.ooxml.wml.names import qn, w_el
+from drafting.ooxml.tracked.write import RevisionIds, new_element
+from drafting.ooxml.wml.names import qn
+
+_P, _R, _T, _PPR = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:pPr")
+_RANGE_START, _RANGE_END, _REFERENCE = qn("w:commentRangeStart"), qn("w:commentRangeEnd"), qn("w:commentReference")
+_COMMENT, _ID, _AUTHOR, _DATE, _INITIALS = (qn("w:comment"), qn("w:id"), qn("w:author"), qn("w:date"),
+                                            qn("w:initials"))
+_SPACE = qn("xml:space")
 
 COMMENTS_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"
 COMMENTS_REL = R_NS + "/comments"
@@ -50,21 +56,18 @@ def comment_parts(package: Package, root: etree._Element, comments: Sequence[New
     for comment in comments:
         cid = ids.next()
         p = comment.paragraph
-        start = w_el("commentRangeStart", id=cid)
-        ppr = p.find(qn("w:pPr"))
-        p.insert(0 if ppr is None else list(p).index(ppr) + 1, start)
-        p.append(w_el("commentRangeEnd", id=cid))
-        reference = w_el("r")
-        reference.append(w_el("commentReference", id=cid))
-        p.append(reference)
-        body = w_el("comment", id=cid, author=comment.author, date=comment.date, initials=_initials(comment.author))
+        start = new_element(_RANGE_START, (_ID, cid))
+        ppr = next(p.iterchildren(_PPR), None)  # p.find("w:pPr"), without ElementPath
+        p.insert(0 if ppr is None else p.index(ppr) + 1, start)
+        p.append(new_element(_RANGE_END, (_ID, cid)))
+        reference = etree.SubElement(p, _R)
+        etree.SubElement(reference, _REFERENCE).set(_ID, cid)
+        body = new_element(_COMMENT, (_ID, cid), (_AUTHOR, comment.author), (_DATE, comment.date),
+                           (_INITIALS, _initials(comment.author)))
         for line in comment.text.split("\n") or [""]:
-            para, run, text = w_el("p"), w_el("r"), w_el("t")
+            text = etree.SubElement(etree.SubElement(etree.SubElement(body, _P), _R), _T)
             text.text = line
-            text.set(qn("xml:space"), "preserve")
-            run.append(text)
-            para.append(run)
-            body.append(para)
+            text.set(_SPACE, "preserve")
         comments_root.append(body)
     parts: dict[str, etree._Element] = {name: comments_root}
     if existing is None:

@@ -86,8 +86,26 @@ class RevisionIds:
         return str(value)
 
 
+_FACTORY = etree.Element(qn("w:document"))
+_REVISION_TAGS = {"ins": _INS, "del": _DEL, "w:ins": _INS, "w:del": _DEL}
+_AUTHOR, _DATE = qn("w:author"), qn("w:date")
+
+
+def new_element(tag: str, *attributes: tuple[str, str]) -> etree._Element:
+    """A new element `tag` (a Clark name) with `attributes` (Clark name, value) set in order, for insertion
+    into a tree that declares its namespace: `w_el` without its own `xmlns:w`, which lxml drops on insertion
+    anyway (the same bytes once inserted), at a third of the cost (no new document, no attribute dict)."""
+    el = _FACTORY.makeelement(tag)
+    for name, value in attributes:
+        el.set(name, value)
+    return el
+
+
 def _revision_el(tag: str, ids: RevisionIds, author: str, date: str) -> etree._Element:
-    return w_el(tag, id=ids.next(), author=author, date=date)
+    clark = _REVISION_TAGS.get(tag)
+    if clark is None:
+        return w_el(tag, id=ids.next(), author=author, date=date)
+    return new_element(clark, (_ID, ids.next()), (_AUTHOR, author), (_DATE, date))
 
 
 # -- inline changes ---------------------------------------------------------------------------------------
@@ -420,7 +438,7 @@ def _rpr_copy(run: etree._Element | None) -> etree._Element | None:
 
 def _new_run(text: str, rpr: etree._Element | None) -> etree._Element:
     """A `w:r` holding `text`: ``"\\t"`` becomes `w:tab`, ``"\\n"`` `w:br`, the rest `w:t`."""
-    run = w_el("r")
+    run = new_element(_R)
     if rpr is not None:
         run.append(rpr)
     buf: list[str] = []
@@ -498,7 +516,7 @@ def _inserted_paragraph(text_runs: Sequence[tuple[str, Mapping[str, object]]] | 
                         date: str, ppr_source: etree._Element, numbered: bool) -> etree._Element:
     """A new w:p with the properties of `ppr_source` and its runs inside one w:ins (mark not yet set)."""
     runs = [(text_runs, {})] if isinstance(text_runs, str) else list(text_runs)
-    new_p = w_el("p")
+    new_p = new_element(_P)
     ppr = _clean_ppr(ppr_source, numbered=numbered)
     if ppr is not None:
         new_p.append(ppr)
