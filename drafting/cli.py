@@ -339,13 +339,14 @@ def amendments(file: Path, base: Path | None, delegation: str | None, as_json: b
     for a in found:
         flag = "" if a.tracked else " (untracked)"
         change = f"{a.old!r} -> {a.new!r}" if a.old and a.new else repr(a.new or a.old)
-        click.echo(f"{a.id}  {safe_display(a.delegation)}{flag}  {a.paragraph or '?'}  {a.kind.value}  {change}")
+        where = f"{a.paragraph or '?'}" + (f" ({a.story})" if a.story else "")
+        click.echo(f"{a.id}  {safe_display(a.delegation)}{flag}  {where}  {a.kind.value}  {change}")
 
 
 def _amendment_json(a: Any) -> dict[str, Any]:
     return {"id": a.id, "delegation": a.delegation, "code": a.code, "author": a.author, "paragraph": a.paragraph,
             "kind": a.kind.value, "old": a.old, "new": a.new, "position": a.position, "date": a.date,
-            "tracked": a.tracked, "context": a.context}
+            "tracked": a.tracked, "context": a.context, "story": a.story}
 
 
 @cli.command()

@@ -1,8 +1,9 @@
 """`drafting import`: a draft drafting never made (.docx, .odt, .doc, .rtf, .md, .txt) as a spec.
 
 The spec is checked before it is written: it is assembled, and its text must equal the draft's text word
-for word (labels aside, as the reader has them). What the spec cannot hold (notes, tables, images) makes
-the import fail, naming it, unless `lossy_ok`. Nothing is written on failure.
+for word (labels aside, as the reader has them; footnotes after the paragraph referring to them, table cells
+in row order). What the spec cannot hold (endnotes, text boxes, images, equations) makes the import fail,
+naming it, unless `lossy_ok`. Nothing is written on failure.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ def import_draft(path: Path, out: Path | None = None, *, lossy_ok: bool = False,
     result.notes.extend(clause_matches(result.spec, clauses))
     losses = [*losses, *result.losses]
     text = dump_spec(result.spec)
-    losses.extend(_check_round_trip(text, [p.text for p in paragraphs], source))
+    losses.extend(_check_round_trip(text, [t for p in paragraphs for t in p.texts], source))
     if losses and not lossy_ok:
         raise LossError(losses, source)
     if out is not None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
-from drafting.conventions.inline import markdown_spans, normalise_spans
+from drafting.conventions.inline import markdown_spans, normalise_spans, note_spans
 from drafting.conventions.numbering import Numberer
 from drafting.conventions.profiles import Profile, get_profile
 from drafting.errors import DraftingInputError, DraftingProblems, raise_problems
@@ -54,6 +54,8 @@ class _Block:
     section: Section = Section.OPERATIVE
     items: list[_Block] = field(default_factory=list)
     label: str = ""
+    notes: list[_Block] = field(default_factory=list)  # its footnotes, in the order their references stand
+    cell: tuple[int, int, int] | None = None
 
 
 @dataclass
@@ -99,7 +101,10 @@ def collect(state: AssemblyState) -> None:
     def resolve(entry: EntrySpec, role: Role, section: Section, *, inline_members: bool = False) -> None:
         """Append the entry's block; a problem is recorded and the next entry read (all are reported)."""
         try:
-            blocks.append(resolver.block(entry, role, section, inline_members=inline_members))
+            if entry.rows:
+                blocks.extend(resolver.table(entry, section))
+            else:
+                blocks.append(resolver.block(entry, role, section, inline_members=inline_members))
         except DraftingProblems as exc:
             problems.extend(exc.problems)
         except DraftingInputError as exc:
@@ -157,6 +162,30 @@ class _Resolver:
         self.state = state
         self.library = state.library
         self.language = state.language
+        self.tables = 0
+
+    def table(self, entry: EntrySpec, section: Section) -> list[_Block]:
+        """A table entry's cells, one block each in row order (the table is numbered in document order)."""
+        self.tables += 1
+        blocks = []
+        for r, row in enumerate(entry.rows, start=1):
+            for c, cell in enumerate(row, start=1):
+                spans, notes = note_spans(cell)
+                block = _Block(_child_id(entry.id, f"r{r}c{c}", entry), Role.CELL, "", spans, section=section,
+                               cell=(self.tables, r, c))
+                self._attach_notes(block, notes, entry)
+                blocks.append(block)
+        return blocks
+
+    def _attach_notes(self, block: _Block, notes: list[tuple[Span, ...]], entry: EntrySpec) -> None:
+        """Name the note references of `block` and give it a footnote block for each."""
+        if not notes:
+            return
+        ids = [_child_id(block.id, f"fn{n}", entry) for n in range(1, len(notes) + 1)]
+        named = iter(ids)
+        block.body = tuple(replace(s, note=next(named)) if s.note else s for s in block.body)
+        block.notes = [_Block(note_id, Role.FOOTNOTE, "", spans, section=block.section)
+                       for note_id, spans in zip(ids, notes, strict=True)]
 
     def block(self, entry: EntrySpec, role: Role, section: Section, *, inline_members: bool = False) -> _Block:
         clause, wording, templates = self._wording(entry)
@@ -168,8 +197,9 @@ class _Resolver:
             role = Role.CONTINUATION
         if entry.numbered is True and role is Role.CONTINUATION:
             role = Role.OPERATIVE
-        body = self._spans(templates[""], values, entry, clause)
+        body, notes = self._spans(templates[""], values, entry, clause)
         block = _Block(entry.id, role, wording.opening, body, clause=clause.id if clause else None, section=section)
+        self._attach_notes(block, notes, entry)
         block.items = self._items(entry, wording.items, templates, values, clause, block.id, 1)
         if clause is not None and clause.items_from:
             param = clause.param(clause.items_from)
@@ -238,8 +268,9 @@ class _Resolver:
         return values
 
     def _spans(self, template: Template, values: Mapping[str, ParamValue], entry: EntrySpec,
-               clause: Clause | None) -> tuple[Span, ...]:
-        return markdown_spans(self._render(template, values, entry, clause, 0))
+               clause: Clause | None) -> tuple[tuple[Span, ...], list[tuple[Span, ...]]]:
+        """The text's spans and its inline notes (`^[…]`), each note reference still unnamed."""
+        return note_spans(self._render(template, values, entry, clause, 0))
 
     def _render(self, template: Template, values: Mapping[str, ParamValue], entry: EntrySpec,
                 clause: Clause | None, depth: int) -> str:
@@ -308,9 +339,10 @@ class _Resolver:
         for item in items:
             path = f"{prefix}/{item.key}" if prefix else item.key
             item_id = _child_id(parent_id, item.key, entry)
-            body = self._spans(templates[path], values, entry, clause)
+            body, notes = self._spans(templates[path], values, entry, clause)
             block = _Block(item_id, Role.SUBITEM, item.opening, body, level=level,
                            clause=clause.id if clause else None, section=Section.OPERATIVE)
+            self._attach_notes(block, notes, entry)
             block.items = self._items(entry, item.items, templates, values, clause, item_id, level + 1, path)
             blocks.append(block)
         return blocks
@@ -361,10 +393,15 @@ def _child_id(parent: str, key: str, entry: EntrySpec) -> str:
 
 
 def with_end_mark(spans: tuple[Span, ...], mark: str) -> tuple[Span, ...]:
-    """`spans` with trailing `.;,:` removed and `mark` appended (plain, never italic)."""
+    """`spans` with trailing `.;,:` removed and `mark` appended (plain, never italic); note references at the
+    end stay after the mark, where the conventions put them ("…resolution 66/1;¹")."""
     items = list(spans)
+    notes: list[Span] = []
     while items:
         last = items[-1]
+        if last.note:
+            notes.insert(0, items.pop())
+            continue
         stripped = last.text.rstrip(" " + _END_MARKS)
         if stripped:
             items[-1] = Span(stripped, last.italic, last.bold, last.opening)
@@ -372,7 +409,7 @@ def with_end_mark(spans: tuple[Span, ...], mark: str) -> tuple[Span, ...]:
         items.pop()
     if mark:
         items.append(Span(mark))
-    return normalise_spans(items)
+    return normalise_spans(items + notes)
 
 
 def punctuate(state: AssemblyState) -> None:
@@ -446,6 +483,7 @@ def _iter_blocks(blocks: list[_Block]) -> list[_Block]:
     out = []
     for block in blocks:
         out.append(block)
+        out.extend(block.notes)
         out.extend(_iter_blocks(block.items))
     return out
 
@@ -459,7 +497,7 @@ PIPELINE: tuple[Step, ...] = (collect, punctuate, number, validate)
 def _flatten(blocks: list[_Block], italic_openings: bool, language: str) -> list[Paragraph]:
     return [
         Paragraph(id=block.id, role=block.role, spans=_quotes(_join_opening(block, italic_openings), language),
-                  label=block.label, level=block.level, clause=block.clause)
+                  label=block.label, level=block.level, clause=block.clause, cell=block.cell)
         for block in _iter_blocks(blocks)
     ]
 

@@ -61,10 +61,86 @@ def markdown_spans(source: str) -> tuple[Span, ...]:
     return normalise_spans(spans)
 
 
+NOTE_MARK = "\ue000"
+"""A private-use character standing for a note reference while the text around it is parsed as Markdown."""
+
+
+def split_notes(source: str) -> tuple[str, list[str]]:
+    """`source` with each inline note `^[…]` (Pandoc's syntax; brackets inside balanced, `\\]` escaped) put
+    aside as `NOTE_MARK`, and the notes' own Markdown in order. An unclosed `^[` stays text."""
+    source = source.replace(NOTE_MARK, "")
+    if "^[" not in source:
+        return source, []
+    out: list[str] = []
+    notes: list[str] = []
+    index = 0
+    while index < len(source):
+        start = source.find("^[", index)
+        if start < 0 or (start > 0 and _escaped(source, start)):
+            if start < 0:
+                out.append(source[index:])
+                break
+            out.append(source[index:start + 2])
+            index = start + 2
+            continue
+        end = _closing_bracket(source, start + 1)
+        if end < 0:
+            out.append(source[index:])
+            break
+        out.append(source[index:start] + NOTE_MARK)
+        notes.append(source[start + 2:end].replace(NOTE_MARK, ""))
+        index = end + 1
+    return "".join(out), notes
+
+
+def _escaped(text: str, at: int) -> bool:
+    backslashes = len(text[:at]) - len(text[:at].rstrip("\\"))
+    return backslashes % 2 == 1
+
+
+def _closing_bracket(text: str, opening: int) -> int:
+    depth = 0
+    index = opening
+    while index < len(text):
+        char = text[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+            if depth == 0:
+                return index
+        index += 1
+    return -1
+
+
+def note_spans(source: str) -> tuple[tuple[Span, ...], list[tuple[Span, ...]]]:
+    """A paragraph's inline Markdown with its inline notes: the spans (each note a `Span` with `note` "*"
+    where its reference stands, for the caller to name) and each note's spans."""
+    text, notes = split_notes(source)
+    spans = markdown_spans(text)
+    if not notes:
+        return spans, []
+    out: list[Span] = []
+    for span in spans:
+        pieces = span.text.split(NOTE_MARK)
+        for number, piece in enumerate(pieces):
+            if number:
+                out.append(Span("", note="*"))
+            if piece:
+                out.append(Span(piece, span.italic, span.bold, span.opening))
+    return normalise_spans(out), [markdown_spans(note) for note in notes]
+
+
 def normalise_spans(spans: list[Span] | tuple[Span, ...]) -> tuple[Span, ...]:
     """Collapse whitespace across span boundaries, trim the ends, merge neighbours with equal formatting."""
     merged: list[Span] = []
     for span in spans:
+        if span.note:  # a note reference: kept where it stands, never merged
+            merged.append(span)
+            continue
         text = span.text
         if "  " in text or "\t" in text or "\n" in text or "\r" in text or "\u00a0" in text:
             text = _SPACES.sub(" ", text)  # most spans are normal already: the regex only where needed
@@ -74,7 +150,7 @@ def normalise_spans(spans: list[Span] | tuple[Span, ...]) -> tuple[Span, ...]:
             text = text.lstrip(" ")
         if not text:
             continue
-        if merged and _same_format(merged[-1], span):
+        if merged and not merged[-1].note and _same_format(merged[-1], span):
             merged[-1] = Span(merged[-1].text + text, span.italic, span.bold, span.opening)
         else:
             merged.append(Span(text, span.italic, span.bold, span.opening))

@@ -29,6 +29,7 @@ class Numberer:
         self.profile = profile
         self.operative = 0
         self.proposed = 0
+        self.notes = 0
         self.sub = [0] * len(profile.levels)
 
     def label(self, role: Role, level: int = 0, *, proposed: bool = False) -> str:
@@ -49,6 +50,9 @@ class Numberer:
             return levels[depth].label(self.sub[depth])
         if role is Role.BULLET:
             return self.profile.bullet
+        if role is Role.FOOTNOTE:  # footnotes are numbered through the text, as Word numbers them
+            self.notes += 1
+            return str(self.notes)
         return ""
 
 

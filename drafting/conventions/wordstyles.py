@@ -22,5 +22,7 @@ STYLE_BY_ROLE = {
     Role.PLACE_DATE: "PlaceDate",
     Role.SIGNATURE: "SignatureBlock",
     Role.TEXT: "Normal",
+    Role.FOOTNOTE: "FootnoteText",
+    Role.CELL: "TableText",
 }
 ROLE_BY_STYLE = {style: role for role, style in STYLE_BY_ROLE.items()}

@@ -136,6 +136,9 @@ SCHEMA: tuple[Key, ...] = (
         "Sub-items (a), (b) …; each text or {key, opening, text, items}."),
     Key("ENTRY.translations", "mapping language → wording", "{}", "translations: {ru: {text: …}}",
         "A one-off paragraph's other languages (opening, text, items)."),
+    Key("ENTRY.table", "list of rows", "none", "table: [[State, Contribution], [Kazakhstan, '100']]",
+        "A table instead of a paragraph: rows of cells (Markdown), the first the header row; each cell is a "
+        "paragraph of the negotiation (id ENTRY_r2c1). A footnote is `^[its text]` in any paragraph's text."),
 )
 
 
@@ -528,7 +531,14 @@ class _EntryReader:
                                          line=value.key_line(key))
         clause = value.get("clause")
         inline: dict[str, ClauseText] = {}
-        if clause is not None:
+        rows: tuple[tuple[str, ...], ...] = ()
+        if "table" in value:
+            for key in ("clause", "text", "opening", "items", "params"):
+                if key in value:
+                    raise DraftingInputError(f"{key!r} cannot be combined with a table", source=src,
+                                             line=value.key_line(key))
+            rows = self._rows(value.get("table"))
+        elif clause is not None:
             if not isinstance(clause, YStr) or not CLAUSE_ID.match(str(clause)):
                 raise DraftingInputError("clause must be a clause id (lowercase letters, digits, '.', '-', '_')",
                                          source=src, line=value.key_line("clause"))
@@ -536,7 +546,7 @@ class _EntryReader:
                 if key in value:
                     raise DraftingInputError(f"{key!r} cannot be combined with a clause reference", source=src,
                                              line=value.key_line(key))
-        else:
+        if clause is None and not rows:
             inline = self._inline(value)
         para_id = value.get("id")
         if para_id is None:
@@ -564,8 +574,25 @@ class _EntryReader:
         return EntrySpec(
             id=para_id_text, clause=str(clause) if clause is not None else None,
             params=frozen_map(self._params(value.get("params"))), inline=frozen_map(inline), numbered=numbered,
-            source=Source(src, value.line),
+            source=Source(src, value.line), rows=rows,
         )
+
+    def _rows(self, value: object) -> tuple[tuple[str, ...], ...]:
+        """A table's rows: a non-empty list of equally long, non-empty lists of text cells."""
+        line = line_of(value)
+        if not isinstance(value, YList) or not value or not all(isinstance(row, YList) and row for row in value):
+            raise DraftingInputError("table must be a list of rows, each a list of cells", source=self.source,
+                                     line=line)
+        width = len(value[0])
+        rows = []
+        for row in value:
+            if len(row) != width:
+                raise DraftingInputError(f"table rows must have the same number of cells ({width} in the first "
+                                         f"row, {len(row)} here)", source=self.source, line=line_of(row, line))
+            if not all(isinstance(cell, YStr) for cell in row):
+                raise DraftingInputError("a table cell must be text", source=self.source, line=line_of(row, line))
+            rows.append(tuple(str(cell) for cell in row))
+        return tuple(rows)
 
     def _inline(self, value: YMap) -> dict[str, ClauseText]:
         out = _Collector()

@@ -200,6 +200,7 @@ class EntrySpec:
     inline: Mapping[str, ClauseText]  # language -> one-off wording; empty for clause references
     numbered: bool | None
     source: Source
+    rows: tuple[tuple[str, ...], ...] = ()  # a table entry: rows of cells (Markdown), the first the header row
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,6 +282,8 @@ class Role(StrEnum):
     PLACE_DATE = "place-date"
     SIGNATURE = "signature"
     TEXT = "text"
+    FOOTNOTE = "footnote"
+    CELL = "cell"
 
 
 NUMBERED_ROLES = frozenset({Role.OPERATIVE, Role.SUBITEM, Role.BULLET})
@@ -288,7 +291,7 @@ NUMBERED_ROLES = frozenset({Role.OPERATIVE, Role.SUBITEM, Role.BULLET})
 
 BODY_ROLES = frozenset(
     {Role.SUBJECT, Role.PREAMBULAR, Role.CHAPEAU, Role.OPERATIVE, Role.SUBITEM, Role.BULLET,
-     Role.CONTINUATION, Role.CLOSING}
+     Role.CONTINUATION, Role.CLOSING, Role.FOOTNOTE, Role.CELL}
 )
 """Roles that carry negotiable text (the rest is apparatus: title, headings, place/date, signatures)."""
 
@@ -298,13 +301,15 @@ class Span:
     """A run of text with the only emphasis the conventions allow (S9, S14).
 
     `opening` marks the opening phrase of a paragraph ("Bearing in mind"), which Word output gives its own
-    character style so a clerk can restyle every opener at once.
+    character style so a clerk can restyle every opener at once. `note` makes the span a footnote reference
+    (no text of its own): the id of the `Role.FOOTNOTE` paragraph it refers to.
     """
 
     text: str
     italic: bool = False
     bold: bool = False
     opening: bool = False
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,6 +319,10 @@ class Paragraph:
     `id` is stable across renumbering and revisions; `label` is the number as shown ("1.", "(a)",
     "- 1 -", "4 bis"); `level` is the depth in the operative tree; `clause` the source clause, if any;
     `proposed` marks a new paragraph still under negotiation (numbered bis, ter … after its anchor).
+
+    A footnote is a paragraph of its own (`Role.FOOTNOTE`, label its number) right after the paragraph whose
+    note span refers to it; a table cell is one too (`Role.CELL`, `cell` = table, row, column from 1), cells
+    in row order. So notes and tables are negotiated, compiled and revised paragraph by paragraph like the rest.
     """
 
     id: str
@@ -323,10 +332,20 @@ class Paragraph:
     level: int = 0
     clause: str | None = None
     proposed: bool = False
+    cell: tuple[int, int, int] | None = None
 
     @property
     def text(self) -> str:
         return "".join(s.text for s in self.spans)
+
+    @property
+    def story(self) -> str:
+        """Where the paragraph sits when not in the body's run of text: "footnote 2", "table 1 row 3", or ""."""
+        if self.role is Role.FOOTNOTE:
+            return f"footnote {self.label}" if self.label else "footnote"
+        if self.role is Role.CELL and self.cell is not None:
+            return f"table {self.cell[0]} row {self.cell[1]}"
+        return ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -395,3 +414,4 @@ class Amendment:
     author: str = ""
     code: str | None = None
     context: str = ""
+    story: str = ""  # "footnote 1", "table 1 row 4": where the paragraph is, when not in the body's text

@@ -43,13 +43,33 @@ def document_to_dict(document: Document) -> dict[str, Any]:
         "meta": meta_to_dict(document.meta),
         "language": document.language,
         "attributes": dict(document.attributes),
-        "paragraphs": [
-            {"id": p.id, "role": p.role.value, "label": p.label, "level": p.level, "clause": p.clause,
-             "proposed": int(p.proposed),
-             "spans": [[s.text, int(s.italic), int(s.bold), int(s.opening)] for s in p.spans]}
-            for p in document.paragraphs
-        ],
+        "paragraphs": [_paragraph_to_dict(p) for p in document.paragraphs],
     }
+
+
+def _paragraph_to_dict(p: Paragraph) -> dict[str, Any]:
+    """A paragraph as stored; a note reference and a table cell add keys only where present, so the texts
+    recorded before notes and tables existed keep their bytes."""
+    out: dict[str, Any] = {
+        "id": p.id, "role": p.role.value, "label": p.label, "level": p.level, "clause": p.clause,
+        "proposed": int(p.proposed),
+        "spans": [[s.text, int(s.italic), int(s.bold), int(s.opening), *([s.note] if s.note else [])]
+                  for s in p.spans]}
+    if p.cell is not None:
+        out["cell"] = list(p.cell)
+    return out
+
+
+def _span_from_list(values: list[Any]) -> Span:
+    text, italic, bold, opening, *note = values
+    return Span(text, bool(italic), bool(bold), bool(opening), str(note[0]) if note else "")
+
+
+def _cell_from(value: Any) -> tuple[int, int, int] | None:
+    if value is None:
+        return None
+    table, row, column = (int(v) for v in value)
+    return table, row, column
 
 
 def document_from_dict(data: dict[str, Any]) -> Document:
@@ -59,7 +79,7 @@ def document_from_dict(data: dict[str, Any]) -> Document:
             Paragraph(
                 id=p["id"], role=Role(p["role"]), label=p["label"], level=int(p["level"]), clause=p["clause"],
                 proposed=bool(p.get("proposed", 0)),
-                spans=tuple(Span(text, bool(i), bool(b), bool(o)) for text, i, b, o in p["spans"]),
+                spans=tuple(_span_from_list(values) for values in p["spans"]), cell=_cell_from(p.get("cell")),
             )
             for p in data["paragraphs"]
         )

@@ -11,11 +11,13 @@ from drafting.model.document import DocumentIdentity
 
 @dataclass(frozen=True, slots=True)
 class VersionParagraph:
-    """One paragraph of a version: stable `id` when the file carries it, the text, the Word style if any."""
+    """One paragraph of a version: stable `id` when the file carries it, the text, the Word style if any,
+    and its story when it is not body text ("footnote 1", "table 1 row 2")."""
 
     id: str | None
     text: str
     style: str | None = None
+    story: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -180,17 +180,33 @@ def apply_to_spans(spans: tuple[Span, ...], replacements: Sequence[tuple[int, in
     chars: list[tuple[str, tuple[bool, bool, bool]]] = [
         (ch, (s.italic, s.bold, s.opening)) for s in spans for ch in s.text
     ]
+    notes = _note_offsets(spans)  # footnote references: no text of their own, they stay where they stand
     for start, end, new in sorted(replacements, key=lambda r: (r[0], r[1]), reverse=True):
         before = chars[start - 1][1] if start > 0 and start - 1 < len(chars) else (False, False, False)
         fmt = (before[0] and not before[2], before[1], False)
         chars[start:end] = [(ch, fmt) for ch in new]
+        notes = [(at if at <= start else max(at + len(new) - (end - start), start + len(new)), span)
+                 for at, span in notes]
     out: list[Span] = []
-    for ch, (italic, bold, opening) in chars:
-        if out and (out[-1].italic, out[-1].bold, out[-1].opening) == (italic, bold, opening):
+    for index, (ch, (italic, bold, opening)) in enumerate(chars):
+        while notes and notes[0][0] == index:
+            out.append(notes.pop(0)[1])
+        if out and not out[-1].note and (out[-1].italic, out[-1].bold, out[-1].opening) == (italic, bold, opening):
             out[-1] = Span(out[-1].text + ch, italic, bold, opening)
         else:
             out.append(Span(ch, italic, bold, opening))
+    out.extend(span for _, span in notes)
     return normalise_spans(out)
+
+
+def _note_offsets(spans: Sequence[Span]) -> list[tuple[int, Span]]:
+    out = []
+    offset = 0
+    for span in spans:
+        if span.note:
+            out.append((offset, span))
+        offset += len(span.text)
+    return out
 
 
 def _alternatives(text: str, proposals: Sequence[Proposal]) -> tuple[Alternative, ...]:

@@ -66,7 +66,7 @@ def clean_delegation(name: str) -> str:
 
 
 def base_paragraphs(document: Document) -> tuple[VersionParagraph, ...]:
-    return tuple(VersionParagraph(p.id, normalise_text(p.text)) for p in document.paragraphs)
+    return tuple(VersionParagraph(p.id, normalise_text(p.text), story=p.story) for p in document.paragraphs)
 
 
 @dataclass(frozen=True, slots=True)

@@ -58,6 +58,8 @@ class _Builder:
     registry: Registry | None
     out: list[Amendment] = field(default_factory=list)
     delegations: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # memo: author -> delegation
+    stories: dict[str, str] = field(default_factory=dict)  # base paragraph id -> its story ("footnote 1")
+    story: str = ""  # the story of the paragraphs being read, when the base does not say
 
     def add(self, author: str, date: str | None, paragraph: str | None, kind: AmendmentKind, old: str, new: str,
             position: int, *, tracked: bool = True, context: str = "") -> None:
@@ -69,8 +71,12 @@ class _Builder:
         self.out.append(Amendment(
             id=amendment_id(delegation, paragraph, kind, position, old, new, tracked), delegation=delegation,
             paragraph=paragraph, kind=kind, old=old, new=new, position=position, date=date, tracked=tracked,
-            author=author, code=code, context=context,
+            author=author, code=code, context=context, story=self.stories.get(paragraph or "") or self.story,
         ))
+
+
+def _stories(base: Sequence[VersionParagraph] | None) -> dict[str, str]:
+    return {p.id: p.story for p in base or () if p.id and p.story}
 
 
 def _chains(paragraphs: Sequence[RevParagraph]) -> Iterator[list[int]]:
@@ -101,7 +107,7 @@ def tracked_amendments(submission: DocxVersion, registry: Registry | None,
                        base: Sequence[VersionParagraph] | None = None) -> list[Amendment]:
     """Every tracked change of `submission` as amendments, tied to base paragraph ids."""
     paragraphs = submission.paragraphs
-    build = _Builder(registry)
+    build = _Builder(registry, stories=_stories(base))
     chains = list(_chains(paragraphs))
     chain_ids = _chain_ids(paragraphs, chains, submission.version.original, base)
     moves: dict[str, dict[str, object]] = {}
@@ -109,6 +115,7 @@ def tracked_amendments(submission: DocxVersion, registry: Registry | None,
     base_text = {p.id: p.text for p in base or () if p.id}
     previous_id: str | None = None
     for chain, base_id in zip(chains, chain_ids, strict=True):
+        build.story = paragraphs[chain[0]].story or ""
         # Index sets, not lists of paragraphs: membership stays O(1) however long a chain of inserted
         # paragraphs is (dataclass equality over a list made a document of new paragraphs quadratic).
         new_members = {i for i in chain if _all_of(paragraphs[i], _ADDED)}
@@ -315,7 +322,7 @@ def _chain_ids(paragraphs: Sequence[RevParagraph], chains: list[list[int]],
 def untracked_amendments(base: Sequence[VersionParagraph], original: Sequence[VersionParagraph], delegation: str,
                          registry: Registry | None, date: str | None = None) -> list[Amendment]:
     """Differences between the base and what the submission says the base was: edits made with Track Changes off."""
-    build = _Builder(registry)
+    build = _Builder(registry, stories=_stories(base))
     previous_id: str | None = None
     for diff in compare(base, original):
         base_id = base[diff.old].id if diff.old is not None else None

@@ -81,9 +81,9 @@ def view_paragraphs(paragraphs: Sequence[RevParagraph], view: Literal["accepted"
         if joins_next(p, view):
             carry[p.story] = (text, pid, style)
             continue
-        out.append(VersionParagraph(pid, normalise_text(text), style))
-    out.extend(VersionParagraph(pid, normalise_text(text), style) for text, pid, style in carry.values()
-               if text or pid)
+        out.append(VersionParagraph(pid, normalise_text(text), style, p.story or ""))
+    out.extend(VersionParagraph(pid, normalise_text(text), style, story or "")
+               for story, (text, pid, style) in carry.items() if text or pid)
     return tuple(out)
 
 
@@ -149,6 +149,41 @@ def _nested_loss(run: RevRun) -> bool:
 def _verb(kind: RevisionKind) -> str:
     return {RevisionKind.INSERT: "inserted", RevisionKind.DELETE: "deleted", RevisionKind.MOVE_FROM: "moved away",
             RevisionKind.MOVE_TO: "moved here"}.get(kind, kind.value)
+
+
+def with_footnotes(docx: DocxVersion) -> DocxVersion:
+    """`docx` with its footnotes read as paragraphs of the text, each note's paragraphs right after the
+    paragraph that refers to it (story "footnote N"), so that their tracked and untracked changes become
+    amendments like the body's; how a text with notes is negotiated. A note nothing refers to stays a story."""
+    from dataclasses import replace
+
+    from drafting.ooxml.tracked.read import paragraph_elements
+    from drafting.ooxml.wml.stories import note_reference_offsets
+
+    notes = {story.key: story for story in docx.stories if story.name.startswith("footnote ")}
+    if not notes:
+        return docx
+    root = docx.package.xml(docx.package.main_document)
+    placed: dict[str, StoryVersion] = {}
+    paragraphs: list[RevParagraph] = []
+    for rev, element in zip(docx.paragraphs, paragraph_elements(root), strict=True):
+        paragraphs.append(rev)
+        for note_id, _ in note_reference_offsets(element):
+            story = notes.get(note_id)
+            if story is not None and note_id not in placed:
+                placed[note_id] = story
+                paragraphs.extend(replace(p, story=story.name) for p in story.paragraphs)
+    if not placed:
+        return docx
+    names = {f"{story.name}: " for story in placed.values()}
+    losses = tuple(line for line in docx.losses
+                   if not (any(line.startswith(name) for name in names) and "only the body text" in line))
+    findings = tuple(f for f in docx.version.findings if f in losses or f not in docx.losses)
+    version = replace(docx.version, paragraphs=view_paragraphs(paragraphs, "accepted"),
+                      original=view_paragraphs(paragraphs, "original"), findings=findings,
+                      tracked=docx.version.tracked or any(_revised(p) for p in paragraphs))
+    stories = tuple(s for s in docx.stories if s.key not in placed or not s.name.startswith("footnote "))
+    return replace(docx, version=version, paragraphs=tuple(paragraphs), losses=losses, stories=stories)
 
 
 NOTE_KINDS = (("footnotes", "footnote"), ("endnotes", "endnote"))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from drafting.errors import DraftingInputError
 from drafting.model.version import Version
-from drafting.readers.docx import DocxVersion, read_docx_version
+from drafting.readers.docx import DocxVersion, read_docx_version, with_footnotes
 from drafting.readers.text import read_text_version
 
 FORMATS = ("docx", "md", "txt")
@@ -59,8 +59,11 @@ def load_version(path: Path) -> Version:
     return read_version(data, str(path), detect_format(path, data))
 
 
-def load_submission(path: Path, *, lossy_ok: bool = False) -> tuple[Version, DocxVersion | None]:
-    """Read a version file; for a .docx also its revision model (tracked changes, comments, package).
+def load_submission(path: Path, *, lossy_ok: bool = False, footnotes: bool = True
+                    ) -> tuple[Version, DocxVersion | None]:
+    """Read a version file; for a .docx also its revision model (tracked changes, comments, package), its
+    footnotes read as paragraphs after the paragraphs referring to them (`with_footnotes`) unless not
+    `footnotes` (a redline compares notes as stories of their own).
 
     A .docx holding changes that no amendment represents (`DocxVersion.losses`) is refused, naming them,
     unless `lossy_ok`: a submission must never lose a delegation's change silently.
@@ -68,6 +71,8 @@ def load_submission(path: Path, *, lossy_ok: bool = False) -> tuple[Version, Doc
     data = read_bytes(path)
     if detect_format(path, data) == "docx":
         docx = read_docx_version(data, str(path))
+        if footnotes:
+            docx = with_footnotes(docx)
         if docx.losses and not lossy_ok:
             raise LossError(docx.losses, str(path))
         return docx.version, docx

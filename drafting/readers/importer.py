@@ -15,8 +15,9 @@ automatic numbering. `import_paragraphs` tells its parts apart from the evidence
 Every paragraph becomes a one-off entry whose text is the paragraph's own words (labels left to the profile,
 emphasis kept as Markdown, Markdown punctuation escaped), so that assembling the spec in the ``as-issued``
 profile gives the document's text back word for word. Its id is derived from its part, its position and
-its text (``pp3_1f2a``): the same draft imports to the same ids. What the spec cannot hold (footnotes, tables
-as tables, images) is a loss, named.
+its text (``pp3_1f2a``): the same draft imports to the same ids. A footnote becomes an inline note
+(``^[…]``) where its reference stands, a table a ``table:`` entry (rows of cells) in its place. What the spec
+cannot hold (endnotes, text boxes, images, equations) is a loss, named.
 """
 
 from __future__ import annotations
@@ -51,6 +52,14 @@ class DraftParagraph:
     level: int | None = None
     style: str | None = None
     in_table: bool = False
+    notes: tuple[str, ...] = ()  # its footnotes' plain text, in order (the Markdown has them as ^[…])
+    cell: tuple[int, int, int] | None = None  # table, row, column (from 1) of a paragraph in a table
+    rows: tuple[tuple[str, ...], ...] = ()  # a whole table (cells' Markdown), once the cells are grouped
+
+    @property
+    def texts(self) -> list[str]:
+        """Its text and its notes' texts, as an assembled spec has them: the note after its paragraph."""
+        return [self.text, *self.notes]
 
 
 @dataclass
@@ -104,7 +113,7 @@ def paragraph_id(prefix: str, position: int, text: str) -> str:
 
 def import_paragraphs(paragraphs: Sequence[DraftParagraph], *, document_id: str, source: str) -> ImportResult:
     """Place `paragraphs` (in document order, empty ones already left out) into a spec."""
-    items = [p for p in paragraphs if p.text.strip()]
+    items = group_tables([p for p in paragraphs if p.text.strip() or p.cell is not None])
     result = ImportResult(spec={})
     if not items:
         return result
@@ -163,8 +172,6 @@ def import_paragraphs(paragraphs: Sequence[DraftParagraph], *, document_id: str,
         entry = _entry("ax", len(closing) + 1, p)
         closing.append(entry)
         result.roles.append((entry["id"], "annex"))
-    if any(p.in_table for p in items):
-        result.losses.append(f"{source}: table cells are imported as paragraphs (a spec has no tables)")
     if operative.get("chapeau") is not None or ops:
         operative["paragraphs"] = ops
     spec: dict[str, Any] = {"document": meta}
@@ -185,7 +192,37 @@ def _operative_opening(text: str) -> bool:
 
 
 def _entry(prefix: str, position: int, p: DraftParagraph) -> dict[str, Any]:
+    if p.rows:
+        return {"id": paragraph_id(prefix, position, p.text), "table": [list(row) for row in p.rows]}
     return {"id": paragraph_id(prefix, position, p.text), "text": p.markdown}
+
+
+def group_tables(paragraphs: Sequence[DraftParagraph]) -> list[DraftParagraph]:
+    """`paragraphs` with the cells of each table made one paragraph holding the table's rows (a cell of
+    several paragraphs joined by a space, missing cells empty); what is not in a table stays as it is."""
+    out: list[DraftParagraph] = []
+    index = 0
+    while index < len(paragraphs):
+        first = paragraphs[index]
+        if first.cell is None:
+            out.append(first)
+            index += 1
+            continue
+        cells: dict[tuple[int, int], list[DraftParagraph]] = {}
+        while index < len(paragraphs):
+            cell = paragraphs[index].cell
+            if cell is None or cell[0] != first.cell[0]:
+                break
+            cells.setdefault((cell[1], cell[2]), []).append(paragraphs[index])
+            index += 1
+        height = max(row for row, _ in cells)
+        width = max(column for _, column in cells)
+        rows = tuple(tuple(" ".join(p.markdown for p in cells.get((r, c), []) if p.markdown)
+                           for c in range(1, width + 1)) for r in range(1, height + 1))
+        ordered = [p for key in sorted(cells) for p in cells[key]]
+        out.append(DraftParagraph("", " ".join(p.text for p in ordered if p.text).strip() or " ", None, None, True,
+                                  tuple(n for p in ordered for n in p.notes), None, rows))
+    return out
 
 
 def draft_from_docx(data: bytes, source: str) -> tuple[list[DraftParagraph], list[str], list[str]]:
@@ -194,46 +231,96 @@ def draft_from_docx(data: bytes, source: str) -> tuple[list[DraftParagraph], lis
     Tracked changes are accepted (noted); footnotes, endnotes, text boxes, images and equations have no place
     in a spec and are losses; a paragraph Word numbers keeps its level, one numbered by hand its typed label's.
     """
-    from drafting.ooxml.tracked.read import REMOVED, paragraph_numbering
+    from drafting.conventions.inline import NOTE_MARK
+    from drafting.ooxml.tracked.read import REMOVED, paragraph_elements, paragraph_numbering
     from drafting.ooxml.wml.objects import object_keys
+    from drafting.ooxml.wml.stories import cell_position, note_reference_offsets
     from drafting.readers.docx import read_docx_version
 
     docx = read_docx_version(data, source)
     notes = [f for f in docx.version.findings if f not in docx.losses]
     losses = [f"{source}: {line}" for line in docx.losses if "tracked changes in" not in line]
-    if docx.version.tracked:
+    if docx.version.tracked or any("tracked changes in" in line for line in docx.losses):
         notes.append(f"{source}: its tracked changes were accepted")
     root = docx.package.xml(docx.package.main_document)
     levels = paragraph_numbering(root)
+    footnotes = {story.key: story for story in docx.stories if story.name.startswith("footnote ")}
+    imported: set[str] = set()
+    tables: dict[int, int] = {}  # id() of a w:tbl -> its number
     out: list[DraftParagraph] = []
     carry: list[tuple[str, bool, bool]] = []
-    for rev, level in zip(docx.paragraphs, levels, strict=True):
+    for rev, level, element in zip(docx.paragraphs, levels, paragraph_elements(root), strict=True):
         if rev.story is not None:
             if rev.text("accepted").strip():
                 losses.append(f"{source}: {rev.story} is not imported")
             continue
-        pieces = carry + [(run.text, run.italic, run.bold) for run in rev.runs if not (run.kinds & REMOVED)]
+        own = [(run.text, run.italic, run.bold) for run in rev.runs if not (run.kinds & REMOVED)]
+        references = [(note_id, at) for note_id, at in note_reference_offsets(element) if note_id in footnotes]
+        own = _with_marks(own, [at for _, at in references])
+        pieces = carry + own
         if rev.next_in_story and (rev.drop_cap or (rev.mark is not None and rev.mark.kind in REMOVED)):
             carry = pieces
             continue
         carry = []
         plain = "".join(text for text, _, _ in pieces)
-        if not plain.strip():
+        position = cell_position(element)
+        cell = None
+        if position is not None:
+            table = tables.setdefault(id(position[0]), len(tables) + 1)
+            cell = (table, position[1], position[2])
+        if not plain.replace(NOTE_MARK, "").strip() and cell is None:
             continue
         stripped, typed = typed_label(plain.strip())
-        if typed is not None:
+        if typed is not None and cell is None:
             pieces = _strip_prefix(pieces, len(plain) - len(plain.lstrip()) + len(plain.strip()) - len(stripped))
-        out.append(DraftParagraph(markdown_of(pieces), stripped.strip(), level if level is not None else typed,
-                                  rev.style, rev.in_table))
+        else:
+            stripped = plain.strip()
+        markdown = markdown_of(pieces)
+        note_texts = []
+        for note_id, _ in references:
+            story = footnotes[note_id]
+            imported.add(note_id)
+            note_markdown = " ".join(markdown_of([(r.text, r.italic, r.bold) for r in p.runs
+                                                  if not (r.kinds & REMOVED)]) for p in story.paragraphs).strip()
+            markdown = markdown.replace(NOTE_MARK, "^[" + note_markdown + "]", 1)
+            note_texts.append(" ".join(story.text()))
+            if len(story.paragraphs) > 1:
+                notes.append(f"{source}: the {len(story.paragraphs)} paragraphs of {story.name} are imported as one")
+        out.append(DraftParagraph(markdown.replace(NOTE_MARK, ""), stripped.replace(NOTE_MARK, "").strip(),
+                                  None if cell else level if level is not None else typed, rev.style, rev.in_table,
+                                  tuple(note_texts), cell))
     for story in docx.stories:
-        if story.name.startswith(("footnote", "endnote")):
-            losses.append(f"{source}: {story.name} is not imported (a spec has no notes): "
-                          f"{' '.join(story.text())[:60]!r}")
+        if story.name.startswith("endnote") or (story.name.startswith("footnote") and story.key not in imported):
+            losses.append(f"{source}: {story.name} is not imported (a spec has no endnotes, and a note nothing "
+                          f"refers to has no place): {' '.join(story.text())[:60]!r}")
     kinds = [kind for kind, _ in object_keys(docx.package.parts, docx.package)]
     for kind in ("image", "equation"):
         if kinds.count(kind):
             losses.append(f"{source}: {kinds.count(kind)} {kind}(s) not imported (a spec holds text only)")
     return out, notes, losses
+
+
+def _with_marks(pieces: list[tuple[str, bool, bool]], offsets: list[int]) -> list[tuple[str, bool, bool]]:
+    """`pieces` with a note mark inserted at each character offset (a mark at a run boundary goes after the
+    run ending there)."""
+    from drafting.conventions.inline import NOTE_MARK
+
+    if not offsets:
+        return pieces
+    out: list[tuple[str, bool, bool]] = []
+    remaining = sorted(offsets)
+    position = 0
+    for text, italic, bold in pieces:
+        cut = 0
+        while remaining and remaining[0] <= position + len(text):
+            at = remaining.pop(0) - position
+            out.append((text[cut:at], italic, bold))
+            out.append((NOTE_MARK, False, False))
+            cut = at
+        out.append((text[cut:], italic, bold))
+        position += len(text)
+    out.extend((NOTE_MARK, False, False) for _ in remaining)
+    return [piece for piece in out if piece[0]]
 
 
 def _strip_prefix(pieces: list[tuple[str, bool, bool]], count: int) -> list[tuple[str, bool, bool]]:

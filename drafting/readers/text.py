@@ -24,6 +24,11 @@ _MD_HEADER = re.compile(
     r"<!--\s*drafting:\s*document=(\S+)\s+revision=(\d+)\s+language=(\S+)\s+sha256=([0-9a-f]{64})\s*-->"
 )
 _MD_COMMENT = re.compile(r"^<!--.*-->\s*$")
+_MD_CELLS = re.compile(r"^<!--\s*dp-cells:((?:\s+[a-z][a-z0-9_]{0,36})*)\s*-->\s*$")
+_NOTE_DEFINITION = re.compile(r"^\[\^(\w{1,9})\]:\s*")
+_NOTE_REFERENCE = re.compile(r"(?<!\\)\[\^\w{1,9}\]")
+_TABLE_DELIMITER = re.compile(r"^\|?\s*:?-{1,}:?\s*(\|\s*:?-{1,}:?\s*)*\|?\s*$")
+_CELL_SPLIT = re.compile(r"(?<!\\)\|")
 
 
 def read_text_version(data: bytes, source: str, fmt: str) -> Version:
@@ -95,20 +100,60 @@ def _markdown_version(text: str, source: str) -> Version:
     paragraphs: list[VersionParagraph] = []
     pending_id: str | None = None
     block: list[str] = []
+    cell_ids: list[str] = []
+    table = {"number": 0, "row": 0}
+
+    def plain(raw: str) -> str:
+        spans = markdown_spans(_NOTE_REFERENCE.sub("", raw) if "[^" in raw else raw)
+        return normalise_text("".join(s.text for s in spans))
 
     def flush() -> None:
         nonlocal pending_id
         if block:
             raw = " ".join(line.strip() for line in block)
             raw = re.sub(r"^#{1,6}\s+", "", raw)
-            raw = strip_label(raw)
-            spans = markdown_spans(raw)
-            paragraphs.append(VersionParagraph(pending_id, normalise_text("".join(s.text for s in spans))))
+            note = _NOTE_DEFINITION.match(raw)
+            if note:
+                story = f"footnote {note.group(1)}"
+                paragraphs.append(VersionParagraph(pending_id, plain(raw[note.end():]), story=story))
+            else:
+                paragraphs.append(VersionParagraph(pending_id, plain(strip_label(raw))))
             pending_id = None
         block.clear()
 
+    def row(line: str) -> None:
+        """One row of a pipe table: a paragraph per cell, ids from the table's `dp-cells` comment in order."""
+        if table["row"] == 1 and _TABLE_DELIMITER.match(line):
+            return  # the line under the header row
+        inner = line.removeprefix("|")
+        if inner.endswith("|") and not inner.endswith("\\|"):
+            inner = inner[:-1]
+        cells = _CELL_SPLIT.split(inner)
+        table["row"] += 1
+        for cell in cells:
+            ident = cell_ids.pop(0) if cell_ids else None
+            paragraphs.append(VersionParagraph(ident, plain(cell.strip().replace("\\|", "|")),
+                                               story=f"table {table['number']} row {table['row']}"))
+
+    in_table = False
     for line in text.split("\n"):
         stripped = line.strip()
+        if in_table and stripped.startswith("|"):
+            row(stripped)
+            continue
+        in_table = False
+        cells = _MD_CELLS.match(stripped)
+        if cells:
+            flush()
+            cell_ids[:] = cells.group(1).split()
+            continue
+        if stripped.startswith("|") and not block:
+            flush()
+            in_table = True
+            table["number"] += 1
+            table["row"] = 0
+            row(stripped)
+            continue
         match = _MD_ID.match(stripped)
         if match:
             flush()

@@ -35,15 +35,21 @@ from drafting.model.document import Document, Paragraph, Role, Span
 from drafting.model.serial import meta_json
 from drafting.ooxml.wml.markup import (
     CUSTOM_PART,
+    FOOTNOTES_CT,
+    FOOTNOTES_PART,
+    FOOTNOTES_REL,
     Level,
     ListDefinition,
     RunSpec,
     core_properties_xml,
     custom_properties_xml,
     fill_body_slot,
+    footnote_paragraph_xml,
+    footnotes_xml,
     has_one_body_slot,
     numbering_xml,
     paragraph_xml,
+    table_xml,
     write_package,
 )
 from drafting.support import cache
@@ -71,9 +77,14 @@ def _list_definitions(profile: Profile) -> list[ListDefinition]:
     return [ListDefinition(OPERATIVE_LIST, operative), ListDefinition(BULLET_LIST, bullets)]
 
 
-def _runs(spans: Sequence[Span]) -> list[RunSpec]:
+def _runs(spans: Sequence[Span], notes: dict[str, int] | None = None) -> list[RunSpec]:
     runs = []
     for span in spans:
+        if span.note:
+            number = (notes or {}).get(span.note)
+            if number:
+                runs.append(RunSpec("", note=number))
+            continue
         if span.opening and span.italic:
             style: str | None = "OpeningPhrase"
         elif span.italic:
@@ -103,14 +114,53 @@ class _WordCounter:
         return self.profile.levels[level].label(self.counts[level] + 1)
 
 
+class _Body:
+    """The body markup and the footnotes part's notes, as `build_paragraphs` writes them."""
+
+    def __init__(self) -> None:
+        self.blocks: list[str] = []
+        self.notes: list[tuple[int, str]] = []
+        self.cells: dict[tuple[int, int], str] = {}  # (row, column) -> markup, of the table being written
+        self.table = 0
+
+    def end_table(self) -> None:
+        if self.cells:
+            rows: dict[int, list[str]] = {}
+            for (row, _), markup in sorted(self.cells.items()):
+                rows.setdefault(row, []).append(markup)
+            self.blocks.append(table_xml(list(rows.values())))
+            self.cells = {}
+        self.table = 0
+
+
 def build_paragraphs(document: Document, profile: Profile) -> str:
     """The body markup: one w:p per paragraph; numbered roles use Word numbering when it gives the same
     label."""
+    return build_story(document, profile)[0]
+
+
+def build_story(document: Document, profile: Profile) -> tuple[str, list[tuple[int, str]]]:
+    """The body markup (w:p per paragraph, w:tbl per table, numbered roles in Word numbering when it gives
+    the same label) and the footnotes (w:id, markup): each footnote paragraph goes to the footnotes part,
+    referred to where its note span stands."""
     counter = _WordCounter(profile)
-    out = []
+    body = _Body()
+    notes = {p.id: number for number, p in
+             enumerate((p for p in document.paragraphs if p.role is Role.FOOTNOTE), start=1)}
     for index, paragraph in enumerate(document.paragraphs, start=1):
         style = STYLE_BY_ROLE[paragraph.role]
-        runs = _runs(paragraph.spans)
+        runs = _runs(paragraph.spans, notes)
+        bookmark = (index, bookmark_name(paragraph.id))
+        if paragraph.role is Role.FOOTNOTE:
+            body.notes.append((notes[paragraph.id], footnote_paragraph_xml(style, runs, bookmark=bookmark)))
+            continue
+        if paragraph.role is Role.CELL and paragraph.cell is not None:
+            if body.table != paragraph.cell[0]:
+                body.end_table()
+                body.table = paragraph.cell[0]
+            body.cells[paragraph.cell[1], paragraph.cell[2]] = paragraph_xml(style, runs, bookmark=bookmark)
+            continue
+        body.end_table()
         numbering = None
         if paragraph.role is Role.BULLET:
             numbering = (BULLET_LIST, 0)
@@ -123,8 +173,9 @@ def build_paragraphs(document: Document, profile: Profile) -> str:
                 runs = [RunSpec(paragraph.label + " "), *runs]  # bis/ter and other manual labels
         elif paragraph.label:
             runs = [RunSpec(paragraph.label + " "), *runs]
-        out.append(paragraph_xml(style, runs, bookmark=(index, bookmark_name(paragraph.id)), numbering=numbering))
-    return "".join(out)
+        body.blocks.append(paragraph_xml(style, runs, bookmark=bookmark, numbering=numbering))
+    body.end_table()
+    return "".join(body.blocks), body.notes
 
 
 def _masthead(document: Document, profile: Profile, symbol: str, final: bool) -> dict[str, str]:
@@ -164,7 +215,8 @@ def render_docx(document: Document, *, template: Path | None = None,
     """The .docx bytes of `document`, built on `template` (default `templates/conference.docx`);
     `extra_properties` are added to its custom properties (a final version's seal)."""
     profile = get_profile(document.meta.profile, document.language)
-    return _package(document, profile, build_paragraphs(document, profile), template, extra_properties)
+    body, notes = build_story(document, profile)
+    return _package(document, profile, body, template, extra_properties, notes)
 
 
 def render_side_by_side(documents: Sequence[Document], *, template: Path | None = None,
@@ -196,7 +248,7 @@ LANGUAGE_TITLES = {"en": "English", "ru": "Русский", "fr": "Français", "
 
 
 def _package(document: Document, profile: Profile, body: str, template: Path | None,
-             extra_properties: dict[str, str] | None) -> bytes:
+             extra_properties: dict[str, str] | None, notes: Sequence[tuple[int, str]] = ()) -> bytes:
     template_path = template or default_template()
     try:
         template_bytes = template_path.read_bytes()
@@ -204,6 +256,11 @@ def _package(document: Document, profile: Profile, body: str, template: Path | N
         raise DraftingInputError(f"cannot read template: {exc.strerror}", source=str(template_path)) from exc
     parts = rendered_template(template_bytes, _context(document, profile), str(template_path))
     parts["word/document.xml"] = fill_body_slot(parts["word/document.xml"], body)
+    if notes:
+        from drafting.ooxml.opc.package import set_part  # lxml: only for a text with footnotes
+
+        set_part(parts, FOOTNOTES_PART, footnotes_xml(notes), FOOTNOTES_CT, rel_from="word/document.xml",
+                 rel_type=FOOTNOTES_REL)
     _finish_parts(parts, document, profile, extra_properties or {})
     return write_package(parts)
 

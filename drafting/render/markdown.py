@@ -3,7 +3,10 @@
 Each paragraph is preceded by an invisible `<!-- dp:<id> -->` comment carrying its stable id, and the file
 starts with a `<!-- drafting: … -->` comment carrying the document identity, so an edited copy sent back
 by a delegation can be traced to the paragraph and the text it was made from. Labels are written
-literally (escaped so that Markdown viewers do not renumber them); bullets are Markdown list items.
+literally (escaped so that Markdown viewers do not renumber them); bullets are Markdown list items. A
+footnote is written as Markdown writes one — `[^2]` where it is referred to, `[^2]: its text` right after
+the paragraph — and a table as a pipe table whose cells' ids one `<!-- dp-cells: … -->` comment lists in
+row order.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from drafting.library.i18n import masthead_lines
 from drafting.model.document import Document, Paragraph, Role, Span
 
 ID_COMMENT = "<!-- dp:{id} -->"
+CELLS_COMMENT = "<!-- dp-cells: {ids} -->"
 HEADER_COMMENT = "<!-- drafting: document={document} revision={revision} language={language} sha256={sha} -->"
 MASTHEAD_COMMENT = "<!-- masthead: {} -->"
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>])")
@@ -27,9 +31,12 @@ def escape_text(text: str) -> str:
     return _INLINE_SPECIAL.sub(r"\\\1", text)
 
 
-def _inline(spans: tuple[Span, ...]) -> str:
+def _inline(spans: tuple[Span, ...], notes: dict[str, str] | None = None) -> str:
     out = []
     for span in spans:
+        if span.note:
+            out.append(f"[^{(notes or {}).get(span.note, '?')}]")
+            continue
         text = escape_text(span.text)
         stripped = text.strip(" ")
         if not stripped:
@@ -45,8 +52,10 @@ def _inline(spans: tuple[Span, ...]) -> str:
     return "".join(out)
 
 
-def _block(paragraph: Paragraph) -> str:
-    body = _inline(paragraph.spans)
+def _block(paragraph: Paragraph, notes: dict[str, str]) -> str:
+    body = _inline(paragraph.spans, notes)
+    if paragraph.role is Role.FOOTNOTE:
+        return f"[^{paragraph.label}]: {body}"
     if paragraph.role is Role.TITLE:
         return f"# {body}"
     if paragraph.role is Role.HEADING:
@@ -83,12 +92,41 @@ def render_markdown(document: Document) -> bytes:
     ident = identity(document)
     lines = [HEADER_COMMENT.format(document=ident.document_id, revision=ident.revision, language=ident.language,
                                    sha=ident.content_hash), *_masthead(document), ""]
+    notes = {p.id: p.label for p in document.paragraphs if p.role is Role.FOOTNOTE}
     previous: Paragraph | None = None
+    tables: set[int] = set()
     for paragraph in document.paragraphs:
+        if paragraph.role is Role.CELL and _table_of(paragraph) in tables:
+            continue  # written with the first cell of its table
         in_list = paragraph.role is Role.BULLET and previous is not None and previous.role is Role.BULLET
         if not in_list and previous is not None:
             lines.append("")
+        if paragraph.role is Role.CELL:
+            cells = [p for p in document.paragraphs if p.role is Role.CELL and _table_of(p) == _table_of(paragraph)]
+            lines.extend(_table(cells, notes))
+            tables.add(_table_of(paragraph))
+            previous = cells[-1]
+            continue
         lines.append(ID_COMMENT.format(id=paragraph.id))
-        lines.append(_block(paragraph))
+        lines.append(_block(paragraph, notes))
         previous = paragraph
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _table_of(paragraph: Paragraph) -> int:
+    return paragraph.cell[0] if paragraph.cell is not None else 0
+
+
+def _table(cells: list[Paragraph], notes: dict[str, str]) -> list[str]:
+    """A pipe table (the first row its header), after the comment listing its cells' ids in row order."""
+    rows: dict[int, list[Paragraph]] = {}
+    for cell in cells:
+        rows.setdefault(cell.cell[1] if cell.cell else 0, []).append(cell)
+    width = max(len(row) for row in rows.values())
+    lines = [CELLS_COMMENT.format(ids=" ".join(p.id for p in cells))]
+    for number, row in enumerate(rows.values()):
+        texts = [_inline(p.spans, notes).replace("|", "\\|") for p in row] + [""] * (width - len(row))
+        lines.append("| " + " | ".join(texts) + " |")
+        if number == 0:
+            lines.append("|" + "---|" * width)
+    return lines

@@ -10,6 +10,7 @@ import pytest
 
 from drafting.errors import DraftingInputError
 from drafting.ooxml.opc.package import read_docx
+from drafting.readers.amendments import tracked_amendments
 from drafting.readers.docx import read_docx_version
 from drafting.readers.files import LossError, load_submission
 from tests.fixtures.wordml import (
@@ -163,11 +164,30 @@ def test_footnotes_endnotes_and_headers_are_stories_named_as_a_reader_sees_them(
                        "endnote 1": ("An endnote.",), "header default": ("A/CONF.1/L.1",)}
 
 
-def test_a_tracked_change_in_a_footnote_is_never_dropped_silently(tmp_path):
+def test_a_tracked_change_in_a_footnote_is_an_amendment_naming_the_footnote(tmp_path):
     path = tmp_path / "note.docx"
     path.write_bytes(docx(p(r("Text"), footnote_ref(2)), footnotes={2: p(r("See "), ins(r("annex "), 4), r("I."))}))
-    with pytest.raises(LossError, match="footnote 1: tracked changes in 1 paragraph"):
+    version, submission = load_submission(path)
+    assert [(p.text, p.story) for p in version.paragraphs] == [("Text", ""), ("See annex I.", "footnote 1")]
+    assert submission is not None
+    [amendment] = tracked_amendments(submission, None)
+    assert (amendment.kind.value, amendment.new, amendment.position, amendment.story) == \
+        ("insert", "annex ", 4, "footnote 1")
+
+
+def test_a_tracked_change_in_an_endnote_or_an_unreferenced_note_is_never_dropped_silently(tmp_path):
+    path = tmp_path / "note.docx"
+    path.write_bytes(docx(p(r("Text"), '<w:r><w:endnoteReference w:id="2"/></w:r>'),
+                          endnotes={2: p(r("See "), ins(r("annex "), 4), r("I."))},
+                          footnotes={3: p(r("Nobody "), ins(r("refers "), 5), r("here."))}))
+    with pytest.raises(LossError, match="endnote 1: tracked changes in 1 paragraph") as refused:
         load_submission(path)
+    assert "footnote (id 3, not referenced): tracked changes" in str(refused.value)
+    # a redline compares notes as stories of their own: read that way, the footnote's change is reported too
+    noted = tmp_path / "footnote.docx"
+    noted.write_bytes(docx(p(r("Text"), footnote_ref(2)), footnotes={2: p(r("See "), ins(r("annex "), 4), r("I."))}))
+    with pytest.raises(LossError, match="footnote 1: tracked changes in 1 paragraph"):
+        load_submission(noted, footnotes=False)
 
 
 # -- every element kind that can carry text or a revision: read, or reported --------------------------------

@@ -52,10 +52,12 @@ USER_DEFINED_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 
 
 class RunSpec(NamedTuple):
-    """A run to write: `text` and an optional character style id."""
+    """A run to write: `text` and an optional character style id; `note` > 0 makes it the reference to
+    footnote `note` (w:footnoteReference) instead of text."""
 
     text: str
     style: str | None = None
+    note: int = 0
 
 
 class Level(NamedTuple):
@@ -90,7 +92,7 @@ def paragraph_xml(
     if bookmark is not None:
         out.append(f'<w:bookmarkStart w:id="{int(bookmark[0])}" w:name={quoteattr(bookmark[1])}/>')
     for run in runs:
-        if run.text:
+        if run.text or run.note:
             out.append(run_xml(run))
     if bookmark is not None:
         out.append(f'<w:bookmarkEnd w:id="{int(bookmark[0])}"/>')
@@ -100,10 +102,59 @@ def paragraph_xml(
 
 def run_xml(run: RunSpec) -> str:
     """A w:r: optional character style, the text with xml:space="preserve" where spaces would be lost."""
+    if run.note:
+        return ('<w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr>'
+                f'<w:footnoteReference w:id="{int(run.note)}"/></w:r>')
     style = f"<w:rPr><w:rStyle w:val={quoteattr(run.style)}/></w:rPr>" if run.style else ""
     text = run.text
     space = ' xml:space="preserve"' if text != text.strip(" ") or "  " in text else ""
     return f"<w:r>{style}<w:t{space}>{escape(text)}</w:t></w:r>"
+
+
+FOOTNOTES_PART = "word/footnotes.xml"
+FOOTNOTES_CT = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+FOOTNOTES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
+
+
+def footnote_paragraph_xml(style_id: str, runs: Sequence[RunSpec], *, bookmark: tuple[int, str] | None) -> str:
+    """A footnote's paragraph: its number mark (w:footnoteRef) and a space, then the text (ECMA-376 §17.11)."""
+    head = '<w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteRef/></w:r>' + run_xml(RunSpec(" "))
+    xml = paragraph_xml(style_id, runs, bookmark=bookmark)
+    at = xml.index("</w:pPr>") + len("</w:pPr>")
+    return xml[:at] + head + xml[at:]
+
+
+def footnotes_xml(notes: Sequence[tuple[int, str]]) -> bytes:
+    """The footnotes part: the separator and continuation separator Word writes (ids -1 and 0), then each
+    note (w:id, paragraph markup)."""
+    out = [DECL, f'<w:footnotes xmlns:w="{W_NS}">',
+           '<w:footnote w:type="separator" w:id="-1"><w:p><w:pPr><w:spacing w:after="0" w:line="240" '
+           'w:lineRule="auto"/></w:pPr><w:r><w:separator/></w:r></w:p></w:footnote>',
+           '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:pPr><w:spacing w:after="0" w:line="240" '
+           'w:lineRule="auto"/></w:pPr><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>']
+    out.extend(f'<w:footnote w:id="{int(note_id)}">{xml}</w:footnote>' for note_id, xml in notes)
+    out.append("</w:footnotes>")
+    return "".join(out).encode("utf-8")
+
+
+def table_xml(rows: Sequence[Sequence[str]], *, header: bool = True) -> str:
+    """A w:tbl with single borders whose cells hold the given paragraph markup, the first row repeated as
+    the header row on each page; columns share the text width."""
+    width = max(len(row) for row in rows)
+    column = 9070 // max(width, 1)
+    border = '<w:{0} w:val="single" w:sz="4" w:space="0" w:color="auto"/>'
+    borders = "".join(border.format(side) for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    out = [f'<w:tbl><w:tblPr><w:tblW w:w="{column * width}" w:type="dxa"/><w:tblBorders>{borders}</w:tblBorders>'
+           '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="0" '
+           'w:noVBand="1"/></w:tblPr><w:tblGrid>' + f'<w:gridCol w:w="{column}"/>' * width + "</w:tblGrid>"]
+    for number, row in enumerate(rows):
+        out.append("<w:tr>" + ("<w:trPr><w:tblHeader/></w:trPr>" if header and number == 0 else ""))
+        for cell in [*row, *[""] * (width - len(row))]:
+            content = cell or '<w:p><w:pPr><w:pStyle w:val="TableText"/></w:pPr></w:p>'
+            out.append(f'<w:tc><w:tcPr><w:tcW w:w="{column}" w:type="dxa"/></w:tcPr>{content}</w:tc>')
+        out.append("</w:tr>")
+    out.append("</w:tbl>")
+    return "".join(out)
 
 
 BODY_SLOT = b"<?drafting-body ?>"  # as lxml serialises the processing instruction

@@ -50,3 +50,37 @@ def header_footer_parts(package: Package, document_root: etree._Element) -> list
             out.append((f"{kind} {ref.get(qn('w:type'), 'default')}", key, number, len(sections)))
     return out
 
+
+
+_COUNTED = {qn("w:t"): None, qn("w:tab"): 1, qn("w:sym"): 1, qn("w:br"): 1, qn("w:cr"): 1,
+            qn("w:noBreakHyphen"): 1, qn("w:softHyphen"): 0}
+
+
+def note_reference_offsets(paragraph: etree._Element, kind: str = "footnote") -> list[tuple[str, int]]:
+    """(w:id, characters of text before it) for each `kind` reference in `paragraph`, in order. Deleted text
+    (`w:delText`) is not counted: offsets are in the text with changes accepted."""
+    out: list[tuple[str, int]] = []
+    count = 0
+    reference = qn(f"w:{kind}Reference")
+    for el in paragraph.iter():
+        tag = el.tag
+        if tag == reference:
+            out.append((el.get(qn("w:id"), ""), count))
+        elif tag in _COUNTED:
+            width = _COUNTED[tag]
+            count += len(el.text or "") if width is None else width
+    return out
+
+
+def cell_position(paragraph: etree._Element) -> tuple[etree._Element, int, int] | None:
+    """(w:tbl, row, column), both from 1, of the innermost table cell holding `paragraph`, or None."""
+    cell = next(paragraph.iterancestors(qn("w:tc")), None)
+    if cell is None:
+        return None
+    row = cell.getparent()
+    table = row.getparent() if row is not None else None
+    if row is None or table is None:
+        return None
+    rows = [r for r in table if r.tag == qn("w:tr")]
+    cells = [c for c in row if c.tag == qn("w:tc")]
+    return table, rows.index(row) + 1, cells.index(cell) + 1

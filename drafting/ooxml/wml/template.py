@@ -53,11 +53,15 @@ PARAGRAPH_STYLES: tuple[tuple[str, str, str, str, str], ...] = (
     ("MastheadLine", "Masthead Line", "Normal",
      '<w:spacing w:after="0"/><w:ind w:left="6237"/><w:jc w:val="left"/>', '<w:sz w:val="20"/>'),
     ("Footer", "footer", "Normal", '<w:spacing w:after="0"/><w:jc w:val="center"/>', '<w:sz w:val="20"/>'),
+    ("FootnoteText", "footnote text", "Normal", '<w:spacing w:after="0" w:line="240" w:lineRule="auto"/>',
+     '<w:sz w:val="20"/>'),
+    ("TableText", "Table Text", "Normal", '<w:spacing w:after="0"/><w:jc w:val="left"/>', ""),
 )
 CHARACTER_STYLES: tuple[tuple[str, str, str], ...] = (
     ("OpeningPhrase", "Opening Phrase", "<w:i/>"),
     ("Emphasis", "Emphasis", "<w:i/>"),
     ("Strong", "Strong", "<w:b/>"),
+    ("FootnoteReference", "footnote reference", '<w:vertAlign w:val="superscript"/>'),
 )
 
 
