@@ -341,6 +341,8 @@ def _key(token: str) -> str:
 
 def _tokens_and_keys(text: str) -> tuple[list[str], list[str]]:
     tokens = _token_pattern_for(text).findall(text)
+    if text.isascii() and "\r" not in text and "  " not in text and "" not in tokens:
+        return tokens, list(tokens)  # every token is its own key (`_key`), none of them ignored
     key_of = {tok: _key(tok) for tok in dict.fromkeys(tokens)}
     keys = list(map(key_of.__getitem__, tokens))
     if "" not in key_of.values() or len(tokens) < 2:
@@ -497,12 +499,33 @@ class _Redline:
 
     def __init__(self, ta: list[str], ka: list[str], tb: list[str], kb: list[str]) -> None:
         self.ta, self.ka, self.tb, self.kb = ta, ka, tb, kb
-        class_of = {k: _token_class(k) for k in dict.fromkeys(itertools.chain(ka, kb))}
-        self.cls_a = list(map(class_of.__getitem__, ka))
-        self.cls_b = list(map(class_of.__getitem__, kb))
-        self.len_a = list(itertools.accumulate(map(len, ta), initial=0))
-        self.len_b = list(itertools.accumulate(map(len, tb), initial=0))
-        self.words_b = list(itertools.accumulate((c == _WORD for c in self.cls_b), initial=0))
+
+    # Token classes and running lengths, computed when a rule first asks (most paragraphs' few changes
+    # never need them: one change has no island to join, and most insertions cannot slide).
+
+    @functools.cached_property
+    def _class_of(self) -> dict[str, int]:
+        return {k: _token_class(k) for k in dict.fromkeys(itertools.chain(self.ka, self.kb))}
+
+    @functools.cached_property
+    def cls_a(self) -> list[int]:
+        return list(map(self._class_of.__getitem__, self.ka))
+
+    @functools.cached_property
+    def cls_b(self) -> list[int]:
+        return list(map(self._class_of.__getitem__, self.kb))
+
+    @functools.cached_property
+    def len_a(self) -> list[int]:
+        return list(itertools.accumulate(map(len, self.ta), initial=0))
+
+    @functools.cached_property
+    def len_b(self) -> list[int]:
+        return list(itertools.accumulate(map(len, self.tb), initial=0))
+
+    @functools.cached_property
+    def words_b(self) -> list[int]:
+        return list(itertools.accumulate((c == _WORD for c in self.cls_b), initial=0))
 
     # -- building ---------------------------------------------------------------------------------------
 

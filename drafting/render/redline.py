@@ -513,22 +513,28 @@ def redline_files(old: Version, old_docx: DocxVersion, new: Version, *, author: 
     old_notes = {kind: _notes_of_base(base, kind) for kind in ("footnote", "endnote")}
     data = redline_package(base, new.paragraphs, author=author.strip(), date=iso_date(date), new_docx=new_docx,
                            losses=lost)
-    lost.extend(check_redline(data, base, new, new_docx, old_notes))
+    lost.extend(check_redline(data, base, new, new_docx, old_notes, written=base.root))
     return data, findings
 
 
 def check_redline(data: bytes, base: Base, new: Version, new_docx: DocxVersion | None,
-                  old_notes: dict[str, list[str]] | None = None) -> list[str]:
+                  old_notes: dict[str, list[str]] | None = None, *, written: Any = None) -> list[str]:
     """What the written redline fails to show, story by story: its Accept All must read as NEW and its Reject
-    All as OLD (as compared), and images and equations must match. One line per story that differs."""
+    All as OLD (as compared), and images and equations must match. One line per story that differs.
+
+    `written` is the main document's tree that `data` was serialised from (`redline_package` edits
+    `base.root` and writes it): for a Markdown or text NEW, whose check is the body alone, the body is read
+    from that tree instead of parsing it again from `data` (the same elements, half the work)."""
     from drafting.ooxml.opc.package import read_docx
     from drafting.readers.docx import read_docx_version
 
     problems: list[str] = []
     old_notes = old_notes or {}
-    if new_docx is None:  # a Markdown or text NEW: only the body to check, read from the written bytes
-        package = read_docx(data, "redline")
-        body = read_body(package.xml(package.main_document))[0]
+    if new_docx is None:  # a Markdown or text NEW: only the body to check, read from the written document
+        if written is None:
+            package = read_docx(data, "redline")
+            written = package.xml(package.main_document)
+        body = read_body(written)[0]
         accepted, original = view_paragraphs(body, "accepted"), view_paragraphs(body, "original")
     else:
         out = read_docx_version(data, "redline")

@@ -51,6 +51,9 @@ ADDED = frozenset({RevisionKind.INSERT, RevisionKind.MOVE_TO})
 """Kinds whose content exists only after acceptance."""
 REMOVED = frozenset({RevisionKind.DELETE, RevisionKind.MOVE_FROM})
 """Kinds whose content exists only before acceptance."""
+_GONE: dict[str, frozenset[RevisionKind]] = {"accepted": REMOVED, "original": ADDED}
+_NO_KINDS: frozenset[RevisionKind] = frozenset()
+_KINDS = {kind: frozenset({kind}) for kind in RevisionKind}
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +90,10 @@ class RevRun:
     @property
     def kinds(self) -> frozenset[RevisionKind]:
         """The kinds of `revision` and `outer`."""
-        return frozenset(r.kind for r in (self.revision, self.outer) if r is not None)
+        revision, outer = self.revision, self.outer
+        if outer is None:
+            return _NO_KINDS if revision is None else _KINDS.get(revision.kind) or frozenset({revision.kind})
+        return frozenset(r.kind for r in (revision, outer) if r is not None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +143,13 @@ class RevParagraph:
         """This paragraph's own text in `view`, without joining across paragraph marks."""
         if view == "all":
             return _marked_text(self)
-        return "".join(r.text for r in self.runs if _present(r.kinds, view))
+        gone = _GONE.get(view)
+        if gone is None:
+            return "".join(r.text for r in self.runs if _present(r.kinds, view))
+        # `_present` inlined: a run is in the view unless its revision (or the one around it) is gone there
+        return "".join([r.text for r in self.runs
+                        if not ((r.revision is not None and r.revision.kind in gone)
+                                or (r.outer is not None and r.outer.kind in gone))])
 
 
 View = Literal["accepted", "original", "all"]
@@ -460,10 +472,20 @@ class _Reader:
         fmt = None
         style = None
         if rpr is not None:
-            bold, italic = on_off(_child(rpr, _B)), on_off(_child(rpr, _I))
-            style_el = _child(rpr, _R_STYLE)
+            # the first w:b, w:i, w:rStyle and w:rPrChange, in one pass over the w:rPr
+            b_el = i_el = style_el = change = None
+            for child in rpr:
+                tag = child.tag
+                if tag == _B:
+                    b_el = child if b_el is None else b_el
+                elif tag == _I:
+                    i_el = child if i_el is None else i_el
+                elif tag == _R_STYLE:
+                    style_el = child if style_el is None else style_el
+                elif tag == _RPR_CHANGE:
+                    change = child if change is None else change
+            bold, italic = on_off(b_el), on_off(i_el)
             style = style_el.get(_VAL) if style_el is not None else None
-            change = _child(rpr, _RPR_CHANGE)
             if change is not None:
                 fmt = revision_of(change, RevisionKind.FORMAT)
         parts = []
