@@ -49,6 +49,9 @@ EDITS: dict[str, list[dict[str, Any]]] = {
     "image inserted": [{"op": "image_insert", "after": "Decides to remain seized", "image": "blue.png"}],
     "image replaced": [{"op": "image_replace", "index": 0, "image": "blue.png"}],
     "table row appended": [{"op": "row_insert", "index": 3, "cells": ["TJK", "20"]}],
+    "first table row inserted": [{"op": "row_insert", "index": 0, "cells": ["Member", "Per cent"]}],
+    "table inserted": [{"op": "table_insert", "after_paragraph": 1, "rows": [["Year", "Sessions"], ["2024", "2"]]}],
+    "text box inserted": [{"op": "frame_insert", "after": "Decides to remain seized", "text": "Adopted by consensus."}],
     "body edit beside a footnote": [{"op": "body_replace", "old": "Noting the report",
                                      "new": "Noting with appreciation the report"}],
     "every story at once": [

@@ -386,50 +386,113 @@ def xml_objects(path: Path, view: str) -> list[str]:
     return sorted(out)
 
 
-def corpus_table(peer_python: Path | None) -> int:
-    """Run every tool on every story pair; a tool is right on a pair when LibreOffice's Accept All of its
-    output reads as NEW and its Reject All as OLD (body, notes, frames, headers) and the images and equations
-    of both views match (XML). A tool that refuses (exit 1, as drafting does on a change it cannot write) is
-    counted as refused, not right."""
-    sys.path.insert(0, str(ROOT))
-    from tests.oracle.libreoffice import libreoffice_session
+def corpus_pairs(office: object) -> dict[str, dict[str, tuple[Path, Path]]]:
+    """Both corpora as files: the hand-written pairs (written afresh) and the pairs edited through LibreOffice
+    (`bench/corpus_uno.py`, built through `office` or reused from its cache)."""
+    sys.path.insert(0, str(HERE))
+    import corpus_uno
 
-    folder = WORK / "corpus"
-    folder.mkdir(parents=True, exist_ok=True)
+    def place(corpus: str, name: str, old_bytes: bytes, new_bytes: bytes) -> tuple[Path, Path]:
+        folder = WORK / corpus / name.replace(" ", "-")  # one folder per pair: the tools write beside it
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "old.docx").write_bytes(old_bytes)
+        (folder / "new.docx").write_bytes(new_bytes)
+        return folder / "old.docx", folder / "new.docx"
+
+    hand = {name: place("corpus", name, *pair) for name, pair in story_pairs().items()}
+    uno = {name: place("corpus-uno", name, old.read_bytes(), new.read_bytes())
+           for name, (old, new) in corpus_uno.build(office).items()}
+    return {"written by hand in Word's shapes (tests/fixtures/wordml.py)": hand,
+            "edited through LibreOffice over UNO (bench/corpus_uno.py)": uno}
+
+
+def run_tool(argv: list[str], out: Path, tool: str) -> tuple[str, str]:
+    """Run one tool; ("ran", "") when it wrote `out` and exited 0, else its verdict and stderr's last line:
+    "refused" for drafting's exit 1 naming what it cannot write (issue 11), "failed" for any other exit."""
+    out.unlink(missing_ok=True)
+    proc = subprocess.run(argv, capture_output=True, text=True)
+    tail = (proc.stderr.strip().splitlines() or [f"exit {proc.returncode}"])[-1][:200]
+    if proc.returncode == 0 and out.exists():
+        return "ran", tail if proc.stderr.strip() else ""
+    if tool == "drafting" and proc.returncode == 1:
+        return "refused", tail
+    return "failed", f"exit {proc.returncode}: {tail}"
+
+
+def view_difference(got: dict[str, object], want: dict[str, object]) -> str:
+    """Which stories of a tool's view differ from the wanted ones, with the first difference, briefly."""
+    got_s, want_s = got["stories"], want["stories"]
+    assert isinstance(got_s, dict) and isinstance(want_s, dict)
+    pairs = [(key, got[key], want[key]) for key in ("body", "objects")]
+    pairs += [(key, got_s.get(key), want_s.get(key)) for key in sorted(set(got_s) | set(want_s))]
+    differing = [(key, g, w) for key, g, w in pairs if g != w]
+    if not differing:
+        return "?"
+    key, g, w = differing[0]
+    others = f" (also {', '.join(k for k, _, _ in differing[1:])})" if differing[1:] else " (only this story)"
+    return f"{key}: got {g!r:.150} want {w!r:.150}{others}"
+
+
+def corpus_table(peer_python: Path | None) -> int:
+    """Run every tool on every pair of both corpora; a tool is right on a pair when LibreOffice's Accept All of
+    its output reads as NEW and its Reject All as OLD (body and table cells, notes, frames and text boxes,
+    headers and footers) and the images and equations of both views match (XML). drafting refusing a pair
+    (exit 1, naming the change it cannot write) is counted as refused; a tool exiting 0 with a wrong result is
+    silently wrong; any other non-zero exit is failed."""
+    sys.path.insert(0, str(ROOT))
+    from tests.oracle.libreoffice import OracleError, libreoffice_session
+
     tools = ["drafting"] + (["docxodus", "xmlpowertools"] if peer_python is not None else [])
-    verdict: dict[tuple[str, str], str] = {}
-    pairs = story_pairs()
+    verdict: dict[tuple[str, str, str], str] = {}  # (corpus, pair, tool)
+    notes: list[str] = []
     with libreoffice_session() as office:
-        for name, (old_bytes, new_bytes) in pairs.items():
-            stem = folder / name.replace(" ", "-")
-            old, new = stem.with_name(stem.name + "-old.docx"), stem.with_name(stem.name + "-new.docx")
-            old.write_bytes(old_bytes)
-            new.write_bytes(new_bytes)
-            pair = Pair(0, old, new, [], [], 0, {})
-            want = {"accept": _client_view(office, new, "as-is", new),
-                    "reject": _client_view(office, old, "as-is", old)}
-            mine = old.with_name(stem.name + "-drafting.docx")
-            cmds = commands(pair, peer_python) if peer_python is not None else {
-                "drafting": ([str(Path(sys.executable).with_name("drafting")), "redline", str(old), str(new),
-                              "--author", AUTHOR, "--date", DATE, "-o", str(mine)], mine)}
-            for tool in tools:
-                argv, out = cmds[tool]
-                out.unlink(missing_ok=True)
-                proc = subprocess.run(argv, capture_output=True, text=True)
-                if proc.returncode != 0 or not out.exists():
-                    verdict[name, tool] = "refused" if tool == "drafting" and proc.returncode == 1 else "error"
-                    continue
-                got = {mode: _client_view(office, out, mode, out) for mode in ("accept", "reject")}
-                verdict[name, tool] = "right" if got == want else "WRONG"
-    width = max(len(n) for n in pairs)
-    print(f"{'pair':<{width}}  " + "  ".join(f"{t:>13}" for t in tools))
-    for name in pairs:
-        print(f"{name:<{width}}  " + "  ".join(f"{verdict[name, t]:>13}" for t in tools))
-    for tool in tools:
-        right = sum(1 for name in pairs if verdict[name, tool] == "right")
-        refused = sum(1 for name in pairs if verdict[name, tool] == "refused")
-        wrong = sum(1 for name in pairs if verdict[name, tool] in ("WRONG", "error"))
-        print(f"{tool}: right {right}/{len(pairs)}, refused (reported, exit 1) {refused}, silently wrong {wrong}")
+        corpora = corpus_pairs(office)
+        for corpus, pairs in corpora.items():
+            short = "UNO" if "UNO" in corpus else "hand"
+            for name, (old, new) in pairs.items():
+                pair = Pair(0, old, new, [], [], 0, {})
+                want = {"accept": _client_view(office, new, "as-is", new),
+                        "reject": _client_view(office, old, "as-is", old)}
+                mine = old.with_name("drafting.docx")
+                cmds = commands(pair, peer_python) if peer_python is not None else {
+                    "drafting": ([str(Path(sys.executable).with_name("drafting")), "redline", str(old), str(new),
+                                  "--author", AUTHOR, "--date", DATE, "-o", str(mine)], mine)}
+                for tool in tools:
+                    argv, out = cmds[tool]
+                    status, detail = run_tool(argv, out, tool)
+                    if status != "ran":
+                        verdict[corpus, name, tool] = status
+                        notes.append(f"{short} {name} / {tool}: {status}: {detail}")
+                        continue
+                    wrong = []
+                    for mode in ("accept", "reject"):
+                        try:
+                            got = _client_view(office, out, mode, out)
+                        except OracleError as exc:
+                            wrong.append(f"{mode}: LibreOffice: {str(exc)[:150]}")
+                            continue
+                        if got != want[mode]:
+                            wrong.append(f"{mode}: {view_difference(got, want[mode])}")
+                    verdict[corpus, name, tool] = "WRONG" if wrong else "right"
+                    if wrong:
+                        notes.append(f"{short} {name} / {tool}: silently wrong (exit 0): {'; '.join(wrong)}")
+                    elif detail:
+                        notes.append(f"{short} {name} / {tool}: right; stderr: {detail}")
+    width = max(len(n) for pairs in corpora.values() for n in pairs)
+    for corpus, pairs in corpora.items():
+        print(f"\n{len(pairs)} pairs {corpus}")
+        print(f"{'pair':<{width}}  " + "  ".join(f"{t:>13}" for t in tools))
+        for name in pairs:
+            print(f"{name:<{width}}  " + "  ".join(f"{verdict[corpus, name, t]:>13}" for t in tools))
+        for tool in tools:
+            counts = {v: sum(1 for n in pairs if verdict[corpus, n, tool] == v)
+                      for v in ("right", "refused", "WRONG", "failed")}
+            print(f"{tool}: right {counts['right']}/{len(pairs)}, refused (exit 1, named) {counts['refused']}, "
+                  f"silently wrong (exit 0) {counts['WRONG']}, failed (other exit) {counts['failed']}")
+    if notes:
+        print("\nnotes:")
+        for line in notes:
+            print(f"  {line}")
     return 0
 
 
@@ -452,7 +515,8 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=2012)
     parser.add_argument("--no-check", action="store_true", help="skip the LibreOffice correctness check")
     parser.add_argument("--corpus", action="store_true",
-                        help="only the correctness table on the story corpus (notes, tables, boxes, images…)")
+                        help="only the correctness table on both story corpora (notes, tables, boxes, images…): "
+                             "pairs written by hand and pairs edited through LibreOffice (bench/corpus_uno.py)")
     args = parser.parse_args()
     peer_python = ensure_peers()
     if args.corpus:

@@ -583,6 +583,26 @@ def apply_story_edit(office, doc, op):
         table.getRows().insertByIndex(op["index"], 1)
         for column, value in enumerate(op["cells"]):
             table.getCellByPosition(column, op["index"]).setString(value)
+    elif kind == "table_insert":
+        _, para = _paragraph(doc, op["after_paragraph"])
+        text = para.getText()
+        rows = op["rows"]
+        table = doc.createInstance("com.sun.star.text.TextTable")
+        table.initialize(len(rows), len(rows[0]))
+        text.insertTextContent(text.createTextCursorByRange(para.getEnd()), table, False)
+        for row, values in enumerate(rows):
+            for column, value in enumerate(values):
+                table.getCellByPosition(column, row).setString(value)
+    elif kind == "frame_insert":
+        found = _find(doc, op["after"])
+        frame = doc.createInstance("com.sun.star.text.TextFrame")
+        frame.setPropertyValue("AnchorType", uno.Enum("com.sun.star.text.TextContentAnchorType", "AT_PARAGRAPH"))
+        size = uno.createUnoStruct("com.sun.star.awt.Size")
+        size.Width, size.Height = 5000, 2500
+        frame.setPropertyValue("Size", size)
+        text = found.getText()
+        text.insertTextContent(text.createTextCursorByRange(found.getEnd()), frame, False)
+        frame.getText().setString(op["text"])
     elif kind == "row_delete":
         doc.getTextTables().getByIndex(op.get("table", 0)).getRows().removeByIndex(op["index"], 1)
     elif kind == "cell_replace":
@@ -611,7 +631,8 @@ def op_edit_stories(office, args):
     as "MS Word 2007 XML" at `out_path`. Edits: ``body_replace`` {old, new}; ``note_replace`` {kind: footnote|
     endnote, index, old, new}; ``note_insert`` {kind, after, text}; ``note_delete`` {kind, index};
     ``header_replace`` {old, new}; ``frame_replace`` {old, new} (text frames and text boxes); ``row_insert``
-    {index, cells}; ``row_delete`` {index}; ``cell_replace`` {cell, old, new}; ``image_insert`` {after, image
+    {index, cells}; ``row_delete`` {index}; ``table_insert`` {after_paragraph, rows}; ``frame_insert`` {after,
+    text} (a text frame); ``cell_replace`` {cell, old, new}; ``image_insert`` {after, image
     (a file)}; ``image_replace`` {index, image}. Returns the edited document's stories (as `op_stories`)."""
     doc = office.load(args["path"])
     try:
