@@ -41,6 +41,7 @@ EDITS: dict[str, list[dict[str, Any]]] = {
     "footnote deleted": [{"op": "note_delete", "kind": "footnote", "index": 0}],
     "endnote edited": [{"op": "note_replace", "kind": "endnote", "index": 0, "old": "First reading.",
                         "new": "Second reading."}],
+    "endnote inserted": [{"op": "note_insert", "kind": "endnote", "after": "The Conference", "text": "Opening."}],
     "header edited": [{"op": "header_replace", "old": "A/CONF.1/L.1", "new": "A/CONF.1/L.1/Rev.1"}],
     "text box edited": [{"op": "frame_replace", "old": "2023", "new": "2024"}],
     "table row inserted": [{"op": "row_insert", "index": 2, "cells": ["TJK", "20"]}],

@@ -17,7 +17,11 @@ from drafting.cli import cli
 pytestmark = pytest.mark.libreoffice
 
 BENCH = Path(__file__).resolve().parents[1] / "bench"
-PAIRS = ["footnote edited", "table row inserted"]
+PAIRS = ["footnote edited", "table row inserted", "footnote inserted"]
+# Known silent loss (LibreOffice's view): the new note is appended to footnotes.xml while its reference comes
+# first in the body, and LibreOffice 7.4 pairs references with notes in part order, not by w:id, so Accept All
+# shows the old note's text at the new reference and Reject All the new note's text at the old one.
+SILENTLY_WRONG = {"footnote inserted": "a new note before an existing one is written after it in footnotes.xml"}
 
 
 def _bench(name: str) -> object:
@@ -37,7 +41,9 @@ def uno_pairs(libreoffice, tmp_path_factory):
     return corpus_uno.build(libreoffice, tmp_path_factory.mktemp("corpus-uno"), names=PAIRS)  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize("name", PAIRS)
+@pytest.mark.parametrize("name", [
+    pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=SILENTLY_WRONG[n])) if n in SILENTLY_WRONG else n
+    for n in PAIRS])
 def test_redline_of_a_pair_edited_in_libreoffice_is_right_or_refused_by_name(name, uno_pairs, libreoffice, tmp_path):
     old, new = uno_pairs[name]
     view = _bench("redline")._client_view  # type: ignore[attr-defined]
