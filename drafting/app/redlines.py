@@ -21,12 +21,13 @@ def redline(old: Path, new: Path, out: Path, *, author: str, date: str | None = 
     """
     from drafting.readers.docx import read_docx_version
     from drafting.readers.files import LossError, load_submission
-    from drafting.render.docx import render_docx
     from drafting.render.redline import plain_document, redline_files
 
     old_version, old_docx = load_submission(old, lossy_ok=True, footnotes=False)
     new_version, new_docx = load_submission(new, lossy_ok=True, footnotes=False)
     if old_docx is None:  # a Markdown or text OLD is laid out on the project's template first
+        from drafting.render.docx import render_docx
+
         rendered = render_docx(plain_document(old_version.paragraphs, old_version.source))
         old_docx = read_docx_version(rendered, old_version.source)
     losses: list[str] = []

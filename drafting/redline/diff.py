@@ -308,6 +308,8 @@ def normalise(text: str) -> str:
 
     Two texts with the same normalised form give no change at all.
     """
+    if text.isascii() and "\r" not in text and "  " not in text:
+        return text  # the policy changes no ASCII character but CR and runs of spaces; NFC keeps ASCII
     text = text.replace("\r\n", "\n").translate(_POLICY_TABLE)
     return _SPACE_RUN.sub(" ", unicodedata.normalize("NFC", text))
 

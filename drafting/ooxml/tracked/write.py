@@ -57,6 +57,7 @@ _NUM_PR = qn("w:numPr")
 _ID = qn("w:id")
 _XML_SPACE = qn("xml:space")
 _PR_CHANGE_TAGS = (qn("w:pPrChange"), qn("w:rPrChange"))
+_RPR_CHANGE = qn("w:rPrChange")
 
 # -- ids --------------------------------------------------------------------------------------------------
 
@@ -220,8 +221,12 @@ def apply_changes(
             source: etree._Element | None = holding(offset - 1 if offset else 0)
         else:
             source = runs[-1] if runs else None
-        ins = _revision_el("ins", ids, author, date)
-        ins.append(_new_run(change.text, _rpr_copy(source)))
+        # made inside `p` (its namespace found, none declared on it) and then moved where it goes
+        ins = etree.SubElement(p, _INS)
+        ins.set(_ID, ids.next())
+        ins.set(_AUTHOR, author)
+        ins.set(_DATE, date)
+        _fill_run(etree.SubElement(ins, _R), change.text, _rpr_copy(source))
         if offset in last_at:
             last_at[offset].addnext(ins)
         elif not chars:
@@ -297,6 +302,8 @@ def _cut(cells: list[_Cell], cuts: Sequence[int]) -> list[_Cell]:
 
 def _zero_width_states(flat: list[_Cell]) -> None:
     """Delete zero-width cells that sit inside one deletion; keep every field whole or its code untouched."""
+    if all(c.role == "text" for c in flat):
+        return  # no zero-width cell and no field (a fldChar is a code cell): nothing to decide
     prev_state = [-1] * len(flat)
     state = None
     for i, c in enumerate(flat):
@@ -344,11 +351,14 @@ def _split_run(
             groups.append(((c.state, c.segment), [c]))
     if len(groups) <= 1:
         return [(run, groups[0][0][0] if groups else -1, cells)]
-    rpr = run.find(_RPR)
+    rpr = next(run.iterchildren(_RPR), None)  # run.find(_RPR), without ElementPath
     pieces = []
     attributes = run.items()
+    parent = run.getparent()
     for n, ((state, _), group) in enumerate(groups):
-        piece = run.makeelement(_R)
+        # each piece is made inside the parent (its namespace found, none declared on it) and put before `run`
+        piece = etree.SubElement(parent, _R)
+        run.addprevious(piece)
         for name, value in attributes:  # set one by one: lxml's attribute-dict path is several times slower
             piece.set(name, value)
         if rpr is not None:
@@ -378,11 +388,7 @@ def _split_run(
         if last_t is not None:
             last_t.text = "".join(chunk)
         pieces.append((piece, state, group))
-    parent = run.getparent()
-    index = parent.index(run)
     parent.remove(run)
-    for offset, (piece, _, _) in enumerate(pieces):
-        parent.insert(index + offset, piece)
     return pieces
 
 
@@ -415,7 +421,14 @@ def _wrap_groups(pieces: list[tuple[etree._Element, int]], who: Callable[[int], 
             group.append(pieces[j][0])
             j += 1
         author, date = who(key)
-        wrapper = _revision_el(tag, ids, author, date)
+        clark = _REVISION_TAGS.get(tag)
+        if clark is None:
+            wrapper = _revision_el(tag, ids, author, date)
+        else:  # made inside the runs' parent (its namespace found, none declared on it), then moved
+            wrapper = etree.SubElement(group[0].getparent(), clark)
+            wrapper.set(_ID, ids.next())
+            wrapper.set(_AUTHOR, author)
+            wrapper.set(_DATE, date)
         group[0].addprevious(wrapper)
         for run in group:
             wrapper.append(run)
@@ -432,20 +445,30 @@ def _rpr_copy(run: etree._Element | None) -> etree._Element | None:
     """Copy of `run`'s `w:rPr` for new text: the format change belongs to the old text, so it is dropped."""
     if run is None:
         return None
-    rpr = run.find(_RPR)
+    rpr = next(run.iterchildren(_RPR), None)  # run.find(_RPR), without ElementPath
     if rpr is None:
         return None
     rpr = copy.deepcopy(rpr)
-    for change in rpr.findall(qn("w:rPrChange")):
+    for change in list(rpr.iterchildren(_RPR_CHANGE)):
         rpr.remove(change)
     return rpr if len(rpr) else None
 
 
 def _new_run(text: str, rpr: etree._Element | None) -> etree._Element:
     """A `w:r` holding `text`: ``"\\t"`` becomes `w:tab`, ``"\\n"`` `w:br`, the rest `w:t`."""
-    run = new_element(_R)
+    return _fill_run(new_element(_R), text, rpr)
+
+
+def _fill_run(run: etree._Element, text: str, rpr: etree._Element | None) -> etree._Element:
+    """`run` (an empty `w:r`) given `rpr` and `text` as `_new_run` writes them; `run` itself."""
     if rpr is not None:
         run.append(rpr)
+    if "\t" not in text and "\n" not in text:  # the usual case: one w:t (none for no text)
+        if text:
+            t = etree.SubElement(run, _T)
+            t.set(_XML_SPACE, "preserve")
+            t.text = text
+        return run
     buf: list[str] = []
 
     def flush() -> None:
