@@ -29,7 +29,7 @@ from typing import Any
 
 from drafting import __version__
 from drafting.conventions.identity import canonical_text, normalise_text
-from drafting.model.document import Document
+from drafting.model.document import Document, Role
 
 FORMAT = "drafting-final/1"
 MANIFEST = "manifest.json"
@@ -82,15 +82,14 @@ def build_manifest(final: Document, *, chain: list[dict[str, Any]], forced: list
             "revision": final.meta.revision, "synthetic": final.meta.synthetic,
         },
         "canonical_text": {"sha256": sha256(text.encode("utf-8")), "normalisation": NORMALISATION},
-        "paragraphs": [{"id": p.id, "label": p.label, "text": normalise_text(p.text)} for p in final.paragraphs],
+        "paragraphs": [_paragraph_entry(p) for p in final.paragraphs],
         "revisions": chain,
         "forced": forced,
     }
     if translations:
         manifest["translations"] = {
             lang: {"canonical_text": {"sha256": sha256(canonical_text(doc).encode("utf-8"))},
-                   "paragraphs": [{"id": p.id, "label": p.label, "text": normalise_text(p.text)}
-                                  for p in doc.paragraphs]}
+                   "paragraphs": [_paragraph_entry(p) for p in doc.paragraphs]}
             for lang, doc in sorted(translations.items())
         }
     if agreed is not None:
@@ -124,6 +123,15 @@ class Report:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+
+def _paragraph_entry(paragraph: Any) -> dict[str, Any]:
+    """A sealed paragraph: id, label, normalised text; a footnote says so (its words sit at a page's foot
+    in a PDF, not after its paragraph)."""
+    entry: dict[str, Any] = {"id": paragraph.id, "label": paragraph.label, "text": normalise_text(paragraph.text)}
+    if paragraph.role is Role.FOOTNOTE:
+        entry["note"] = True
+    return entry
 
 
 def _paragraphs(manifest: dict[str, Any], language: str | None) -> list[dict[str, str]]:
@@ -178,6 +186,40 @@ def _pdf_words(pdf_path: Path, manifest: dict[str, Any], *, raw: bool = False) -
         lines.extend(rows)
     joined = re.sub(r"(\w)-\n(\w)", r"\1\2", "\n".join(lines))
     return re.findall(r"\w+", joined)
+
+
+def _pdf_text_matches(manifest: dict[str, Any], language: str | None, text: str, found: list[str]) -> bool:
+    """Whether a PDF's words are the canonical text's. Footnotes are laid out at the foot of a page and their
+    numbers stand after a word in the body: each note's words (its number first) are taken out of the PDF's
+    words where they stand, and a note number alone or after a body word is not a word of the text."""
+    notes = [p for p in _paragraphs(manifest, language) if p.get("note")]
+    if not notes:
+        return _words_in_order(re.findall(r"\w+", text), found)
+    remaining = list(found)
+    for note in notes:
+        run = re.findall(r"\w+", f"{note['label']} {note['text']}")
+        at = next((i for i in range(len(remaining) - len(run) + 1) if remaining[i:i + len(run)] == run), None)
+        if at is None:
+            return False
+        del remaining[at:at + len(run)]
+    body = [w for p in _paragraphs(manifest, language) if not p.get("note")
+            for w in re.findall(r"\w+", f"{p['label']} {p['text']}" if p["label"] else p["text"])]
+    labels = {str(note["label"]) for note in notes}
+    i = 0
+    for token in remaining:
+        if i < len(body) and (token == body[i] or any(token == body[i] + label for label in labels)):
+            i += 1  # the word, or the word with a note's number glued to it
+        elif token in labels:
+            continue  # a note's number on its own (after punctuation)
+        else:
+            joined, j = "", i  # a word hyphenated at a line's end, joined by pdftotext
+            while j < len(body) and len(joined) < len(token):
+                joined += body[j]
+                j += 1
+            if joined != token:
+                return False
+            i = j
+    return i == len(body)
 
 
 def _words_in_order(expected: list[str], found: list[str]) -> bool:
@@ -326,7 +368,7 @@ def verify(outdir: Path, *, trust: list[Any] | None = None) -> Report:
     that the signatures chain to one of them."""
     from drafting.errors import DraftingError
     from drafting.ooxml.wml.tree import read_custom_properties
-    from drafting.readers.docx import read_docx_version
+    from drafting.readers.docx import read_docx_version, with_footnotes
     from drafting.readers.files import load_version
 
     report = Report()
@@ -382,7 +424,7 @@ def verify(outdir: Path, *, trust: list[Any] | None = None) -> Report:
         text = "".join(line + "\n" for line in _canonical_lines(manifest, language))
         try:
             if name.endswith(".docx"):
-                docx = read_docx_version(data, str(file_path))
+                docx = with_footnotes(read_docx_version(data, str(file_path)))
                 found = [(p.id, p.text) for p in docx.version.paragraphs]
                 if not side_by_side and [(i, normalise_text(t)) for i, t in found] != expected:
                     report.problems.append(f"{file_path}: {_first_difference(expected, found)}")
@@ -404,11 +446,11 @@ def verify(outdir: Path, *, trust: list[Any] | None = None) -> Report:
                 words = _pdf_words(file_path, manifest)
                 if isinstance(words, str):
                     report.problems.append(f"{file_path}: {words}")
-                elif not _words_in_order(re.findall(r"\w+", text), words):
+                elif not _pdf_text_matches(manifest, language, text, words):
                     # pdftotext's layout analysis can take a widely spaced justified line for two columns and
                     # reorder its words; the content-stream order (-raw) is the text as LibreOffice laid it out.
                     raw = _pdf_words(file_path, manifest, raw=True)
-                    if isinstance(raw, str) or not _words_in_order(re.findall(r"\w+", text), raw):
+                    if isinstance(raw, str) or not _pdf_text_matches(manifest, language, text, raw):
                         report.problems.append(f"{file_path}: its text differs from the canonical text")
                 if "signature" in manifest:
                     _check_signature(data, file_path, manifest["signature"], report, trust)

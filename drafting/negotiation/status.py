@@ -43,7 +43,7 @@ def status_report(workspace: Workspace, now: dt.datetime | None = None) -> dict[
                 "old": a.old, "new": a.new, "tracked": a.tracked, "without_track_changes": a.id in untracked,
                 "active": a.id in active, "decision": decision_of(a), "note": decisions.get(a.id, ("", ""))[1],
                 "supporters": list(supporters.get(a.id, ())), "replaced_by": replaced_by.get(a.id),
-                "bracketed": a.id in brackets}
+                "bracketed": a.id in brackets, "story": a.story}
 
     def silence_of(pid: str) -> dict[str, Any] | None:
         """The latest silence covering `pid`: until when, and running, kept or broken (by whom)."""
@@ -60,7 +60,8 @@ def status_report(workspace: Workspace, now: dt.datetime | None = None) -> dict[
             continue
         p = entry.paragraph
         paragraphs.append({
-            "id": p.id, "number": p.label, "role": p.role.value, "status": statuses.get(p.id, entry.status),
+            "id": p.id, "number": p.label, "role": p.role.value, "story": p.story,
+            "status": statuses.get(p.id, entry.status),
             "silence": silence_of(p.id),
             "comments": [{"delegation": c["delegation"], "author": c["author"], "anchor": c["anchor"],
                           "text": c["text"], "date": c["date"]} for c in comments if c.get("paragraph") == p.id],

@@ -157,6 +157,7 @@ def tracked_amendments(submission: DocxVersion, registry: Registry | None,
                 if index not in joins_dropped:
                     build.add(author, date, base_id, AmendmentKind.JOIN, "", "", offset + len(p.text("original")),
                               context="joined with the next paragraph")
+            _paragraph_format(build, p, base_id)
             offset = _inline(build, p, base_id, offset, moves)
             ends[index] = offset
         if len(kept) > 1:
@@ -221,6 +222,21 @@ def _paragraph_move(moves: dict[str, dict[str, object]], p: RevParagraph, side: 
     move.setdefault("position", 0)
     if side == "to":
         move.setdefault("to_position", 0)
+
+
+def _paragraph_format(build: _Builder, p: RevParagraph, base_id: str | None) -> None:
+    """A paragraph-property or numbering change (`w:pPrChange`, a changed `w:numPr`) as one `format`
+    amendment of the paragraph: the model has no paragraph formatting to apply it to, so the chair sees it
+    and revise leaves it to be applied by hand (it says so)."""
+    properties = p.property_change if p.property_change is not p.numbering_change else None
+    changes = [(rev, what) for rev, what in ((p.numbering_change, "numbering"),
+                                             (properties, "paragraph properties")) if rev is not None]
+    if not changes:
+        return
+    rev = changes[0][0]
+    what = " and ".join(name for _, name in changes)
+    text = p.text("original")
+    build.add(rev.author, rev.date, base_id, AmendmentKind.FORMAT, text, text, 0, context=f"{what} changed")
 
 
 def _mark_added(p: RevParagraph) -> bool:
@@ -328,6 +344,8 @@ def untracked_amendments(base: Sequence[VersionParagraph], original: Sequence[Ve
         base_id = base[diff.old].id if diff.old is not None else None
         if diff.old is None:
             assert diff.new is not None
+            if not original[diff.new].text.strip():
+                continue  # an empty paragraph (Word's after a table, a blank line): no text to propose
             build.add(delegation, date, previous_id, AmendmentKind.PARAGRAPH_INSERT, "", original[diff.new].text, 0,
                       tracked=False, context="after" if previous_id else "at start")
             continue

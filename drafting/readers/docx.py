@@ -99,7 +99,7 @@ def read_docx_version(data: bytes, source: str) -> DocxVersion:
     identity = identity_from_properties(read_custom_properties(package.xml(custom))) if custom else None
     tracked = any(_revised(p) for p in paragraphs)
     stories = read_stories(package, root)
-    losses = [*(f"body: {line}" for line in body.unread), *_paragraph_losses("body", paragraphs)]
+    losses = [*(f"body: {line}" for line in body.unread), *_paragraph_losses("body", paragraphs, formats=False)]
     for story in stories:
         losses.extend(f"{story.name}: {line}" for line in story.unread)
         losses.extend(_paragraph_losses(story.name, story.paragraphs))
@@ -119,13 +119,16 @@ def _revised(p: RevParagraph) -> bool:
     return p.mark is not None or p.row is not None or any(r.revision is not None for r in p.runs)
 
 
-def _paragraph_losses(story: str, paragraphs: Sequence[RevParagraph]) -> list[str]:
-    """Changes in `paragraphs` that no amendment carries: numbering and paragraph-property changes, and
-    text one author inserted and another deleted (it is in neither view)."""
+def _paragraph_losses(story: str, paragraphs: Sequence[RevParagraph], *, formats: bool = True) -> list[str]:
+    """Changes in `paragraphs` that no amendment carries: numbering and paragraph-property changes where
+    `formats` (the body's are `format` amendments, as the notes' are once read in the text), and text one
+    author inserted and another deleted (it is in neither view)."""
     out = []
     for index, p in enumerate(paragraphs, start=1):
         where = f"{story} paragraph {index}"
-        if p.numbering_change is not None:
+        if not formats:
+            pass
+        elif p.numbering_change is not None:
             out.append(f"{where}: numbering changed by {p.numbering_change.author or 'an unknown author'}")
         elif p.property_change is not None:
             out.append(f"{where}: paragraph properties changed by {p.property_change.author or 'an unknown author'}")
@@ -172,18 +175,35 @@ def with_footnotes(docx: DocxVersion) -> DocxVersion:
             story = notes.get(note_id)
             if story is not None and note_id not in placed:
                 placed[note_id] = story
-                paragraphs.extend(replace(p, story=story.name) for p in story.paragraphs)
+                first, *rest = story.paragraphs
+                paragraphs.append(replace(first, story=story.name, runs=_after_note_mark(first.runs)))
+                paragraphs.extend(replace(p, story=story.name) for p in rest)
     if not placed:
         return docx
     names = {f"{story.name}: " for story in placed.values()}
+    carried = ("only the body text", "numbering changed by", "paragraph properties changed by")
     losses = tuple(line for line in docx.losses
-                   if not (any(line.startswith(name) for name in names) and "only the body text" in line))
+                   if not (any(line.startswith(name) for name in names) and any(c in line for c in carried)))
     findings = tuple(f for f in docx.version.findings if f in losses or f not in docx.losses)
     version = replace(docx.version, paragraphs=view_paragraphs(paragraphs, "accepted"),
                       original=view_paragraphs(paragraphs, "original"), findings=findings,
                       tracked=docx.version.tracked or any(_revised(p) for p in paragraphs))
     stories = tuple(s for s in docx.stories if s.key not in placed or not s.name.startswith("footnote "))
     return replace(docx, version=version, paragraphs=tuple(paragraphs), losses=losses, stories=stories)
+
+
+def _after_note_mark(runs: tuple[RevRun, ...]) -> tuple[RevRun, ...]:
+    """A note's first runs without the space or tab that Word and LibreOffice put after its number mark, in or
+    out of a revision: it is layout, not the note's words (positions of changes count from the first word, as
+    the base text's do)."""
+    from dataclasses import replace
+
+    out = list(runs)
+    while out and not out[0].text.strip():
+        out.pop(0)
+    if out and out[0].text != out[0].text.lstrip():  # LibreOffice writes the tab into a deletion's first run
+        out[0] = replace(out[0], text=out[0].text.lstrip())
+    return tuple(out)
 
 
 NOTE_KINDS = (("footnotes", "footnote"), ("endnotes", "endnote"))
@@ -224,6 +244,7 @@ def document_from_docx(data: bytes, source: str) -> Document:
     identity and metadata from the document properties. Other Word files are refused (no ids to keep)."""
     import datetime as dt
 
+    from drafting.conventions.inline import normalise_spans
     from drafting.conventions.numbering import relabel
     from drafting.conventions.profiles import PROFILES, get_profile
     from drafting.conventions.wordstyles import ROLE_BY_STYLE
@@ -244,19 +265,46 @@ def document_from_docx(data: bytes, source: str) -> Document:
     custom = read_custom_properties(package.xml(custom_name)) if custom_name else {}
     core_name = package.related_part("", "core-properties")
     core = read_core_properties(package.xml(core_name)) if core_name else {}
+    from drafting.ooxml.tracked.read import paragraph_elements
+    from drafting.ooxml.wml.stories import cell_position, note_reference_offsets
+
+    notes = {story.key: story for story in docx.stories if story.name.startswith("footnote ")}
+    unreferenced = [story.name for story in docx.stories if story.name.startswith(("footnote (", "endnote"))]
+    if unreferenced:
+        raise DraftingInputError(f"{unreferenced[0]} has no place in a negotiated text; start from the spec "
+                                 "instead", source=source)
+    tables: dict[int, int] = {}
     paragraphs = []
-    for rev in docx.paragraphs:
+    root = package.xml(package.main_document)
+    for rev, element in zip(docx.paragraphs, paragraph_elements(root), strict=True):
         pid = paragraph_id(rev)
         if pid is None:
             raise DraftingInputError("a paragraph has lost its id bookmark; start from the spec instead",
                                      source=source)
         role = ROLE_BY_STYLE.get(rev.style or "", Role.TEXT)
         # Our renderer gives emphasis and opening phrases character styles rather than direct formatting.
-        spans = tuple(Span(r.text, r.italic or r.style in ("Emphasis", "OpeningPhrase"),
-                           r.bold or r.style == "Strong", r.style == "OpeningPhrase")
-                      for r in rev.runs if r.text)
+        spans = [Span(r.text, r.italic or r.style in ("Emphasis", "OpeningPhrase"),
+                      r.bold or r.style == "Strong", r.style == "OpeningPhrase")
+                 for r in rev.runs if r.text]
+        references = [(notes[note_id], at) for note_id, at in note_reference_offsets(element) if note_id in notes]
+        note_paragraphs = []
+        for story, at in references:
+            note_ids = [paragraph_id(p) for p in story.paragraphs]
+            if len(story.paragraphs) != 1 or note_ids[0] is None:
+                raise DraftingInputError(f"{story.name} is not a note drafting wrote (one paragraph with its id); "
+                                         "start from the spec instead", source=source)
+            spans = _insert_note(spans, at, note_ids[0])
+            note = story.paragraphs[0]
+            note_paragraphs.append(Paragraph(note_ids[0], Role.FOOTNOTE, normalise_spans(
+                [Span(r.text, r.italic or r.style == "Emphasis", r.bold or r.style == "Strong") for r in note.runs])))
+        position = cell_position(element)
+        cell = None
+        if position is not None:
+            cell = (tables.setdefault(id(position[0]), len(tables) + 1), position[1], position[2])
+            role = Role.CELL
         level = 1 if role in (Role.SUBITEM, Role.BULLET) else 0
-        paragraphs.append(Paragraph(pid, role, spans, level=level))
+        paragraphs.append(Paragraph(pid, role, normalise_spans(spans), level=level, cell=cell))
+        paragraphs.extend(note_paragraphs)
     profile = custom.get("DraftingProfile", "as-issued")
     if profile not in PROFILES:
         profile = "as-issued"
@@ -284,3 +332,28 @@ def document_from_docx(data: bytes, source: str) -> Document:
             raise DraftingInputError(f"its {PROP_META} property is damaged", source=source) from exc
     labelled = relabel(paragraphs, get_profile(profile, meta.language))
     return Document(meta=meta, paragraphs=labelled, language=meta.language)
+
+
+def _insert_note(spans: list[Any], at: int, note_id: str) -> list[Any]:
+    """`spans` (model `Span`s) with a reference to footnote `note_id` at character offset `at`."""
+    from dataclasses import replace
+
+    from drafting.model.document import Span
+
+    out = []
+    offset = 0
+    placed = False
+    for span in spans:
+        if not placed and offset <= at < offset + len(span.text):
+            cut = at - offset
+            if cut:
+                out.append(replace(span, text=span.text[:cut]))
+            out.append(Span("", note=note_id))
+            out.append(replace(span, text=span.text[cut:]))
+            placed = True
+        else:
+            out.append(span)
+        offset += len(span.text)
+    if not placed:
+        out.append(Span("", note=note_id))
+    return out

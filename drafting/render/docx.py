@@ -175,6 +175,8 @@ def build_story(document: Document, profile: Profile) -> tuple[str, list[tuple[i
             runs = [RunSpec(paragraph.label + " "), *runs]
         body.blocks.append(paragraph_xml(style, runs, bookmark=bookmark, numbering=numbering))
     body.end_table()
+    if body.blocks and body.blocks[-1].startswith("<w:tbl>"):
+        body.blocks.append(paragraph_xml("Normal", []))  # Word wants a paragraph between a table and the sectPr
     return "".join(body.blocks), body.notes
 
 

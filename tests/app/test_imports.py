@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from drafting import app as api
 from drafting.app.imports import import_draft
 from drafting.cli import cli
-from drafting.readers.files import LossError
+from drafting.model.document import Role
 from drafting.support.office import DOCX_FILTER, convert
 from tests.conftest import REFERENCE_TEXT
 from tests.fixtures.wordml import docx, footnote_ref, p, r, table
@@ -94,23 +94,67 @@ def test_ids_are_stable_and_derived_from_position_and_text(drafts, tmp_path):
     assert ids[0].startswith("pp1_") and len(set(ids)) == len(ids)
 
 
-def test_a_un_style_draft_keeps_numbering_items_and_emphasis_and_names_what_a_spec_cannot_hold(drafts, tmp_path,
-                                                                                               libreoffice):
+def test_a_un_style_draft_keeps_its_footnote_annex_table_numbering_items_and_emphasis(drafts, tmp_path, libreoffice):
     spec_path = tmp_path / "un.yaml"
-    with pytest.raises(LossError) as refused:
-        import_draft(drafts["un"], spec_path)
-    assert "footnote 1" in str(refused.value) and not spec_path.exists()
-    code, _, err = run("import", drafts["un"], "-o", spec_path, "--lossy-ok")
+    code, _, err = run("import", drafts["un"], "-o", spec_path)
     assert code == 0, err
-    assert "lost:" in err and "table cells" in err
-    spec = api.load_document(spec_path)
-    texts = [p.text for p in spec.paragraphs]
+    assert "lost" not in err
+    spec = spec_path.read_text(encoding="utf-8")
+    assert "66/1^[A/RES/66/1.];" in spec and "table:" in spec
+    document = api.load_document(spec_path)
+    texts = [p.text for p in document.paragraphs]
     assert "to prepare a report;" in texts
-    italic = [s.text for p in spec.paragraphs for s in p.spans if s.italic]
+    italic = [s.text for p in document.paragraphs for s in p.spans if s.italic]
     assert {"Recalling", "Noting", "Decides", "Requests"} <= set(italic)
-    # LibreOffice writes the footnote's number after "66/1"; the note itself is the loss reported above.
+    notes = [p for p in document.paragraphs if p.role is Role.FOOTNOTE]
+    cells = [(p.cell, p.text) for p in document.paragraphs if p.role is Role.CELL]
+    assert cells == [((1, 1, 1), "State"), ((1, 1, 2), "Contribution"), ((1, 2, 1), "Kazakhstan"), ((1, 2, 2), "100")]
+    # LibreOffice writes the footnote's number after "66/1" in the body and holds the note apart.
     read = [text.replace("66/11;", "66/1;") for text in libreoffice.paragraphs(drafts["un"])]
-    assert assembled_words(spec_path) == words(read)
+    assert words([p.text for p in document.paragraphs if p.role is not Role.FOOTNOTE]) == words(read)
+    assert [p.text for p in notes] == libreoffice.stories(drafts["un"])["footnotes"]
+    anchor = next(p for p in document.paragraphs if any(s.note for s in p.spans))
+    assert anchor.text == "Recalling its resolution 66/1;" and anchor.spans[-2].note == notes[0].id
+
+
+def test_a_un_style_draft_is_negotiated_to_the_final_text_notes_and_table_included(drafts, tmp_path, libreoffice):
+    ws = tmp_path / "ws"
+    api.negotiation_init(ws, drafts["un"], actor="clerk")
+    base_dir = tmp_path / "base"
+    import_draft(drafts["un"], tmp_path / "spec.yaml")
+    api.assemble_to(tmp_path / "spec.yaml", base_dir, ("docx",))
+    base = next(base_dir.glob("*.docx"))
+    assert libreoffice.stories(base)["footnotes"] == ["A/RES/66/1."]
+    returned = tmp_path / "kazakhstan.docx"
+    libreoffice.record_changes(base, returned, "Kazakhstan", [
+        {"op": "replace", "old": "A/RES/66/1.", "new": "A/RES/66/1 of 19 December 2011."},
+        {"op": "replace", "old": "100", "new": "150"},
+        {"op": "replace", "old": "a conference", "new": "a high-level conference"},
+    ])
+    result = api.submit(ws, "Kazakhstan", returned, actor="clerk")
+    assert result.amendments == 3
+    report = api.status_report(ws)
+    found = [(par["story"], a["story"], a["number"]) for par in report["paragraphs"] for a in par["amendments"]]
+    assert sorted((paragraph, amendment) for paragraph, amendment, _ in found) == \
+        [("", ""), ("footnote 1", "footnote 1"), ("table 1 row 2", "table 1 row 2")]
+    api.compile_outputs(ws, tmp_path / "compilation", ("md", "docx"))
+    compiled = (tmp_path / "compilation" / "compilation.md").read_text(encoding="utf-8")
+    note = compiled.split("fn1 -->", 1)[1].split("<!--", 1)[0]
+    assert "of 19 December 2011" in note and "KAZ/" in note and "{~~100~>150~~}" in compiled
+    assert "could not be placed" not in compiled
+    api.decide_batch(ws, [number for _, _, number in found], "accept", actor="chair")
+    api.revise(ws, tmp_path / "rev1", ("docx",), actor="clerk")
+    rev1 = next((tmp_path / "rev1").glob("*.docx"))
+    assert libreoffice.stories(rev1)["footnotes"] == ["A/RES/66/1 of 19 December 2011."]
+    api.mark(ws, "ALL", "agreed", actor="chair")
+    api.finalize(ws, tmp_path / "final", actor="clerk")
+    final = next((tmp_path / "final").glob("*.docx"))
+    assert libreoffice.stories(final)["footnotes"] == ["A/RES/66/1 of 19 December 2011."]
+    body = libreoffice.paragraphs(final)
+    assert "150" in body and "Kazakhstan" in body
+    assert any("a high-level conference in 2025" in text for text in body)
+    report = api.verify(tmp_path / "final", workspace=ws)
+    assert report.ok, report.problems  # the PDF's words too: the note at the page's foot, its number in the body
 
 
 @pytest.mark.parametrize("kind", ["typed", "odt"])
@@ -155,7 +199,7 @@ def test_bad_drafts_get_one_line_and_nothing_written(tmp_path, name, data, messa
     assert not out.exists()
 
 
-def test_submit_refuses_a_file_with_a_change_no_amendment_carries_unless_lossy_ok(drafts, tmp_path):
+def test_a_numbering_change_in_a_return_is_a_format_amendment_of_its_paragraph(drafts, tmp_path):
     ws = tmp_path / "ws"
     api.negotiation_init(ws, drafts["typed"], actor="clerk")
     base_dir = tmp_path / "base"
@@ -186,6 +230,7 @@ def test_submit_refuses_a_file_with_a_change_no_amendment_carries_unless_lossy_o
     sent = tmp_path / "kazakhstan.docx"
     sent.write_bytes(buf.getvalue())
     code, _, err = run("submit", ws, "--delegation", "Kazakhstan", sent)
-    assert code == 1 and "numbering changed by Kazakhstan" in err
-    code, _, err = run("submit", ws, "--delegation", "Kazakhstan", sent, "--lossy-ok")
     assert code == 0, err
+    report = api.status_report(ws)
+    [(pid, amendment)] = [(par["id"], a) for par in report["paragraphs"] for a in par["amendments"]]
+    assert pid == report["paragraphs"][0]["id"] and amendment["kind"] == "format"

@@ -118,22 +118,34 @@ def test_a_deletion_inside_a_moved_text_is_a_loss_naming_both_authors():
     assert any("Kazakhstan" in line and "Kyrgyzstan" in line for line in losses)
 
 
-def test_a_numbering_change_is_a_loss_naming_its_author(tmp_path):
+def test_a_numbering_change_is_a_format_amendment_naming_its_author(tmp_path):
     ppr = ('<w:numPr><w:ilvl w:val="0"/><w:numId w:val="2"/></w:numPr>'
            f'<w:pPrChange w:id="5" {B}><w:pPr/></w:pPrChange>')
     path = tmp_path / "numbered.docx"
     path.write_bytes(docx(p(r("Now numbered."), ppr=ppr)))
-    with pytest.raises(LossError, match="numbering changed by Kyrgyzstan"):
-        load_submission(path)
-    version, _ = load_submission(path, lossy_ok=True)
+    version, submission = load_submission(path)
     assert [x.text for x in version.paragraphs] == ["Now numbered."]
+    assert submission is not None and submission.losses == ()
+    [amendment] = tracked_amendments(submission, None)
+    assert (amendment.kind.value, amendment.author, amendment.context, amendment.old) == \
+        ("format", "Kyrgyzstan", "numbering changed", "Now numbered.")
 
 
-def test_a_paragraph_property_change_is_a_loss(tmp_path):
+def test_a_paragraph_property_change_is_a_format_amendment(tmp_path):
     ppr = f'<w:jc w:val="center"/><w:pPrChange w:id="5" {A}><w:pPr/></w:pPrChange>'
     path = tmp_path / "centred.docx"
     path.write_bytes(docx(p(r("Centred."), ppr=ppr)))
-    with pytest.raises(LossError, match="paragraph properties changed by Kazakhstan"):
+    _, submission = load_submission(path)
+    assert submission is not None
+    assert [(a.kind.value, a.author, a.context) for a in tracked_amendments(submission, None)] == \
+        [("format", "Kazakhstan", "paragraph properties changed")]
+
+
+def test_a_paragraph_property_change_in_a_header_is_still_a_loss(tmp_path):
+    ppr = f'<w:jc w:val="center"/><w:pPrChange w:id="5" {A}><w:pPr/></w:pPrChange>'
+    path = tmp_path / "header.docx"
+    path.write_bytes(docx(p(r("Body.")), header=p(r("A/CONF.1/L.1"), ppr=ppr)))
+    with pytest.raises(LossError, match="header default paragraph 1: paragraph properties changed by Kazakhstan"):
         load_submission(path)
 
 
@@ -253,7 +265,7 @@ def test_every_carrier_of_text_or_revisions_is_read_or_reported(element):
         return
     handled = "Needle" in seen and not revision
     tracked_read = revision and (version.paragraphs != version.original or any(
-        run.format_change is not None for q in docx_version.paragraphs for run in q.runs))
+        a.kind.value == "format" for a in tracked_amendments(docx_version, None)))
     reported = any(element.split()[0].split("/")[-1].split(":")[-1].lower() in line.lower().replace(" ", "")
                    or "not read" in line or "changed by" in line for line in docx_version.losses)
     assert handled or tracked_read or reported, (element, seen, docx_version.losses)

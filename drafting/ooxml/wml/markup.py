@@ -117,8 +117,9 @@ FOOTNOTES_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relations
 
 
 def footnote_paragraph_xml(style_id: str, runs: Sequence[RunSpec], *, bookmark: tuple[int, str] | None) -> str:
-    """A footnote's paragraph: its number mark (w:footnoteRef) and a space, then the text (ECMA-376 §17.11)."""
-    head = '<w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteRef/></w:r>' + run_xml(RunSpec(" "))
+    """A footnote's paragraph: its number mark (w:footnoteRef), then the text (ECMA-376 §17.11); no space run
+    between, so that the note's text is its words and nothing else (the style's indent sets them apart)."""
+    head = '<w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteRef/></w:r>'
     xml = paragraph_xml(style_id, runs, bookmark=bookmark)
     at = xml.index("</w:pPr>") + len("</w:pPr>")
     return xml[:at] + head + xml[at:]

@@ -53,7 +53,8 @@ PARAGRAPH_STYLES: tuple[tuple[str, str, str, str, str], ...] = (
     ("MastheadLine", "Masthead Line", "Normal",
      '<w:spacing w:after="0"/><w:ind w:left="6237"/><w:jc w:val="left"/>', '<w:sz w:val="20"/>'),
     ("Footer", "footer", "Normal", '<w:spacing w:after="0"/><w:jc w:val="center"/>', '<w:sz w:val="20"/>'),
-    ("FootnoteText", "footnote text", "Normal", '<w:spacing w:after="0" w:line="240" w:lineRule="auto"/>',
+    ("FootnoteText", "footnote text", "Normal",
+     '<w:spacing w:after="0" w:line="240" w:lineRule="auto"/><w:ind w:left="284" w:hanging="284"/>',
      '<w:sz w:val="20"/>'),
     ("TableText", "Table Text", "Normal", '<w:spacing w:after="0"/><w:jc w:val="left"/>', ""),
 )
