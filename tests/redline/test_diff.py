@@ -562,3 +562,52 @@ def test_text_with_a_combining_mark_takes_the_full_pattern() -> None:
     text = "cafe\u0301 ok"
     assert diff_mod._token_pattern_for(text) is diff_mod._unicode_token()
     assert "cafe\u0301" in tokenize(text)
+
+
+# -- fast paths against the general way (issue 14: redline at 10,000 paragraphs) ----------------------------
+
+_ASCII_TEXT = st.text(alphabet=st.sampled_from(list("ab1,. \t\r\n-:/9'\"")), max_size=40)
+
+
+def _keys_the_general_way(text: str) -> tuple[list[str], list[str]]:
+    tokens = diff_mod._token_pattern_for(text).findall(text)
+    keys = [diff_mod._key(t) for t in tokens]
+    return tokens, keys
+
+
+@given(_ASCII_TEXT)
+@settings(max_examples=400, deadline=None)
+def test_ascii_tokens_are_their_own_keys_exactly_when_the_fast_path_says(text: str) -> None:
+    tokens, keys = diff_mod._tokens_and_keys(text)
+    if text.isascii() and "\r" not in text and "  " not in text:
+        assert (tokens, keys) == _keys_the_general_way(text)
+
+
+@given(st.one_of(_ASCII_TEXT, st.text(max_size=30)))
+@settings(max_examples=400, deadline=None)
+def test_normalise_fast_path_agrees_with_the_policy(text: str) -> None:
+    slow = diff_mod._SPACE_RUN.sub(" ", unicodedata.normalize(
+        "NFC", text.replace("\r\n", "\n").translate(diff_mod._POLICY_TABLE)))
+    assert diff_mod.normalise(text) == slow
+
+
+@given(_ASCII_TEXT, _ASCII_TEXT)
+@settings(max_examples=300, deadline=None)
+def test_lazy_token_classes_give_the_same_edits(a: str, b: str) -> None:
+    """The cleanup rules' token classes and lengths, computed on demand, are those computed up front."""
+    ta, ka = diff_mod._tokens_and_keys(a)
+    tb, kb = diff_mod._tokens_and_keys(b)
+    red = diff_mod._Redline(ta, ka, tb, kb)
+    eager = diff_mod._Redline(ta, ka, tb, kb)
+    for name in ("cls_a", "cls_b", "len_a", "len_b", "words_b"):
+        getattr(eager, name)
+    ca, cb = diff_mod._encode(ka, kb)
+    runs = diff_mod._diff_codes(ca, cb)
+    out = []
+    for r in (red, eager):
+        blocks = r.blocks(runs)
+        for step in (r.join_islands, r.trim, r.slide):
+            blocks = step(blocks)
+        out.append(r.edits(blocks))
+    assert out[0] == out[1]
+    assert "".join(e.text for e in out[0] if e.op is not Op.DELETE) == b
