@@ -22,7 +22,7 @@ from drafting.errors import DraftingInputError, DraftingStateError
 if TYPE_CHECKING:
     from drafting.model.document import Amendment, Document
     from drafting.negotiation.people import Person
-    from drafting.negotiation.workspace import Decided, EventRow, SubmitResult
+    from drafting.negotiation.workspace import Decided, PreparedSubmission, SubmitResult, Workspace
 
 MAX_UPLOAD = 10 * 1024 * 1024  # bytes; a return is a few hundred KB, a large one with images a few MB
 UPLOAD_SUFFIXES = ("docx", "md", "txt")
@@ -72,6 +72,10 @@ class Preview:
     paragraph_labels: dict[str, str]
     comments: list[CommentView] = field(default_factory=list)
     submitted: bool = False
+    # What `submit` read from the file (the same reading): recorded as it stands by `submit_return` while the
+    # record still gives the same answers, so a return is read once, not for the preview and again to submit.
+    prepared: PreparedSubmission | None = field(default=None, compare=False, repr=False)
+    sha256: str = ""  # of the staged file this preview was read from
 
     @property
     def untracked(self) -> int:
@@ -182,23 +186,16 @@ def upload_format(filename: str) -> str:
     return suffix
 
 
-def _preview(directory: Path, delegation: str, path: Path, token: str, filename: str) -> Preview:
-    """Read a return exactly as `Workspace.submit` does (same reader, same matching, same amendments)."""
-    from drafting.app.negotiation import open_workspace, revision_label
-    from drafting.negotiation.workspace import base_paragraphs
-    from drafting.readers.amendments import submission_amendments
-    from drafting.readers.files import load_submission
+def _preview(directory: Path, person: Person, path: Path, token: str, filename: str, data: bytes) -> Preview:
+    """Read a return exactly as `submit` does (the same reading: `read_submission`), for its person to see."""
+    from drafting.app.negotiation import read_submission, revision_label
 
-    version, docx = load_submission(path)
-    with open_workspace(directory) as workspace:
-        number, matched_by, similarity = workspace.match_revision(version)
-        _, document = workspace.document(number)
-        found = submission_amendments(version, docx, base_paragraphs(document), delegation=delegation,
-                                      registry=workspace.registry)
-    comments = [CommentView(c.author, c.text, c.anchor_text) for c in (docx.comments if docx is not None else ())]
-    labels = {p.id: p.label for p in document.paragraphs}
-    return Preview(token, filename, delegation, number, revision_label(number), matched_by, similarity, found,
-                   labels, comments)
+    assert person.delegation is not None
+    prepared = read_submission(directory, person.delegation, path, unlisted=person.code is None)
+    return Preview(token, filename, prepared.name, prepared.revision, revision_label(prepared.revision),
+                   prepared.matched_by, prepared.similarity, list(prepared.read), dict(prepared.paragraph_labels),
+                   [CommentView(*c) for c in prepared.word_comments], prepared=prepared,
+                   sha256=hashlib.sha256(data).hexdigest())
 
 
 def stage_return(directory: Path, person: Person, filename: str, data: bytes) -> Preview:
@@ -208,17 +205,17 @@ def stage_return(directory: Path, person: Person, filename: str, data: bytes) ->
 
     if person.role not in ("member", "clerk") or not person.delegation:
         raise DraftingStateError("only a delegation's members submit its returns")
-    fmt = upload_format(filename)
+    upload_format(filename)  # a plain name of an accepted kind, or refused
     if len(data) > MAX_UPLOAD:
         raise DraftingInputError(f"the file is larger than {MAX_UPLOAD // (1024 * 1024)} MB")
     if not data:
         raise DraftingInputError("the file is empty")
     token = secrets.token_urlsafe(24)
     with tempfile.TemporaryDirectory(prefix="drafting-upload-") as tmp:
-        path = Path(tmp) / f"return.{fmt}"
+        path = Path(tmp) / filename  # a plain name (upload_format checked it): as `submit_return` names it
         path.write_bytes(data)
         try:
-            preview = _preview(directory, person.delegation, path, token, filename)
+            preview = _preview(directory, person, path, token, filename, data)
         except DraftingInputError as exc:
             raise DraftingInputError(exc.message, part=exc.part) from exc  # the temporary path means nothing
     with People.open(directory) as people, people.transaction():
@@ -237,20 +234,28 @@ def _staged(directory: Path, person: Person, token: str) -> tuple[str, bytes, bo
     return upload.filename, upload.data, upload.used
 
 
-def preview_return(directory: Path, person: Person, token: str) -> Preview:
-    """The preview of a return staged by `person`'s delegation (LookupError for anyone else's)."""
+def preview_return(directory: Path, person: Person, token: str, kept: Preview | None = None) -> Preview:
+    """The preview of a return staged by `person`'s delegation (LookupError for anyone else's). `kept`: the
+    preview `stage_return` gave for that token, shown again (with whether it was submitted) if it was read
+    from the file staged under it; otherwise the staged file is read again."""
     from dataclasses import replace
 
     filename, data, used = _staged(directory, person, token)
     assert person.delegation is not None
+    if kept is not None and kept.token == token and kept.sha256 == hashlib.sha256(data).hexdigest():
+        return replace(kept, submitted=used)
     with tempfile.TemporaryDirectory(prefix="drafting-upload-") as tmp:
-        path = Path(tmp) / f"return.{upload_format(filename)}"
+        upload_format(filename)
+        path = Path(tmp) / filename
         path.write_bytes(data)
-        return replace(_preview(directory, person.delegation, path, token, filename), submitted=used)
+        return replace(_preview(directory, person, path, token, filename, data), submitted=used)
 
 
-def submit_return(directory: Path, person: Person, token: str) -> SubmitResult:
-    """Submit a staged return: the CLI's `submit`, with the person and delegation as actor."""
+def submit_return(directory: Path, person: Person, token: str, kept: Preview | None = None) -> SubmitResult:
+    """Submit a staged return: the CLI's `submit`, with the person and delegation as actor. `kept`: the
+    preview of that token (`stage_return`): its reading of the file is recorded if it was read from the file
+    staged under the token and the record still gives the same answers (`submit` checks), else the file is
+    read again, as the CLI reads it."""
     from drafting.app.negotiation import submit
     from drafting.negotiation.people import People
 
@@ -258,26 +263,29 @@ def submit_return(directory: Path, person: Person, token: str) -> SubmitResult:
     assert person.delegation is not None
     if used:
         raise DraftingStateError("this return was already submitted")
+    prepared = None
+    if kept is not None and kept.token == token and kept.sha256 == hashlib.sha256(data).hexdigest():
+        prepared = kept.prepared
     with tempfile.TemporaryDirectory(prefix="drafting-upload-") as tmp:
         path = Path(tmp) / filename  # a plain name (upload_format checked it): the record keeps the file's name
         path.write_bytes(data)
-        result = submit(directory, person.delegation, path, actor=person.actor, unlisted=person.code is None)
+        result = submit(directory, person.delegation, path, actor=person.actor, unlisted=person.code is None,
+                        prepared=prepared)
     with People.open(directory) as people, people.transaction():
         people.use_upload(token)
     return result
 
 
 def submissions(directory: Path, delegation: str | None = None) -> list[SubmissionInfo]:
-    """Every submission recorded (or `delegation`'s), newest first, from the record's events."""
-    from drafting.app.negotiation import log_events
+    """Every submission recorded (or `delegation`'s), newest first, from the record's events (only those: a
+    delegation's page reads its own submissions' events, not the whole record)."""
+    from drafting.app.negotiation import open_workspace
 
+    with open_workspace(directory) as workspace:
+        events = workspace.events_of("submission", delegation)
     out = []
-    for event in log_events(directory):
-        if event.kind != "submission":
-            continue
+    for event in events:
         detail = event.detail
-        if delegation is not None and event.subject != delegation:
-            continue
         out.append(SubmissionInfo(int(detail["submission"]), event.subject, event.at, event.actor,
                                   int(detail.get("revision", 0)), str(detail.get("file", "")),
                                   str(detail.get("format", "")), str(detail.get("matched_by", "")),
@@ -360,12 +368,13 @@ def publish(directory: Path, *, actor: str) -> Published:
                                              tuple(shown))
 
 
-def _publication(events: list[EventRow]) -> Published | None:
+def _publication(workspace: Workspace) -> Published | None:
     from drafting.app.negotiation import revision_label
 
-    last = next((e for e in reversed(events) if e.kind == "compilation-published"), None)
-    if last is None:
+    found = workspace.events_of("compilation-published", last=True)
+    if not found:
         return None
+    [last] = found
     detail = last.detail
     return Published(int(detail["revision"]), revision_label(int(detail["revision"])), last.at, last.actor,
                      str(detail["folder"]), {str(k): str(v) for k, v in dict(detail["files"]).items()},
@@ -377,7 +386,7 @@ def published(directory: Path) -> Published | None:
     from drafting.app.negotiation import open_workspace
 
     with open_workspace(directory) as workspace:
-        return _publication(workspace.events())
+        return _publication(workspace)
 
 
 def published_amendments(directory: Path) -> list[dict[str, Any]]:
@@ -386,7 +395,7 @@ def published_amendments(directory: Path) -> list[dict[str, Any]]:
     from drafting.app.negotiation import open_workspace
 
     with open_workspace(directory) as workspace:
-        found = _publication(workspace.events())
+        found = _publication(workspace)
         if found is None:
             return []
         shown = set(found.amendments)

@@ -24,12 +24,13 @@ from drafting.support.progress import task
 
 if TYPE_CHECKING:
     from drafting.conventions.concordance import Discrepancy
+    from drafting.library.registry import Registry
     from drafting.model.document import Amendment, Document
     from drafting.negotiation.compilation import Compilation
     from drafting.negotiation.reflect import Fate
     from drafting.negotiation.revise import Revision
     from drafting.negotiation.silence import Silence
-    from drafting.negotiation.workspace import Decided, EventRow, SubmitResult, Workspace
+    from drafting.negotiation.workspace import Decided, EventRow, PreparedSubmission, SubmitResult, Workspace
     from drafting.negotiation.workspace import KeptCheck as KeptCheck  # for the portal's annotations
 
 COMPILATION_FORMATS = ("docx", "md", "html")
@@ -88,7 +89,33 @@ def open_workspace(directory: Path, *, clauses: Path | None = None, full_check: 
     visit is (see `KeptCheck`); `full_check` asks for the full check in any case."""
     from drafting.negotiation.workspace import Workspace
 
-    return Workspace.open(directory, default_registry(clauses), full_check=full_check)
+    return Workspace.open(directory, _kept_registry(clauses), full_check=full_check)
+
+
+_REGISTRIES: dict[Path, tuple[tuple[int, int, int] | None, Registry]] = {}
+
+
+def _kept_registry(clauses: Path | None) -> Registry:
+    """`default_registry(clauses)`, the same one for every opening while its file is unchanged (inode, size,
+    time): a process that opens the record again and again (the portal) reads the registry and builds its
+    index of names once, not at every opening (at 193 delegations that was a third of the portal's CPU).
+    A command opens the record once or twice and reads the file once either way. Threads may race to build
+    it: the loser's copy is simply dropped (a Registry is immutable once read)."""
+    from drafting.library.registry import REGISTRY_FILE
+    from drafting.support.resources import default_clause_dir
+
+    path = ((clauses or default_clause_dir()) / REGISTRY_FILE).absolute()
+    try:
+        found = path.stat()
+        stamp: tuple[int, int, int] | None = (found.st_ino, found.st_size, found.st_mtime_ns)
+    except OSError:
+        stamp = None
+    kept = _REGISTRIES.get(path)
+    if kept is not None and kept[0] == stamp:
+        return kept[1]
+    registry = default_registry(clauses)
+    _REGISTRIES[path] = (stamp, registry)
+    return registry
 
 
 def kept_check(directory: Path, *, full_every: float | None = None) -> KeptCheck:
@@ -123,12 +150,21 @@ def negotiation_init(directory: Path, base: Path, *, actor: str | None = None,
 
 
 def submit(directory: Path, delegation: str, file: Path, *, actor: str | None = None,
-           lossy_ok: bool = False, unlisted: bool = False) -> SubmitResult:
+           lossy_ok: bool = False, unlisted: bool = False, prepared: PreparedSubmission | None = None) -> SubmitResult:
     """Record `file` from `delegation` (a code or any name the registry knows it by; `unlisted` admits a
-    delegation outside the registry, recorded without a code)."""
+    delegation outside the registry, recorded without a code). `prepared`: the file's reading done
+    beforehand (`read_submission`), recorded if the record still gives the same answers, else read again."""
     with open_workspace(directory) as workspace:
         return workspace.submit(file, delegation, actor=actor or default_actor(), lossy_ok=lossy_ok,
-                                unlisted=unlisted)
+                                unlisted=unlisted, prepared=prepared)
+
+
+def read_submission(directory: Path, delegation: str, file: Path, *, lossy_ok: bool = False,
+                    unlisted: bool = False) -> PreparedSubmission:
+    """What `submit` reads before recording (the revision matched, the delegation resolved, the amendments),
+    without recording anything: a front end reads a return outside its queue of writers."""
+    with open_workspace(directory) as workspace:
+        return workspace.read_submission(file, delegation, lossy_ok=lossy_ok, unlisted=unlisted)
 
 
 def submit_many(directory: Path, items: Sequence[tuple[str, Path]], *, actor: str | None = None,

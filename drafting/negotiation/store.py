@@ -76,6 +76,13 @@ def keeping(check: chain.KeptCheck) -> Iterator[None]:
         _KEPT.reset(token)
 
 
+def _quick_check(connection: sqlite3.Connection, path: Path) -> None:
+    """Refuse a database whose structure SQLite finds damaged (`PRAGMA quick_check`: reads every page)."""
+    quick = connection.execute("PRAGMA quick_check(1)").fetchone()[0]
+    if quick != "ok":
+        raise DraftingInputError(f"the negotiation record is damaged ({quick})", source=str(path))
+
+
 def _nothing_verified() -> chain.Verified:
     """The state of an empty record: the first check from it walks the whole chain."""
     return chain.Verified(chain.Head(0, chain.GENESIS), dict.fromkeys(CHAINED), dict.fromkeys((*CHAINED, "events"), 0))
@@ -250,9 +257,8 @@ class Store:
             missing = [t for t in _TABLES if t not in tables]
             if missing:
                 raise DraftingInputError(f"negotiation record is missing table {missing[0]}", source=str(path))
-            quick = connection.execute("PRAGMA quick_check(1)").fetchone()[0]
-            if quick != "ok":
-                raise DraftingInputError(f"the negotiation record is damaged ({quick})", source=str(path))
+            if not check:  # a checked opening runs it with a full check (`_check_snapshot`)
+                _quick_check(connection, path)
             connection.execute("PRAGMA synchronous = FULL")
             store = cls(path, connection)
             if upgraded is not None:
@@ -290,9 +296,19 @@ class Store:
                 since = plan.kept
             elif isinstance(plan.identity, tuple) and plan.identity[0] == identity[0]:
                 anchor = plan.kept  # a full check, of the same file: what was verified must still be there
-        problems, verified = self._check(self._found_head, since)
-        if anchor is not None:
-            problems += chain.prefix_problems(self.db, CHAINED, anchor)
+        try:
+            if since is None:
+                # SQLite's own check of the file's structure, with every full check: it reads the whole file,
+                # so an opening that checks only what was appended (a page of the portal) leaves it to the
+                # full check on the kept schedule; a damaged page read meanwhile fails that read.
+                _quick_check(self.db, self.path)
+            problems, verified = self._check(self._found_head, since)
+            if anchor is not None:
+                problems += chain.prefix_problems(self.db, CHAINED, anchor)
+        except BaseException:
+            if kept is not None and plan is not None:
+                kept.settle(plan, None, identity, full=since is None)  # nothing kept; a claimed full check freed
+            raise
         if not problems:
             self._verified = verified
         if kept is not None and plan is not None:
@@ -656,3 +672,14 @@ class Store:
     def events(self) -> list[EventRow]:
         return [EventRow(int(r[0]), r[1], r[2], r[3], r[4], json.loads(r[5]), r[6]) for r in self.db.execute(
             "SELECT seq, at, actor, kind, subject, detail, hash FROM events ORDER BY seq")]
+
+    def events_of(self, kind: str, subject: str | None = None, *, last: bool = False) -> list[EventRow]:
+        """The events of one `kind` (and `subject`), oldest first: what `events` gives, filtered, without reading
+        the others' details; `last`: only the latest one (an empty list when there is none)."""
+        query = "SELECT seq, at, actor, kind, subject, detail, hash FROM events WHERE kind = ?"
+        args: tuple[str, ...] = (kind,)
+        if subject is not None:
+            query, args = query + " AND subject = ?", (kind, subject)
+        query += " ORDER BY seq DESC LIMIT 1" if last else " ORDER BY seq"
+        return [EventRow(int(r[0]), r[1], r[2], r[3], r[4], json.loads(r[5]), r[6])
+                for r in self.db.execute(query, args)]

@@ -94,6 +94,34 @@ class SubmitResult:
 
 
 @dataclass(frozen=True, slots=True)
+class PreparedSubmission:
+    """A return read against the record, not yet recorded (`Workspace.read_submission`): the revision it
+    matches, the delegation it resolves to, its amendments as read (`read`) and as they would be recorded
+    (`amendments`: merged, owned, numbered by id), its comments; and what the reading depended on (`latest`:
+    the last revision there was; the file's digest; the question asked)."""
+
+    file: str
+    sha256: str
+    asked: str
+    unlisted: bool
+    lossy_ok: bool
+    name: str
+    code: str | None
+    latest: int
+    revision: int
+    matched_by: str
+    similarity: float
+    format: str
+    read: tuple[Amendment, ...]
+    amendments: tuple[Amendment, ...]
+    untracked: int
+    others: tuple[str, ...]
+    comments: tuple[dict[str, Any], ...]
+    word_comments: tuple[tuple[str, str, str], ...]  # (author, text, anchor) of each Word comment, as read
+    paragraph_labels: tuple[tuple[str, str], ...]  # (id, label) of the matched revision's paragraphs
+
+
+@dataclass(frozen=True, slots=True)
 class Decided:
     """A decision as recorded: the amendment's number, the amendment, the decision and its note."""
 
@@ -309,10 +337,11 @@ class Workspace:
                 f"{revision_label(max(best[0], 0))})", source=version.source)
         return best[0], "best-match", round(best[1], 4)
 
-    def submit(self, path: Path, delegation: str, *, actor: str, lossy_ok: bool = False,
-               unlisted: bool = False) -> SubmitResult:
-        """Record the file at `path` from `delegation` and its amendments; the same file twice is one submission.
-        The delegation must resolve (`resolve_delegation`; `unlisted` admits one outside the registry)."""
+    def read_submission(self, path: Path, delegation: str, *, lossy_ok: bool = False,
+                        unlisted: bool = False) -> PreparedSubmission:
+        """What `submit` reads before it records anything: the file at `path` from `delegation` read, matched
+        to the revision it was made against and turned into that delegation's amendments. Nothing is written;
+        `submit` records it as it stands while the record still gives the same answers (see `submit`)."""
         from drafting.readers.amendments import amendment_id, submission_amendments
         from drafting.readers.files import load_submission
 
@@ -321,12 +350,13 @@ class Workspace:
         except OSError as exc:
             raise DraftingInputError(f"cannot read file: {exc.strerror}", source=str(path)) from exc
         name, code = self.resolve_delegation(delegation, unlisted=unlisted)
+        latest = self.current_number()
         version, docx = load_submission(path, lossy_ok=lossy_ok)  # a change no amendment carries: refused
         number, matched_by, similarity = self.match_revision(version)
         _, document = self.document(number)
         base = base_paragraphs(document)
-        found = coalesce(submission_amendments(version, docx, base, delegation=name, registry=self.registry),
-                         {p.id: p.text for p in base if p.id})
+        read = submission_amendments(version, docx, base, delegation=name, registry=self.registry)
+        found = coalesce(read, {p.id: p.text for p in base if p.id})
         amendments = []
         for a in found:
             owned = replace(a, delegation=name, code=code)
@@ -335,11 +365,53 @@ class Workspace:
             amendments.append(owned)
         amendments = list({a.id: a for a in amendments}.values())
         untracked = sum(1 for a in amendments if not a.tracked) if version.format == "docx" else 0
-        others = _other_authors(found, name, code)
-        comments = _comments(docx, name, self.registry)
-        digest = sha256(data)
-        current = number == self.store.current_revision().number
+        return PreparedSubmission(
+            file=path.name, sha256=sha256(data), asked=delegation, unlisted=unlisted, lossy_ok=lossy_ok, name=name,
+            code=code, latest=latest, revision=number, matched_by=matched_by, similarity=similarity,
+            format=version.format, read=tuple(read), amendments=tuple(amendments), untracked=untracked,
+            others=_other_authors(found, name, code), comments=tuple(_comments(docx, name, self.registry)),
+            word_comments=tuple((c.author, c.text, c.anchor_text) for c in (docx.comments if docx else ())),
+            paragraph_labels=tuple((p.id, p.label) for p in document.paragraphs))
+
+    def _still_read_so(self, prepared: PreparedSubmission, name: str, data: bytes, delegation: str,
+                       lossy_ok: bool, unlisted: bool) -> bool:
+        """Whether reading the file `name` (`data`) now would give `prepared`: the same file and question, no
+        revision issued since (the match saw every revision there is), the delegation resolved to the same
+        name and code."""
+        if (prepared.asked, prepared.unlisted, prepared.lossy_ok, prepared.file, prepared.sha256) != (
+                delegation, unlisted, lossy_ok, name, sha256(data)):
+            return False
+        if self.current_number() != prepared.latest:
+            return False
+        try:
+            return self.resolve_delegation(delegation, unlisted=unlisted) == (prepared.name, prepared.code)
+        except DraftingInputError:
+            return False
+
+    def submit(self, path: Path, delegation: str, *, actor: str, lossy_ok: bool = False,
+               unlisted: bool = False, prepared: PreparedSubmission | None = None) -> SubmitResult:
+        """Record the file at `path` from `delegation` and its amendments; the same file twice is one submission.
+        The delegation must resolve (`resolve_delegation`; `unlisted` admits one outside the registry).
+
+        `prepared` is the file's reading done beforehand (`read_submission`, e.g. while another writer held
+        the record): it is recorded if, once this transaction holds the write lock, reading the file again
+        would give the same answer (see `_still_read_so`); otherwise the file is read again there. Either
+        way what is recorded is the reading of the record as it is when the submission is recorded."""
+        if prepared is None:
+            prepared = self.read_submission(path, delegation, lossy_ok=lossy_ok, unlisted=unlisted)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise DraftingInputError(f"cannot read file: {exc.strerror}", source=str(path)) from exc
         with self.store.transaction():
+            if not self._still_read_so(prepared, path.name, data, delegation, lossy_ok, unlisted):
+                prepared = self.read_submission(path, delegation, lossy_ok=lossy_ok, unlisted=unlisted)
+                data = path.read_bytes()
+            name, code, number = prepared.name, prepared.code, prepared.revision
+            matched_by, similarity, amendments = prepared.matched_by, prepared.similarity, prepared.amendments
+            untracked, others, comments = prepared.untracked, prepared.others, prepared.comments
+            digest = prepared.sha256
+            current = number == self.store.current_revision().number
             delegation_id = self.store.delegation_id(name, code)
             existing = self.store.find_submission(number, delegation_id, digest)
             if existing is not None:
@@ -349,7 +421,7 @@ class Workspace:
                                     untracked, code is None, others)
             self.store.put_blob(data)
             submission = self.store.add_submission(
-                revision=number, delegation=delegation_id, sha=digest, filename=path.name, fmt=version.format,
+                revision=number, delegation=delegation_id, sha=digest, filename=path.name, fmt=prepared.format,
                 matched_by=matched_by, similarity=similarity, actor=actor)
             for amendment in amendments:
                 self.store.add_amendment(submission, number, delegation_id, amendment.id, amendment.paragraph,
@@ -358,7 +430,7 @@ class Workspace:
                 self.store.add_comment(submission, number, json.dumps(comment, ensure_ascii=False, sort_keys=True))
             self.store.add_event(actor, "submission", name, {
                 "submission": submission, "revision": number, "sha256": digest, "file": path.name,
-                "format": version.format, "matched_by": matched_by, "similarity": similarity,
+                "format": prepared.format, "matched_by": matched_by, "similarity": similarity,
                 "amendments": len(amendments), "untracked": sum(1 for a in amendments if not a.tracked),
                 **({"unlisted": True} if code is None else {}), **({"other_authors": list(others)} if others else {})})
         return SubmitResult(submission, name, number, matched_by, similarity, len(amendments), False, current,
@@ -524,10 +596,10 @@ class Workspace:
         superseded: dict[str, str] = {}
         for submission, delegation, data in self.store.amendment_rows(number):
             if submission == latest[delegation]:
-                amendment = amendment_from_dict(_load(data))
+                amendment = _amendment(data)
                 live[amendment.id] = amendment
             else:
-                superseded[str(_load(data)["id"])] = delegation
+                superseded[_amendment(data).id] = delegation
         for carried in self.carried(number):
             live.setdefault(carried.amendment.id, carried.amendment)
         for proposal, _ in self.proposals(number):
@@ -783,6 +855,10 @@ class Workspace:
     def events(self) -> list[EventRow]:
         return self.store.events()
 
+    def events_of(self, kind: str, subject: str | None = None, *, last: bool = False) -> list[EventRow]:
+        """The recorded events of one `kind` (and `subject`), oldest first; `last`: the latest one only."""
+        return self.store.events_of(kind, subject, last=last)
+
     def record(self, actor: str, kind: str, subject: str, detail: dict[str, Any]) -> None:
         """Append one event to the record, in its own transaction."""
         with self.store.transaction():
@@ -926,5 +1002,5 @@ def _load(data: str) -> dict[str, Any]:
 
 
 __all__ = ["AmendmentFilter", "AmendmentKind", "Decided", "EventRow", "KeptCheck",
-           "PreparedRevision", "SubmitResult", "Workspace", "clean_delegation", "keeping",
+           "PreparedRevision", "PreparedSubmission", "SubmitResult", "Workspace", "clean_delegation", "keeping",
            "revision_label"]

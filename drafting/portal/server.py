@@ -41,6 +41,7 @@ log = logging.getLogger("drafting.portal")
 SESSION_COOKIE = "drafting_session"
 CSRF_COOKIE = "drafting_csrf"
 CACHE_ENTRIES = 2000  # reads kept per workspace (a few per delegation)
+STAGED_ENTRIES = 1000  # previews of staged returns kept per workspace (one per delegation, and some)
 FULL_CHECK_SECONDS = 60.0  # the record's full check, between the incremental ones of every page (see `read`)
 MAX_FORM = 64 * 1024  # an ordinary form; uploads have their own limit
 UPLOAD_OVERHEAD = 64 * 1024  # multipart headers and the other fields around the file
@@ -102,6 +103,9 @@ class Served:
     writer: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
     # What was read from the record, by the record's stamp when it was read (see `Portal.read`).
     cache: dict[tuple[object, ...], tuple[object, Any]] = field(default_factory=dict, compare=False, repr=False)
+    # The preview of each return staged here, by token: its reading of the file is shown again by the preview
+    # page and recorded by the confirmation (the app layer checks it is the staged file's and still holds).
+    staged: dict[str, delegations.Preview] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def prefix(self) -> str:
@@ -388,6 +392,9 @@ class Portal:
                                                                            filename, data))
         except DraftingError as exc:
             return refused(f"{_message(exc)}: nothing was recorded.")
+        if len(ws.staged) >= STAGED_ENTRIES:
+            ws.staged.pop(next(iter(ws.staged)))  # the oldest: its preview is read again if asked for
+        ws.staged[preview.token] = preview
         return RedirectResponse(f"{ws.prefix}/uploads/{preview.token}", status_code=303)
 
     async def preview(self, request: Request) -> Response:
@@ -395,7 +402,8 @@ class Portal:
         session = self.session(request, ws)
         token = str(request.path_params["token"])
         try:
-            preview = await self.read(ws, lambda: delegations.preview_return(ws.directory, session.person, token))
+            preview = await self.read(ws, lambda: delegations.preview_return(ws.directory, session.person, token,
+                                                                             ws.staged.get(token)))
         except LookupError:
             raise NotFound from None
         return self.page(request, "preview.html", ws, session, preview=preview, title="Preview")
@@ -406,7 +414,10 @@ class Portal:
         await self.checked_form(request, session, "submit")
         token = str(request.path_params["token"])
         try:
-            await self.write(ws, lambda: delegations.submit_return(ws.directory, session.person, token))
+            # The return was read when it was staged (outside the queue of writers): under the queue, only
+            # its recording, and the check that the record still gives the reading's answers.
+            await self.write(ws, lambda: delegations.submit_return(ws.directory, session.person, token,
+                                                                   ws.staged.get(token)))
         except LookupError:
             raise NotFound from None
         return RedirectResponse(f"{ws.prefix}/submissions?done=submitted", status_code=303)
