@@ -135,18 +135,20 @@ def note_spans(source: str) -> tuple[tuple[Span, ...], list[tuple[Span, ...]]]:
 
 
 def normalise_spans(spans: list[Span] | tuple[Span, ...]) -> tuple[Span, ...]:
-    """Collapse whitespace across span boundaries, trim the ends, merge neighbours with equal formatting."""
+    """Collapse whitespace across span boundaries, trim the ends, merge neighbours with equal formatting.
+    A note reference (no text) stays where it stands and is never merged; whitespace collapses across it."""
     merged: list[Span] = []
+    last_text = -1  # index in `merged` of the last span with text
     for span in spans:
-        if span.note:  # a note reference: kept where it stands, never merged
+        if span.note:
             merged.append(span)
             continue
         text = span.text
         if "  " in text or "\t" in text or "\n" in text or "\r" in text or "\u00a0" in text:
             text = _SPACES.sub(" ", text)  # most spans are normal already: the regex only where needed
-        if merged and merged[-1].text.endswith(" ") and text.startswith(" "):
+        if last_text >= 0 and merged[last_text].text.endswith(" ") and text.startswith(" "):
             text = text[1:]
-        if not merged and text.startswith(" "):
+        if last_text < 0 and text.startswith(" "):
             text = text.lstrip(" ")
         if not text:
             continue
@@ -154,13 +156,15 @@ def normalise_spans(spans: list[Span] | tuple[Span, ...]) -> tuple[Span, ...]:
             merged[-1] = Span(merged[-1].text + text, span.italic, span.bold, span.opening)
         else:
             merged.append(Span(text, span.italic, span.bold, span.opening))
-    while merged and merged[-1].text.endswith(" "):
-        last = merged[-1]
+        last_text = len(merged) - 1
+    while last_text >= 0 and merged[last_text].text.endswith(" "):
+        last = merged[last_text]
         stripped = last.text.rstrip(" ")
         if stripped:
-            merged[-1] = Span(stripped, last.italic, last.bold, last.opening)
+            merged[last_text] = Span(stripped, last.italic, last.bold, last.opening)
             break
-        merged.pop()
+        del merged[last_text]
+        last_text = max((i for i in range(last_text) if not merged[i].note), default=-1)
     return tuple(merged)
 
 

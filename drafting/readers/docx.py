@@ -278,6 +278,8 @@ def document_from_docx(data: bytes, source: str) -> Document:
     root = package.xml(package.main_document)
     for rev, element in zip(docx.paragraphs, paragraph_elements(root), strict=True):
         pid = paragraph_id(rev)
+        if pid is None and not rev.text("accepted").strip() and cell_position(element) is None:
+            continue  # an empty paragraph holds no text (Word's paragraph after a closing table)
         if pid is None:
             raise DraftingInputError("a paragraph has lost its id bookmark; start from the spec instead",
                                      source=source)

@@ -58,3 +58,19 @@ amendments = st.builds(
 def test_every_amendment_survives_the_round_trip(amendment: Amendment) -> None:
     stored = json.loads(json.dumps(amendment_to_dict(amendment)))
     assert amendment_from_dict(stored) == amendment
+
+
+def test_notes_and_cells_survive_the_round_trip_and_older_texts_keep_their_stored_form(tmp_path) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        "document: {id: n, title: T, place: P, date: 2025-06-05, profile: as-issued}\n"
+        "operative:\n  paragraphs:\n    - {id: op1, text: 'Decides to meet^[In Almaty.];'}\n"
+        "closing:\n  - {id: ax1, table: [[State, Pledge], [Kazakhstan, '100^[Paid.]']]}\n", encoding="utf-8")
+    document = app.load_document(spec)
+    stored = json.loads(document_json(document))
+    assert document_from_json(json.dumps(stored)) == document
+    by_id = {p["id"]: p for p in stored["paragraphs"]}
+    assert by_id["op1"]["spans"][1] == ["", 0, 0, 0, "op1_fn1"] and by_id["ax1_r2c2"]["cell"] == [1, 2, 2]
+    # a paragraph without a note or a cell is stored exactly as before they existed (the record's bytes)
+    assert set(by_id["ax1_r2c2_fn1"]) == {"id", "role", "label", "level", "clause", "proposed", "spans"}
+    assert all(len(span) == 4 for span in by_id["ax1_r2c2_fn1"]["spans"])

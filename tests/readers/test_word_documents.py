@@ -295,3 +295,29 @@ def test_our_views_are_libreoffices(case, tmp_path, libreoffice):
     accepted, original = texts(data), texts(data, "original")
     assert [t for t in libreoffice.paragraphs(path, "accept") if t] == accepted
     assert [t for t in libreoffice.paragraphs(path, "reject") if t] == original
+
+
+# -- import: notes and tables kept -------------------------------------------------------------------------------
+
+
+def test_import_keeps_a_note_in_a_cell_and_joins_a_cell_of_two_paragraphs():
+    from drafting.readers.importer import draft_from_docx, import_paragraphs
+
+    body = (p(r("Draft title")) + p(r("Annex"))
+            + table(["State", "Pledge"], ["Kazakhstan", "100"]).replace(
+                r("100") + "</w:p>", r("100") + footnote_ref(3) + "</w:p>" + p(r("(paid)"))))
+    paragraphs, _, losses = draft_from_docx(docx(body, footnotes={3: p(r("In 2024."))}), "d.docx")
+    assert losses == []
+    result = import_paragraphs(paragraphs, document_id="d", source="d.docx")
+    sections = [result.spec.get("preamble", {}).get("paragraphs", []), result.spec.get("closing", [])]
+    [table_entry] = [e for entries in sections for e in entries if "table" in e]
+    assert table_entry["table"] == [["State", "Pledge"], ["Kazakhstan", "100^[In 2024.] (paid)"]]
+    assert [t for q in paragraphs for t in q.texts][-3:] == ["100", "In 2024.", "(paid)"]
+
+
+def test_import_names_an_endnote_as_a_loss():
+    from drafting.readers.importer import draft_from_docx
+
+    body = p(r("Title")) + p(r("Text"), '<w:r><w:endnoteReference w:id="2"/></w:r>')
+    _, _, losses = draft_from_docx(docx(body, endnotes={2: p(r("An endnote."))}), "d.docx")
+    assert any("endnote 1 is not imported" in line for line in losses)
