@@ -57,13 +57,35 @@ class Numberer:
 
 
 def relabel(paragraphs: Iterable[Paragraph], profile: Profile) -> tuple[Paragraph, ...]:
-    """`paragraphs` with every label recomputed (after paragraphs were added, removed or adopted)."""
+    """`paragraphs` with every label recomputed (after paragraphs were added, removed or adopted), and every
+    table's cells laid out again, row by row in its width (after cells were added or removed)."""
     numberer = Numberer(profile)
     out = []
-    for p in paragraphs:
+    for p in recount_cells(paragraphs):
         label = numberer.label(p.role, p.level, proposed=p.proposed)
         out.append(p if p.label == label else replace(p, label=label))
     return tuple(out)
+
+
+def recount_cells(paragraphs: Iterable[Paragraph]) -> list[Paragraph]:
+    """`paragraphs` with each table's cells numbered in order, row by row, in the table's width (its widest
+    row): a row proposed after another, or deleted, moves the rows below it."""
+    listed = list(paragraphs)
+    widths: dict[int, int] = {}
+    for p in listed:
+        if p.role is Role.CELL and p.cell is not None:
+            widths[p.cell[0]] = max(widths.get(p.cell[0], 1), p.cell[2])
+    seen: dict[int, int] = {}
+    out = []
+    for p in listed:
+        if p.role is Role.CELL and p.cell is not None:
+            table, index = p.cell[0], seen.get(p.cell[0], 0)
+            seen[table] = index + 1
+            cell = (table, index // widths[table] + 1, index % widths[table] + 1)
+            if cell != p.cell:
+                p = replace(p, cell=cell)
+        out.append(p)
+    return out
 
 
 # -- cross-references ----------------------------------------------------------------------------------------

@@ -188,11 +188,15 @@ def revise_document(document: Document, amendments: Sequence[Amendment], decisio
         for proposal in by_paragraph.get(anchor, ()):
             if proposal.kind is not AmendmentKind.PARAGRAPH_INSERT:
                 continue
+            if after is not None and after.role is Role.FOOTNOTE:  # after a paragraph's notes: after it
+                after = next((p for p in reversed(out) if p.role is not Role.FOOTNOTE), None)
             role = after.role if after is not None else Role.PREAMBULAR
             if role in (Role.SUBITEM, Role.BULLET, Role.CHAPEAU, Role.CONTINUATION):
                 role = Role.OPERATIVE
-            if role not in (Role.OPERATIVE, Role.PREAMBULAR, Role.CONTINUATION, Role.CLOSING, Role.TEXT):
+            if role not in (Role.OPERATIVE, Role.PREAMBULAR, Role.CONTINUATION, Role.CLOSING, Role.TEXT, Role.CELL):
                 role = Role.PREAMBULAR
+            # a new cell joins its table; `relabel` gives it its row and column
+            cell = (after.cell[0], 0, 0) if role is Role.CELL and after is not None and after.cell else None
             accepted = proposal.decision == "accept"
             text = proposal.first.new if accepted else f"[{proposal.first.new}]"
             pid = new_paragraph_id(proposal.first)
@@ -201,7 +205,7 @@ def revise_document(document: Document, amendments: Sequence[Amendment], decisio
 
             spans = opening_spans(text, role, get_profile(document.meta.profile, document.language)) if accepted \
                 else (Span(text),)
-            out.append(Paragraph(id=pid, role=role, spans=spans, proposed=not accepted))
+            out.append(Paragraph(id=pid, role=role, spans=spans, proposed=not accepted, cell=cell))
             new_statuses[pid] = "pending" if accepted else "bracketed"
             (applied if accepted else bracketed).extend(a.id for a in proposal.amendments)
             if not accepted:
@@ -211,7 +215,17 @@ def revise_document(document: Document, amendments: Sequence[Amendment], decisio
                                     for a in proposal.amendments)
 
     insert_new(None, None)
+    # New paragraphs proposed after a paragraph go after its footnotes, which belong to it.
+    deferred: list[tuple[str, Paragraph]] = []
+
+    def flush() -> None:
+        for anchor, after in deferred:
+            insert_new(anchor, after)
+        deferred.clear()
+
     for paragraph in document.paragraphs:
+        if paragraph.role is not Role.FOOTNOTE:
+            flush()
         mine = [p for p in by_paragraph.get(paragraph.id, []) if p.kind is not AmendmentKind.PARAGRAPH_INSERT]
         accepted = [p for p in mine if p.decision == "accept"]
         undecided = [p for p in mine if p.decision != "accept"]
@@ -226,7 +240,7 @@ def revise_document(document: Document, amendments: Sequence[Amendment], decisio
         if any(p.kind is AmendmentKind.PARAGRAPH_DELETE for p in accepted) or gone or "accept" in wrap_verdicts:
             applied.extend(a.id for p in accepted for a in p.amendments)
             applied.extend(c.amendment.id for c in wrapped if decisions.get(c.amendment.id) == "accept")
-            insert_new(paragraph.id, paragraph)
+            deferred.append((paragraph.id, paragraph))
             continue
         unwrap = bool(wrapped) and wrap_verdicts <= {"reject", "withdraw"}
         accepted_inline = [p for p in accepted if p.kind in INLINE]
@@ -304,7 +318,13 @@ def revise_document(document: Document, amendments: Sequence[Amendment], decisio
             status = "pending"
         new_statuses[paragraph.id] = status
         out.append(revised)
-        insert_new(paragraph.id, revised)
+        deferred.append((paragraph.id, revised))
+    flush()
+    referenced = {span.note for p in out for span in p.spans if span.note}
+    gone_notes = {p.id for p in out if p.role is Role.FOOTNOTE and p.id not in referenced}
+    if gone_notes:  # the notes of a deleted paragraph go with it
+        out = [p for p in out if p.id not in gone_notes]
+        new_statuses = {pid: status for pid, status in new_statuses.items() if pid not in gone_notes}
     meta = replace(document.meta, revision=document.meta.revision + 1)
     labelled = renumber_references(document.paragraphs, relabel(out, get_profile(meta.profile, document.language)))
     revised_document = replace(document, meta=meta, paragraphs=labelled)
