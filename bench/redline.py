@@ -430,6 +430,9 @@ def view_difference(got: dict[str, object], want: dict[str, object]) -> str:
         return "?"
     key, g, w = differing[0]
     others = f" (also {', '.join(k for k, _, _ in differing[1:])})" if differing[1:] else " (only this story)"
+    if isinstance(g, list) and isinstance(w, list):  # the first item that differs, not the common start
+        i = next((i for i, (x, y) in enumerate(zip(g, w, strict=False)) if x != y), min(len(g), len(w)))
+        return f"{key}[{i}]: got {g[i:i + 2]!r:.150} want {w[i:i + 2]!r:.150} ({len(g)} vs {len(w)} items){others}"
     return f"{key}: got {g!r:.150} want {w!r:.150}{others}"
 
 
