@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gc
 import os
-import re
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -19,6 +18,7 @@ from typing import Any, TypeVar
 import click
 
 from drafting import __version__
+from drafting.app import decided_json, safe_json
 from drafting.errors import DraftingError, DraftingUsageError
 from drafting.model.vocabulary import Decision, ParagraphStatus, values
 
@@ -102,18 +102,6 @@ def _crash_report(exc: BaseException) -> str:
         return path
     except OSError:
         return ""
-
-
-_UNSAFE_IN_TERMINAL = "[\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"  # json escapes C0
-
-
-def safe_json(value: Any, **kwargs: Any) -> str:
-    """JSON for a terminal: readable Unicode (Cyrillic stays Cyrillic), but control and bidirectional
-    formatting characters escaped as \\uXXXX so a delegation name cannot reorder or hide output."""
-    import json
-
-    text = json.dumps(value, ensure_ascii=False, **kwargs)
-    return re.sub(_UNSAFE_IN_TERMINAL, lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 
 PathArg = click.Path(path_type=Path, dir_okay=False)
@@ -480,7 +468,7 @@ def submit(directory: Path, delegation: str | None, by_file_name: bool, files: t
 @domain_errors
 def log_command(directory: Path, as_json: bool, check: bool) -> None:
     """Show the negotiation record, oldest first."""
-    from drafting.app import event_summary, log_events
+    from drafting.app import log_events, log_lines
     from drafting.errors import safe_display
 
     if check:
@@ -493,15 +481,8 @@ def log_command(directory: Path, as_json: bool, check: bool) -> None:
             sys.exit(1)
         click.echo(f"OK: the record is intact: {seq} event(s), chain head {digest}")
         return
-    events = log_events(directory)
-    if as_json:
-        click.echo(safe_json([{"seq": e.seq, "at": e.at, "actor": e.actor, "kind": e.kind, "subject": e.subject,
-                                "detail": e.detail} for e in events], indent=2))
-        return
-    for e in events:
-        summary = event_summary(e)
-        click.echo(f"{e.seq or '-':>5}  {e.at}  {safe_display(e.actor)}  {e.kind}  {safe_display(e.subject)}"
-                   + (f"  {safe_display(summary)}" if summary else ""))
+    for line in log_lines(log_events(directory), as_json=as_json):
+        click.echo(line)
 
 
 @cli.command("compile")
@@ -552,8 +533,7 @@ def decide(directory: Path, args: tuple[str, ...], note: str, delegation: str | 
            actor: str | None) -> None:
     """Record the chair's DECISION (accept, reject, withdraw) on each AMENDMENT (its number, e.g. KAZ/1, or
     id), on the amendments the filters select, or as listed in --from-file. One transaction: all or nothing."""
-    from drafting.app import decide_batch
-    from drafting.errors import safe_display
+    from drafting.app import decide_batch, decided_lines
 
     amendments, decision = (args[:-1], args[-1]) if args and from_file is None else (args, None)
     if decision is not None and decision not in values(Decision):
@@ -561,18 +541,8 @@ def decide(directory: Path, args: tuple[str, ...], note: str, delegation: str | 
                                  f"(got {decision!r})")
     done = decide_batch(directory, amendments, decision, note=note, delegation=delegation, kind=kind,
                         paragraph=paragraph, status=state, from_file=from_file, actor=actor)
-    if as_json:
-        click.echo(safe_json([decided_json(d) for d in done], indent=2))
-        return
-    for d in done:
-        click.echo(safe_display(d.summary()))
-
-
-def decided_json(d: Any) -> dict[str, Any]:
-    a = d.amendment
-    return {"number": d.number, "id": a.id, "decision": d.decision, "note": d.note, "revision": d.revision,
-            "delegation": a.delegation, "paragraph": a.paragraph, "paragraph_number": d.paragraph_label,
-            "kind": a.kind.value, "old": a.old, "new": a.new, "tracked": a.tracked}
+    for line in decided_lines(done, as_json=as_json):
+        click.echo(line)
 
 
 @cli.command(short_help="Record the status of paragraphs.")
@@ -589,15 +559,16 @@ def mark(directory: Path, args: tuple[str, ...], delegation: str | None, state: 
     """Record STATUS (agreed, agreed-ad-ref, bracketed, pending) of each PARAGRAPH (its stable id or number;
     several, or separated by commas; or ALL), of the paragraphs the filters select, or as listed in
     --from-file. One transaction: all or nothing."""
-    from drafting.app import mark_batch
+    from drafting.app import mark_batch, marked_lines
 
     paragraphs, status = (args[:-1], args[-1]) if args and from_file is None else (args, None)
     if status is not None and status not in values(ParagraphStatus):
         raise DraftingUsageError(f"the last argument is the status: one of {', '.join(values(ParagraphStatus))} "
                                  f"(got {status!r})")
-    for pid, value in mark_batch(directory, paragraphs, status, delegation=delegation, current=state,
-                                 from_file=from_file, actor=actor):
-        click.echo(f"{pid}: {value}")
+    marked = mark_batch(directory, paragraphs, status, delegation=delegation, current=state, from_file=from_file,
+                        actor=actor)
+    for line in marked_lines(marked):
+        click.echo(line)
 
 
 @cli.command()
@@ -710,35 +681,14 @@ def reflect(directory: Path, outdir: Path | None, delegation: str | None, format
 @domain_errors
 def status(directory: Path, as_json: bool) -> None:
     """Per paragraph: number, status, amendments and decisions; and the conflicts."""
-    from drafting.app import status_report
-    from drafting.errors import safe_display
+    from drafting.app import status_lines, status_report
 
     report = status_report(directory)
     if as_json:
         click.echo(safe_json(report, indent=2))
         return
-    click.echo(f"{report['document']} {report['label']}")
-    for p in report["paragraphs"]:
-        flag = "  CONFLICT" if p["conflict"] else ""
-        if p["silence"]:
-            broken = f" by {', '.join(p['silence']['broken_by'])}" if p["silence"]["broken_by"] else ""
-            flag += f"  silence {p['silence']['state']}{broken} (until {p['silence']['until'][:16]}Z)"
-        click.echo(f"{p['number'] or '':>8} {p['id']:<28} {p['status']}{flag}")
-        for a in p["amendments"] + p["proposed_after"]:
-            if a.get("active", True):
-                untracked = "  (made without Track Changes)" if a["without_track_changes"] else ""
-                if a["supporters"]:
-                    untracked += f"  supported by {safe_display(', '.join(a['supporters']))}"
-                click.echo(f"{'':>10}{safe_display(a['number'])}  {safe_display(a['delegation'])}  {a['kind']}"
-                           f"  {a['decision']}{untracked}")
-    for c in report["conflicts"]:
-        click.echo(f"conflict: {c['number'] or c['paragraph']}: {safe_display(', '.join(c['delegations']))}")
-    for p in report["paragraphs"]:
-        for comment in p["comments"]:
-            click.echo(safe_display(f"comment: {p['number'] or p['id']} ({p['id']}) by {comment['delegation']}: "
-                                    f"{comment['text']}"))
-    if report["without_track_changes"]:
-        click.echo(f"{report['without_track_changes']} edit(s) made without Track Changes")
+    for line in status_lines(report):
+        click.echo(line)
 
 
 @cli.command()
