@@ -25,12 +25,14 @@ SILENTLY_WRONG = {"footnote inserted": "a new note before an existing one is wri
 
 
 def _bench(name: str) -> object:
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
+    """bench/NAME.py as the module ``bench_NAME`` (bench/ is not a package)."""
+    key = f"bench_{name}"
+    if key in sys.modules:
+        return sys.modules[key]
+    spec = importlib.util.spec_from_file_location(key, BENCH / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
+    sys.modules[key] = module
     spec.loader.exec_module(module)
     return module
 
@@ -38,7 +40,7 @@ def _bench(name: str) -> object:
 @pytest.fixture(scope="module")
 def uno_pairs(libreoffice, tmp_path_factory):
     corpus_uno = _bench("corpus_uno")
-    return corpus_uno.build(libreoffice, tmp_path_factory.mktemp("corpus-uno"), names=PAIRS)  # type: ignore[attr-defined]
+    return corpus_uno.build(libreoffice, tmp_path_factory.mktemp("corpus-uno"), names=PAIRS)
 
 
 @pytest.mark.parametrize("name", [
@@ -46,7 +48,7 @@ def uno_pairs(libreoffice, tmp_path_factory):
     for n in PAIRS])
 def test_redline_of_a_pair_edited_in_libreoffice_is_right_or_refused_by_name(name, uno_pairs, libreoffice, tmp_path):
     old, new = uno_pairs[name]
-    view = _bench("redline")._client_view  # type: ignore[attr-defined]
+    view = _bench("redline")._client_view
     want = {"accept": view(libreoffice, new, "as-is", new), "reject": view(libreoffice, old, "as-is", old)}
     assert want["accept"] != want["reject"], "the UNO edit changed nothing LibreOffice can see"
     out = tmp_path / "redline.docx"
