@@ -12,6 +12,13 @@ python-redlines is never a dependency of the project) through a tiny script that
 `engine.run_redline(...)` and writes the bytes. Every output is then checked through LibreOffice: its
 Accept All must give NEW's paragraphs and its Reject All OLD's (texts NFC-normalised, whitespace
 collapsed). Last line: `ratio drafting/docxodus (max over sizes): X.XX` (goal <= 0.50).
+
+`--corpus` instead scores correctness on whole Word documents, all three tools on two corpora in one run: pairs
+written by hand in the shapes Word writes (`story_pairs`) and pairs edited through LibreOffice over UNO
+(`bench/corpus_uno.py`). Right: LibreOffice's Accept All of the output reads as NEW and its Reject All as OLD,
+story by story (body and cells, notes, text boxes, headers and footers), images (media hash) and equations
+(OMML text) included; refused: drafting's exit 1 naming what it cannot write; silently wrong: exit 0 and a
+wrong view.
 """
 
 from __future__ import annotations
