@@ -53,6 +53,13 @@ EDITS: dict[str, list[dict[str, Any]]] = {
     "first table row inserted": [{"op": "row_insert", "index": 0, "cells": ["Member", "Per cent"]}],
     "table inserted": [{"op": "table_insert", "after_paragraph": 1, "rows": [["Year", "Sessions"], ["2024", "2"]]}],
     "text box inserted": [{"op": "frame_insert", "after": "Decides to remain seized", "text": "Adopted by consensus."}],
+    "image deleted": [{"op": "image_delete", "index": 0}],
+    "text box deleted": [{"op": "frame_delete", "text": "Key figures"}],
+    "paragraph with a footnote deleted": [{"op": "delete_paragraph", "index": 2}],
+    "paragraph with a new footnote inserted": [
+        {"op": "insert_paragraph", "after_paragraph": 3, "text": "Taking note of the letter of the Chair,"},
+        {"op": "note_insert", "kind": "footnote", "after": "Taking note of the letter", "text": "Document A/2."},
+    ],
     "body edit beside a footnote": [{"op": "body_replace", "old": "Noting the report",
                                      "new": "Noting with appreciation the report"}],
     "every story at once": [

@@ -540,6 +540,17 @@ def _frame_texts(doc):
     return out
 
 
+def _has_text_box(shape):
+    try:
+        return bool(shape.getPropertyValue("TextBox"))
+    except Exception:
+        return False
+
+
+def _box_text(shape):
+    return shape.getPropertyValue("TextBoxContent").getString()
+
+
 def _graphic(office, path):
     provider = office.service("com.sun.star.graphic.GraphicProvider")
     return provider.queryGraphic((pv("URL", uno.systemPathToFileUrl(os.path.abspath(path))),))
@@ -622,8 +633,19 @@ def apply_story_edit(office, doc, op):
         graphics = doc.getGraphicObjects()
         names = sorted(graphics.getElementNames())
         graphics.getByName(names[op.get("index", 0)]).setPropertyValue("Graphic", _graphic(office, op["image"]))
+    elif kind == "image_delete":
+        graphics = doc.getGraphicObjects()
+        image = graphics.getByName(sorted(graphics.getElementNames())[op.get("index", 0)])
+        image.getAnchor().getText().removeTextContent(image)
+    elif kind == "frame_delete":
+        page = doc.getDrawPage()
+        boxes = [page.getByIndex(i) for i in range(page.getCount())]
+        boxes = [shape for shape in boxes if _has_text_box(shape) and op["text"] in _box_text(shape)]
+        if not boxes:
+            raise OracleFailure(f"no text box holds {op['text']!r}")
+        page.remove(boxes[0])
     else:
-        raise OracleFailure(f"unknown story edit {op!r}")
+        apply_op(doc, op)  # the body edits of record_changes: replace, insert, delete, *_paragraph, split
 
 
 def op_edit_stories(office, args):
@@ -633,7 +655,9 @@ def op_edit_stories(office, args):
     ``header_replace`` {old, new}; ``frame_replace`` {old, new} (text frames and text boxes); ``row_insert``
     {index, cells}; ``row_delete`` {index}; ``table_insert`` {after_paragraph, rows}; ``frame_insert`` {after,
     text} (a text frame); ``cell_replace`` {cell, old, new}; ``image_insert`` {after, image
-    (a file)}; ``image_replace`` {index, image}. Returns the edited document's stories (as `op_stories`)."""
+    (a file)}; ``image_replace`` {index, image}; ``image_delete`` {index}; ``frame_delete`` {text} (a text
+    box); and the body edits of `apply_op` (``delete_paragraph``, ``insert_paragraph``…). Returns the edited
+    document's stories (as `op_stories`)."""
     doc = office.load(args["path"])
     try:
         doc.setPropertyValue("RecordChanges", False)
