@@ -282,9 +282,12 @@ def submissions(directory: Path, delegation: str | None = None) -> list[Submissi
     from drafting.app.negotiation import open_workspace
 
     with open_workspace(directory) as workspace:
-        events = workspace.events_of("submission", delegation)
+        return _submissions(workspace, delegation)
+
+
+def _submissions(workspace: Workspace, delegation: str | None) -> list[SubmissionInfo]:
     out = []
-    for event in events:
+    for event in workspace.events_of("submission", delegation):
         detail = event.detail
         out.append(SubmissionInfo(int(detail["submission"]), event.subject, event.at, event.actor,
                                   int(detail.get("revision", 0)), str(detail.get("file", "")),
@@ -292,6 +295,15 @@ def submissions(directory: Path, delegation: str | None = None) -> list[Submissi
                                   int(detail.get("amendments", 0) or 0), int(detail.get("untracked", 0) or 0),
                                   str(detail.get("sha256", ""))))
     return out[::-1]
+
+
+def returns_of(directory: Path, delegation: str) -> tuple[list[SubmissionInfo], list[dict[str, Any]]]:
+    """`delegation`'s submissions (`submissions`) and its amendments on the current revision (`amendments_of`),
+    read from one snapshot of the record: what a delegation's own page shows."""
+    from drafting.app.negotiation import open_workspace
+
+    with open_workspace(directory) as workspace:
+        return _submissions(workspace, delegation), _amendments_of(workspace, delegation)
 
 
 def submission(directory: Path, submission_id: int, delegation: str | None) -> SubmissionInfo:
@@ -318,10 +330,14 @@ def amendments_of(directory: Path, delegation: str | None) -> list[dict[str, Any
     from drafting.app.negotiation import open_workspace
 
     with open_workspace(directory) as workspace:
-        number, document = workspace.document()
-        live, _ = workspace.live_amendments(number)
-        decisions = workspace.decisions(number)
-        numbers = workspace.numbers()
+        return _amendments_of(workspace, delegation)
+
+
+def _amendments_of(workspace: Workspace, delegation: str | None) -> list[dict[str, Any]]:
+    number, document = workspace.document()
+    live, _ = workspace.live_amendments(number)
+    decisions = workspace.decisions(number)
+    numbers = workspace.numbers()
     labels = {p.id: p.label for p in document.paragraphs}
     out = []
     for a in live:
@@ -395,17 +411,30 @@ def published_amendments(directory: Path) -> list[dict[str, Any]]:
     from drafting.app.negotiation import open_workspace
 
     with open_workspace(directory) as workspace:
+        return _published_amendments(workspace, _publication(workspace))
+
+
+def compilation_view(directory: Path) -> tuple[Published | None, list[dict[str, Any]]]:
+    """The compilation last published (`published`) and the amendments it shows (`published_amendments`), from
+    one snapshot of the record: what the compilation page shows."""
+    from drafting.app.negotiation import open_workspace
+
+    with open_workspace(directory) as workspace:
         found = _publication(workspace)
-        if found is None:
-            return []
-        shown = set(found.amendments)
-        number, document = workspace.document()
-        if number != found.revision:
-            return []
-        amendments = [a for a in workspace.amendments(number, active_only=False) if a.id in shown]
-        decisions = workspace.decisions(number)
-        numbers = workspace.numbers()
-        supporters = workspace.supporters(number)
+        return found, _published_amendments(workspace, found)
+
+
+def _published_amendments(workspace: Workspace, found: Published | None) -> list[dict[str, Any]]:
+    if found is None:
+        return []
+    shown = set(found.amendments)
+    number, document = workspace.document()
+    if number != found.revision:
+        return []
+    amendments = [a for a in workspace.amendments(number, active_only=False) if a.id in shown]
+    decisions = workspace.decisions(number)
+    numbers = workspace.numbers()
+    supporters = workspace.supporters(number)
     labels = {p.id: p.label for p in document.paragraphs}
     return [{"number": numbers.get(a.id, a.id), "id": a.id, "delegation": a.delegation, "kind": a.kind.value,
              "old": a.old, "new": a.new, "tracked": a.tracked, "paragraph": a.paragraph,
@@ -461,12 +490,15 @@ __all__ = [
     "SubmissionInfo",
     "amendments_of",
     "break_silence",
+    "compilation_view",
     "current_text",
     "preview_return",
     "publish",
     "published",
     "published_amendments",
-    "published_file", "record_stamp",
+    "published_file",
+    "record_stamp",
+    "returns_of",
     "stage_return",
     "submission",
     "submission_file",

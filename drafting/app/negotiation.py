@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -95,16 +96,27 @@ def open_workspace(directory: Path, *, clauses: Path | None = None, full_check: 
 _REGISTRIES: dict[Path, tuple[tuple[int, int, int] | None, Registry]] = {}
 
 
+def _registry_path(clauses: Path | None) -> Path:
+    from drafting.library.registry import REGISTRY_FILE
+
+    return ((clauses or _default_clauses()) / REGISTRY_FILE).absolute()
+
+
+@functools.cache
+def _default_clauses() -> Path:
+    """The package's clause library, as an absolute path (found once: every opening asks for it)."""
+    from drafting.support.resources import default_clause_dir
+
+    return default_clause_dir().absolute()
+
+
 def _kept_registry(clauses: Path | None) -> Registry:
     """`default_registry(clauses)`, the same one for every opening while its file is unchanged (inode, size,
     time): a process that opens the record again and again (the portal) reads the registry and builds its
     index of names once, not at every opening (at 193 delegations that was a third of the portal's CPU).
     A command opens the record once or twice and reads the file once either way. Threads may race to build
     it: the loser's copy is simply dropped (a Registry is immutable once read)."""
-    from drafting.library.registry import REGISTRY_FILE
-    from drafting.support.resources import default_clause_dir
-
-    path = ((clauses or default_clause_dir()) / REGISTRY_FILE).absolute()
+    path = _registry_path(clauses)
     try:
         found = path.stat()
         stamp: tuple[int, int, int] | None = (found.st_ino, found.st_size, found.st_mtime_ns)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -37,7 +38,7 @@ from drafting.model.vocabulary import Decision, ParagraphStatus, values
 from drafting.negotiation import chain
 from drafting.negotiation.migrations import SCHEMA_VERSION, TABLES
 from drafting.negotiation.migrations import pending as pending_migrations
-from drafting.negotiation.migrations import triggers as expected_triggers
+from drafting.negotiation.migrations import triggers as schema_triggers
 
 DB_NAME = "negotiation.sqlite"
 APPLICATION_ID = 0x44524654  # "DRFT"
@@ -74,6 +75,12 @@ def keeping(check: chain.KeptCheck) -> Iterator[None]:
         yield
     finally:
         _KEPT.reset(token)
+
+
+@functools.cache
+def _expected_triggers() -> dict[str, str]:
+    """The schema's triggers by name (`migrations.triggers`), made once per process: every opening checks them."""
+    return schema_triggers()
 
 
 def _quick_check(connection: sqlite3.Connection, path: Path) -> None:
@@ -353,12 +360,13 @@ class Store:
         what it vouches for. The triggers and tables are checked either way."""
         problems = []
         found = dict(self.db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())
-        for name, sql in expected_triggers().items():
+        expected = _expected_triggers()
+        for name, sql in expected.items():
             if name not in found:
                 problems.append(f"trigger {name} is missing (dropped: the record was opened for rewriting)")
             elif found[name] != sql:
                 problems.append(f"trigger {name} was changed")
-        problems += [f"trigger {name} is not drafting's" for name in sorted(set(found) - set(expected_triggers()))]
+        problems += [f"trigger {name} is not drafting's" for name in sorted(set(found) - set(expected))]
         tables = {row[0] for row in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         problems += [f"table {name} is not drafting's" for name in sorted(tables)
                      if name not in _TABLES and not name.startswith("sqlite_")]

@@ -10,6 +10,7 @@ names, never from a path a request supplies.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import re
@@ -41,6 +42,7 @@ log = logging.getLogger("drafting.portal")
 SESSION_COOKIE = "drafting_session"
 CSRF_COOKIE = "drafting_csrf"
 CACHE_ENTRIES = 2000  # reads kept per workspace (a few per delegation)
+LOGIN_LANES = 1  # password checks at once: each is 80 ms of a core (argon2id, which leaves the GIL)
 STAGED_ENTRIES = 1000  # previews of staged returns kept per workspace (one per delegation, and some)
 FULL_CHECK_SECONDS = 60.0  # the record's full check, between the incremental ones of every page (see `read`)
 MAX_FORM = 64 * 1024  # an ordinary form; uploads have their own limit
@@ -106,6 +108,9 @@ class Served:
     # The preview of each return staged here, by token: its reading of the file is shown again by the preview
     # page and recorded by the confirmation (the app layer checks it is the staged file's and still holds).
     staged: dict[str, delegations.Preview] = field(default_factory=dict, compare=False, repr=False)
+    # The keyed readings in progress, by key: the stamp each began at, and where its result will be.
+    reading: dict[tuple[object, ...], tuple[object, asyncio.Future[Any]]] = field(
+        default_factory=dict, compare=False, repr=False)
 
     @property
     def prefix(self) -> str:
@@ -144,6 +149,7 @@ class Portal:
             taken.add(slug)
             self.served[slug] = _served(slug, directory)
         self.site = site
+        self.logins = asyncio.Semaphore(LOGIN_LANES)
 
     # -- plumbing --
 
@@ -177,23 +183,48 @@ class Portal:
         from what `ws.check` kept: only the events appended since the last page are walked (about a
         millisecond), and the whole record every `FULL_CHECK_SECONDS` (see docs/portal.md for what the
         incremental check sees). With a `key`, the result is kept and given again while the record's files
-        are unchanged (the stamp is read before the operation's snapshot begins, so what is kept is never
-        older than its stamp); any commit (the portal's, or the CLI's) changes the stamp.
+        are unchanged: the stamp is read (here, on the event loop: a small file and a stat) before the
+        operation's snapshot begins, so what is kept is never older than its stamp, and any commit (the
+        portal's, or the CLI's) changes the stamp. Requests that want the same key at the same stamp while
+        it is being read wait for that one reading instead of each making its own.
         """
         def run() -> T:
             with ops.keeping_checked(ws.check):
-                if key is None:
-                    return operation()
-                stamp = delegations.record_stamp(ws.directory)
-                kept = ws.cache.get(key)
-                if kept is not None and kept[0] == stamp:
-                    return kept[1]  # type: ignore[no-any-return]
-                value = operation()
-                if len(ws.cache) > CACHE_ENTRIES:
-                    ws.cache.clear()
-                ws.cache[key] = (stamp, value)
-                return value
-        return await run_in_threadpool(run)
+                return operation()
+
+        if key is None:
+            return await run_in_threadpool(run)
+        stamp = delegations.record_stamp(ws.directory)
+        kept = ws.cache.get(key)
+        if kept is not None and kept[0] == stamp:
+            return kept[1]  # type: ignore[no-any-return]
+        reading = ws.reading.get(key)
+        if reading is not None and reading[0] == stamp:
+            try:
+                return await asyncio.shield(reading[1])
+            except asyncio.CancelledError:
+                if not reading[1].cancelled():
+                    raise  # this request was cancelled
+                # the request making that reading went away before it was done: read it here
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        future.add_done_callback(_retrieved)
+        ws.reading[key] = (stamp, future)
+        try:
+            value = await run_in_threadpool(run)
+        except asyncio.CancelledError:
+            future.cancel()
+            raise
+        except BaseException as exc:
+            future.set_exception(exc)
+            raise
+        finally:
+            if ws.reading.get(key, (None, None))[1] is future:
+                del ws.reading[key]
+        if len(ws.cache) > CACHE_ENTRIES:
+            ws.cache.clear()
+        ws.cache[key] = (stamp, value)
+        future.set_result(value)
+        return value
 
     @staticmethod
     async def write(ws: Served, operation: Callable[[], T]) -> T:
@@ -260,7 +291,8 @@ class Portal:
         email, password = str(form.get("email", "")), str(form.get("password", ""))
         client = request.client.host if request.client else ""
         try:
-            session = await run_in_threadpool(accounts.login, ws.directory, email, password, client=client)
+            async with self.logins:  # argon2id: LOGIN_LANES at a time, the rest of the server keeps a core
+                session = await run_in_threadpool(accounts.login, ws.directory, email, password, client=client)
         except DraftingError as exc:
             token = self.anonymous_csrf(request)
             return self.page(request, "login.html", ws, None, status=400, message=_message(exc), csrf=token,
@@ -339,8 +371,8 @@ class Portal:
     async def compilation(self, request: Request) -> Response:
         ws = self.workspace(request)
         session = self.session(request, ws)
-        published = await self.read(ws, lambda: delegations.published(ws.directory), ("published",))
-        proposals = await self.read(ws, lambda: delegations.published_amendments(ws.directory), ("proposals",))
+        published, proposals = await self.read(ws, lambda: delegations.compilation_view(ws.directory),
+                                               ("compilation",))
         return self.page(request, "compilation.html", ws, session, published=published, proposals=proposals,
                          title="Compilation")
 
@@ -497,14 +529,14 @@ class Portal:
         ws = self.workspace(request)
         session = self.session(request, ws)
         own = self._own(session)
-        # Read for every delegation once and kept (see `read`), then each delegation's own picked out: two
-        # hundred delegations opening their pages after a round cost two readings of the record, not 400.
-        everyone = await self.read(ws, lambda: delegations.submissions(ws.directory, None), ("submissions",))
-        found = [s for s in everyone if own is None or s.delegation == own]
+        # A delegation's own submissions and amendments, read from one snapshot and kept until the record
+        # changes (see `read`); the clerk's and chair's list, everyone's.
         amendments = None
-        if own is not None:
-            every = await self.read(ws, lambda: delegations.amendments_of(ws.directory, None), ("amendments",))
-            amendments = [a for a in every if a["delegation"] == own]
+        if own is None:
+            found = await self.read(ws, lambda: delegations.submissions(ws.directory, None), ("submissions",))
+        else:
+            found, amendments = await self.read(ws, lambda: delegations.returns_of(ws.directory, own),
+                                                ("returns", own))
         return self.page(request, "submissions.html", ws, session, submissions=found, amendments=amendments,
                          title="Submissions")
 
@@ -593,6 +625,12 @@ class Portal:
                 session = None
         return self.page(request, "error.html", ws, session, status=status, message=message, heading=heading,
                          title=heading)
+
+
+def _retrieved(future: asyncio.Future[Any]) -> None:
+    """Mark a shared reading's failure as seen: the request that made it raised it already."""
+    if not future.cancelled():
+        future.exception()
 
 
 def _minute() -> int:

@@ -52,6 +52,15 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object
 
 
 @pytest.fixture(scope="module")
+def chair(world) -> str:
+    """The chair's e-mail address, its invitation accepted (once per module, whichever test asks first: with
+    pytest-xdist the tests of this module may run in separate processes, in any order)."""
+    person = world["people"]["chair"]
+    accounts.accept_invitation(world["ws"], person.link.rsplit("/", 1)[1], PASSWORD)
+    return str(person.email)
+
+
+@pytest.fixture(scope="module")
 def browser(world) -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
@@ -148,7 +157,7 @@ def test_a_form_without_its_csrf_token_is_refused(world, browser, kaz) -> None:
     assert delegations.published(ws) is None
 
 
-def test_ten_wrong_passwords_lock_the_account(world, browser) -> None:
+def test_ten_wrong_passwords_lock_the_account(world, browser, chair) -> None:
     base, ws = world["base"], world["ws"]
     person = world["people"]["locked"]
     accounts.accept_invitation(ws, person.link.rsplit("/", 1)[1], PASSWORD)
@@ -161,8 +170,7 @@ def test_ten_wrong_passwords_lock_the_account(world, browser) -> None:
     assert page.locator("#revision").count() == 0
     # Another account is not affected.
     other = browser.new_context().new_page()
-    accept_invitation(other, base, world["people"]["chair"])
-    log_in(other, base, SLUG, world["people"]["chair"].email)
+    log_in(other, base, SLUG, chair)
     assert other.locator("#revision").count() == 1
 
 
@@ -192,10 +200,10 @@ def test_an_observer_reads_but_cannot_post(world, browser) -> None:
     assert page.locator("#not-published").count() == 1
 
 
-def test_a_chair_decides_but_does_not_publish_or_revise(world, browser) -> None:
+def test_a_chair_decides_but_does_not_publish_or_revise(world, browser, chair) -> None:
     base, ws = world["base"], world["ws"]
     page = browser.new_context().new_page()
-    log_in(page, base, SLUG, world["people"]["chair"].email)
+    log_in(page, base, SLUG, chair)
     page.goto(f"{base}/w/{SLUG}/clerk")
     assert page.get_by_role("button", name="Compile and publish the compilation text").count() == 0
     csrf = page.locator("input[name=csrf]").first.get_attribute("value")
