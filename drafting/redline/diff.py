@@ -383,13 +383,20 @@ _PREPEND_CHARS = frozenset(chr(cp) for lo, hi in _PREPEND for cp in range(lo, hi
 # -- diff on token codes ---------------------------------------------------------------------------------
 
 
+_FIRST_CODES = "".join(map(chr, range(1, 4097)))
+"""The first code points `_encode` hands out, in order (all below the surrogates)."""
+
+
 def _encode(keys_a: Sequence[str], keys_b: Sequence[str]) -> tuple[str, str]:
     """One code point per distinct key, numbered by first appearance (old version first), no surrogates."""
     distinct = dict.fromkeys(itertools.chain(keys_a, keys_b))
     if len(distinct) > 0x10FFFF - 0x800:
         raise DraftingInputError("too many distinct words to compare")
-    codes = itertools.chain(range(1, 0xD800), range(0xE000, 0x110000))
-    vocab = {key: chr(cp) for key, cp in zip(distinct, codes, strict=False)}
+    if len(distinct) <= len(_FIRST_CODES):  # a paragraph's words: the same codes, from a string made once
+        vocab = dict(zip(distinct, _FIRST_CODES, strict=False))
+    else:
+        codes = itertools.chain(range(1, 0xD800), range(0xE000, 0x110000))
+        vocab = {key: chr(cp) for key, cp in zip(distinct, codes, strict=False)}
     return "".join(map(vocab.__getitem__, keys_a)), "".join(map(vocab.__getitem__, keys_b))
 
 
@@ -435,10 +442,17 @@ def _anchors(a: str, b: str) -> list[tuple[int, int]]:
     return longest_increasing(pairs)
 
 
-def _diff_codes(a: str, b: str) -> list[tuple[int, int]]:
-    """Align token-code strings `a` and `b`: runs of (op, token count), op -1 delete, 0 equal, 1 insert."""
+@functools.cache
+def _dmp() -> diff_match_patch:
+    """The one diff-match-patch differ (its settings are all it holds between calls)."""
     dmp = diff_match_patch()
     dmp.Diff_Timeout = 0  # never the wall-clock fallback
+    return dmp
+
+
+def _diff_codes(a: str, b: str) -> list[tuple[int, int]]:
+    """Align token-code strings `a` and `b`: runs of (op, token count), op -1 delete, 0 equal, 1 insert."""
+    dmp = _dmp()
     runs: list[tuple[int, int]] = []
     # The work stack holds tasks (a0, a1, b0, b1) and ready runs (op, count), popped in document order.
     stack: list[tuple[int, ...]] = [(0, len(a), 0, len(b))]
