@@ -411,20 +411,34 @@ class _Reader:
         mark = style = prop_change = numbering = None
         drop_cap = False
         if ppr is not None:
-            frame = _child(ppr, _FRAME_PR)
+            # the first w:framePr, w:pStyle, w:pPrChange and w:rPr, and every w:numPr, in one pass
+            frame = style_el = change = mark_rpr = None
+            num_prs = []
+            for child in ppr:
+                tag = child.tag
+                if tag == _P_STYLE:
+                    style_el = child if style_el is None else style_el
+                elif tag == _RPR:
+                    mark_rpr = child if mark_rpr is None else mark_rpr
+                elif tag == _NUM_PR:
+                    num_prs.append(child)
+                elif tag == _FRAME_PR:
+                    frame = child if frame is None else frame
+                elif tag == _PPR_CHANGE:
+                    change = child if change is None else change
             drop_cap = frame is not None and frame.get(_DROP_CAP, "none") in ("drop", "margin")
-            style_el = _child(ppr, _P_STYLE)
             style = style_el.get(_VAL) if style_el is not None else None
-            change = _child(ppr, _PPR_CHANGE)
             if change is not None:
                 prop_change = revision_of(change, RevisionKind.PARAGRAPH_FORMAT)
                 if _numbering_key(ppr) != _numbering_key(change.find(_PPR)):
                     numbering = prop_change
-            inserted_numbering = next((ins for num_pr in ppr.iterchildren(_NUM_PR)  # "w:numPr/w:ins"
+            inserted_numbering = next((ins for num_pr in num_prs  # "w:numPr/w:ins"
                                        for ins in num_pr.iterchildren(_NUM_INS)), None)
             if inserted_numbering is not None:
                 numbering = revision_of(inserted_numbering, RevisionKind.PARAGRAPH_FORMAT)
-            mark_el = mark_revision(p)
+            # `mark_revision(p)`: the mark's revision in the first w:pPr's first w:rPr
+            mark_el = None if mark_rpr is None else next(
+                (child for child in mark_rpr if child.tag in REVISION_CONTAINERS), None)
             if mark_el is not None:
                 kind = REVISION_CONTAINERS[mark_el.tag]
                 mark = revision_of(mark_el, kind, self._move_name(kind))
@@ -467,7 +481,29 @@ class _Reader:
             self.marker(el, block_level=False, index=index)
 
     def run(self, r: etree._Element, stack: tuple[Revision, ...], index: int) -> None:
-        rpr = _child(r, _RPR)
+        rpr = None
+        parts = []
+        fields, visited = self.fields, self.visited
+        for child in r:
+            tag = child.tag
+            if tag in (_T, _DEL_TEXT):  # `atom_text` of the usual child, without the call
+                visited.add(child)
+                if not (fields._stack and any(fields._stack)):  # not inside a field's code
+                    parts.append(child.text or "")
+                continue
+            if tag == _RPR:
+                rpr = child if rpr is None else rpr
+                continue
+            if tag in _TEXT_TAGS:
+                visited.add(child)
+            elif tag == _COMMENT_REF:
+                cid = child.get(_ID, "")
+                if cid not in self.anchors:
+                    self.anchors[cid] = _Anchor(index, open=False)
+            parts.append(atom_text(child, fields))
+        text = "".join(parts)
+        if not text:
+            return
         bold = italic = False
         fmt = None
         style = None
@@ -488,21 +524,6 @@ class _Reader:
             style = style_el.get(_VAL) if style_el is not None else None
             if change is not None:
                 fmt = revision_of(change, RevisionKind.FORMAT)
-        parts = []
-        for child in r:
-            tag = child.tag
-            if tag == _RPR:
-                continue
-            if tag in _TEXT_TAGS:
-                self.visited.add(child)
-            elif tag == _COMMENT_REF:
-                cid = child.get(_ID, "")
-                if cid not in self.anchors:
-                    self.anchors[cid] = _Anchor(index, open=False)
-            parts.append(atom_text(child, self.fields))
-        text = "".join(parts)
-        if not text:
-            return
         revision = stack[-1] if stack else None
         outer = stack[-2] if len(stack) > 1 else None
         self._runs.append(RevRun(text, revision, italic, bold, fmt, outer, style))
@@ -530,10 +551,13 @@ class _Reader:
                 anchor.open = False
 
     def _move_name(self, kind: RevisionKind) -> str | None:
-        side = {RevisionKind.MOVE_FROM: "from", RevisionKind.MOVE_TO: "to"}.get(kind)
+        side = _MOVE_SIDES.get(kind)
         if side is None or not self.moves[side]:
             return None
         return self.moves[side][-1][1] or None
+
+
+_MOVE_SIDES = {RevisionKind.MOVE_FROM: "from", RevisionKind.MOVE_TO: "to"}
 
 
 def _descend(parent: etree._Element, tag: str) -> Iterator[etree._Element]:
