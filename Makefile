@@ -55,6 +55,8 @@ install: $(STAMP)
 
 template: $(STAMP)
 	$(PY) -m drafting.ooxml.wml.template templates/conference.docx
+	$(PY) -c "from pathlib import Path; from drafting.app.documents import compile_template; \
+	print('wrote', compile_template(Path('templates/conference.docx')))"
 
 clean:
 	rm -rf outputs/almaty-2012 .pytest_cache .ruff_cache .mypy_cache

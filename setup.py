@@ -12,5 +12,5 @@ setup(
     packages=[*find_packages(include=["drafting", "drafting.*"]), *DATA],
     package_dir=DATA,
     package_data={"drafting": ["py.typed"], "drafting.library": ["*.txt"], "drafting.data.clauses": ["*.yaml"],
-                  "drafting.data.templates": ["*.docx"]},
+                  "drafting.data.templates": ["*.docx", "*.skeletons"]},
 )

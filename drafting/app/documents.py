@@ -286,3 +286,13 @@ def lint_spec(spec_path: Path, *, profile: str | None = None, clauses: Path | No
 
     document = load_document(spec_path, profile=profile, clauses=clauses)
     return lint_document(document, source=str(spec_path))
+
+
+def compile_template(template: Path) -> Path:
+    """Write the compiled skeletons of `template` beside it (`NAME.skeletons`, see `drafting.ooxml.wml.skeleton`),
+    so that a first assembly on it needs no template engine; returns the path written."""
+    from drafting.render.docx import template_skeletons
+
+    out = template.with_suffix(".skeletons")
+    write_atomic(out, template_skeletons(template))
+    return out

@@ -256,7 +256,8 @@ def _package(document: Document, profile: Profile, body: str, template: Path | N
         template_bytes = template_path.read_bytes()
     except OSError as exc:
         raise DraftingInputError(f"cannot read template: {exc.strerror}", source=str(template_path)) from exc
-    parts = rendered_template(template_bytes, _context(document, profile), str(template_path))
+    parts = rendered_template(template_bytes, _context(document, profile), str(template_path),
+                              template_path=template_path)
     parts["word/document.xml"] = fill_body_slot(parts["word/document.xml"], body)
     if notes:
         from drafting.ooxml.opc.package import set_part  # lxml: only for a text with footnotes
@@ -278,7 +279,8 @@ FRAME_SOURCES = tuple(_PACKAGE / name for name in (
 FRAME_LIBRARIES = ("docxtpl", "python-docx", "lxml", "Jinja2")
 
 
-def rendered_template(template_bytes: bytes, context: dict[str, str], source: str) -> dict[str, bytes]:
+def rendered_template(template_bytes: bytes, context: dict[str, str], source: str, *,
+                      template_path: Path | None = None) -> dict[str, bytes]:
     """The template's parts with its docxtpl tags rendered for `context`, ready for the body: the `{{ body }}`
     paragraph is a slot, the custom-properties part is registered, styles carry the document's language.
 
@@ -292,17 +294,119 @@ def rendered_template(template_bytes: bytes, context: dict[str, str], source: st
         parts = _frame_parts(cached)
         if parts is not None:
             return parts
-    from drafting.ooxml.wml.frame import render_frame  # docxtpl, python-docx and lxml: only on a miss
-
-    parts = render_frame(template_bytes, context, source, body_marker=BODY_MARKER)
+    parts = skeleton_frame(template_bytes, context, source, template_path=template_path)
     if cache.cache_dir() is not None:
         cache.store(FRAME_CACHE, key, write_package(parts))
     return parts
 
 
+SKELETON_CACHE = "template-skeletons"
+SKELETON_SOURCES = tuple(_PACKAGE / name for name in (
+    "ooxml/wml/skeleton.py", "ooxml/wml/frame.py", "ooxml/wml/tree.py", "ooxml/wml/markup.py", "ooxml/parser.py",
+    "ooxml/opc/package.py", "ooxml/opc/model.py", "support/factories.py",
+))
+_FIXED = frozenset({"body", "language"})  # values a skeleton holds as they are (the body slot, the styles' language)
+_NOT_COMPILED = b"not compiled"
+
+
+def skeleton_sources() -> str:
+    """The frame code's fingerprint, without library versions: what a shipped skeleton was made by."""
+    return cache.fingerprint(SKELETON_SOURCES, ())
+
+
+def skeleton_frame(template_bytes: bytes, context: dict[str, str], source: str, *,
+                   template_path: Path | None = None) -> dict[str, bytes]:
+    """The frame for `context` from the template's compiled skeleton (`drafting.ooxml.wml.skeleton`): shipped
+    beside the template (`NAME.skeletons`), else kept in the cache; else docxtpl renders it (and the
+    skeleton of its variant is compiled and kept for the next text)."""
+    from drafting.ooxml.wml import skeleton
+
+    tags = skeleton.template_tags(_zip_parts(template_bytes))
+    if tags is None or not skeleton.fillable(context):
+        return _render_frame(template_bytes, context, source)
+    variant = skeleton.variant(context, tags)
+    shipped = template_path.with_suffix(".skeletons") if template_path is not None else None
+    if shipped is not None and shipped.is_file():
+        parts = skeleton.unpack(shipped.read_bytes(), template_bytes, skeleton_sources(), variant)
+        if parts is not None:
+            return skeleton.fill(parts, context)
+    key = cache.key_of(SKELETON_CACHE, __version__, cache.fingerprint(SKELETON_SOURCES, FRAME_LIBRARIES),
+                       template_bytes, variant)
+    kept = cache.load(SKELETON_CACHE, key)
+    if kept == _NOT_COMPILED:
+        return _render_frame(template_bytes, context, source)
+    if kept is not None and (parts := _frame_parts(kept)) is not None:
+        return skeleton.fill(parts, context)
+    real: dict[str, dict[str, bytes]] = {}
+
+    def render(values: dict[str, str]) -> dict[str, bytes]:
+        if values == context and "real" in real:
+            return real["real"]
+        parts = _render_frame(template_bytes, values, source)
+        if values == context:
+            real["real"] = parts
+        return parts
+
+    compiled = skeleton.compile_variant(render, context, tags, _FIXED)
+    if cache.cache_dir() is not None:
+        cache.store(SKELETON_CACHE, key, write_package(compiled) if compiled is not None else _NOT_COMPILED)
+    return render(dict(context))
+
+
+SKELETON_LANGUAGES = ("en", "ru", "fr", "es", "ar", "zh")
+
+
+def template_skeletons(template_path: Path) -> bytes:
+    """The shipped skeletons of a template (`make template`): every language, with and without each value its
+    conditions test. Refused when the template cannot be compiled (a tag beyond values and conditions)."""
+    from drafting.ooxml.wml import skeleton
+
+    template_bytes = template_path.read_bytes()
+    tags = skeleton.template_tags(_zip_parts(template_bytes))
+    if tags is None:
+        raise DraftingInputError("its tags are more than values and conditions on them: it cannot be compiled",
+                                 source=str(template_path))
+    skeletons: dict[str, dict[str, bytes]] = {}
+    conditions = sorted(tags.conditions)
+
+    def render(values: dict[str, str]) -> dict[str, bytes]:
+        return _render_frame(template_bytes, values, str(template_path))
+
+    for language in SKELETON_LANGUAGES:
+        for mask in range(2 ** len(conditions)):
+            context = {name: f"{name} value" for name in sorted(tags.values | tags.conditions)}
+            context.update({name: "" for bit, name in enumerate(conditions) if not mask & (1 << bit)})
+            context.update(body=BODY_MARKER, language=language)
+            compiled = skeleton.compile_variant(render, context, tags, _FIXED)
+            if compiled is None:
+                raise DraftingInputError(f"its {language} frame cannot be compiled (values do not stand in text)",
+                                         source=str(template_path))
+            skeletons[skeleton.variant(context, tags)] = compiled
+    return skeleton.pack(template_bytes, skeleton_sources(), skeletons)
+
+
+def _render_frame(template_bytes: bytes, context: dict[str, str], source: str) -> dict[str, bytes]:
+    from drafting.ooxml.wml.frame import render_frame  # docxtpl, python-docx and lxml: only here
+
+    return render_frame(template_bytes, context, source, body_marker=BODY_MARKER)
+
+
+def _zip_parts(data: bytes) -> dict[str, bytes]:
+    """The XML parts of a template the hardened reader will check when it renders (read here only for their
+    tags: a template that is not a readable zip has none, and docxtpl's path refuses it properly)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            infos = [i for i in package.infolist() if i.filename.endswith(".xml")][:500]
+            if sum(i.file_size for i in infos) > cache.MAX_ENTRY_BYTES:
+                return {}
+            return {i.filename: package.read(i) for i in infos}
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError):
+        return {}
+
+
 def _frame_parts(frame: bytes) -> dict[str, bytes] | None:
-    """The parts of a cached frame, or None when it is not one we could have written (then it is rendered
-    again): a bounded zip with one body slot and a custom-properties part."""
+    """The parts of a cached frame (or skeleton), or None when it is not one we could have written (then it is
+    rendered again): a bounded zip with one body slot and a custom-properties part."""
     try:
         with zipfile.ZipFile(io.BytesIO(frame)) as package:
             infos = package.infolist()

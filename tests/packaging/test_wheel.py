@@ -32,6 +32,7 @@ def test_the_wheel_carries_the_template_the_clauses_and_the_licence(wheel: Path)
     shipped = {f"drafting/data/clauses/{p.name}" for p in (ROOT / "clauses").glob("*.yaml")}
     assert shipped <= names
     assert "drafting/data/templates/conference.docx" in names
+    assert "drafting/data/templates/conference.skeletons" in names
     assert "drafting/py.typed" in names
     assert "drafting/library/un-states.txt" in names  # the registry's States
     assert any(n.endswith("licenses/LICENSE") for n in names)
