@@ -73,6 +73,15 @@ EDITS: dict[str, list[dict[str, Any]]] = {
     ],
 }
 
+# Pairs whose Accept All LibreOffice cannot read exactly, even for its own tracked changes: there a tool is
+# "right*" when its views are right but for empty body paragraphs. Checked by hand: LibreOffice's own tracked
+# deletion of that paragraph (record_changes, delete_paragraph 2, saved as .docx) leaves an empty paragraph after
+# its Accept All as well; without the footnote reference the paragraph goes.
+ORACLE_LIMITS = {
+    "paragraph with a footnote deleted": "LibreOffice's Accept All keeps an empty paragraph where a deleted "
+                                         "paragraph held a note reference, also for its own tracked deletion",
+}
+
 
 def base_document() -> tuple[bytes, dict[str, bytes]]:
     """The base .docx (every story once) and the image files the edits insert."""
