@@ -335,7 +335,7 @@ def amendments_of(directory: Path, delegation: str | None) -> list[dict[str, Any
 
 def _amendments_of(workspace: Workspace, delegation: str | None) -> list[dict[str, Any]]:
     number, document = workspace.document()
-    live, _ = workspace.live_amendments(number)
+    live, _ = workspace.live_amendments(number, delegation=delegation)
     decisions = workspace.decisions(number)
     numbers = workspace.numbers()
     labels = {p.id: p.label for p in document.paragraphs}

@@ -596,6 +596,12 @@ class Store:
         self._rows_memo = (state, tuple(rows))
         return rows
 
+    def amendment_rows_of(self, revision: int, delegation: str) -> list[tuple[int, str, str]]:
+        """`amendment_rows(revision)` of one delegation (by its recorded name)."""
+        return [(int(r[0]), str(r[1]), str(r[2])) for r in self.db.execute(
+            "SELECT a.submission, d.name, a.data FROM amendments a JOIN delegations d ON d.id = a.delegation "
+            "WHERE a.revision = ? AND d.name = ? ORDER BY a.submission, a.rowid", (revision, delegation))]
+
     def amendment_index(self) -> list[tuple[int, int, str, str | None, str]]:
         """(revision, submission id, delegation name, delegation code, amendment id) of every amendment of the
         record, in record order (no amendment JSON is read)."""

@@ -246,12 +246,12 @@ class Workspace:
         row = rows[-1] if number is None else next((r for r in rows if r.number == number), None)
         if row is None:
             raise DraftingInputError(f"no revision {number}", source=str(self.directory))
-        return row.number, document_from_json(row.document)
+        return row.number, _document(row.document)
 
     def translations(self, number: int | None = None) -> dict[str, tuple[Document, list[str]]]:
         """Each other language version of revision `number` (default: current) and its pending paragraphs."""
         number = self.store.current_revision().number if number is None else number
-        return {lang: (document_from_json(doc), pending)
+        return {lang: (_document(doc), pending)
                 for lang, (doc, pending) in self.store.translations(number).items()}
 
     def import_translation(self, language: str, path: Path, *, actor: str) -> tuple[int, list[str]]:
@@ -310,7 +310,7 @@ class Workspace:
     def match_revision(self, version: Version) -> tuple[int, str, float]:
         """The revision `version` was made against: by identity, else by best match (flagged)."""
         rows = self.store.revisions()
-        first = document_from_json(rows[0].document)
+        first = _document(rows[0].document)
         if version.identity is not None:
             ident = version.identity
             if ident.document_id != first.meta.document_id:
@@ -326,7 +326,7 @@ class Workspace:
         best = (-1, 0.0)
         words = " ".join(p.text for p in version.original).split()
         for row in rows:
-            document = document_from_json(row.document)
+            document = _document(row.document)
             theirs = " ".join(normalise_text(p.text) for p in document.paragraphs).split()
             ratio = SequenceMatcher(None, theirs, words, autojunk=False).ratio()
             if ratio > best[1] or (ratio == best[1] and row.number > best[0]):
@@ -585,16 +585,20 @@ class Workspace:
         return [Decided(numbers.get(a.id, a.id), a, "supported", name, number, labels.get(a.paragraph or "", ""))
                 for a in chosen]
 
-    def live_amendments(self, number: int | None = None) -> tuple[list[Amendment], dict[str, str]]:
+    def live_amendments(self, number: int | None = None, *,
+                        delegation: str | None = None) -> tuple[list[Amendment], dict[str, str]]:
         """The amendments of each delegation's latest submission on revision `number` (default: current),
-        whatever their decision; and the superseded ones (id -> delegation)."""
+        whatever their decision; and the superseded ones (id -> delegation). With `delegation`, of that
+        delegation's submissions only (the carried brackets and the chair's proposals all the same)."""
         number = self.current_number() if number is None else number
         latest: dict[str, int] = {}
         for row in self.store.submissions(number):
             latest[row.delegation] = max(latest.get(row.delegation, 0), row.id)
         live: dict[str, Amendment] = {}
         superseded: dict[str, str] = {}
-        for submission, delegation, data in self.store.amendment_rows(number):
+        rows = (self.store.amendment_rows(number) if delegation is None
+                else self.store.amendment_rows_of(number, delegation))
+        for submission, delegation, data in rows:
             if submission == latest[delegation]:
                 amendment = _amendment(data)
                 live[amendment.id] = amendment
@@ -986,6 +990,14 @@ def _json(amendment: Amendment) -> str:
     import json
 
     return json.dumps(amendment_to_dict(amendment), ensure_ascii=False, sort_keys=True)
+
+
+@functools.lru_cache(maxsize=64)
+def _document(data: str) -> Document:
+    """A stored revision's (or language version's) JSON parsed once per process: the rows are never rewritten,
+    and a process that opens the record for every page (the portal) reads the current text at each opening;
+    Document is immutable."""
+    return document_from_json(data)
 
 
 @functools.lru_cache(maxsize=20_000)
