@@ -14,8 +14,10 @@ It is timed two ways, with a private cache directory:
 - warm: the rendered template frame is in the cache, as it is whenever a text is assembled again with
   the same template and metadata (title, symbol, date, place…) — the drafting loop, and every assembly
   after the first of a text (`negotiation init` prepares it for a negotiation's revisions).
-- cold: the cache turned off, so every run renders the template's tags with docxtpl and Jinja2, as the
-  very first assembly of a new document does.
+- cold: the cache turned off, as the very first assembly of a new document: the frame is filled from the
+  template's compiled skeletons shipped beside it (`templates/conference.skeletons`, made at `make
+  template`), so no template engine is loaded either way (before they existed, docxtpl and Jinja2 rendered
+  the template's tags here).
 """
 
 from __future__ import annotations

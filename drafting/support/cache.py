@@ -1,4 +1,5 @@
-"""On-disk memo for pure, costly results — today one: a Word template rendered for one document's metadata.
+"""On-disk memo for pure, costly results: a Word template rendered for one document's metadata (a frame), and
+a template compiled for one language and set of conditions (a skeleton, `drafting.ooxml.wml.skeleton`).
 
 Rendering a template's docxtpl tags costs more than everything else `assemble` does (python-docx, docxtpl
 and Jinja2 are imported for it), yet its result depends only on the template's bytes and a handful of
