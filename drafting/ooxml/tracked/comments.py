@@ -16,7 +16,7 @@ from lxml import etree
 
 from drafting.ooxml.ns import CONTENT_TYPES, CT_NS, PR_NS, R_NS, W_NS
 from drafting.ooxml.opc.package import Package
-from drafting.ooxml.tracked.write import RevisionIds, new_element
+from drafting.ooxml.tracked.write import RevisionIds
 from drafting.ooxml.wml.names import qn
 
 _P, _R, _T, _PPR = qn("w:p"), qn("w:r"), qn("w:t"), qn("w:pPr")
@@ -56,19 +56,22 @@ def comment_parts(package: Package, root: etree._Element, comments: Sequence[New
     for comment in comments:
         cid = ids.next()
         p = comment.paragraph
-        start = new_element(_RANGE_START, (_ID, cid))
+        # every element made inside its parent (the namespace found there, none declared on it)
+        start = etree.SubElement(p, _RANGE_START)
+        start.set(_ID, cid)
         ppr = next(p.iterchildren(_PPR), None)  # p.find("w:pPr"), without ElementPath
         p.insert(0 if ppr is None else p.index(ppr) + 1, start)
-        p.append(new_element(_RANGE_END, (_ID, cid)))
+        etree.SubElement(p, _RANGE_END).set(_ID, cid)
         reference = etree.SubElement(p, _R)
         etree.SubElement(reference, _REFERENCE).set(_ID, cid)
-        body = new_element(_COMMENT, (_ID, cid), (_AUTHOR, comment.author), (_DATE, comment.date),
-                           (_INITIALS, _initials(comment.author)))
+        body = etree.SubElement(comments_root, _COMMENT)
+        for attribute, value in ((_ID, cid), (_AUTHOR, comment.author), (_DATE, comment.date),
+                                 (_INITIALS, _initials(comment.author))):
+            body.set(attribute, value)
         for line in comment.text.split("\n") or [""]:
             text = etree.SubElement(etree.SubElement(etree.SubElement(body, _P), _R), _T)
             text.text = line
             text.set(_SPACE, "preserve")
-        comments_root.append(body)
     parts: dict[str, etree._Element] = {name: comments_root}
     if existing is None:
         rels_name = posixpath.join(posixpath.dirname(main), "_rels", posixpath.basename(main) + ".rels")
