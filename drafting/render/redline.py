@@ -25,6 +25,7 @@ from drafting.ooxml.tracked.objects import (
     ObjectCopier,
     add_notes_part,
     insert_row_after,
+    order_notes,
     row_of,
     row_paragraphs,
 )
@@ -176,6 +177,8 @@ def redline_package(base: Base, new: Sequence[VersionParagraph], *, author: str,
     mark_deleted_rows(root, ids, author=author, date=date)
     if copier is not None:
         lost.extend(copier.problems)
+        for kind, notes_root in copier.notes.items():
+            order_notes(root, notes_root, kind)  # a new note stands where its reference does, as Word writes it
     return tracked_package(writable, root, base.stories)
 
 

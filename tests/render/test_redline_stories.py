@@ -5,6 +5,7 @@ written, unless --lossy-ok. LibreOffice's Accept/Reject All judges the body, not
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -120,6 +121,25 @@ def test_a_new_footnote_is_written_with_its_reference_and_libreoffice_agrees(tmp
     assert libreoffice.stories(out, "reject")["footnotes"] == []
     assert libreoffice.paragraphs(out, "accept") == libreoffice.paragraphs(new)
     assert libreoffice.paragraphs(out, "reject") == libreoffice.paragraphs(old)
+
+
+def test_a_new_note_before_an_existing_one_is_written_and_numbered_in_reference_order(tmp_path, libreoffice):
+    """Word writes notes in the order of their references, and LibreOffice pairs a reference with the note of
+    its rank: a new note appended after the old one read as the old note's text at the new reference."""
+    old_body = p(r("First.")) + p(r("Second"), footnote_ref(2), r("."))
+    new_body = p(r("First"), footnote_ref(2), r(".")) + p(r("Second"), footnote_ref(3), r("."))
+    old = write(tmp_path, "old.docx", docx(old_body, footnotes={2: p(r("The old note."))}))
+    new = write(tmp_path, "new.docx", docx(new_body, footnotes={2: p(r("A new note.")), 3: p(r("The old note."))}))
+    out = tmp_path / "out.docx"
+    redline(old, new, out, author="Kazakhstan", date=DATE)
+    with zipfile.ZipFile(out) as zf:
+        notes = zf.read("word/footnotes.xml").decode()
+        document = zf.read("word/document.xml").decode()
+    assert notes.index("A new note.") < notes.index("The old note.")
+    ids = [int(i) for i in re.findall(r'<w:footnoteReference w:id="(\d+)"', document)]
+    assert ids == sorted(ids) and len(set(ids)) == 2
+    assert libreoffice.stories(out, "accept")["footnotes"] == ["A new note.", "The old note."]
+    assert libreoffice.stories(out, "reject")["footnotes"] == ["The old note."]
 
 
 def test_a_deleted_footnote_goes_with_its_reference(tmp_path, libreoffice):

@@ -214,6 +214,31 @@ def _is_int(value: str | None) -> bool:
     return True
 
 
+def order_notes(document_root: etree._Element, notes_root: etree._Element, kind: str) -> None:
+    """Put the notes of `notes_root` in the order of their first reference in `document_root` (deleted and
+    inserted references alike) and number them in that order, separators first and notes nothing refers to
+    last, as Word writes them: LibreOffice pairs a reference with the note of its rank, not of its `w:id`."""
+    references = list(document_root.iter(qn(f"w:{kind}Reference")))
+    first: dict[str, int] = {}
+    for n, ref in enumerate(references):
+        first.setdefault(ref.get(qn("w:id"), ""), n)
+    notes = [el for el in notes_root if el.tag == qn(f"w:{kind}")]
+    separators = [el for el in notes if el.get(qn("w:type"), "normal") != "normal"]
+    real = [el for el in notes if el.get(qn("w:type"), "normal") == "normal"]
+    wanted = sorted(real, key=lambda el: first.get(el.get(qn("w:id"), ""), len(first) + real.index(el)))
+    start = 1 + max((int(el.get(qn("w:id"), "0")) for el in separators if _is_int(el.get(qn("w:id")))), default=0)
+    renumbered = {el.get(qn("w:id"), ""): str(start + n) for n, el in enumerate(wanted)}
+    if wanted == real and all(old == new for old, new in renumbered.items()):
+        return
+    for el in real:
+        notes_root.remove(el)
+    for el in wanted:
+        el.set(qn("w:id"), renumbered[el.get(qn("w:id"), "")])
+        notes_root.append(el)
+    for ref in references:
+        ref.set(qn("w:id"), renumbered.get(ref.get(qn("w:id"), ""), ref.get(qn("w:id"), "")))
+
+
 def add_notes_part(parts: dict[str, bytes], main: str, model: etree._Element, kind: str,
                    content_type: str) -> tuple[str, etree._Element]:
     """Add an empty notes part (`kind` "footnote" or "endnote") to `parts`, with its relationship from the
