@@ -450,6 +450,13 @@ def _dmp() -> diff_match_patch:
     return dmp
 
 
+def _lone_change(sa: str, sb: str) -> bool:
+    """Whether one side of a stretch (its common prefix and suffix set aside) is one token that the other
+    side lacks: what diff-match-patch then gives (and any branch below) is that token deleted and the other
+    side inserted, so it is not asked (the usual one-word replacement)."""
+    return (len(sa) == 1 and sa not in sb) or (len(sb) == 1 and sb not in sa)
+
+
 def _diff_codes(a: str, b: str) -> list[tuple[int, int]]:
     """Align token-code strings `a` and `b`: runs of (op, token count), op -1 delete, 0 equal, 1 insert."""
     dmp = _dmp()
@@ -472,7 +479,7 @@ def _diff_codes(a: str, b: str) -> list[tuple[int, int]]:
         pieces: list[tuple[int, ...]] = [(0, p)]
         n, m = len(sa), len(sb)
         anchors = [] if not n or not m or n + m <= SMALL_STRETCH else _anchors(sa, sb)
-        if not n or not m:
+        if not n or not m or _lone_change(sa, sb):
             pieces += [(-1, n), (1, m)]
         elif anchors:
             i0, j0 = a0 + p, b0 + p

@@ -611,3 +611,19 @@ def test_lazy_token_classes_give_the_same_edits(a: str, b: str) -> None:
         out.append(r.edits(blocks))
     assert out[0] == out[1]
     assert "".join(e.text for e in out[0] if e.op is not Op.DELETE) == b
+
+
+@given(st.text(alphabet="abcde", max_size=12), st.text(alphabet="abcde", max_size=12))
+@settings(max_examples=500, deadline=None)
+def test_a_lone_changed_token_is_what_diff_match_patch_gives(a: str, b: str) -> None:
+    """`_lone_change` skips diff-match-patch only where it would answer: delete one side, insert the other."""
+    from diff_match_patch import diff_match_patch
+
+    dmp = diff_match_patch()
+    p = dmp.diff_commonPrefix(a, b)
+    sa, sb = a[p:], b[p:]
+    s = dmp.diff_commonSuffix(sa, sb)
+    sa, sb = sa[: len(sa) - s], sb[: len(sb) - s]
+    if sa and sb and diff_mod._lone_change(sa, sb):
+        dmp.Diff_Timeout = 0
+        assert [(op, len(t)) for op, t in dmp.diff_main(sa, sb, False)] == [(-1, len(sa)), (1, len(sb))]
