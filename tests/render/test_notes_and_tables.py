@@ -67,8 +67,8 @@ def test_notes_follow_their_paragraph_numbered_through_the_text_and_tables_are_c
     op1 = document.paragraph("op1")
     assert op1 is not None and op1.text == "Decides to convene a conference in 2025;"
     assert [s.note for s in op1.spans if s.note] == ["op1_fn1", "op1_fn2"]
-    assert document.paragraph("pp1_fn1").story == "footnote 1"  # type: ignore[union-attr]
-    assert document.paragraph("ax2_r3c1").story == "table 1 row 3"  # type: ignore[union-attr]
+    assert document.paragraph("pp1_fn1").story == "footnote 1"
+    assert document.paragraph("ax2_r3c1").story == "table 1 row 3"
 
 
 def test_markdown_writes_notes_and_a_pipe_table_and_reads_them_back(tmp_path):
