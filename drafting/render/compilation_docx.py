@@ -8,6 +8,8 @@ with their bis/ter label as text (they are outside Word's automatic numbering).
 
 from __future__ import annotations
 
+from typing import Any
+
 from drafting.model.document import AmendmentKind
 from drafting.negotiation.compilation import INLINE, Compilation, Entry, Proposal, alternatives_text
 from drafting.ooxml.opc.package import read_docx
@@ -23,6 +25,7 @@ from drafting.ooxml.tracked.write import (
     tracked_package,
 )
 from drafting.ooxml.wml.fixed import label_as_text, numbered
+from drafting.ooxml.wml.stories import note_elements
 from drafting.readers.docx import view_paragraphs
 from drafting.readers.text import written_label
 
@@ -63,6 +66,11 @@ def _changes(entry: Entry, label: str) -> list[Change]:
     return [c for c in changes if c.text or c.op != "equal"]
 
 
+def _in_note(entry: Entry, text: str) -> str:
+    """A comment's text, naming the footnote it is about when the paragraph is one."""
+    return f"{entry.paragraph.story}: {text}" if entry.paragraph.story.startswith("footnote") else text
+
+
 def compilation_docx(compilation: Compilation, revision_docx: bytes, *, date: str) -> bytes:
     """The compilation .docx, on `revision_docx` (the revision as issued)."""
     package = read_docx(revision_docx, "revision")
@@ -73,7 +81,19 @@ def compilation_docx(compilation: Compilation, revision_docx: bytes, *, date: st
     elements = paragraph_elements(root)
     by_id = {p.id: el for p, el in zip(paragraphs, elements, strict=True) if p.id}
     written = {p.id: p.text for p in paragraphs if p.id}
-    ids = RevisionIds(root)
+    # The text's footnotes are paragraphs of the negotiation too: their proposals are written in footnotes.xml.
+    stories: dict[str, Any] = {}
+    in_notes: set[Any] = set()
+    notes_part = package.related_part(package.main_document, "footnotes")
+    if notes_part is not None:
+        notes_root = stories[notes_part] = package.xml(notes_part)
+        for _, note in note_elements(notes_root, "footnote"):
+            in_note = paragraph_elements(note)
+            for p, el in zip(view_paragraphs(read_body(note)[0], "accepted"), in_note, strict=True):
+                if p.id:
+                    by_id[p.id], written[p.id] = el, p.text
+                    in_notes.add(el)
+    ids = RevisionIds(root, *stories.values())
     notes: list[NewComment] = []
     anchor = None
     for entry in compilation.entries:
@@ -93,14 +113,20 @@ def compilation_docx(compilation: Compilation, revision_docx: bytes, *, date: st
         element = by_id.get(entry.paragraph.id)
         if element is None:
             continue
-        anchor = element
-        notes += [NewComment(element, remark.delegation, remark.date or date,
-                             (f"On “{remark.anchor}”: " if remark.anchor else "") + remark.text)
-                  for remark in entry.comments]
-        if entry.proposals:
-            notes.append(NewComment(element, NUMBERS, date, numbers_note(entry.proposals)))
-        if entry.brackets:
-            notes.append(NewComment(element, NUMBERS, date, "Bracketed alternatives: " + numbers_note(entry.brackets)))
+        if element not in in_notes:  # a proposed new paragraph goes into the body, never into a note
+            anchor = element
+        # Word comments in the body only: LibreOffice cannot open a file with a comment inside a footnote. A
+        # note's proposals carry their numbers in the comment of the paragraph that refers to the note.
+        commented = anchor if element in in_notes else element
+        if commented is not None:
+            notes += [NewComment(commented, remark.delegation, remark.date or date,
+                                 (f"On “{remark.anchor}”: " if remark.anchor else "") + remark.text)
+                      for remark in entry.comments]
+            if entry.proposals:
+                notes.append(NewComment(commented, NUMBERS, date, _in_note(entry, numbers_note(entry.proposals))))
+            if entry.brackets:
+                notes.append(NewComment(commented, NUMBERS, date,
+                                        _in_note(entry, "Bracketed alternatives: " + numbers_note(entry.brackets))))
         label = written_label(written.get(entry.paragraph.id, ""), entry.paragraph.text)  # a bis/ter label
         if not label and entry.paragraph.label and numbered(element):
             label = label_as_text(element, entry.paragraph.label)  # the number as compilation.md shows it
@@ -115,4 +141,4 @@ def compilation_docx(compilation: Compilation, revision_docx: bytes, *, date: st
             continue
         if any(p.kind in INLINE for p in entry.proposals):
             apply_changes(element, _changes(entry, label), ids, default_author=SECRETARIAT, default_date=date)
-    return tracked_package(package, root, comment_parts(package, root, notes, ids))
+    return tracked_package(package, root, {**stories, **comment_parts(package, root, notes, ids)})

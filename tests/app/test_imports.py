@@ -142,6 +142,9 @@ def test_a_un_style_draft_is_negotiated_to_the_final_text_notes_and_table_includ
     note = compiled.split("fn1 -->", 1)[1].split("<!--", 1)[0]
     assert "of 19 December 2011" in note and "KAZ/" in note and "{~~100~>150~~}" in compiled
     assert "could not be placed" not in compiled
+    compilation_docx = tmp_path / "compilation" / "compilation.docx"  # the note's proposal is in footnotes.xml
+    assert libreoffice.stories(compilation_docx, "accept")["footnotes"] == ["A/RES/66/1 of 19 December 2011."]
+    assert libreoffice.stories(compilation_docx, "reject")["footnotes"] == ["A/RES/66/1."]
     api.decide_batch(ws, [number for _, _, number in found], "accept", actor="chair")
     api.revise(ws, tmp_path / "rev1", ("docx",), actor="clerk")
     rev1 = next((tmp_path / "rev1").glob("*.docx"))
