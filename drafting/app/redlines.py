@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from drafting.support.atomic import write_atomic
 
@@ -31,6 +31,8 @@ def redline(old: Path, new: Path, out: Path, *, author: str, date: str | None = 
         rendered = render_docx(plain_document(old_version.paragraphs, old_version.source))
         old_docx = read_docx_version(rendered, old_version.source)
     losses: list[str] = []
+    if new_docx is None and old_docx is not None:
+        new_version = _without_notes(new_version, old_docx, losses)
     data, findings = redline_files(old_version, old_docx, new_version, author=author, date=date, new_docx=new_docx,
                                    existing=existing, losses=losses)
     unread = [f"{side.version.source}: {line}" for side in (old_docx, new_docx) if side is not None
@@ -41,6 +43,26 @@ def redline(old: Path, new: Path, out: Path, *, author: str, date: str | None = 
     out.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(out, data)
     return [*findings, *(f"lost: {line}" for line in losses)]
+
+
+def _without_notes(new: Any, old_docx: Any, losses: list[str]) -> Any:
+    """A Markdown or text NEW without its footnotes (`[^1]: …`, read as paragraphs of their own), which the
+    redline compares as notes, not as body paragraphs: one equal to OLD's note is no change, one that differs
+    is a loss named here (the redline edits notes only from a .docx NEW)."""
+    from dataclasses import replace
+
+    from drafting.readers.docx import with_footnotes
+
+    notes = [p for p in new.paragraphs if p.story.startswith("footnote")]
+    if not notes:
+        return new
+    old_notes = {p.id: p.text for p in with_footnotes(old_docx).version.paragraphs if p.story and p.id}
+    for note in notes:
+        if old_notes.get(note.id or "") != note.text:
+            losses.append(f"{note.story}: changed in {new.source}; a note is edited only from a .docx NEW "
+                          "(or submit the file: its notes are amendments)")
+    kept = tuple(p for p in new.paragraphs if not p.story.startswith("footnote"))
+    return replace(new, paragraphs=kept, original=kept)
 
 
 def list_amendments(path: Path, *, base: Path | None = None, delegation: str | None = None,

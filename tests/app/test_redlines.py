@@ -515,3 +515,27 @@ def test_redline_prints_the_output_path_and_writes_only_it(tmp_path):
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["new.txt", "old.md", "out.docx", "sub"]
     assert {el.get(f"{W}date") for el in revisions(out)} == {"2024-05-01T00:00:00Z"}
     assert re.search(r"<w:trackRevisions/>", zipfile.ZipFile(out).read("word/settings.xml").decode())
+
+
+def test_a_markdown_new_s_notes_are_not_taken_for_body_paragraphs(tmp_path: Path) -> None:
+    """OLD a .docx with a footnote, NEW its Markdown: an unchanged note is no change (not a new body
+    paragraph); a changed one is a named loss, exit 1 and nothing written, unless --lossy-ok."""
+    from drafting.readers.files import LossError
+
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("document: {id: n, title: T, place: P, date: 2025-06-05, profile: as-issued}\n"
+                    "operative:\n  paragraphs:\n    - {id: op1, text: 'Decides to meet^[In Almaty.].'}\n"
+                    "place_date: 'no'\n", encoding="utf-8")
+    assemble_to(spec, tmp_path / "base", ("md", "docx"))
+    old, text = tmp_path / "base" / "n.docx", (tmp_path / "base" / "n.md").read_text(encoding="utf-8")
+    same = tmp_path / "same.md"
+    same.write_text(text.replace("to meet", "to meet again"), encoding="utf-8")
+    out = tmp_path / "out.docx"
+    redline(old, same, out, author="Kazakhstan")
+    texts = [p.text for p in load_submission(out, footnotes=False)[0].paragraphs]
+    assert texts == ["T", "Decides to meet again."]
+    changed = tmp_path / "changed.md"
+    changed.write_text(text.replace("In Almaty.", "In Astana."), encoding="utf-8")
+    with pytest.raises(LossError, match="footnote 1: changed in"):
+        redline(old, changed, tmp_path / "refused.docx", author="Kazakhstan")
+    assert not (tmp_path / "refused.docx").exists()
