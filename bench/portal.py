@@ -184,9 +184,24 @@ async def reread(client: httpx.AsyncClient, base: str, email: str, run: Run, gat
 
 
 def server_cpu(pid: int) -> float:
-    """CPU seconds (user + system) the server process has used so far, from /proc."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """CPU seconds (user + system) the server process and the processes it started (its reader of uploaded
+    returns) have used so far, from /proc: of each process of the tree, its own and that of its children
+    that ended."""
+    stats: dict[int, list[str]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stats[int(entry.name)] = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # ended meanwhile
+    tree, todo = set(), [pid]
+    while todo:
+        found = todo.pop()
+        tree.add(found)
+        todo += [child for child, fields in stats.items() if int(fields[1]) == found and child not in tree]
+    ticks = sum(int(stats[p][11]) + int(stats[p][12]) + int(stats[p][13]) + int(stats[p][14])
+                for p in tree if p in stats)
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -201,13 +216,16 @@ def main() -> int:
     parser.add_argument("--delegations", type=int, default=193)
     parser.add_argument("--concurrency", type=int, default=32, help="delegations at work at once")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per request")
+    parser.add_argument("--readers", type=int, default=1,
+                        help="processes reading returns beside the server's (drafting serve --readers)")
     args = parser.parse_args()
 
     print(f"preparing {args.delegations} delegations …", flush=True)
     ws, people = prepare(args.delegations)
     port = free_port()
     log = (WORK / "server.log").open("wb")
-    server = subprocess.Popen([sys.executable, "-m", "drafting", "serve", str(ws), "--port", str(port)],
+    server = subprocess.Popen([sys.executable, "-m", "drafting", "serve", str(ws), "--port", str(port),
+                               "--readers", str(args.readers)],
                               stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
                               env={**os.environ, "PYTHONPATH": str(ROOT)})
     base = f"http://127.0.0.1:{port}"
@@ -236,7 +254,8 @@ def main() -> int:
 
     recorded = len({s.delegation for s in delegations.submissions(ws)})
     requests = sum(len(v) for kind, v in run.latency.items() if not kind.startswith("after: "))
-    print(f"\n{args.delegations} delegations, at most {args.concurrency} at once, {os.cpu_count()} cores")
+    print(f"\n{args.delegations} delegations, at most {args.concurrency} at once, {os.cpu_count()} cores, "
+          f"{args.readers} reader process(es)")
     print(f"{requests} requests in {elapsed:.1f} s: {requests / elapsed:.1f} requests/s")
     everything = sum(len(v) for v in run.latency.values())
     print(f"server CPU: {cpu:.1f} s for {everything} requests (the round and after it), "

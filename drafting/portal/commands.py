@@ -19,14 +19,17 @@ from drafting.errors import DraftingError
               help="Address to listen on (keep 127.0.0.1 behind a reverse proxy).")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--site", default="drafting portal", show_default=True, help="The name shown on every page.")
-def serve(workspaces: tuple[Path, ...], host: str, port: int, site: str) -> None:
-    """Serve the delegation portal for the workspaces WS… of one conference (one process)."""
+@click.option("--readers", default=1, show_default=True, type=click.IntRange(0, 8),
+              help="Processes reading uploaded returns beside the server's (0: in the server's own threads).")
+def serve(workspaces: tuple[Path, ...], host: str, port: int, site: str, readers: int) -> None:
+    """Serve the delegation portal for the workspaces WS… of one conference (one server process, and the
+    process reading uploaded returns)."""
     import uvicorn
 
     from drafting.portal.server import create_app
 
     try:
-        app = create_app(list(workspaces), site=site)
+        app = create_app(list(workspaces), site=site, readers=readers)
     except DraftingError as exc:
         raise click.ClickException(str(exc)) from exc
     for served in app.state.portal.served.values():

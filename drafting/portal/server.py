@@ -13,11 +13,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import multiprocessing
 import re
 import secrets
 import threading
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -32,6 +35,7 @@ from starlette.routing import Route
 from drafting.app import accounts, delegations
 from drafting.app import negotiation as ops
 from drafting.errors import DraftingError, DraftingInputError
+from drafting.portal import readers as reading
 from drafting.portal.pages import CSS, render_page
 
 if TYPE_CHECKING:
@@ -42,6 +46,7 @@ log = logging.getLogger("drafting.portal")
 SESSION_COOKIE = "drafting_session"
 CSRF_COOKIE = "drafting_csrf"
 CACHE_ENTRIES = 2000  # reads kept per workspace (a few per delegation)
+READERS = 1  # processes reading uploaded returns beside the server's (0: read in the server's threads)
 LOGIN_LANES = 1  # password checks at once: each is 80 ms of a core (argon2id, which leaves the GIL)
 STAGED_ENTRIES = 1000  # previews of staged returns kept per workspace (one per delegation, and some)
 FULL_CHECK_SECONDS = 60.0  # the record's full check, between the incremental ones of every page (see `read`)
@@ -141,7 +146,7 @@ def _served(slug: str, directory: Path) -> Served:
 class Portal:
     """The pages and actions; one instance per server process."""
 
-    def __init__(self, directories: Sequence[Path], *, site: str = "drafting portal") -> None:
+    def __init__(self, directories: Sequence[Path], *, site: str = "drafting portal", readers: int = 0) -> None:
         taken: set[str] = set()
         self.served: dict[str, Served] = {}
         for directory in directories:
@@ -150,6 +155,36 @@ class Portal:
             self.served[slug] = _served(slug, directory)
         self.site = site
         self.logins = asyncio.Semaphore(LOGIN_LANES)
+        self.readers: ProcessPoolExecutor | None = None
+        self.reader_count = readers
+
+    def start_readers(self) -> None:
+        """Start the reader process(es) and have them import what reading a return needs (see `readers`)."""
+        if self.reader_count > 0 and self.readers is None:
+            self.readers = ProcessPoolExecutor(self.reader_count, mp_context=multiprocessing.get_context("spawn"))
+            self.readers.submit(reading.warm)
+
+    def close(self) -> None:
+        if self.readers is not None:
+            self.readers.shutdown(wait=False, cancel_futures=True)
+            self.readers = None
+
+    async def parse(self, ws: Served, operation: Callable[..., T], *args: Any) -> T:
+        """Run an operation that reads an uploaded file (and the record), in the reader process when there is
+        one, else as `read` does. A reader process that died (a file it could not survive) is replaced for
+        the next upload, and this one is refused: nothing was recorded."""
+        if self.reader_count <= 0:
+            return await self.read(ws, lambda: operation(ws.directory, *args))
+        self.start_readers()
+        assert self.readers is not None
+        try:
+            answer = await asyncio.get_running_loop().run_in_executor(
+                self.readers, reading.run, operation, ws.directory, FULL_CHECK_SECONDS, *args)
+        except BrokenProcessPool:
+            log.warning("the reader process died while reading an upload; starting another")
+            self.close()
+            raise DraftingInputError("the file could not be read") from None
+        return reading.result(answer)  # type: ignore[no-any-return]
 
     # -- plumbing --
 
@@ -420,8 +455,7 @@ class Portal:
         data = await file.read()
         filename = file.filename
         try:
-            preview = await self.read(ws, lambda: delegations.stage_return(ws.directory, session.person,
-                                                                           filename, data))
+            preview = await self.parse(ws, delegations.stage_return, session.person, filename, data)
         except DraftingError as exc:
             return refused(f"{_message(exc)}: nothing was recorded.")
         if len(ws.staged) >= STAGED_ENTRIES:
@@ -713,10 +747,19 @@ def warm() -> None:
         environment().get_template(name)
 
 
-def create_app(directories: Sequence[Path], *, site: str = "drafting portal") -> Starlette:
-    """The ASGI application serving `directories` (workspaces of one conference)."""
-    portal = Portal(directories, site=site)
+def create_app(directories: Sequence[Path], *, site: str = "drafting portal", readers: int = READERS) -> Starlette:
+    """The ASGI application serving `directories` (workspaces of one conference), with `readers` processes
+    reading uploaded returns (started with the application, stopped with it)."""
+    portal = Portal(directories, site=site, readers=readers)
     warm()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        portal.start_readers()
+        try:
+            yield
+        finally:
+            portal.close()
 
     def guarded(handler: Handler) -> Handler:
         async def run(request: Request) -> Response:
@@ -780,7 +823,7 @@ def create_app(directories: Sequence[Path], *, site: str = "drafting portal") ->
         Route("/w/{ws}/mark", guarded(p.mark), methods=["POST"]),
         Route("/w/{ws}/revise", guarded(p.revise), methods=["POST"]),
     ]
-    app = Starlette(routes=routes)
+    app = Starlette(routes=routes, lifespan=lifespan)
     app.state.portal = portal
     return app
 
