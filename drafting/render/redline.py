@@ -527,7 +527,7 @@ def check_redline(data: bytes, base: Base, new: Version, new_docx: DocxVersion |
 
     `written` is the main document's tree that `data` was serialised from (`redline_package` edits
     `base.root` and writes it): for a Markdown or text NEW, whose check is the body alone, the body is read
-    from that tree instead of parsing it again from `data` (the same elements, half the work)."""
+    from that tree instead of unzipping and parsing it again from `data` (the same elements)."""
     from drafting.ooxml.opc.package import read_docx
     from drafting.readers.docx import read_docx_version
 
