@@ -44,6 +44,15 @@ def run(*args: object) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+def negotiation_on(draft: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """A negotiation started from `draft` itself, and its base text as the delegations receive it (.docx)."""
+    ws = tmp_path / "ws"
+    api.negotiation_init(ws, draft, actor="clerk")
+    import_draft(draft, tmp_path / "spec.yaml")
+    api.assemble_to(tmp_path / "spec.yaml", tmp_path / "base", ("docx",))
+    return ws, next((tmp_path / "base").glob("*.docx"))
+
+
 @pytest.fixture(scope="module")
 def drafts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The 2012 text typed in LibreOffice without styles (labels typed by hand), the same as .odt, and a
@@ -118,12 +127,7 @@ def test_a_un_style_draft_keeps_its_footnote_annex_table_numbering_items_and_emp
 
 
 def test_a_un_style_draft_is_negotiated_to_the_final_text_notes_and_table_included(drafts, tmp_path, libreoffice):
-    ws = tmp_path / "ws"
-    api.negotiation_init(ws, drafts["un"], actor="clerk")
-    base_dir = tmp_path / "base"
-    import_draft(drafts["un"], tmp_path / "spec.yaml")
-    api.assemble_to(tmp_path / "spec.yaml", base_dir, ("docx",))
-    base = next(base_dir.glob("*.docx"))
+    ws, base = negotiation_on(drafts["un"], tmp_path)
     assert libreoffice.stories(base)["footnotes"] == ["A/RES/66/1."]
     returned = tmp_path / "kazakhstan.docx"
     libreoffice.record_changes(base, returned, "Kazakhstan", [
@@ -203,12 +207,7 @@ def test_bad_drafts_get_one_line_and_nothing_written(tmp_path, name, data, messa
 
 
 def test_a_numbering_change_in_a_return_is_a_format_amendment_of_its_paragraph(drafts, tmp_path):
-    ws = tmp_path / "ws"
-    api.negotiation_init(ws, drafts["typed"], actor="clerk")
-    base_dir = tmp_path / "base"
-    import_draft(drafts["typed"], tmp_path / "spec.yaml")
-    api.assemble_to(tmp_path / "spec.yaml", base_dir, ("docx",))
-    base_docx = next(base_dir.glob("*.docx"))
+    ws, base_docx = negotiation_on(drafts["typed"], tmp_path)
     # the delegation's file: the base with a numbering change recorded on its first paragraph
     import io
     import zipfile
