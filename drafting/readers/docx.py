@@ -126,11 +126,9 @@ def _paragraph_losses(story: str, paragraphs: Sequence[RevParagraph], *, formats
     out = []
     for index, p in enumerate(paragraphs, start=1):
         where = f"{story} paragraph {index}"
-        if not formats:
-            pass
-        elif p.numbering_change is not None:
+        if formats and p.numbering_change is not None:
             out.append(f"{where}: numbering changed by {p.numbering_change.author or 'an unknown author'}")
-        elif p.property_change is not None:
+        elif formats and p.property_change is not None:
             out.append(f"{where}: paragraph properties changed by {p.property_change.author or 'an unknown author'}")
         for run in p.runs:
             if _nested_loss(run):
@@ -250,6 +248,8 @@ def document_from_docx(data: bytes, source: str) -> Document:
     from drafting.conventions.wordstyles import ROLE_BY_STYLE
     from drafting.errors import DraftingInputError
     from drafting.model.document import Document, Meta, Paragraph, Role, Span
+    from drafting.ooxml.tracked.read import paragraph_elements
+    from drafting.ooxml.wml.stories import cell_position, note_reference_offsets
     from drafting.ooxml.wml.tree import read_core_properties
 
     docx = read_docx_version(data, source)
@@ -265,9 +265,6 @@ def document_from_docx(data: bytes, source: str) -> Document:
     custom = read_custom_properties(package.xml(custom_name)) if custom_name else {}
     core_name = package.related_part("", "core-properties")
     core = read_core_properties(package.xml(core_name)) if core_name else {}
-    from drafting.ooxml.tracked.read import paragraph_elements
-    from drafting.ooxml.wml.stories import cell_position, note_reference_offsets
-
     notes = {story.key: story for story in docx.stories if story.name.startswith("footnote ")}
     unreferenced = [story.name for story in docx.stories if story.name.startswith(("footnote (", "endnote"))]
     if unreferenced:
