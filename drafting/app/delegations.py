@@ -297,9 +297,9 @@ def _submissions(workspace: Workspace, delegation: str | None) -> list[Submissio
     return out[::-1]
 
 
-def returns_of(directory: Path, delegation: str) -> tuple[list[SubmissionInfo], list[dict[str, Any]]]:
+def returns_of(directory: Path, delegation: str | None) -> tuple[list[SubmissionInfo], list[dict[str, Any]]]:
     """`delegation`'s submissions (`submissions`) and its amendments on the current revision (`amendments_of`),
-    read from one snapshot of the record: what a delegation's own page shows."""
+    None: every delegation's, read from one snapshot of the record: what a delegation's own page shows."""
     from drafting.app.negotiation import open_workspace
 
     with open_workspace(directory) as workspace:
