@@ -220,3 +220,19 @@ def test_a_new_first_row_is_still_reported_not_passed_off_as_paragraphs(tmp_path
     new = write(tmp_path, "new.docx", docx(p(r("Before.")) + table(["A1", "B1"], ["A2", "B2"]) + p(r("After."))))
     with pytest.raises(LossError, match="tables: the rows and cells"):
         redline(old, new, tmp_path / "out.docx", author="Kazakhstan", date=DATE)
+
+
+def test_a_new_table_is_reported_not_passed_off_as_paragraphs(tmp_path):
+    old = write(tmp_path, "old.docx", docx(p(r("Before.")) + p(r("After."))))
+    new = write(tmp_path, "new.docx", docx(p(r("Before.")) + table(["A1", "B1"], ["A2", "B2"]) + p(r("After."))))
+    with pytest.raises(LossError, match="tables: the rows and cells"):
+        redline(old, new, tmp_path / "out.docx", author="Kazakhstan", date=DATE)
+    assert not (tmp_path / "out.docx").exists()
+
+
+def test_a_deleted_text_box_is_reported(tmp_path):
+    old = write(tmp_path, "old.docx", docx(p(r("Anchor."), text_box(p(r("An old box.")))) + p(r("After."))))
+    new = write(tmp_path, "new.docx", docx(p(r("Anchor.")) + p(r("After."))))
+    with pytest.raises(LossError, match="text box 1: not in the new version"):
+        redline(old, new, tmp_path / "out.docx", author="Kazakhstan", date=DATE)
+    assert not (tmp_path / "out.docx").exists()
