@@ -38,19 +38,20 @@ def pv(name, value):
 # -- connection and loading ------------------------------------------------------------------------------
 
 
-def connect(port, wait):
-    """Return the remote component context, retrying for `wait` seconds while soffice starts."""
+def connect(port, attempts):
+    """Return the remote component context, trying `attempts` times, a tenth of a second apart, while soffice
+    starts (a count, not a clock: a busy machine makes each try slower, never fewer)."""
     local = uno.getComponentContext()
     resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
     url = f"uno:socket,host=127.0.0.1,port={port};urp;StarOffice.ComponentContext"
-    deadline = time.monotonic() + wait
-    while True:
+    for attempt in range(max(1, attempts)):
         try:
             return resolver.resolve(url)
         except Exception as exc:
-            if time.monotonic() >= deadline:
+            if attempt + 1 >= attempts:
                 raise OracleFailure(f"cannot reach LibreOffice on 127.0.0.1:{port}: {exc}") from exc
             time.sleep(0.1)
+    raise OracleFailure(f"cannot reach LibreOffice on 127.0.0.1:{port}")
 
 
 class Office:
@@ -695,7 +696,7 @@ def main(argv):
     port, name = int(argv[1]), argv[2]
     args = json.loads(argv[3]) if len(argv) == 4 else {}
     try:
-        office = Office(connect(port, float(args.get("connect_wait", 5))))
+        office = Office(connect(port, int(args.get("connect_attempts", 50))))
         result = OPERATIONS[name](office, args)
     except OracleFailure as exc:
         print(json.dumps({"ok": False, "error": str(exc)}))
