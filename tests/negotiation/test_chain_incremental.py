@@ -96,6 +96,20 @@ def scratch() -> Iterator[Path]:
         yield Path(tmp) / "ws"
 
 
+@contextmanager
+def verified_first_part(commits: list[list[str]], data: st.DataObject, **check: object
+                        ) -> Iterator[tuple[Path, Record, KeptCheck, int]]:
+    """A scratch record holding the first commits (how many is drawn), checked once by a `KeptCheck` made with
+    `check`: (directory, record, check, how many)."""
+    split = data.draw(st.integers(1, len(commits) - 1), label="commits verified before")
+    with scratch() as directory:
+        record = Record(directory)
+        record.commits(commits[:split])
+        kept = KeptCheck(directory, **check)  # type: ignore[arg-type]
+        open_kept(kept)
+        yield directory, record, kept, split
+
+
 def full_state(directory: Path) -> tuple[list[str], Verified]:
     with closing(sqlite3.connect(directory / DB_NAME)) as db:
         return chain.verify_chain(db, CHAINED, chain.read_head(directory), True)
@@ -187,12 +201,7 @@ def change(path: Path, table: str, key: object, column: str) -> bool:
 @given(commits=COMMITS, data=st.data())
 def test_an_incremental_check_equals_the_full_check_on_an_untouched_record(commits: list[list[str]],
                                                                          data: st.DataObject) -> None:
-    split = data.draw(st.integers(1, len(commits) - 1), label="commits verified before")
-    with scratch() as directory:
-        record = Record(directory)
-        record.commits(commits[:split])
-        kept = KeptCheck(directory, full_every=math.inf)
-        open_kept(kept)
+    with verified_first_part(commits, data, full_every=math.inf) as (directory, record, kept, split):
         problems, first = full_state(directory)
         assert problems == [] and kept.verified == first
         states = [first]
@@ -212,12 +221,7 @@ def test_an_incremental_check_equals_the_full_check_on_an_untouched_record(commi
 @given(commits=COMMITS, data=st.data())
 def test_a_change_to_an_appended_row_is_found_by_the_incremental_check(commits: list[list[str]],
                                                                        data: st.DataObject) -> None:
-    split = data.draw(st.integers(1, len(commits) - 1), label="commits verified before")
-    with scratch() as directory:
-        record = Record(directory)
-        record.commits(commits[:split])
-        kept = KeptCheck(directory, full_every=math.inf)
-        open_kept(kept)
+    with verified_first_part(commits, data, full_every=math.inf) as (directory, record, kept, split):
         state = kept.verified
         assert state is not None
         record.commits(commits[split:])
@@ -236,13 +240,8 @@ def test_a_change_to_an_appended_row_is_found_by_the_incremental_check(commits: 
 @given(commits=COMMITS, data=st.data())
 def test_a_change_to_what_was_verified_before_is_found_by_the_next_full_check(commits: list[list[str]],
                                                                               data: st.DataObject) -> None:
-    split = data.draw(st.integers(1, len(commits) - 1), label="commits verified before")
-    with scratch() as directory:
-        record = Record(directory)
-        record.commits(commits[:split])
-        clock = Clock()
-        kept = KeptCheck(directory, full_every=60, clock=clock)
-        open_kept(kept)
+    clock = Clock()
+    with verified_first_part(commits, data, full_every=60, clock=clock) as (directory, record, kept, split):
         state = kept.verified
         assert state is not None
         table, key, columns = data.draw(st.sampled_from(rows(directory / DB_NAME, state, appended=False)))
