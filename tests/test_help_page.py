@@ -3,7 +3,6 @@ module, no record library imported), and the portal joins the CLI only when a co
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -13,35 +12,15 @@ import pytest
 
 from drafting.__main__ import HELP
 from tests.conftest import ROOT
+from tests.fixtures import probe
 from tests.test_startup import workspace
 
 __all__ = ["workspace"]  # the module-scoped fixture, shared with tests/test_startup.py
 
 CLICK_HELP = "import sys; sys.argv[1:] = ['--help']; from drafting.__main__ import run_click; run_click()"
 
-# Run the entry in this process with `argv`, then list the modules imported whose names start with one of
-# `prefixes` (a module or a package).
-PROBE = """
-import json, sys
-argv, prefixes = json.loads(sys.argv[1]), tuple(json.loads(sys.argv[2]))
-sys.argv = ["drafting", *argv]
-from drafting.__main__ import main
-try:
-    main()
-except SystemExit as exit:
-    code = exit.code
-else:
-    code = 0
-found = sorted(m for m in sys.modules if m in prefixes or m.startswith(tuple(p + "." for p in prefixes)))
-print("\\n" + json.dumps({"code": code, "imported": found}))
-"""
-
-
 def imported(argv: list[str], prefixes: list[str]) -> dict[str, object]:
-    done = subprocess.run([sys.executable, "-c", PROBE, json.dumps(argv), json.dumps(prefixes)],
-                          capture_output=True, text=True, env=env(COLUMNS="80"), timeout=60)
-    report: dict[str, object] = json.loads(done.stdout.rstrip().rsplit("\n", 1)[-1])
-    return report
+    return probe.imported(argv, prefixes, env(COLUMNS="80"))
 
 
 def env(**extra: str) -> dict[str, str]:

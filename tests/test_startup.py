@@ -12,21 +12,10 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ALMATY, ALMATY_SPEC
+from tests.fixtures.probe import imported
 
-PROBE = """
-import json, sys
-sys.argv = ["drafting", *json.loads(sys.argv[1])]
-from drafting.__main__ import main
-try:
-    main()
-except SystemExit as exit:
-    code = exit.code
-else:
-    code = 0
-heavy = sorted(m for m in sys.modules if m.split(".")[0] in {"yaml", "lxml", "docx", "docxtpl", "jinja2", "pycountry"}
-               or m.startswith(("drafting.ooxml", "drafting.library.yamlsrc", "drafting.library.world")))
-print("\\n" + json.dumps({"code": code, "heavy": heavy}))
-"""
+HEAVY = ["yaml", "lxml", "docx", "docxtpl", "jinja2", "pycountry", "drafting.ooxml", "drafting.library.yamlsrc",
+         "drafting.library.world"]
 
 
 def drafting(*argv: str) -> subprocess.CompletedProcess[str]:
@@ -48,10 +37,9 @@ def test_quick_commands_import_no_yaml_lxml_or_ooxml(command: str, workspace: tu
     ws, amendment = workspace
     argv = {"--help": ["--help"], "status": ["status", str(ws)], "log": ["log", str(ws)],
             "decide": ["decide", str(ws), amendment, "accept"], "mark": ["mark", str(ws), "endorse_rcf", "agreed"]}
-    done = subprocess.run([sys.executable, "-c", PROBE, json.dumps(argv[command])], capture_output=True, text=True)
-    report = json.loads(done.stdout.rstrip().rsplit("\n", 1)[-1])
-    assert report["code"] in (0, None), done.stderr
-    assert report["heavy"] == []
+    report = imported(argv[command], HEAVY)
+    assert report["code"] in (0, None), report.get("stderr")
+    assert report["imported"] == []
 
 
 def test_a_lookup_by_name_still_reads_the_registry(workspace: tuple[Path, str]) -> None:
