@@ -113,8 +113,12 @@ def paragraph_id(prefix: str, position: int, text: str) -> str:
 
 def import_paragraphs(paragraphs: Sequence[DraftParagraph], *, document_id: str, source: str) -> ImportResult:
     """Place `paragraphs` (in document order, empty ones already left out) into a spec."""
-    items = group_tables([p for p in paragraphs if p.text.strip() or p.cell is not None])
+    kept = [p for p in paragraphs if p.text.strip() or p.cell is not None]
+    items = group_tables(kept)
     result = ImportResult(spec={})
+    cells = [p.cell for p in kept if p.cell is not None]
+    if len(cells) != len(set(cells)):
+        result.notes.append(f"{source}: a table cell of several paragraphs is imported as one (joined by a space)")
     if not items:
         return result
     title = items[0]

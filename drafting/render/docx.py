@@ -10,6 +10,7 @@ same document gives the same bytes.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import zipfile
 from collections.abc import Sequence
@@ -309,8 +310,10 @@ _FIXED = frozenset({"body", "language"})  # values a skeleton holds as they are 
 _NOT_COMPILED = b"not compiled"
 
 
+@functools.cache
 def skeleton_sources() -> str:
-    """The frame code's fingerprint, without library versions: what a shipped skeleton was made by."""
+    """The frame code's fingerprint, without library versions: what a shipped skeleton was made by (once per
+    process: every language version of a text asks)."""
     return cache.fingerprint(SKELETON_SOURCES, ())
 
 

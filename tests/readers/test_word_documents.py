@@ -309,6 +309,7 @@ def test_import_keeps_a_note_in_a_cell_and_joins_a_cell_of_two_paragraphs():
     paragraphs, _, losses = draft_from_docx(docx(body, footnotes={3: p(r("In 2024."))}), "d.docx")
     assert losses == []
     result = import_paragraphs(paragraphs, document_id="d", source="d.docx")
+    assert any("a table cell of several paragraphs is imported as one" in note for note in result.notes)
     sections = [result.spec.get("preamble", {}).get("paragraphs", []), result.spec.get("closing", [])]
     [table_entry] = [e for entries in sections for e in entries if "table" in e]
     assert table_entry["table"] == [["State", "Pledge"], ["Kazakhstan", "100^[In 2024.] (paid)"]]
