@@ -28,8 +28,15 @@ def main() -> None:
     gc.disable()
     if sys.argv[1:] in (["--help"], ["-h"]) and _help_page():
         return
-    if sys.argv[1:2] and sys.argv[1] in QUICK and _quick(sys.argv[1], sys.argv[2:]):
-        return
+    if sys.argv[1:2] and sys.argv[1] in QUICK:
+        place = None if IN_RESIDENT else _resident_place()
+        if place is not None:
+            code = _resident_run(place)
+            if code is not None:
+                sys.exit(code)
+            _resident_start(place)  # for the next command; this one runs here
+        if _quick(sys.argv[1], sys.argv[2:]):
+            return
     run_click()
 
 
@@ -46,6 +53,117 @@ def run_click() -> None:
 
         cli.add_command(serve)
     run()
+
+
+# -- the resident interpreter (drafting/resident.py) -----------------------------------------------------------
+
+RESIDENT_ENV = "DRAFTING_RESIDENT"
+IN_RESIDENT = False
+"""True in a resident's child, which runs the command itself."""
+RESIDENT_DIR_ENV = "DRAFTING_RESIDENT_DIR"
+
+
+def _resident_place() -> str | None:
+    """The socket of this installation's resident, in a directory of the user's own that no one else can
+    enter (made if missing); None when the resident is off, cannot work here, or the directory is not safe."""
+    if (os.environ.get(RESIDENT_ENV, "").strip().lower() in ("0", "off", "no", "false")
+            or "_DRAFTING_COMPLETE" in os.environ or not hasattr(os, "fork") or sys.platform != "linux"):
+        return None
+    uid = os.getuid()
+    directory = os.environ.get(RESIDENT_DIR_ENV) or os.path.join(
+        os.environ.get("XDG_RUNTIME_DIR") or "/tmp", f"drafting-{uid}")  # noqa: S108 -- made 0700, checked below
+    try:
+        try:  # noqa: SIM105 -- contextlib is an import these few milliseconds cannot afford
+            os.mkdir(directory, 0o700)
+        except FileExistsError:
+            pass
+        state = os.lstat(directory)
+        package = os.stat(os.path.dirname(__file__))
+        prefix = os.stat(sys.prefix)
+    except OSError:
+        return None
+    if not (state.st_mode & 0o170000 == 0o040000 and state.st_uid == uid and state.st_mode & 0o077 == 0):
+        return None  # a symbolic link, someone else's, or open to others: not a place for our socket
+    place = os.path.join(directory, f"{package.st_dev:x}-{package.st_ino:x}-{prefix.st_ino:x}.sock")
+    return place if len(os.fsencode(place)) < 100 else None
+
+
+def _resident_run(place: str) -> int | None:
+    """Run this command line in the resident at `place`; its exit code, or None when no resident took it
+    (none there, or it refused: nothing was run)."""
+    import _socket
+
+    if sys.stdout is None or sys.stderr is None:
+        return None
+    connection = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
+    try:
+        connection.connect(place)
+        umask = os.umask(0o022)
+        os.umask(umask)
+        fields = [b"drafting-resident-1", os.fsencode(os.getcwd()), str(umask).encode()]
+        for stream in (sys.stdout, sys.stderr):
+            fields += [(stream.encoding or "utf-8").encode(), (stream.errors or "strict").encode()]
+        fields.append(str(len(sys.argv)).encode())
+        fields += [os.fsencode(arg) for arg in sys.argv]
+        fields += [os.fsencode(name) + b"=" + os.fsencode(value) for name, value in os.environ.items()]
+        body = b"\0".join(fields)
+        fds = b"".join(fd.to_bytes(4, sys.byteorder) for fd in (0, 1, 2))
+        sys.stdout.flush()
+        sys.stderr.flush()
+        connection.sendmsg([len(body).to_bytes(4, "big") + body],
+                           [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, fds)])
+        pending = bytearray()
+        first = _line(connection, pending)
+    except OSError:
+        connection.close()
+        return None
+    except KeyboardInterrupt:
+        sys.stderr.write("\nAborted!\n")  # as click's standalone mode
+        return 1
+    if not first.startswith(b"P"):
+        connection.close()
+        return None  # refused (stale code) or gone before running anything
+    child = int(first[1:])
+    while True:
+        try:
+            last = _line(connection, pending)
+            break
+        except KeyboardInterrupt:
+            try:  # noqa: SIM105 -- as above
+                os.kill(child, 2)  # Ctrl-C reaches the command, which stops as it would here
+            except OSError:
+                pass
+        except OSError:
+            last = b""
+            break
+    connection.close()
+    if last.startswith(b"X"):
+        return int(last[1:])
+    sys.stderr.write("Error: the resident process stopped before the command ended "
+                     f"(run again with {RESIDENT_ENV}=0 to run it in this process)\n")
+    return 3
+
+
+def _line(connection: Any, pending: bytearray) -> bytes:
+    """The next answer line from the resident (b"" at its end); `pending` keeps what came after it."""
+    while b"\n" not in pending:
+        more = connection.recv(64)
+        if not more:
+            return b""
+        pending += more
+    line, _, rest = bytes(pending).partition(b"\n")
+    pending[:] = rest
+    return line
+
+
+def _resident_start(place: str) -> None:
+    """Start the resident for `place` in its own session, detached from this terminal and its pipes."""
+    try:  # noqa: SIM105 -- as above
+        os.posix_spawn(sys.executable, [sys.executable, "-P", "-m", "drafting.resident", place], os.environ,
+                       setsid=True, file_actions=[(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDWR, 0),
+                                                  (os.POSIX_SPAWN_DUP2, 0, 1), (os.POSIX_SPAWN_DUP2, 0, 2)])
+    except OSError:
+        pass  # no resident: commands run in their own process, as they always can
 
 
 # -- the quick commands without click -------------------------------------------------------------------------

@@ -43,6 +43,9 @@ def pytest_configure(config: pytest.Config) -> None:
     # Progress (stderr, shown once work takes a second) would make output checks depend on the machine's load;
     # tests/support/test_progress.py turns it back on.
     os.environ.setdefault("DRAFTING_QUIET", "1")
+    # Commands run in their own process: a resident interpreter (drafting/resident.py) outlives the test that
+    # started it. tests/test_resident.py turns it on, each test with a private directory it cleans up.
+    os.environ.setdefault("DRAFTING_RESIDENT", "0")
 
 
 @pytest.fixture(scope="session")

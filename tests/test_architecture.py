@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import re
 import tomllib
 from pathlib import Path
 
@@ -102,7 +103,7 @@ def cycles(edges: dict[str, set[str]]) -> list[list[str]]:
 def layers() -> list[list[str]]:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     contract = next(c for c in config["tool"]["importlinter"]["contracts"] if c["type"] == "layers")
-    return [[m.strip() for m in layer.split("|")] for layer in contract["layers"]]
+    return [[m.strip() for m in re.split(r"[|:]", layer)] for layer in contract["layers"]]
 
 
 def layer_of(module: str, order: list[list[str]]) -> int | None:

@@ -1,0 +1,364 @@
+"""The resident interpreter: `status`, `log`, `decide` and `mark` without paying Python's imports each time.
+
+A quick command's own work on a record is a few milliseconds; a fresh process spends ten times that importing
+the negotiation layer. As the clients of Bazel and Gradle do, the console entry (`drafting.__main__`) hands
+such a command line to a resident process of the same installation, started by the first quick command and
+gone after `DRAFTING_RESIDENT_IDLE` seconds without a command (default 600).
+
+The resident has the modules imported and nothing else. For each command it forks a child that takes the
+client's standard streams (passed over the socket), working directory, environment and arguments, and runs the
+same `drafting.__main__.main` a fresh process runs, then sends the exit code back. So a command behaves as a
+fresh process does — the record opened and its chain checked anew, the same output and exit code — by
+construction; only the imports are saved. Forking from a process that has run no command means no state is
+carried from one command to the next.
+
+Safety: the socket lives in a directory of the user's own (mode 0700, checked by the client before it connects);
+the resident answers only its own user (SO_PEERCRED); it serves no command once a module it loaded (or a
+site-packages directory it imports from) has changed on disk: it refuses, exits, and the client runs the command
+itself and starts a fresh resident. `DRAFTING_RESIDENT=0` turns the whole thing off.
+
+Protocol (the client is `drafting.__main__._resident_run`): the client sends one message, a 4-byte big-endian
+length and the fields, NUL-separated: protocol, working directory, the encodings and error handlers of its
+stdout and stderr, the number of arguments, the arguments, then its environment as NAME=VALUE; its fds 0, 1
+and 2 ride along (SCM_RIGHTS). The resident answers `P<pid>\\n` (the child that runs it, for Ctrl-C) then
+`X<code>\\n`, or `R\\n` when it refuses (nothing was run).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import gc
+import io
+import os
+import select
+import signal
+import socket
+import struct
+import sys
+import time
+import traceback
+from pathlib import Path
+from typing import NoReturn
+
+PROTOCOL = b"drafting-resident-1"
+IDLE_ENV = "DRAFTING_RESIDENT_IDLE"
+DEFAULT_IDLE = 600.0
+MAX_LOG = 1 << 20
+"""The resident's log (one line a command) is emptied when a resident starts and finds it larger."""
+MAX_REQUEST = 1 << 20
+"""An environment and argument list larger than this is not a command line: refused."""
+
+
+QUICK_MODULES = (
+    "drafting.__main__", "drafting.cli", "drafting.app", "drafting.app.negotiation", "drafting.model.vocabulary",
+    "drafting.negotiation.workspace", "drafting.negotiation.compilation", "drafting.negotiation.status",
+    "drafting.negotiation.revise", "drafting.negotiation.silence", "drafting.library.suggest",
+    "drafting.conventions.profiles", "drafting.negotiation.batch", "json", "sqlite3", "hashlib", "difflib",
+    "unicodedata", "csv", "getpass", "termios", "shutil", "click._textwrap",
+)
+"""What `status`, `log`, `decide` and `mark` import as they run (tests/test_resident.py: a served command imports
+nothing more)."""
+
+
+def preload() -> None:
+    """Import what the quick commands use, their refusals and click's usage errors included."""
+    import importlib
+
+    import click  # noqa: F401  -- a usage error goes to click
+
+    for module in QUICK_MODULES:
+        importlib.import_module(module)
+
+
+class Freshness:
+    """Whether the code the resident runs is still the code on disk: the modification times of the modules it
+    loaded from the drafting package, and of each directory it imports third-party modules from (pip changes
+    a site-packages directory when it installs or removes anything)."""
+
+    def __init__(self) -> None:
+        package = Path(__file__).resolve().parent
+        files: set[str] = set()
+        directories: set[str] = set()
+        for module in list(sys.modules.values()):
+            path = getattr(module, "__file__", None)
+            if not path:
+                continue
+            resolved = Path(path).resolve()
+            if resolved.is_relative_to(package):
+                files.add(str(resolved))
+            elif "site-packages" in resolved.parts:
+                index = resolved.parts.index("site-packages")
+                directories.add(str(Path(*resolved.parts[: index + 1])))
+        self.stamps = {path: self._stamp(path) for path in sorted(files | directories)}
+
+    @staticmethod
+    def _stamp(path: str) -> int:
+        try:
+            return os.stat(path).st_mtime_ns
+        except OSError:
+            return -1
+
+    def fresh(self) -> bool:
+        return all(self._stamp(path) == stamp for path, stamp in self.stamps.items())
+
+
+def idle_seconds() -> float:
+    try:
+        value = float(os.environ.get(IDLE_ENV, DEFAULT_IDLE))
+    except ValueError:
+        return DEFAULT_IDLE
+    return value if value > 0 else DEFAULT_IDLE
+
+
+def serve(socket_path: str) -> int:
+    """Bind `socket_path` (its directory was made and checked by the client) and serve until idle."""
+    base = socket_path.removesuffix(".sock")
+    lock = os.open(base + ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return 0  # another resident holds this place: starting, serving, or leaving (the next command starts one)
+    preload()
+    freshness = Freshness()
+    log_fd = os.open(base + ".log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    if os.fstat(log_fd).st_size > MAX_LOG:
+        os.ftruncate(log_fd, 0)
+    log = open(log_fd, "a", buffering=1, encoding="utf-8")  # noqa: SIM115 -- the resident's whole life
+    if os.path.lexists(socket_path):
+        os.unlink(socket_path)
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(socket_path)
+    os.chmod(socket_path, 0o600)
+    bound = os.stat(socket_path).st_ino
+    server.listen(64)
+    Path(base + ".pid").write_text(f"{os.getpid()}\n", encoding="ascii")
+    os.chdir("/")  # pin no directory; each command runs in its client's
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
+    _log(log, "started", "")
+    _warm()
+    gc.collect()
+    gc.disable()  # no collection touches the pages the spares will share
+    news, notify = os.pipe()
+    idle = idle_seconds()
+    signal.signal(signal.SIGTERM, _leave)
+    spare = 0
+    try:
+        while True:
+            spare = _fork_spare(server, notify, log, freshness)
+            taken = _await(news, spare, idle)
+            if taken is None:
+                _log(log, "idle", f"no command for {idle:g} s; leaving")
+                return 0
+            if not taken:
+                _log(log, "spare", "the waiting child ended before taking a command; forking another")
+                continue
+            spare = 0
+            if os.read(news, 1) == STALE:
+                return 0
+    finally:
+        if spare:
+            _kill(spare)
+        if _inode(socket_path) == bound:  # not a successor's socket
+            os.unlink(socket_path)
+        server.close()
+
+
+def _leave(_signal: int, _frame: object) -> None:
+    """SIGTERM: leave as when idle (the waiting child stopped, the socket removed)."""
+    raise SystemExit(0)
+
+
+def _kill(pid: int) -> None:
+    with contextlib.suppress(OSError):
+        os.kill(pid, signal.SIGTERM)
+
+
+def _await(news: int, spare: int, idle: float) -> bool | None:
+    """Wait until the spare takes a command (True), ends without one (False), or `idle` seconds pass (None)."""
+    try:
+        watch = os.pidfd_open(spare)
+    except (AttributeError, OSError):  # a kernel before 5.3: look at the spare every second
+        deadline = time.monotonic() + idle
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([news], [], [], min(1.0, max(0.0, deadline - time.monotonic())))
+            if ready:
+                return True
+            try:
+                os.kill(spare, 0)
+            except ProcessLookupError:
+                return False
+        return None
+    try:
+        ready, _, _ = select.select([news, watch], [], [], idle)
+    finally:
+        os.close(watch)
+    if not ready:
+        return None
+    return news in ready
+
+
+TAKEN, STALE = b"T", b"S"
+"""What a spare tells the resident: it took a command (fork the next spare), or the code is stale (leave)."""
+
+
+def _warm() -> None:
+    """First-use costs paid once here rather than in every command: SQLite's initialisation."""
+    import sqlite3
+
+    sqlite3.connect(":memory:").execute("SELECT 1").fetchall()
+
+
+def _fork_spare(server: socket.socket, notify: int, log: io.TextIOBase, freshness: Freshness) -> int:
+    """Fork the child that waits for the next command (so a command does not wait for a fork); its pid."""
+    pid = os.fork()
+    if pid:
+        return pid
+    try:
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        # Touch every object the resident holds, so that copying its pages (copy-on-write after the fork)
+        # happens now, while no one waits, and not during the command.
+        for _ in gc.get_objects():
+            pass
+        gc.freeze()  # as the command's `main` does at its end, now: its objects only are left for then
+        while True:
+            connection, _ = server.accept()
+            if _same_user(connection):
+                break
+            connection.close()
+        server.close()
+        if not freshness.fresh():
+            _send(connection, b"R\n")
+            _log(log, "stale", "the code on disk changed; leaving")
+            os.write(notify, STALE)
+            os._exit(0)
+        os.write(notify, TAKEN)
+        os.close(notify)
+    except BaseException:  # the resident forks another spare when this one ends
+        os._exit(1)
+    _child(connection, log)  # never returns
+
+
+def _inode(path: str) -> int:
+    try:
+        return os.stat(path).st_ino
+    except OSError:
+        return -1
+
+
+def _same_user(connection: socket.socket) -> bool:
+    credentials = connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+    _pid, uid, _gid = struct.unpack("3i", credentials)
+    return int(uid) == os.getuid()
+
+
+def _send(connection: socket.socket, data: bytes) -> None:
+    with contextlib.suppress(OSError):  # the client went away: the command's effects stand, as in a process
+        connection.sendall(data)
+
+
+def _log(log: io.TextIOBase, what: str, detail: str) -> None:
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())
+    log.write(f"{stamp} {os.getpid()} {what} {detail}".rstrip() + "\n")
+
+
+def _receive(connection: socket.socket) -> tuple[list[bytes], list[int]]:
+    """The request's fields and the three fds that came with it."""
+    fds: list[int] = []
+    data, ancillary, _flags, _address = connection.recvmsg(65536, socket.CMSG_SPACE(3 * 4))
+    for level, kind, payload in ancillary:
+        if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+            fds.extend(struct.unpack(f"{len(payload) // 4}i", payload[: len(payload) // 4 * 4]))
+    if len(data) < 4:
+        raise ValueError("short request")
+    size = int.from_bytes(data[:4], "big")
+    if size > MAX_REQUEST:
+        raise ValueError("request too large")
+    body = bytearray(data[4:])
+    while len(body) < size:
+        more = connection.recv(size - len(body))
+        if not more:
+            raise ValueError("truncated request")
+        body.extend(more)
+    fields = bytes(body).split(b"\0")
+    if fields[0] != PROTOCOL or len(fds) != 3:
+        raise ValueError("not this protocol")
+    return fields[1:], fds
+
+
+def _child(connection: socket.socket, log: io.TextIOBase) -> NoReturn:
+    """Become the client's process for one command, run it, send the exit code, exit."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    code = 3
+    try:
+        fields, fds = _receive(connection)
+        cwd, umask, out_encoding, out_errors, err_encoding, err_errors, count = fields[:7]
+        argc = int(count)
+        argv = [os.fsdecode(arg) for arg in fields[7:7 + argc]]
+        environment = [os.fsdecode(item) for item in fields[7 + argc:] if item]
+        os.umask(int(umask))
+        for target, fd in enumerate(fds):
+            os.dup2(fd, target)
+            os.close(fd)
+        os.chdir(os.fsdecode(cwd))
+        os.environ.clear()
+        for item in environment:
+            name, _, value = item.partition("=")
+            os.environ[name] = value
+        time.tzset()
+        sys.argv = argv
+        # The client's streams, for the rest of this process.
+        sys.stdin = io.TextIOWrapper(open(0, "rb", closefd=False))  # noqa: SIM115
+        sys.stdout = io.TextIOWrapper(
+            open(1, "wb", closefd=False),  # noqa: SIM115
+            encoding=out_encoding.decode(), errors=out_errors.decode(), line_buffering=os.isatty(1))
+        sys.stderr = io.TextIOWrapper(
+            open(2, "wb", closefd=False),  # noqa: SIM115
+            encoding=err_encoding.decode(), errors=err_errors.decode(), line_buffering=True)
+    except Exception as exc:  # a malformed request: answer nothing, run nothing
+        _log(log, "refused", f"malformed request: {exc}")
+        os._exit(3)
+    _send(connection, f"P{os.getpid()}\n".encode())
+    before = set(sys.modules)
+    started = time.perf_counter()
+    try:
+        code = _run()
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError):  # a reader that went away: the code still goes back
+                stream.flush()
+        imported = len(set(sys.modules) - before)
+        if imported and os.environ.get("DRAFTING_RESIDENT_DEBUG"):
+            _log(log, "imported", " ".join(sorted(set(sys.modules) - before)))
+        _log(log, "served", f"{' '.join(sys.argv[1:2])} exit {code}: {(time.perf_counter() - started) * 1000:.1f} ms"
+             f" wall, {time.process_time() * 1000:.1f} ms CPU since the fork, imported {imported} modules")
+        _send(connection, f"X{code}\n".encode())
+        os._exit(code)
+
+
+def _run() -> int:
+    """`drafting.__main__.main()` with the exit code a process running it would have."""
+    import drafting.__main__ as entry
+
+    entry.IN_RESIDENT = True  # the command runs here, not in a resident again
+    try:
+        entry.main()
+    except SystemExit as exit_:
+        if exit_.code is None:
+            return 0
+        if isinstance(exit_.code, int):
+            return exit_.code & 0xFF
+        print(exit_.code, file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        traceback.print_exc()
+        return 130
+    except BaseException:
+        traceback.print_exc()
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(serve(sys.argv[1]))

@@ -1,0 +1,209 @@
+"""The resident interpreter (drafting/resident.py): a quick command it runs is the command run in its own
+process — same output, exit code and record — and the resident steps aside when it cannot be trusted."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ALMATY, ALMATY_SPEC
+
+POLLS = 600
+"""How many times a test looks (every 50 ms) for the resident to come or go before it fails."""
+
+
+def run(argv: list[str], env: dict[str, str], cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "drafting", *argv], capture_output=True, text=True, env=env,
+                          cwd=cwd, timeout=120)
+
+
+def served(directory: Path) -> list[str]:
+    """The resident's log lines for the commands it ran."""
+    return [line for log in directory.glob("*.log") for line in log.read_text().splitlines() if " served " in line]
+
+
+def wait_for(condition: Callable[[], object], what: str) -> None:
+    for _ in range(POLLS):
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"{what}: not after {POLLS} looks")
+
+
+def resident_pid(directory: Path) -> int | None:
+    found = list(directory.glob("*.pid"))
+    return int(found[0].read_text()) if found else None
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+@pytest.fixture
+def residents(tmp_path: Path) -> Iterator[Path]:
+    """A private directory for this test's resident, which is stopped at the end."""
+    directory = tmp_path / "residents"
+    directory.mkdir(mode=0o700)
+    yield directory
+    for pid_file in directory.glob("*.pid"):
+        with contextlib.suppress(ProcessLookupError, ValueError):
+            os.kill(int(pid_file.read_text()), signal.SIGTERM)
+
+
+def environment(residents: Path, **extra: str) -> dict[str, str]:
+    return {**os.environ, "DRAFTING_RESIDENT": "1", "DRAFTING_RESIDENT_DIR": str(residents),
+            "DRAFTING_ACTOR": "tester", **extra}
+
+
+def started(residents: Path, env: dict[str, str], ws: Path) -> None:
+    """Run one command, which starts the resident, and wait until it listens."""
+    assert run(["log", str(ws)], env).returncode == 0
+    wait_for(lambda: list(residents.glob("*.sock")), "the resident's socket")
+
+
+def new_workspace(where: Path) -> tuple[Path, str]:
+    env = dict(os.environ, DRAFTING_RESIDENT="0", DRAFTING_ACTOR="tester")
+    ws = where / "ws"
+    assert run(["negotiation", "init", str(ws), "--base", str(ALMATY_SPEC)], env).returncode == 0
+    assert run(["submit", str(ws), "--by-file-name", str(ALMATY / "submissions" / "kazakhstan.docx")],
+               env).returncode == 0
+    status = json.loads(run(["status", str(ws), "--json"], env).stdout)
+    return ws, next(a["id"] for p in status["paragraphs"] for a in p["amendments"])
+
+
+STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?")
+
+
+def comparable(text: str, ws: Path) -> str:
+    """Output with the workspace's path and the record's timestamps set aside (the two runs differ there)."""
+    return STAMP.sub("<time>", text.replace(str(ws), "<ws>"))
+
+
+def test_a_command_the_resident_runs_is_the_command_run_in_its_own_process(tmp_path: Path,
+                                                                          residents: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    here, amendment = new_workspace(tmp_path / "a")
+    there, same = new_workspace(tmp_path / "b")
+    assert amendment == same
+    own_process = dict(os.environ, DRAFTING_RESIDENT="0", DRAFTING_ACTOR="tester")
+    resident = environment(residents)
+    started(residents, resident, there)
+    lines = [
+        ["status", "{ws}"], ["status", "{ws}", "--json"], ["log", "{ws}"],
+        ["decide", "{ws}", amendment, "accept", "--note", "agreed in the room"], ["decide", "{ws}", "--json",
+                                                                                 amendment, "reject"],
+        ["mark", "{ws}", "endorse_rcf", "agreed"], ["mark", "{ws}", "endorse_rcf", "agreed-ad-ref"],
+        ["decide", "{ws}", "KAZ-999", "accept"],  # a refusal: exit 1, one line
+        ["decide", "{ws}", amendment, "maybe"],  # a usage error: click's, exit 2
+        ["mark", "{ws}", "no_such_paragraph", "agreed"],
+        ["status", str(tmp_path / "nowhere")],
+        ["log", "{ws}", "--json"], ["status", "{ws}"],
+    ]
+    for line in lines:
+        before = len(served(residents))
+        mine = run([part.replace("{ws}", str(here)) for part in line], own_process)
+        theirs = run([part.replace("{ws}", str(there)) for part in line], resident)
+        assert len(served(residents)) == before + 1, f"{line}: the resident did not run it"
+        assert theirs.returncode == mine.returncode, line
+        assert comparable(theirs.stdout, there) == comparable(mine.stdout, here), line
+        assert comparable(theirs.stderr, there) == comparable(mine.stderr, here), line
+    assert all(line.endswith("imported 0 modules") for line in served(residents)), \
+        "a quick command imported a module the resident does not hold: add it to QUICK_MODULES"
+
+
+def test_the_command_takes_the_clients_directory_and_environment(tmp_path: Path, residents: Path) -> None:
+    ws, amendment = new_workspace(tmp_path)
+    env = environment(residents)
+    started(residents, env, ws)
+    done = run(["decide", "ws", amendment, "accept"], dict(env, DRAFTING_ACTOR="Chair of the session"),
+               cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert len(served(residents)) == 1
+    events = json.loads(run(["log", str(ws), "--json"], env).stdout)
+    assert events[-1]["actor"] == "Chair of the session"
+
+
+def test_a_malformed_request_is_refused_and_the_resident_serves_on(tmp_path: Path, residents: Path) -> None:
+    ws, _ = new_workspace(tmp_path)
+    env = environment(residents)
+    started(residents, env, ws)
+    (place,) = residents.glob("*.sock")
+    for garbage in (b"", b"\x00\x00\x00\x05hello", b"\xff" * 64):
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+            probe.connect(str(place))
+            probe.sendall(garbage)
+            probe.shutdown(socket.SHUT_WR)
+            assert probe.recv(16) == b""  # nothing run, nothing answered
+    done = run(["status", str(ws)], env)
+    assert done.returncode == 0 and "endorse_rcf" in done.stdout
+    assert len(served(residents)) == 1
+    assert sum("refused malformed request" in line
+               for log in residents.glob("*.log") for line in log.read_text().splitlines()) == 3
+
+
+def test_changed_code_makes_the_resident_leave_and_the_command_still_runs(tmp_path: Path, residents: Path) -> None:
+    ws, _ = new_workspace(tmp_path)
+    env = environment(residents)
+    started(residents, env, ws)
+    first = resident_pid(residents)
+    assert first is not None
+    module = Path(__file__).resolve().parents[1] / "drafting" / "negotiation" / "status.py"
+    kept = module.stat()
+    os.utime(module, ns=(kept.st_atime_ns, kept.st_mtime_ns + 1_000_000_000))
+    try:
+        done = run(["status", str(ws)], env)
+    finally:
+        os.utime(module, ns=(kept.st_atime_ns, kept.st_mtime_ns))
+    assert done.returncode == 0 and "endorse_rcf" in done.stdout
+    assert served(residents) == []  # the stale resident ran nothing: this process did
+    wait_for(lambda: not alive(first), "the stale resident leaving")
+    log = "\n".join(path.read_text() for path in residents.glob("*.log"))
+    assert "stale the code on disk changed" in log
+
+
+def test_a_directory_others_can_enter_is_not_used(tmp_path: Path) -> None:
+    ws, _ = new_workspace(tmp_path)
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o777)
+    shared.chmod(0o777)
+    env = environment(shared)
+    for _ in range(2):
+        done = run(["status", str(ws)], env)
+        assert done.returncode == 0 and "endorse_rcf" in done.stdout
+    assert list(shared.iterdir()) == []
+
+
+def test_the_resident_leaves_when_idle(tmp_path: Path, residents: Path) -> None:
+    ws, _ = new_workspace(tmp_path)
+    env = environment(residents, DRAFTING_RESIDENT_IDLE="0.5")
+    started(residents, env, ws)
+    pid = resident_pid(residents)
+    assert pid is not None
+    wait_for(lambda: not alive(pid), "the idle resident leaving")
+    assert list(residents.glob("*.sock")) == []
+    done = run(["status", str(ws)], env)  # and the next command starts another
+    assert done.returncode == 0 and "endorse_rcf" in done.stdout
+
+
+def test_off_means_off(tmp_path: Path, residents: Path) -> None:
+    ws, _ = new_workspace(tmp_path)
+    env = environment(residents, DRAFTING_RESIDENT="0")
+    for _ in range(2):
+        assert run(["status", str(ws)], env).returncode == 0
+    assert list(residents.iterdir()) == []
