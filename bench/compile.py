@@ -495,7 +495,8 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=2012)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes generating submissions")
     args = parser.parse_args()
-    env = dict(os.environ, DRAFTING_ACTOR="bench")
+    # Each command in its own process (not the resident interpreter), so wait4 sees all of its CPU and memory.
+    env = dict(os.environ, DRAFTING_ACTOR="bench", DRAFTING_RESIDENT="0")
     rng = random.Random(args.seed)
     if WORK.exists():
         shutil.rmtree(WORK)

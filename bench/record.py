@@ -32,7 +32,7 @@ DRAFTING = [sys.executable, "-m", "drafting"]
 SIZES = (500, 1000, 2000, 5000)
 GOAL_SLOPE = 1.1
 GOAL_STATUS_SECONDS = 1.0
-ENV = {"DRAFTING_ACTOR": "bench", "DRAFTING_CACHE_DIR": "off"}
+ENV = {"DRAFTING_ACTOR": "bench", "DRAFTING_CACHE_DIR": "off", "DRAFTING_RESIDENT": "0"}  # each command its own process
 
 
 def _run(*args: str | Path, check: bool = True) -> float:

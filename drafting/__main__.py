@@ -32,9 +32,10 @@ def main() -> None:
         place = None if IN_RESIDENT else _resident_place()
         if place is not None:
             code = _resident_run(place)
-            if code is not None:
+            if isinstance(code, int):
                 sys.exit(code)
-            _resident_start(place)  # for the next command; this one runs here
+            if code == ABSENT:
+                _resident_start(place)  # for the next command; this one runs here
         if _quick(sys.argv[1], sys.argv[2:]):
             return
     run_click()
@@ -70,8 +71,8 @@ def _resident_place() -> str | None:
             or "_DRAFTING_COMPLETE" in os.environ or not hasattr(os, "fork") or sys.platform != "linux"):
         return None
     uid = os.getuid()
-    directory = os.environ.get(RESIDENT_DIR_ENV) or os.path.join(
-        os.environ.get("XDG_RUNTIME_DIR") or "/tmp", f"drafting-{uid}")  # noqa: S108 -- made 0700, checked below
+    directory = os.path.abspath(os.environ.get(RESIDENT_DIR_ENV) or os.path.join(
+        os.environ.get("XDG_RUNTIME_DIR") or "/tmp", f"drafting-{uid}"))  # noqa: S108 -- made 0700, checked below
     try:
         try:  # noqa: SIM105 -- contextlib is an import these few milliseconds cannot afford
             os.mkdir(directory, 0o700)
@@ -85,19 +86,26 @@ def _resident_place() -> str | None:
     if not (state.st_mode & 0o170000 == 0o040000 and state.st_uid == uid and state.st_mode & 0o077 == 0):
         return None  # a symbolic link, someone else's, or open to others: not a place for our socket
     place = os.path.join(directory, f"{package.st_dev:x}-{package.st_ino:x}-{prefix.st_ino:x}.sock")
-    return place if len(os.fsencode(place)) < 100 else None
+    return place if len(os.fsencode(place)) < 108 else None  # sun_path holds 108 bytes, its NUL included
 
 
-def _resident_run(place: str) -> int | None:
-    """Run this command line in the resident at `place`; its exit code, or None when no resident took it
-    (none there, or it refused: nothing was run)."""
+ABSENT, DECLINED = "absent", "declined"
+
+
+def _resident_run(place: str) -> int | str:
+    """Run this command line in the resident at `place`: its exit code; or, with nothing run, ABSENT (no
+    resident there) or DECLINED (it refused, or this command line cannot be handed over)."""
     import _socket
 
-    if sys.stdout is None or sys.stderr is None:
-        return None
+    if sys.stdin is None or sys.stdout is None or sys.stderr is None:
+        return DECLINED  # a stream closed when Python started: its fd may since name another file
     connection = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
     try:
         connection.connect(place)
+    except OSError:
+        connection.close()
+        return ABSENT
+    try:
         umask = os.umask(0o022)
         os.umask(umask)
         fields = [b"drafting-resident-1", os.fsencode(os.getcwd()), str(umask).encode()]
@@ -114,15 +122,15 @@ def _resident_run(place: str) -> int | None:
                            [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, fds)])
         pending = bytearray()
         first = _line(connection, pending)
-    except OSError:
+    except OSError:  # a stream closed (fd 0, 1 or 2), the working directory gone…: this process runs it
         connection.close()
-        return None
+        return DECLINED
     except KeyboardInterrupt:
         sys.stderr.write("\nAborted!\n")  # as click's standalone mode
         return 1
     if not first.startswith(b"P"):
-        connection.close()
-        return None  # refused (stale code) or gone before running anything
+        connection.close()  # refused (its code changed: it leaves) or gone before running anything
+        return ABSENT if first == b"R" else DECLINED
     child = int(first[1:])
     while True:
         try:

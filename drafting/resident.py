@@ -99,8 +99,9 @@ class Freshness:
         except OSError:
             return -1
 
-    def fresh(self) -> bool:
-        return all(self._stamp(path) == stamp for path, stamp in self.stamps.items())
+    def changed(self) -> str | None:
+        """The first file or directory that changed since the resident started; None when none did."""
+        return next((path for path, stamp in self.stamps.items() if self._stamp(path) != stamp), None)
 
 
 def idle_seconds() -> float:
@@ -228,9 +229,10 @@ def _fork_spare(server: socket.socket, notify: int, log: io.TextIOBase, freshnes
                 break
             connection.close()
         server.close()
-        if not freshness.fresh():
+        changed = freshness.changed()
+        if changed is not None:
             _send(connection, b"R\n")
-            _log(log, "stale", "the code on disk changed; leaving")
+            _log(log, "stale", f"the code on disk changed ({changed}); leaving")
             os.write(notify, STALE)
             os._exit(0)
         os.write(notify, TAKEN)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import shutil
 import subprocess
 import sys
-import re
 import tomllib
 from pathlib import Path
 

@@ -7,17 +7,19 @@ import contextlib
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ALMATY, ALMATY_SPEC
+from tests.conftest import ALMATY, ALMATY_SPEC, ROOT
 
 POLLS = 600
 """How many times a test looks (every 50 ms) for the resident to come or go before it fails."""
@@ -55,14 +57,17 @@ def alive(pid: int) -> bool:
 
 
 @pytest.fixture
-def residents(tmp_path: Path) -> Iterator[Path]:
-    """A private directory for this test's resident, which is stopped at the end."""
-    directory = tmp_path / "residents"
-    directory.mkdir(mode=0o700)
+def residents() -> Iterator[Path]:
+    """A private directory for this test's resident, which is stopped at the end. Short, under /tmp: a socket's
+    path holds at most 107 bytes, and pytest's own temporary paths come near that."""
+    directory = Path(tempfile.mkdtemp(prefix="dr-"))  # made 0700
     yield directory
+    for log in directory.glob("*.log"):
+        print(log.read_text())  # shown when the test fails
     for pid_file in directory.glob("*.pid"):
         with contextlib.suppress(ProcessLookupError, ValueError):
             os.kill(int(pid_file.read_text()), signal.SIGTERM)
+    shutil.rmtree(directory, ignore_errors=True)
 
 
 def environment(residents: Path, **extra: str) -> dict[str, str]:
@@ -158,23 +163,27 @@ def test_a_malformed_request_is_refused_and_the_resident_serves_on(tmp_path: Pat
 
 
 def test_changed_code_makes_the_resident_leave_and_the_command_still_runs(tmp_path: Path, residents: Path) -> None:
+    # A copy of the package, so that changing it disturbs no other resident of this checkout.
+    copy = tmp_path / "installed"
+    shutil.copytree(ROOT / "drafting", copy / "drafting", ignore=shutil.ignore_patterns("__pycache__"))
+    for data in ("clauses", "templates"):
+        (copy / data).symlink_to(ROOT / data)
     ws, _ = new_workspace(tmp_path)
-    env = environment(residents)
+    env = environment(residents, PYTHONPATH=str(copy))
     started(residents, env, ws)
     first = resident_pid(residents)
     assert first is not None
-    module = Path(__file__).resolve().parents[1] / "drafting" / "negotiation" / "status.py"
+    assert run(["status", str(ws)], env).returncode == 0
+    assert len(served(residents)) == 1  # the copy's resident serves
+    module = copy / "drafting" / "negotiation" / "status.py"
     kept = module.stat()
     os.utime(module, ns=(kept.st_atime_ns, kept.st_mtime_ns + 1_000_000_000))
-    try:
-        done = run(["status", str(ws)], env)
-    finally:
-        os.utime(module, ns=(kept.st_atime_ns, kept.st_mtime_ns))
+    done = run(["status", str(ws)], env)
     assert done.returncode == 0 and "endorse_rcf" in done.stdout
-    assert served(residents) == []  # the stale resident ran nothing: this process did
+    assert len(served(residents)) == 1  # the stale resident ran nothing more: this process did
     wait_for(lambda: not alive(first), "the stale resident leaving")
     log = "\n".join(path.read_text() for path in residents.glob("*.log"))
-    assert "stale the code on disk changed" in log
+    assert f"stale the code on disk changed ({module})" in log
 
 
 def test_a_directory_others_can_enter_is_not_used(tmp_path: Path) -> None:
@@ -207,3 +216,15 @@ def test_off_means_off(tmp_path: Path, residents: Path) -> None:
     for _ in range(2):
         assert run(["status", str(ws)], env).returncode == 0
     assert list(residents.iterdir()) == []
+
+
+def test_a_command_line_with_a_closed_stream_runs_in_its_own_process(tmp_path: Path, residents: Path) -> None:
+    ws, _ = new_workspace(tmp_path)
+    env = environment(residents)
+    started(residents, env, ws)
+    done = subprocess.run([sys.executable, "-m", "drafting", "status", str(ws)], capture_output=True, text=True,
+                          env=env, timeout=120, preexec_fn=lambda: os.close(0))
+    assert done.returncode == 0 and "endorse_rcf" in done.stdout, done.stderr
+    assert served(residents) == []  # the resident could not take its fd 0: this process ran it
+    assert run(["status", str(ws)], env).returncode == 0
+    assert len(served(residents)) == 1
