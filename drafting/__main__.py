@@ -65,10 +65,16 @@ RESIDENT_DIR_ENV = "DRAFTING_RESIDENT_DIR"
 
 
 def _resident_place() -> str | None:
-    """The socket of this installation's resident, in a directory of the user's own that no one else can
-    enter (made if missing); None when the resident is off, cannot work here, or the directory is not safe."""
+    """The socket of the resident for this installation and interpreter set-up, in a directory of the user's
+    own that no one else can enter (made if missing); None when the resident is off, cannot work here, or
+    must not: the directory is not safe, or `main` was called by other code than the console entry (a script
+    or a test that prepared its process), or the interpreter was customised (sitecustomize)."""
     if (os.environ.get(RESIDENT_ENV, "").strip().lower() in ("0", "off", "no", "false")
-            or "_DRAFTING_COMPLETE" in os.environ or not hasattr(os, "fork") or sys.platform != "linux"):
+            or "_DRAFTING_COMPLETE" in os.environ or not hasattr(os, "fork") or sys.platform != "linux"
+            or "sitecustomize" in sys.modules or "usercustomize" in sys.modules):
+        return None
+    started_as = getattr(sys.modules.get("__main__"), "__file__", None)
+    if started_as is None or (os.path.basename(started_as) != "drafting" and started_as != __file__):
         return None
     uid = os.getuid()
     directory = os.path.abspath(os.environ.get(RESIDENT_DIR_ENV) or os.path.join(
@@ -79,14 +85,27 @@ def _resident_place() -> str | None:
         except FileExistsError:
             pass
         state = os.lstat(directory)
-        package = os.stat(os.path.dirname(__file__))
-        prefix = os.stat(sys.prefix)
+        name = resident_name()
     except OSError:
         return None
     if not (state.st_mode & 0o170000 == 0o040000 and state.st_uid == uid and state.st_mode & 0o077 == 0):
         return None  # a symbolic link, someone else's, or open to others: not a place for our socket
-    place = os.path.join(directory, f"{package.st_dev:x}-{package.st_ino:x}-{prefix.st_ino:x}.sock")
+    place = os.path.join(directory, name)
     return place if len(os.fsencode(place)) < 108 else None  # sun_path holds 108 bytes, its NUL included
+
+
+def resident_name() -> str:
+    """The socket's file name: this package's directory, the environment (sys.prefix) and a checksum of what
+    decides which code an interpreter runs (its module path, flags, warning and -X options). The resident
+    computes it again once started and serves only under the name it computes itself."""
+    import binascii
+
+    package = os.stat(os.path.dirname(__file__))
+    prefix = os.stat(sys.prefix)
+    flags = repr(sys.flags).replace("safe_path=True", "safe_path=False")  # the resident starts with -P
+    setup = "\0".join((*sys.path, flags, repr(sys.warnoptions), repr(sorted(sys._xoptions.items()))))
+    checksum = binascii.crc32(setup.encode("utf-8", "surrogateescape"))
+    return f"{package.st_dev:x}-{package.st_ino:x}-{prefix.st_ino:x}-{checksum:08x}.sock"
 
 
 ABSENT, DECLINED = "absent", "declined"
@@ -164,12 +183,21 @@ def _line(connection: Any, pending: bytearray) -> bytes:
     return line
 
 
+_RESIDENT_BOOT = "import json, sys; sys.path[:] = json.loads(sys.argv[2]); from drafting.resident import main; main()"
+"""How a resident starts: with this process's interpreter flags and module path (`-P`: nothing prepended)."""
+
+
 def _resident_start(place: str) -> None:
     """Start the resident for `place` in its own session, detached from this terminal and its pipes."""
+    import json
+    import subprocess
+
+    flags = subprocess._args_from_interpreter_flags()  # type: ignore[attr-defined]  # -O, -W, -X … as ours
+    argv = [sys.executable, *flags, "-P", "-c", _RESIDENT_BOOT, place, json.dumps(sys.path)]
     try:  # noqa: SIM105 -- as above
-        os.posix_spawn(sys.executable, [sys.executable, "-P", "-m", "drafting.resident", place], os.environ,
-                       setsid=True, file_actions=[(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDWR, 0),
-                                                  (os.POSIX_SPAWN_DUP2, 0, 1), (os.POSIX_SPAWN_DUP2, 0, 2)])
+        os.posix_spawn(sys.executable, argv, os.environ, setsid=True,
+                       file_actions=[(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDWR, 0),
+                                     (os.POSIX_SPAWN_DUP2, 0, 1), (os.POSIX_SPAWN_DUP2, 0, 2)])
     except OSError:
         pass  # no resident: commands run in their own process, as they always can
 

@@ -362,5 +362,12 @@ def _run() -> int:
     return 0
 
 
-if __name__ == "__main__":
-    sys.exit(serve(sys.argv[1]))
+def main() -> None:
+    """`python -c BOOT PLACE PATH` (see `drafting.__main__._RESIDENT_BOOT`): serve at PLACE, if this interpreter
+    would name its socket so (the same package, environment, module path and flags as the client's)."""
+    import drafting.__main__ as entry
+
+    place = sys.argv[1]
+    if os.path.basename(place) != entry.resident_name():
+        sys.exit(0)  # not the interpreter the client is: a resident here would run other code than it would
+    sys.exit(serve(place))

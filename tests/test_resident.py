@@ -25,9 +25,13 @@ POLLS = 600
 """How many times a test looks (every 50 ms) for the resident to come or go before it fails."""
 
 
+DRAFTING = str(Path(sys.executable).with_name("drafting"))
+"""The console script, as users run it (`python -m drafting` would put the working directory on the module
+path, and so make another resident for each directory)."""
+
+
 def run(argv: list[str], env: dict[str, str], cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "drafting", *argv], capture_output=True, text=True, env=env,
-                          cwd=cwd, timeout=120)
+    return subprocess.run([DRAFTING, *argv], capture_output=True, text=True, env=env, cwd=cwd, timeout=120)
 
 
 def served(directory: Path) -> list[str]:
@@ -222,9 +226,27 @@ def test_a_command_line_with_a_closed_stream_runs_in_its_own_process(tmp_path: P
     ws, _ = new_workspace(tmp_path)
     env = environment(residents)
     started(residents, env, ws)
-    done = subprocess.run([sys.executable, "-m", "drafting", "status", str(ws)], capture_output=True, text=True,
+    done = subprocess.run([DRAFTING, "status", str(ws)], capture_output=True, text=True,
                           env=env, timeout=120, preexec_fn=lambda: os.close(0))
     assert done.returncode == 0 and "endorse_rcf" in done.stdout, done.stderr
     assert served(residents) == []  # the resident could not take its fd 0: this process ran it
     assert run(["status", str(ws)], env).returncode == 0
     assert len(served(residents)) == 1
+
+
+def test_main_called_by_other_code_runs_in_that_process(tmp_path: Path, residents: Path) -> None:
+    """A script or a test that prepares its process and calls `main` (here: a patched operation) gets that
+    process, never a resident's, even while one runs."""
+    ws, _ = new_workspace(tmp_path)
+    env = environment(residents)
+    started(residents, env, ws)
+    patched = ("import sys, drafting.app as app\n"
+               "app.status_lines = lambda report: ['patched in this process']\n"
+               "sys.argv = ['drafting', 'status', sys.argv[1]]\n"
+               "from drafting.__main__ import main\n"
+               "main()\n")
+    done = subprocess.run([sys.executable, "-c", patched, str(ws)], capture_output=True, text=True, env=env,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "patched in this process\n"
+    assert served(residents) == []
