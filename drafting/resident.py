@@ -2,12 +2,14 @@
 
 A quick command's own work on a record is a few milliseconds; a fresh process spends ten times that importing
 the negotiation layer. As the clients of Bazel and Gradle do, the console entry (`drafting.__main__`) hands
-such a command line to a resident process of the same installation, started by the first quick command and
-gone after `DRAFTING_RESIDENT_IDLE` seconds without a command (default 600).
+such a command line to a resident process of the same installation and interpreter set-up (module path,
+flags: see `drafting.__main__.resident_name`), started by the first quick command with the client's flags and
+module path, and gone after `DRAFTING_RESIDENT_IDLE` seconds without a command (default 600).
 
-The resident has the modules imported and nothing else. For each command it forks a child that takes the
-client's standard streams (passed over the socket), working directory, environment and arguments, and runs the
-same `drafting.__main__.main` a fresh process runs, then sends the exit code back. So a command behaves as a
+The resident has the modules imported and nothing else. A spare child, forked in advance, waits for the next
+command; it takes the client's standard streams (passed over the socket), working directory, umask,
+environment and arguments, runs the same `drafting.__main__.main` a fresh process runs, and sends the exit code
+back. So a command behaves as a
 fresh process does — the record opened and its chain checked anew, the same output and exit code — by
 construction; only the imports are saved. Forking from a process that has run no command means no state is
 carried from one command to the next.
@@ -18,9 +20,9 @@ site-packages directory it imports from) has changed on disk: it refuses, exits,
 itself and starts a fresh resident. `DRAFTING_RESIDENT=0` turns the whole thing off.
 
 Protocol (the client is `drafting.__main__._resident_run`): the client sends one message, a 4-byte big-endian
-length and the fields, NUL-separated: protocol, working directory, the encodings and error handlers of its
-stdout and stderr, the number of arguments, the arguments, then its environment as NAME=VALUE; its fds 0, 1
-and 2 ride along (SCM_RIGHTS). The resident answers `P<pid>\\n` (the child that runs it, for Ctrl-C) then
+length and the fields, NUL-separated: protocol, working directory, umask, the encodings and error handlers of
+its stdout and stderr, the number of arguments, the arguments, then its environment as NAME=VALUE; its fds 0,
+1 and 2 ride along (SCM_RIGHTS). The resident answers `P<pid>\\n` (the child that runs it, for Ctrl-C) then
 `X<code>\\n`, or `R\\n` when it refuses (nothing was run).
 """
 
@@ -46,6 +48,8 @@ IDLE_ENV = "DRAFTING_RESIDENT_IDLE"
 DEFAULT_IDLE = 600.0
 MAX_LOG = 1 << 20
 """The resident's log (one line a command) is emptied when a resident starts and finds it larger."""
+ORPHAN_LOOK = 5.0
+"""How often (seconds) a waiting spare looks whether its resident is still there."""
 MAX_REQUEST = 1 << 20
 """An environment and argument list larger than this is not a command line: refused."""
 
@@ -146,7 +150,7 @@ def serve(socket_path: str) -> int:
     spare = 0
     try:
         while True:
-            spare = _fork_spare(server, notify, log, freshness)
+            spare = _fork_spare(server, notify, log, freshness, (news, lock))
             taken = _await(news, spare, idle)
             if taken is None:
                 _log(log, "idle", f"no command for {idle:g} s; leaving")
@@ -210,12 +214,17 @@ def _warm() -> None:
     sqlite3.connect(":memory:").execute("SELECT 1").fetchall()
 
 
-def _fork_spare(server: socket.socket, notify: int, log: io.TextIOBase, freshness: Freshness) -> int:
-    """Fork the child that waits for the next command (so a command does not wait for a fork); its pid."""
+def _fork_spare(server: socket.socket, notify: int, log: io.TextIOBase, freshness: Freshness,
+                resident_only: tuple[int, ...]) -> int:
+    """Fork the child that waits for the next command (so a command does not wait for a fork); its pid. It
+    closes the resident's own descriptors (`resident_only`: its lock goes with the resident, not a command)."""
+    resident = os.getpid()
     pid = os.fork()
     if pid:
         return pid
     try:
+        for fd in resident_only:
+            os.close(fd)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         # Touch every object the resident holds, so that copying its pages (copy-on-write after the fork)
@@ -223,8 +232,14 @@ def _fork_spare(server: socket.socket, notify: int, log: io.TextIOBase, freshnes
         for _ in gc.get_objects():
             pass
         gc.freeze()  # as the command's `main` does at its end, now: its objects only are left for then
+        server.settimeout(ORPHAN_LOOK)
         while True:
-            connection, _ = server.accept()
+            try:
+                connection, _ = server.accept()
+            except TimeoutError:
+                if os.getppid() != resident:
+                    os._exit(0)  # the resident was killed: no one forks the next spare, nor removes the socket
+                continue
             if _same_user(connection):
                 break
             connection.close()

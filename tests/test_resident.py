@@ -250,3 +250,31 @@ def test_main_called_by_other_code_runs_in_that_process(tmp_path: Path, resident
     assert done.returncode == 0, done.stderr
     assert done.stdout == "patched in this process\n"
     assert served(residents) == []
+
+
+def processes_of(residents: Path) -> list[int]:
+    """The resident's processes (itself and its waiting child share its command line, which names its socket)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                if str(residents).encode() in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+    return found
+
+
+def test_a_killed_resident_leaves_nothing_waiting_and_is_replaced(tmp_path: Path, residents: Path) -> None:
+    ws, _ = new_workspace(tmp_path)
+    env = environment(residents)
+    started(residents, env, ws)
+    pid = resident_pid(residents)
+    assert pid is not None
+    wait_for(lambda: len(processes_of(residents)) == 2, "the resident and its waiting child")
+    os.kill(pid, signal.SIGKILL)
+    wait_for(lambda: processes_of(residents) == [], "the orphaned waiting child leaving")
+    done = run(["status", str(ws)], env)  # a socket nobody listens on: run here, start another
+    assert done.returncode == 0 and "endorse_rcf" in done.stdout
+    wait_for(lambda: resident_pid(residents) not in (None, pid) and len(processes_of(residents)) == 2,
+             "a new resident")
+    assert run(["status", str(ws)], env).returncode == 0
+    assert len(served(residents)) == 1
