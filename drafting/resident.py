@@ -59,7 +59,7 @@ QUICK_MODULES = (
     "drafting.negotiation.workspace", "drafting.negotiation.compilation", "drafting.negotiation.status",
     "drafting.negotiation.revise", "drafting.negotiation.silence", "drafting.library.suggest",
     "drafting.conventions.profiles", "drafting.negotiation.batch", "json", "sqlite3", "hashlib", "difflib",
-    "unicodedata", "csv", "getpass", "termios", "shutil", "click._textwrap",
+    "unicodedata", "csv", "getpass", "pwd", "termios", "shutil", "click._textwrap",
 )
 """What `status`, `log`, `decide` and `mark` import as they run (tests/test_resident.py: a served command imports
 nothing more)."""
