@@ -147,7 +147,7 @@ def _resident_run(place: str) -> int | str:
     except KeyboardInterrupt:
         sys.stderr.write("\nAborted!\n")  # as click's standalone mode
         return 1
-    if not first.startswith(b"P"):
+    if not (first.startswith(b"P") and first[1:].isdigit()):
         connection.close()  # refused (its code changed: it leaves) or gone before running anything
         return ABSENT if first == b"R" else DECLINED
     child = int(first[1:])
@@ -164,7 +164,7 @@ def _resident_run(place: str) -> int | str:
             last = b""
             break
     connection.close()
-    if last.startswith(b"X"):
+    if last.startswith(b"X") and last[1:].isdigit():
         return int(last[1:])
     sys.stderr.write("Error: the resident process stopped before the command ended "
                      f"(run again with {RESIDENT_ENV}=0 to run it in this process)\n")
