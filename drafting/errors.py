@@ -98,6 +98,8 @@ class DraftingStateError(DraftingInputError):
 
 def _one_line(text: str) -> str:
     """Collapse `text` to one printable line: control characters and bidi overrides are made visible."""
+    if text.isprintable():  # no control, format (the bidi overrides among them) or line-breaking character
+        return text
     out = []
     for ch in text:
         code = ord(ch)
