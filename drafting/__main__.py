@@ -42,7 +42,8 @@ def main() -> None:
 
 
 def run_click() -> None:
-    """The click CLI, with the portal's `serve` joined to it when the command line may need it."""
+    """The click CLI, with the portal's `serve` and the entry's `resident` joined to it when the command line
+    may need them."""
     from drafting.cli import cli
     from drafting.cli import main as run
 
@@ -53,6 +54,7 @@ def run_click() -> None:
         from drafting.portal.commands import serve
 
         cli.add_command(serve)
+        cli.add_command(_resident_command())
     run()
 
 
@@ -77,8 +79,7 @@ def _resident_place() -> str | None:
     if started_as is None or (os.path.basename(started_as) != "drafting" and started_as != __file__):
         return None
     uid = os.getuid()
-    directory = os.path.abspath(os.environ.get(RESIDENT_DIR_ENV) or os.path.join(
-        os.environ.get("XDG_RUNTIME_DIR") or "/tmp", f"drafting-{uid}"))  # noqa: S108 -- made 0700, checked below
+    directory = resident_directory()
     try:
         try:  # noqa: SIM105 -- contextlib is an import these few milliseconds cannot afford
             os.mkdir(directory, 0o700)
@@ -94,6 +95,12 @@ def _resident_place() -> str | None:
     return place if len(os.fsencode(place)) < 108 else None  # sun_path holds 108 bytes, its NUL included
 
 
+def resident_directory() -> str:
+    """Where this user's residents keep their sockets, pid files and logs."""
+    return os.path.abspath(os.environ.get(RESIDENT_DIR_ENV) or os.path.join(
+        os.environ.get("XDG_RUNTIME_DIR") or "/tmp", f"drafting-{os.getuid()}"))  # noqa: S108 -- 0700, checked
+
+
 def resident_name() -> str:
     """The socket's file name: this package's directory, the environment (sys.prefix) and a checksum of what
     decides which code an interpreter runs (its module path, flags, warning and -X options). The resident
@@ -106,6 +113,44 @@ def resident_name() -> str:
     setup = "\0".join((*sys.path, flags, repr(sys.warnoptions), repr(sorted(sys._xoptions.items()))))
     checksum = binascii.crc32(setup.encode("utf-8", "surrogateescape"))
     return f"{package.st_dev:x}-{package.st_ino:x}-{prefix.st_ino:x}-{checksum:08x}.sock"
+
+
+def _resident_command() -> Any:
+    """`drafting resident [--stop]`, a click command made when the CLI runs (click is not imported before)."""
+    import click
+
+    @click.command("resident")
+    @click.option("--stop", is_flag=True, help="Stop them (each leaves once its running commands end).")
+    def resident(stop: bool) -> None:
+        """The resident interpreters that run status, log, decide and mark for this user: list them, or stop
+        them (DRAFTING_RESIDENT=0 keeps every command in its own process)."""
+        import signal
+        from pathlib import Path
+
+        directory = Path(resident_directory())
+        running = 0
+        for pid_file in sorted(directory.glob("*.pid")) if directory.is_dir() else []:
+            base = pid_file.with_suffix("")
+            try:
+                pid = int(pid_file.read_text(encoding="ascii"))
+                os.kill(pid, 0)
+            except (OSError, ValueError):
+                continue  # gone (a pid file outlives a resident that was killed)
+            if not base.with_suffix(".sock").exists():
+                continue
+            running += 1
+            if stop:
+                os.kill(pid, signal.SIGTERM)
+                click.echo(f"stopped {pid} ({base.name})")
+                continue
+            log = base.with_suffix(".log")
+            lines = log.read_text(encoding="utf-8").splitlines() if log.exists() else []
+            served = sum(" served " in line for line in lines)
+            click.echo(f"{pid}  {served} command(s) served  {base.with_suffix('.sock')}")
+        if not running:
+            click.echo(f"no resident running (in {directory})")
+
+    return resident
 
 
 ABSENT, DECLINED = "absent", "declined"
@@ -446,6 +491,7 @@ Commands:
   redline        Write OUT, a .docx with real tracked changes from OLD to...
   reflect        For each delegation, every one of its proposals across...
   reject         Reject every tracked change in FILE and write OUT.
+  resident       The resident interpreters that run status, log, decide...
   revise         Issue the next revision: accepted amendments applied,...
   serve          Serve the delegation portal for the workspaces WS… of...
   silence        Put the current text (or some paragraphs) under silence...

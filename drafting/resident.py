@@ -386,3 +386,4 @@ def main() -> None:
     if os.path.basename(place) != entry.resident_name():
         sys.exit(0)  # not the interpreter the client is: a resident here would run other code than it would
     sys.exit(serve(place))
+

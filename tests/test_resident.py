@@ -278,3 +278,20 @@ def test_a_killed_resident_leaves_nothing_waiting_and_is_replaced(tmp_path: Path
              "a new resident")
     assert run(["status", str(ws)], env).returncode == 0
     assert len(served(residents)) == 1
+
+
+def test_the_resident_command_lists_and_stops_them(tmp_path: Path, residents: Path) -> None:
+    ws, _ = new_workspace(tmp_path)
+    env = environment(residents)
+    assert run(["resident"], env).stdout == f"no resident running (in {residents})\n"
+    started(residents, env, ws)
+    assert run(["status", str(ws)], env).returncode == 0
+    pid = resident_pid(residents)
+    assert pid is not None
+    listed = run(["resident"], env)
+    assert listed.returncode == 0
+    assert listed.stdout.startswith(f"{pid}  1 command(s) served  {residents}/")
+    stopped = run(["resident", "--stop"], env)
+    assert stopped.returncode == 0 and stopped.stdout.startswith(f"stopped {pid} ")
+    wait_for(lambda: processes_of(residents) == [], "the stopped resident and its waiting child leaving")
+    assert run(["resident"], env).stdout == f"no resident running (in {residents})\n"
