@@ -5,6 +5,11 @@ click or any command: a clerk's first command is as quick as a bare interpreter.
 `HELP` equal to click's page; after changing a command's first docstring line, paste the output of
 
     python -c "import sys; sys.argv[1:] = ['--help']; from drafting.__main__ import run_click; run_click()"
+
+`status`, `log`, `decide` and `mark` are handed to the resident interpreter (drafting/resident.py: the same
+`main`, run in a child of a process that has the modules imported) when one runs for this installation and
+interpreter set-up, and one is started when none does; when the line is plain they run here without click
+(`QUICK`), and anything else goes to click.
 """
 
 from __future__ import annotations

@@ -130,6 +130,9 @@ def serve(socket_path: str) -> int:
     if os.fstat(log_fd).st_size > MAX_LOG:
         os.ftruncate(log_fd, 0)
     log = open(log_fd, "a", buffering=1, encoding="utf-8")  # noqa: SIM115 -- the resident's whole life
+    pid_file = Path(base + ".pid")  # whole before the socket appears: a socket there means a pid to read
+    pid_file.with_suffix(".pid-new").write_text(f"{os.getpid()}\n", encoding="ascii")
+    pid_file.with_suffix(".pid-new").replace(pid_file)
     if os.path.lexists(socket_path):
         os.unlink(socket_path)
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -137,7 +140,6 @@ def serve(socket_path: str) -> int:
     os.chmod(socket_path, 0o600)
     bound = os.stat(socket_path).st_ino
     server.listen(64)
-    Path(base + ".pid").write_text(f"{os.getpid()}\n", encoding="ascii")
     os.chdir("/")  # pin no directory; each command runs in its client's
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
     _log(log, "started", "")
