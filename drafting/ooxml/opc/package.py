@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 from lxml import etree
 
 from drafting.errors import DraftingInputError, safe_display
-from drafting.ooxml.ns import CONTENT_TYPES
+from drafting.ooxml.ns import CONTENT_TYPES, W_NS
 from drafting.ooxml.opc.model import (
     RELS_CONTENT_TYPE,
     ROOT_RELS,
@@ -100,6 +100,7 @@ _MACRO_MARKERS = ("macroenabled", "vbaproject", "vbadata")
 ``attachedToolbars.bin``) hold no code: Word writes them in ordinary .docx files, so they are not macros."""
 _MACRO_REL_TYPES = ("/vbaproject", "/wordvbadata")
 _MACRO_MESSAGE = "macro-enabled documents are not accepted"
+_DOCUMENT, _BODY = f"{{{W_NS}}}document", f"{{{W_NS}}}body"
 
 
 # -- reading ----------------------------------------------------------------------------------------------
@@ -153,7 +154,21 @@ def read_docx(data: bytes, source: str) -> Package:
         raise DraftingInputError(
             f"not a Word document (main part content type is {shown})", source=source, part=pkg.main_document
         )
+    _check_document_root(pkg)
     return sanitize(pkg)
+
+
+def _check_document_root(pkg: Package) -> None:
+    """Require the main part to be a `w:document` holding a `w:body`: every reader starts from there."""
+    main = pkg.main_document
+    kept = pkg.kept.get(main)  # the tree read_package parsed (left in place for the part's first reader)
+    root = kept[1] if kept is not None else parse_part(pkg.part(main), main, pkg.source)
+    if root.tag != _DOCUMENT:
+        shown = safe_display(etree.QName(root).localname)
+        raise DraftingInputError(f"not a Word document (the root element is {shown}, not w:document)",
+                                 source=pkg.source, part=main)
+    if root.find(_BODY) is None:
+        raise DraftingInputError("the document has no body (no w:body in w:document)", source=pkg.source, part=main)
 
 
 def load_python_docx(data: bytes, source: str) -> DocxDocument:

@@ -1,0 +1,62 @@
+"""Regressions found by fuzzing the loaders with mutated real submissions: each input that once ended in an
+internal error (exit 3) is now a one-line `DraftingInputError` naming the file and the part."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from drafting.errors import DraftingInputError
+from drafting.ooxml.opc.package import read_docx
+
+DOC = "word/document.xml"
+SUBMISSION = Path(__file__).parents[3] / "examples" / "almaty-2012" / "submissions" / "kazakhstan.docx"
+
+
+def _with_document(edit: Callable[[str], str]) -> bytes:
+    """The Kazakhstan submission (made by LibreOffice) with its main document part edited."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(SUBMISSION) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == DOC:
+                data = edit(data.decode("utf-8")).encode("utf-8")
+            dst.writestr(info.filename, data)
+    return out.getvalue()
+
+
+def _no_body(xml: str) -> str:
+    return re.sub(r"<w:body>.*</w:body>", "", xml, flags=re.DOTALL)
+
+
+def _body_unwrapped(xml: str) -> str:
+    return xml.replace("<w:body>", "").replace("</w:body>", "")
+
+
+def _root_renamed(xml: str) -> str:
+    return xml.replace("<w:document ", "<w:body ").replace("</w:document>", "</w:body>")
+
+
+@pytest.mark.parametrize("edit", [_no_body, _body_unwrapped])
+def test_a_document_without_a_body_is_refused_naming_the_part(edit: Callable[[str], str]) -> None:
+    data = _with_document(edit)
+    with pytest.raises(DraftingInputError) as caught:
+        read_docx(data, "kazakhstan.docx")
+    assert str(caught.value) == "kazakhstan.docx: word/document.xml: the document has no body (no w:body in w:document)"
+
+
+def test_a_main_part_whose_root_is_not_a_document_is_refused() -> None:
+    with pytest.raises(DraftingInputError) as caught:
+        read_docx(_with_document(_root_renamed), "kazakhstan.docx")
+    assert str(caught.value) == ("kazakhstan.docx: word/document.xml: not a Word document "
+                                 "(the root element is body, not w:document)")
+
+
+def test_the_unedited_submission_still_reads() -> None:
+    package = read_docx(_with_document(lambda xml: xml), "kazakhstan.docx")
+    assert package.xml(package.main_document).tag.endswith("}document")
