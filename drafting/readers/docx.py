@@ -107,6 +107,11 @@ def read_docx_version(data: bytes, source: str) -> DocxVersion:
         if revised:
             losses.append(f"{story.name}: tracked changes in {revised} paragraph(s) are not amendments "
                           "(only the body text is negotiated)")
+    for comment in comments:
+        if comment.revised:
+            losses.append(f"comment {comment.id} by {comment.author or 'an unknown author'}: tracked changes in "
+                          f"{comment.revised} paragraph(s) of the comment are not amendments (only its accepted text "
+                          "is kept)")
     findings = tuple(f"{f.part}: {f.message}" for f in package.findings) + tuple(losses)
     version = Version(
         source=source, format="docx", paragraphs=view_paragraphs(paragraphs, "accepted"),

@@ -103,6 +103,8 @@ class Comment:
     `anchor_text` is every character in the range whatever its revision state (what Word highlights),
     paragraphs joined by ``"\\n"``. `paragraph` indexes `read_body`'s list: where `w:commentRangeStart` (or,
     without a range, `w:commentReference`) sits; -1 for a comment that nothing in the body refers to.
+    `revised` counts the comment's own paragraphs holding a tracked change (`text` keeps only their accepted
+    view, so a reader reports them rather than drop the rest silently).
     """
 
     id: str
@@ -111,6 +113,7 @@ class Comment:
     text: str
     anchor_text: str
     paragraph: int
+    revised: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -739,7 +742,9 @@ def _comment(el: etree._Element, anchor_text: str, paragraph: int) -> Comment:
     sub = _Reader()
     sub.blocks(el, in_table=False, row=None)
     text = "\n".join(paragraph_texts(sub.paragraphs, "accepted"))
-    return Comment(el.get(_ID, ""), el.get(_AUTHOR, ""), el.get(_DATE), text, anchor_text, paragraph)
+    revised = sum(1 for p in sub.paragraphs
+                  if p.mark is not None or p.row is not None or any(r.revision is not None for r in p.runs))
+    return Comment(el.get(_ID, ""), el.get(_AUTHOR, ""), el.get(_DATE), text, anchor_text, paragraph, revised)
 
 
 def _present(kinds: frozenset[RevisionKind], view: View) -> bool:
