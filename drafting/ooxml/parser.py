@@ -42,13 +42,23 @@ def parse_xml(data: bytes, *, part: str = "", source: str | None = None) -> etre
     """Parse the bytes of one package part, refusing DTDs and wrapping every parser error."""
     if _DOCTYPE.search(_as_utf8_for_scan(data)):
         raise DraftingInputError("DTD or entity declarations are not allowed", source=source, part=part)
+    parser = make_xml_parser()
     try:
-        root = etree.fromstring(data, parser=make_xml_parser())
+        root = etree.fromstring(data, parser=parser)
     except etree.XMLSyntaxError as exc:
         msg = str(exc.msg if hasattr(exc, "msg") else exc)
         raise DraftingInputError(f"malformed XML: {msg}", source=source, part=part) from exc
     except (ValueError, RecursionError, MemoryError) as exc:
         raise DraftingInputError(f"malformed XML: {exc}", source=source, part=part) from exc
+    # libxml2 reports an undefined namespace prefix as a recoverable error, and lxml does not always raise for
+    # it (a warning late in the part, such as an xml:space value other than preserve or default, let a part
+    # whose w: prefix was never declared through): such a tree has its elements in no namespace, so every
+    # reader would pass over them without a word.
+    errors = [e for e in parser.error_log if e.level >= etree.ErrorLevels.ERROR]
+    if errors:
+        first = errors[0]
+        raise DraftingInputError(f"malformed XML: {first.message}, line {first.line}, column {first.column}",
+                                 source=source, part=part)
     # A second check on the parsed tree: an encoding the byte scan cannot read (UTF-16 without a BOM)
     # must not smuggle a DTD through.
     if root.getroottree().docinfo.doctype:

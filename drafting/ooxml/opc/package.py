@@ -164,7 +164,7 @@ def _check_document_root(pkg: Package) -> None:
     kept = pkg.kept.get(main)  # the tree read_package parsed (left in place for the part's first reader)
     root = kept[1] if kept is not None else parse_part(pkg.part(main), main, pkg.source)
     if root.tag != _DOCUMENT:
-        shown = safe_display(etree.QName(root).localname)
+        shown = safe_display(str(root.tag).rpartition("}")[2])  # a tag with an undeclared prefix is no QName
         raise DraftingInputError(f"not a Word document (the root element is {shown}, not w:document)",
                                  source=pkg.source, part=main)
     if root.find(_BODY) is None:

@@ -60,3 +60,22 @@ def test_a_main_part_whose_root_is_not_a_document_is_refused() -> None:
 def test_the_unedited_submission_still_reads() -> None:
     package = read_docx(_with_document(lambda xml: xml), "kazakhstan.docx")
     assert package.xml(package.main_document).tag.endswith("}document")
+
+
+def test_an_undeclared_w_prefix_is_refused_even_with_a_warning_after_it() -> None:
+    """libxml2 recovers from an undefined prefix; lxml let the tree through when a warning (an xml:space value
+    other than preserve or default) came later, with every element in no namespace: the root check then could
+    not even name the tag (exit 3). The part is now malformed XML, with its line and column."""
+
+    def edit(xml: str) -> str:
+        xml = xml.replace('xmlns:w="http://schemas', 'xmlns:x="http://schemas', 1)
+        head, _, tail = xml.rpartition('xml:space="preserve"')  # the last one: near the end of the part
+        return head + 'xml:space="/"' + tail
+
+    data = _with_document(edit)
+    with pytest.raises(DraftingInputError) as caught:
+        read_docx(data, "kazakhstan.docx")
+    message = str(caught.value)
+    assert message.startswith("kazakhstan.docx: word/document.xml: malformed XML: Namespace prefix w on document "
+                              "is not defined, line ")
+    assert "\n" not in message
