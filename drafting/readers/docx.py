@@ -178,6 +178,8 @@ def with_footnotes(docx: DocxVersion) -> DocxVersion:
             story = notes.get(note_id)
             if story is not None and note_id not in placed:
                 placed[note_id] = story
+                if not story.paragraphs:  # a note without a w:p (Word always writes one): no text to place
+                    continue
                 first, *rest = story.paragraphs
                 paragraphs.append(replace(first, story=story.name, runs=_after_note_mark(first.runs)))
                 paragraphs.extend(replace(p, story=story.name) for p in rest)
