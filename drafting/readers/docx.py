@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from drafting.conventions.identity import BOOKMARK_PREFIX, PROP_META, identity_from_properties, normalise_text
+from drafting.errors import safe_display
 from drafting.model.version import Version, VersionParagraph
 from drafting.ooxml.opc.package import Package, read_docx
 from drafting.ooxml.tracked.read import Comment, RevisionKind, RevParagraph, RevRun, joins_next, read_story, row_gone
+from drafting.ooxml.wml.names import qn
 from drafting.ooxml.wml.stories import header_footer_parts, note_elements, note_references
 from drafting.ooxml.wml.tree import read_custom_properties
 
@@ -17,6 +19,7 @@ if TYPE_CHECKING:
     from drafting.model.document import Document
 
 _ADDED = frozenset({RevisionKind.INSERT, RevisionKind.MOVE_TO})
+_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _REMOVED = frozenset({RevisionKind.DELETE, RevisionKind.MOVE_FROM})
 
 
@@ -98,8 +101,11 @@ def read_docx_version(data: bytes, source: str) -> DocxVersion:
     custom = package.related_part("", "custom-properties")
     identity = identity_from_properties(read_custom_properties(package.xml(custom))) if custom else None
     tracked = any(_revised(p) for p in paragraphs)
-    stories = read_stories(package, root)
-    losses = [*(f"body: {line}" for line in body.unread), *_paragraph_losses("body", paragraphs, formats=False)]
+    notes_roots = {part: package.xml(part) for rel_type, _ in NOTE_KINDS
+                   if (part := package.related_part(package.main_document, rel_type)) is not None}
+    stories = read_stories_of(package, root, notes_roots)
+    losses = [*(f"body: {line}" for line in body.unread), *_paragraph_losses("body", paragraphs, formats=False),
+              *_unresolved_references(package, root, notes_roots)]
     for story in stories:
         losses.extend(f"{story.name}: {line}" for line in story.unread)
         losses.extend(_paragraph_losses(story.name, story.paragraphs))
@@ -118,6 +124,36 @@ def read_docx_version(data: bytes, source: str) -> DocxVersion:
         original=view_paragraphs(paragraphs, "original"), identity=identity, tracked=tracked, findings=findings,
     )
     return DocxVersion(version, package, tuple(paragraphs), tuple(comments), stories, tuple(losses))
+
+
+def _unresolved_references(package: Package, root: Any, notes_roots: dict[str, Any]) -> list[str]:
+    """The body's references to a story the package does not hold: a note reference whose note is not in the
+    notes part (or there is no notes part the document relates to), a header or footer reference whose
+    relationship id the main part lacks. Word cannot show such a story either; the file is damaged, and
+    whatever the delegation put there is not read, so it is named rather than passed over."""
+    out: list[str] = []
+    main = package.main_document
+    for rel_type, kind in NOTE_KINDS:
+        refs = list(dict.fromkeys(note_references(root, kind)))
+        if not refs:
+            continue
+        part = package.related_part(main, rel_type)
+        held = {note_id for note_id, _ in note_elements(notes_roots[part], kind)} if part in notes_roots else set()
+        missing = [ref for ref in refs if ref not in held]
+        if missing:
+            shown = ", ".join(safe_display(ref)[:20] for ref in missing[:5]) + (", …" if len(missing) > 5 else "")
+            why = f"no such note in {part}" if part is not None else f"the document has no {rel_type} part"
+            out.append(f"body: {len(missing)} {kind} reference(s) lead to no {kind} (id {shown}: {why})")
+    rel_ids = {rel.id for rel in package.relationships(main)}
+    for number, sect in enumerate(root.iter(qn("w:sectPr")), start=1):
+        for ref in sect:
+            if ref.tag in (qn("w:headerReference"), qn("w:footerReference")) and ref.get(_R_ID, "") not in rel_ids:
+                kind = "header" if ref.tag == qn("w:headerReference") else "footer"
+                name = safe_display(ref.get(qn("w:type"), "default"))[:20]
+                rel_id = safe_display(ref.get(_R_ID, ""))[:40]
+                out.append(f"section {number}: {kind} {name} refers to relationship {rel_id!r}, which the document "
+                           "lacks")
+    return out
 
 
 def _revised(p: RevParagraph) -> bool:

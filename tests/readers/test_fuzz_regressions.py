@@ -93,3 +93,27 @@ def test_a_referenced_footnote_without_a_paragraph_reads_as_an_empty_note(tmp_pa
     version, docx = load_submission(path)
     assert docx is not None
     assert [p.text for p in version.paragraphs] == [p.text for p in plain.paragraphs]
+
+
+def test_a_footnote_reference_with_no_footnotes_part_is_a_loss() -> None:
+    """The relationship to footnotes.xml gone (or the part itself): the note and any change in it were passed
+    over with exit 0. The reference now names what it leads to, so the file is refused unless the loss is
+    accepted."""
+    members = evil.read_members(SUBMISSION.read_bytes())
+    evil.replace(members, evil.DOC, "</w:p>", '<w:r><w:footnoteReference w:id="2"/></w:r></w:p>')
+    docx = read_docx_version(evil.zip_members(members), "kazakhstan.docx")
+    assert docx.losses == ("body: 1 footnote reference(s) lead to no footnote (id 2: the document has no "
+                           "footnotes part)",)
+
+
+def test_a_header_reference_to_a_missing_relationship_is_a_loss() -> None:
+    members = evil.read_members(SUBMISSION.read_bytes())
+    evil.replace(members, evil.DOC, '<w:headerReference w:type="default" r:id="rId2"/>',
+                 '<w:headerReference w:type="default" r:id="rId99"/>')
+    docx = read_docx_version(evil.zip_members(members), "kazakhstan.docx")
+    assert docx.losses == ("section 1: header default refers to relationship 'rId99', which the document lacks",)
+    assert not any(story.name.startswith("header") for story in docx.stories)
+
+
+def test_the_submission_as_made_has_no_unresolved_reference() -> None:
+    assert read_docx_version(SUBMISSION.read_bytes(), "kazakhstan.docx").losses == ()
