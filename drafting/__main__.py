@@ -136,12 +136,11 @@ def _resident_command() -> Any:
         running = 0
         for pid_file in sorted(directory.glob("*.pid")) if directory.is_dir() else []:
             base = pid_file.with_suffix("")
+            if not _locked(base.with_suffix(".lock")):
+                continue  # no resident holds this place (a pid file outlives a resident that was killed)
             try:
                 pid = int(pid_file.read_text(encoding="ascii"))
-                os.kill(pid, 0)
             except (OSError, ValueError):
-                continue  # gone (a pid file outlives a resident that was killed)
-            if not base.with_suffix(".sock").exists():
                 continue
             running += 1
             if stop:
@@ -158,12 +157,33 @@ def _resident_command() -> Any:
     return resident
 
 
+def _locked(lock: Any) -> bool:
+    """Whether a resident holds `lock` (it does for its whole life; a killed one's lock is free)."""
+    import fcntl
+
+    try:
+        fd = os.open(lock, os.O_RDWR)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
 ABSENT, DECLINED = "absent", "declined"
 
 
 def _resident_run(place: str) -> int | str:
     """Run this command line in the resident at `place`: its exit code; or, with nothing run, ABSENT (no
-    resident there) or DECLINED (it refused, or this command line cannot be handed over)."""
+    resident there, or one leaving) or DECLINED (it cannot take this command line on: this process runs it).
+
+    The resident's child answers its pid; only then does this process say go, so an interruption or a silent
+    resident before that leaves nothing run. While the command runs, the signals that would stop this process
+    (Ctrl-C, TERM, HUP, QUIT, Ctrl-Z and CONT) are passed on to it."""
     import _socket
 
     if sys.stdin is None or sys.stdout is None or sys.stderr is None:
@@ -175,50 +195,108 @@ def _resident_run(place: str) -> int | str:
         connection.close()
         return ABSENT
     try:
+        credentials = connection.getsockopt(_socket.SOL_SOCKET, _socket.SO_PEERCRED, 12)
+        if int.from_bytes(credentials[4:8], sys.byteorder) != os.getuid():
+            connection.close()
+            return DECLINED  # not our own resident (the directory was swapped): never hand it anything
         umask = os.umask(0o022)
         os.umask(umask)
-        fields = [b"drafting-resident-1", os.fsencode(os.getcwd()), str(umask).encode()]
-        for stream in (sys.stdout, sys.stderr):
+        fields = [b"drafting-resident-2", os.fsencode(os.getcwd()), str(umask).encode()]
+        for stream in (sys.stdin, sys.stdout, sys.stderr):
             fields += [(stream.encoding or "utf-8").encode(), (stream.errors or "strict").encode()]
-        fields.append(str(len(sys.argv)).encode())
+        fields += [_limits(), str(len(sys.argv)).encode()]
         fields += [os.fsencode(arg) for arg in sys.argv]
         fields += [os.fsencode(name) + b"=" + os.fsencode(value) for name, value in os.environ.items()]
         body = b"\0".join(fields)
-        fds = b"".join(fd.to_bytes(4, sys.byteorder) for fd in (0, 1, 2))
-        sys.stdout.flush()
-        sys.stderr.flush()
-        connection.sendmsg([len(body).to_bytes(4, "big") + body],
-                           [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, fds)])
+        connection.settimeout(ANSWER_SECONDS)
+        connection.sendall(len(body).to_bytes(4, "big") + body)
         pending = bytearray()
         first = _line(connection, pending)
-    except OSError:  # a stream closed (fd 0, 1 or 2), the working directory gone…: this process runs it
+    except OSError:  # a stream closed, the working directory gone, no answer in time: nothing was run
         connection.close()
         return DECLINED
     except KeyboardInterrupt:
+        connection.close()  # before the go: nothing runs
         sys.stderr.write("\nAborted!\n")  # as click's standalone mode
         return 1
     if not (first.startswith(b"P") and first[1:].isdigit()):
-        connection.close()  # refused (its code changed: it leaves) or gone before running anything
+        connection.close()  # refused (its code changed: it leaves), declined, or gone: nothing was run
         return ABSENT if first == b"R" else DECLINED
     child = int(first[1:])
-    while True:
-        try:
-            last = _line(connection, pending)
-            break
-        except KeyboardInterrupt:
-            try:  # noqa: SIM105 -- as above
-                os.kill(child, 2)  # Ctrl-C reaches the command, which stops as it would here
-            except OSError:
-                pass
-        except OSError:
-            last = b""
-            break
+    restore = _forward_signals(child)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        connection.settimeout(None)
+        fds = b"".join(fd.to_bytes(4, sys.byteorder) for fd in (0, 1, 2))
+        connection.sendmsg([b"G"], [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, fds)])  # go, with our streams
+    except OSError:  # the go could not be sent (a stream closed since): nothing runs
+        restore()
+        connection.close()
+        return DECLINED
+    try:
+        last = _line(connection, pending)
+    except OSError:
+        last = b""
+    finally:
+        restore()
     connection.close()
     if last.startswith(b"X") and last[1:].isdigit():
         return int(last[1:])
     sys.stderr.write("Error: the resident process stopped before the command ended "
                      f"(run again with {RESIDENT_ENV}=0 to run it in this process)\n")
     return 3
+
+
+ANSWER_SECONDS = 5.0
+"""How long to wait for the resident to take a command before running it here (nothing runs without a go)."""
+
+
+def _limits() -> bytes:
+    """This process's resource limits (`resource,soft,hard;…`), which the command takes on in the resident."""
+    import resource
+
+    found = []
+    for name in dir(resource):
+        if name.startswith("RLIMIT_"):
+            number = getattr(resource, name)
+            soft, hard = resource.getrlimit(number)
+            found.append(f"{number},{soft},{hard}")
+    return ";".join(sorted(set(found))).encode("ascii")
+
+
+def _forward_signals(child: int) -> Any:
+    """Pass the signals that stop a process on to `child` while it runs the command; a function restoring ours.
+    TERM, HUP and QUIT then end this process as they would have (the command ends with them); Ctrl-Z stops
+    both, and CONT continues both."""
+    import _signal
+
+    def forward(number: int, _frame: object) -> None:
+        try:  # noqa: SIM105 -- contextlib is an import these few milliseconds cannot afford
+            os.kill(child, number)
+        except OSError:
+            pass
+        if number in ending:
+            _signal.signal(number, _signal.SIG_DFL)
+            os.kill(os.getpid(), number)
+
+    def stop(_number: int, _frame: object) -> None:
+        try:  # noqa: SIM105 -- as above
+            os.kill(child, _signal.SIGSTOP)  # Ctrl-Z: the child is in no terminal's process group
+        except OSError:
+            pass
+        os.kill(os.getpid(), _signal.SIGSTOP)
+
+    ending = {_signal.SIGTERM, _signal.SIGHUP, _signal.SIGQUIT}
+    handlers: dict[int, Any] = {number: forward for number in (_signal.SIGINT, *ending, _signal.SIGCONT)}
+    handlers[_signal.SIGTSTP] = stop
+    previous = {number: _signal.signal(number, handler) for number, handler in handlers.items()}
+
+    def restore() -> None:
+        for number, handler in previous.items():
+            _signal.signal(number, handler)
+
+    return restore
 
 
 def _line(connection: Any, pending: bytearray) -> bytes:
@@ -238,16 +316,16 @@ _RESIDENT_BOOT = "import json, sys; sys.path[:] = json.loads(sys.argv[2]); from 
 
 
 def _resident_start(place: str) -> None:
-    """Start the resident for `place` in its own session, detached from this terminal and its pipes."""
+    """Start the resident for `place` in its own session, detached from this terminal, its pipes and every
+    other file this process has open (a lock, a pipe someone waits on to close)."""
     import json
     import subprocess
 
     flags = subprocess._args_from_interpreter_flags()  # type: ignore[attr-defined]  # -O, -W, -X … as ours
     argv = [sys.executable, *flags, "-P", "-c", _RESIDENT_BOOT, place, json.dumps(sys.path)]
     try:  # noqa: SIM105 -- as above
-        os.posix_spawn(sys.executable, argv, os.environ, setsid=True,
-                       file_actions=[(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDWR, 0),
-                                     (os.POSIX_SPAWN_DUP2, 0, 1), (os.POSIX_SPAWN_DUP2, 0, 2)])
+        subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                         close_fds=True, start_new_session=True)
     except OSError:
         pass  # no resident: commands run in their own process, as they always can
 

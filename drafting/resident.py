@@ -21,9 +21,11 @@ itself and starts a fresh resident. `DRAFTING_RESIDENT=0` turns the whole thing 
 
 Protocol (the client is `drafting.__main__._resident_run`): the client sends one message, a 4-byte big-endian
 length and the fields, NUL-separated: protocol, working directory, umask, the encodings and error handlers of
-its stdout and stderr, the number of arguments, the arguments, then its environment as NAME=VALUE; its fds 0,
-1 and 2 ride along (SCM_RIGHTS). The resident answers `P<pid>\\n` (the child that runs it, for Ctrl-C) then
-`X<code>\\n`, or `R\\n` when it refuses (nothing was run).
+its stdin, stdout and stderr, its resource limits, the number of arguments, the arguments, then its
+environment as NAME=VALUE. The child that takes it answers `P<pid>\\n` (for the signals the client passes
+on), `R\\n` (the code changed: refused) or `D\\n` (declined: limits it cannot take on). After `P` the client
+sends `G` with its fds 0, 1 and 2 (SCM_RIGHTS), or closes: nothing runs without the go. The child answers
+`X<code>\\n` when the command has ended.
 """
 
 from __future__ import annotations
@@ -43,13 +45,15 @@ import traceback
 from pathlib import Path
 from typing import NoReturn
 
-PROTOCOL = b"drafting-resident-1"
+PROTOCOL = b"drafting-resident-2"
 IDLE_ENV = "DRAFTING_RESIDENT_IDLE"
 DEFAULT_IDLE = 600.0
 MAX_LOG = 1 << 20
 """The resident's log (one line a command) is emptied when a resident starts and finds it larger."""
 ORPHAN_LOOK = 5.0
 """How often (seconds) a waiting spare looks whether its resident is still there."""
+REQUEST_SECONDS = 10.0
+"""How long a child waits for its client's request, and for its go."""
 MAX_REQUEST = 1 << 20
 """An environment and argument list larger than this is not a command line: refused."""
 
@@ -59,7 +63,8 @@ QUICK_MODULES = (
     "drafting.negotiation.workspace", "drafting.negotiation.compilation", "drafting.negotiation.status",
     "drafting.negotiation.revise", "drafting.negotiation.silence", "drafting.library.suggest",
     "drafting.conventions.profiles", "drafting.negotiation.batch", "json", "sqlite3", "hashlib", "difflib",
-    "unicodedata", "csv", "getpass", "pwd", "termios", "shutil", "click._textwrap",
+    "unicodedata", "csv", "getpass", "pwd", "termios", "shutil", "click._textwrap", "encodings.utf_8_sig",
+    "resource",
 )
 """What `status`, `log`, `decide` and `mark` import as they run (tests/test_resident.py: a served command imports
 nothing more)."""
@@ -97,11 +102,13 @@ class Freshness:
         self.stamps = {path: self._stamp(path) for path in sorted(files | directories)}
 
     @staticmethod
-    def _stamp(path: str) -> int:
+    def _stamp(path: str) -> tuple[int, ...]:
+        """What changes when a file is written or replaced: a copy that keeps the time (cp -p) changes ctime."""
         try:
-            return os.stat(path).st_mtime_ns
+            found = os.stat(path)
         except OSError:
-            return -1
+            return ()
+        return found.st_mtime_ns, found.st_ctime_ns, found.st_ino, found.st_size
 
     def changed(self) -> str | None:
         """The first file or directory that changed since the resident started; None when none did."""
@@ -133,13 +140,16 @@ def serve(socket_path: str) -> int:
     pid_file = Path(base + ".pid")  # whole before the socket appears: a socket there means a pid to read
     pid_file.with_suffix(".pid-new").write_text(f"{os.getpid()}\n", encoding="ascii")
     pid_file.with_suffix(".pid-new").replace(pid_file)
-    if os.path.lexists(socket_path):
-        os.unlink(socket_path)
+    # Bound and listening under a name of its own first: a socket at `socket_path` always takes connections.
+    pending = os.path.join(os.path.dirname(socket_path), f"{os.getpid()}.new")
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(pending)
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    server.bind(socket_path)
-    os.chmod(socket_path, 0o600)
-    bound = os.stat(socket_path).st_ino
+    server.bind(pending)
+    os.chmod(pending, 0o600)
     server.listen(64)
+    os.replace(pending, socket_path)
+    bound = os.stat(socket_path).st_ino
     os.chdir("/")  # pin no directory; each command runs in its client's
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
     _log(log, "started", "")
@@ -159,13 +169,14 @@ def serve(socket_path: str) -> int:
                 return 0
             if not taken:
                 _log(log, "spare", "the waiting child ended before taking a command; forking another")
+                time.sleep(0.1)  # not in a tight loop if something makes every spare fail
                 continue
             spare = 0
             if os.read(news, 1) == STALE:
                 return 0
     finally:
         if spare:
-            _kill(spare)
+            _dismiss(spare)
         if _inode(socket_path) == bound:  # not a successor's socket
             os.unlink(socket_path)
         server.close()
@@ -176,9 +187,10 @@ def _leave(_signal: int, _frame: object) -> None:
     raise SystemExit(0)
 
 
-def _kill(pid: int) -> None:
+def _dismiss(spare: int) -> None:
+    """Stop a waiting spare: SIGUSR1, which it ignores from the moment it takes a command (then it runs on)."""
     with contextlib.suppress(OSError):
-        os.kill(pid, signal.SIGTERM)
+        os.kill(spare, signal.SIGUSR1)
 
 
 def _await(news: int, spare: int, idle: float) -> bool | None:
@@ -229,6 +241,7 @@ def _fork_spare(server: socket.socket, notify: int, log: io.TextIOBase, freshnes
             os.close(fd)
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGUSR1, signal.SIG_DFL)  # the resident dismisses a waiting spare so
         # Touch every object the resident holds, so that copying its pages (copy-on-write after the fork)
         # happens now, while no one waits, and not during the command.
         for _ in gc.get_objects():
@@ -238,6 +251,7 @@ def _fork_spare(server: socket.socket, notify: int, log: io.TextIOBase, freshnes
         while True:
             try:
                 connection, _ = server.accept()
+                signal.signal(signal.SIGUSR1, signal.SIG_IGN)  # taken: the resident leaving does not stop it
             except TimeoutError:
                 if os.getppid() != resident:
                     os._exit(0)  # the resident was killed: no one forks the next spare, nor removes the socket
@@ -256,7 +270,10 @@ def _fork_spare(server: socket.socket, notify: int, log: io.TextIOBase, freshnes
         os.close(notify)
     except BaseException:  # the resident forks another spare when this one ends
         os._exit(1)
-    _child(connection, log)  # never returns
+    try:
+        _child(connection, log)  # ends with os._exit
+    finally:
+        os._exit(70)  # never back into the resident's loop (its cleanup would remove the live socket)
 
 
 def _inode(path: str) -> int:
@@ -278,17 +295,15 @@ def _send(connection: socket.socket, data: bytes) -> None:
 
 
 def _log(log: io.TextIOBase, what: str, detail: str) -> None:
+    """One line in the resident's log; a log that cannot be written (a full disk) changes nothing else."""
     stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())
-    log.write(f"{stamp} {os.getpid()} {what} {detail}".rstrip() + "\n")
+    with contextlib.suppress(OSError, ValueError):
+        log.write(f"{stamp} {os.getpid()} {what} {detail}".rstrip() + "\n")
 
 
-def _receive(connection: socket.socket) -> tuple[list[bytes], list[int]]:
-    """The request's fields and the three fds that came with it."""
-    fds: list[int] = []
-    data, ancillary, _flags, _address = connection.recvmsg(65536, socket.CMSG_SPACE(3 * 4))
-    for level, kind, payload in ancillary:
-        if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
-            fds.extend(struct.unpack(f"{len(payload) // 4}i", payload[: len(payload) // 4 * 4]))
+def _receive(connection: socket.socket) -> list[bytes]:
+    """The request's fields."""
+    data = connection.recv(65536)
     if len(data) < 4:
         raise ValueError("short request")
     size = int.from_bytes(data[:4], "big")
@@ -301,25 +316,51 @@ def _receive(connection: socket.socket) -> tuple[list[bytes], list[int]]:
             raise ValueError("truncated request")
         body.extend(more)
     fields = bytes(body).split(b"\0")
-    if fields[0] != PROTOCOL or len(fds) != 3:
+    if fields[0] != PROTOCOL:
         raise ValueError("not this protocol")
-    return fields[1:], fds
+    return fields[1:]
+
+
+def _receive_go(connection: socket.socket) -> list[int] | None:
+    """The client's go and, with it, its fds 0, 1 and 2; None when it left instead (nothing is to run)."""
+    data, ancillary, _flags, _address = connection.recvmsg(1, socket.CMSG_SPACE(3 * 4))
+    fds: list[int] = []
+    for level, kind, payload in ancillary:
+        if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+            fds.extend(struct.unpack(f"{len(payload) // 4}i", payload[: len(payload) // 4 * 4]))
+    if data != b"G" or len(fds) != 3:
+        for fd in fds:
+            os.close(fd)
+        return None
+    return fds
 
 
 def _child(connection: socket.socket, log: io.TextIOBase) -> NoReturn:
-    """Become the client's process for one command, run it, send the exit code, exit."""
+    """Become the client's process for one command, run it once the client says go, send the exit code, exit.
+
+    Nothing runs unless the client, told this child's pid, answers `G`: a client interrupted or timed out
+    before that closes the connection instead, and runs the command itself or not at all. Once running, the
+    command stops as a process would if its client goes away (killed: the connection closes)."""
     signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     code = 3
+    connection.settimeout(REQUEST_SECONDS)
     try:
-        fields, fds = _receive(connection)
-        cwd, umask, out_encoding, out_errors, err_encoding, err_errors, count = fields[:7]
+        fields = _receive(connection)
+        (cwd, umask, in_encoding, in_errors, out_encoding, out_errors, err_encoding, err_errors, limits,
+         count) = fields[:10]
         argc = int(count)
-        argv = [os.fsdecode(arg) for arg in fields[7:7 + argc]]
-        environment = [os.fsdecode(item) for item in fields[7 + argc:] if item]
+        argv = [os.fsdecode(arg) for arg in fields[10:10 + argc]]
+        environment = [os.fsdecode(item) for item in fields[10 + argc:] if item]
+    except (OSError, ValueError) as exc:  # a malformed request, or one that never came: run nothing
+        _log(log, "refused", f"malformed request: {exc}")
+        os._exit(3)
+    if not _take_limits(limits):
+        _send(connection, b"D\n")  # limits this process cannot take on: the client runs it itself
+        _log(log, "declined", "the client's resource limits cannot be taken on here")
+        os._exit(0)
+    try:
         os.umask(int(umask))
-        for target, fd in enumerate(fds):
-            os.dup2(fd, target)
-            os.close(fd)
         os.chdir(os.fsdecode(cwd))
         os.environ.clear()
         for item in environment:
@@ -327,33 +368,82 @@ def _child(connection: socket.socket, log: io.TextIOBase) -> NoReturn:
             os.environ[name] = value
         time.tzset()
         sys.argv = argv
-        # The client's streams, for the rest of this process.
-        sys.stdin = io.TextIOWrapper(open(0, "rb", closefd=False))  # noqa: SIM115
+        # The client's streams come with its go, not before: a child that never gets to run holds none of
+        # them (a pipe the caller reads to its end would wait for it).
+        _send(connection, f"P{os.getpid()}\n".encode())
+        fds = _receive_go(connection)
+        if fds is None:
+            os._exit(0)  # the client left (interrupted, timed out) before saying go: nothing was run
+        for target, fd in enumerate(fds):
+            os.dup2(fd, target)
+            os.close(fd)
+        sys.stdin = io.TextIOWrapper(
+            open(0, "rb", closefd=False),  # noqa: SIM115
+            encoding=in_encoding.decode(), errors=in_errors.decode())
         sys.stdout = io.TextIOWrapper(
             open(1, "wb", closefd=False),  # noqa: SIM115
             encoding=out_encoding.decode(), errors=out_errors.decode(), line_buffering=os.isatty(1))
         sys.stderr = io.TextIOWrapper(
             open(2, "wb", closefd=False),  # noqa: SIM115
             encoding=err_encoding.decode(), errors=err_errors.decode(), line_buffering=True)
-    except Exception as exc:  # a malformed request: answer nothing, run nothing
-        _log(log, "refused", f"malformed request: {exc}")
+    except (OSError, ValueError, LookupError) as exc:
+        _log(log, "refused", f"cannot take the client's place: {exc}")
         os._exit(3)
-    _send(connection, f"P{os.getpid()}\n".encode())
+    connection.settimeout(None)
+    done = _watch_client(connection)
     before = set(sys.modules)
     started = time.perf_counter()
+    code = _run()
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # the command is over: report it, whatever comes
+    done.append(True)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a reader that went away: the code still goes back
+            stream.flush()
+    imported = len(set(sys.modules) - before)
+    if imported and os.environ.get("DRAFTING_RESIDENT_DEBUG"):
+        _log(log, "imported", " ".join(sorted(set(sys.modules) - before)))
+    _log(log, "served", f"{' '.join(sys.argv[1:2])} exit {code}: {(time.perf_counter() - started) * 1000:.1f} ms"
+         f" wall, {time.process_time() * 1000:.1f} ms CPU since the fork, imported {imported} modules")
+    _send(connection, f"X{code}\n".encode())
+    os._exit(code)
+
+
+def _take_limits(limits: bytes) -> bool:
+    """Set this process's resource limits to the client's (`resource,soft,hard;…`); False when one cannot be."""
+    import resource
+
     try:
-        code = _run()
-    finally:
-        for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(OSError, ValueError):  # a reader that went away: the code still goes back
-                stream.flush()
-        imported = len(set(sys.modules) - before)
-        if imported and os.environ.get("DRAFTING_RESIDENT_DEBUG"):
-            _log(log, "imported", " ".join(sorted(set(sys.modules) - before)))
-        _log(log, "served", f"{' '.join(sys.argv[1:2])} exit {code}: {(time.perf_counter() - started) * 1000:.1f} ms"
-             f" wall, {time.process_time() * 1000:.1f} ms CPU since the fork, imported {imported} modules")
-        _send(connection, f"X{code}\n".encode())
-        os._exit(code)
+        for item in limits.decode("ascii").split(";") if limits else []:
+            number, soft, hard = (int(part) for part in item.split(","))
+            if resource.getrlimit(number) != (soft, hard):
+                resource.setrlimit(number, (soft, hard))
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+def _watch_client(connection: socket.socket) -> list[bool]:
+    """Stop this process (SIGTERM, as a process is stopped) if the client goes away before the command ends;
+    the list returned gets an item when the command has ended."""
+    import _thread
+
+    done: list[bool] = []
+
+    def watch() -> None:
+        poller = select.poll()
+        poller.register(connection.fileno(), select.POLLIN | select.POLLHUP | select.POLLERR)
+        while not done:
+            if poller.poll(1000) and not done:
+                try:
+                    data = connection.recv(1)  # the client sends nothing after its go: only its end comes
+                except OSError:
+                    data = b""
+                if not data and not done:
+                    os.kill(os.getpid(), signal.SIGTERM)
+                    return
+
+    _thread.start_new_thread(watch, ())
+    return done
 
 
 def _run() -> int:

@@ -45,7 +45,7 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("DRAFTING_QUIET", "1")
     # Commands run in their own process: a resident interpreter (drafting/resident.py) outlives the test that
     # started it. tests/test_resident.py turns it on, each test with a private directory it cleans up.
-    os.environ.setdefault("DRAFTING_RESIDENT", "0")
+    os.environ["DRAFTING_RESIDENT"] = "0"
 
 
 @pytest.fixture(scope="session")

@@ -53,11 +53,12 @@ def resident_pid(directory: Path) -> int | None:
 
 
 def alive(pid: int) -> bool:
+    """Running (a zombie nobody has reaped yet has left)."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
         return False
-    return True
+    return state != "Z"
 
 
 @pytest.fixture
@@ -204,7 +205,7 @@ def test_a_directory_others_can_enter_is_not_used(tmp_path: Path) -> None:
 
 def test_the_resident_leaves_when_idle(tmp_path: Path, residents: Path) -> None:
     ws, _ = new_workspace(tmp_path)
-    env = environment(residents, DRAFTING_RESIDENT_IDLE="0.5")
+    env = environment(residents, DRAFTING_RESIDENT_IDLE="2")
     started(residents, env, ws)
     pid = resident_pid(residents)
     assert pid is not None
@@ -295,3 +296,69 @@ def test_the_resident_command_lists_and_stops_them(tmp_path: Path, residents: Pa
     assert stopped.returncode == 0 and stopped.stdout.startswith(f"stopped {pid} ")
     wait_for(lambda: processes_of(residents) == [], "the stopped resident and its waiting child leaving")
     assert run(["resident"], env).stdout == f"no resident running (in {residents})\n"
+
+
+def test_the_resident_keeps_none_of_the_files_its_first_client_had_open(tmp_path: Path, residents: Path) -> None:
+    """A pipe the caller waits on (`x=$(drafting status ws 3>&1 …)`) closes when the command ends."""
+    ws, _ = new_workspace(tmp_path)
+    env = environment(residents)
+    read_end, write_end = os.pipe()
+    try:
+        done = subprocess.run([DRAFTING, "status", str(ws)], capture_output=True, text=True, env=env, timeout=120,
+                              pass_fds=(write_end,))
+        assert done.returncode == 0, done.stderr
+        os.close(write_end)
+        write_end = -1
+        wait_for(lambda: list(residents.glob("*.sock")), "the resident's socket")
+        assert os.read(read_end, 1) == b""  # no one else holds the write end: the resident did not take it
+    finally:
+        os.close(read_end)
+        if write_end >= 0:
+            os.close(write_end)
+
+
+def test_a_resident_that_does_not_answer_leaves_the_command_to_this_process(tmp_path: Path,
+                                                                           residents: Path) -> None:
+    """The client says go only once the child has answered: a stopped resident runs nothing, even later."""
+    ws, _ = new_workspace(tmp_path)
+    env = environment(residents)
+    started(residents, env, ws)
+    pid = resident_pid(residents)
+    wait_for(lambda: len(processes_of(residents)) == 2, "the resident and its waiting child")
+    stopped = processes_of(residents)
+    events = len(json.loads(run(["log", str(ws), "--json"], dict(env, DRAFTING_RESIDENT="0")).stdout))
+    for process in stopped:
+        os.kill(process, signal.SIGSTOP)
+    try:
+        done = run(["mark", str(ws), "endorse_rcf", "agreed"], env)  # waits for an answer, then runs here
+        assert done.returncode == 0, done.stderr
+    finally:
+        for process in stopped:
+            os.kill(process, signal.SIGCONT)
+    assert pid in stopped
+    assert run(["status", str(ws)], env).returncode == 0  # the resident serves again
+    after = json.loads(run(["log", str(ws), "--json"], dict(env, DRAFTING_RESIDENT="0")).stdout)
+    assert len(after) == events + 1  # marked once: here, not again by the resident after it continued
+    assert not any(" served mark " in line for line in served(residents))
+
+
+def test_a_command_takes_its_clients_resource_limits(tmp_path: Path, residents: Path) -> None:
+    """The first client's limits stay with it: a resident started under `ulimit -f` serves others unlimited."""
+    import resource
+
+    ws, _ = new_workspace(tmp_path)
+    env = environment(residents)
+    small = 64 * 1024  # a record that grows past this fails under the first client's limit
+
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (small, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
+
+    first = subprocess.run([DRAFTING, "log", str(ws)], capture_output=True, text=True, env=env, timeout=120,
+                           preexec_fn=limited)
+    assert first.returncode == 0, first.stderr
+    wait_for(lambda: list(residents.glob("*.sock")), "the resident's socket")
+    for _ in range(3):
+        done = run(["mark", str(ws), "endorse_rcf", "agreed"], env)
+        assert done.returncode == 0, done.stderr
+        assert run(["mark", str(ws), "endorse_rcf", "pending"], env).returncode == 0
+    assert len(served(residents)) == 6
