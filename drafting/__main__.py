@@ -108,14 +108,20 @@ def resident_directory() -> str:
 
 def resident_name() -> str:
     """The socket's file name: this package's directory, the environment (sys.prefix) and a checksum of what
-    decides which code an interpreter runs (its module path, flags, warning and -X options). The resident
-    computes it again once started and serves only under the name it computes itself."""
+    decides which code an interpreter runs and how (its module path, flags, warning and -X options, and the
+    PYTHON*, LD_*, LC_* and LANG settings of its environment). The resident computes it again once started and
+    serves only under the name it computes itself."""
     import binascii
 
     package = os.stat(os.path.dirname(__file__))
     prefix = os.stat(sys.prefix)
     flags = repr(sys.flags).replace("safe_path=True", "safe_path=False")  # the resident starts with -P
-    setup = "\0".join((*sys.path, flags, repr(sys.warnoptions), repr(sorted(sys._xoptions.items()))))
+    # Settings a process reads once, at its start (the interpreter's, the dynamic linker's, the locale):
+    # a client with others gets a resident of its own.
+    read_at_start = sorted(f"{name}={value}" for name, value in os.environ.items()
+                           if name.startswith(("PYTHON", "LD_", "LC_")) or name in ("LANG", "LANGUAGE"))
+    setup = "\0".join((*sys.path, flags, repr(sys.warnoptions), repr(sorted(sys._xoptions.items())),
+                       *read_at_start))
     checksum = binascii.crc32(setup.encode("utf-8", "surrogateescape"))
     return f"{package.st_dev:x}-{package.st_ino:x}-{prefix.st_ino:x}-{checksum:08x}.sock"
 
