@@ -144,6 +144,8 @@ def _resolve(root: etree._Element, *, accept: bool) -> None:
     # 5. property changes
     for el in list(root.iter(*_PR_CHANGES)):
         parent = el.getparent()
+        if parent is None:  # a second change in the same properties, gone when the first one was undone
+            continue
         if accept:
             parent.remove(el)
             continue
