@@ -100,7 +100,8 @@ _MACRO_MARKERS = ("macroenabled", "vbaproject", "vbadata")
 ``attachedToolbars.bin``) hold no code: Word writes them in ordinary .docx files, so they are not macros."""
 _MACRO_REL_TYPES = ("/vbaproject", "/wordvbadata")
 _MACRO_MESSAGE = "macro-enabled documents are not accepted"
-_DOCUMENT, _BODY = f"{{{W_NS}}}document", f"{{{W_NS}}}body"
+_DOCUMENT, _BODY, _BACKGROUND = f"{{{W_NS}}}document", f"{{{W_NS}}}body", f"{{{W_NS}}}background"
+_TEXT = tuple(f"{{{W_NS}}}{name}" for name in ("t", "delText", "instrText", "delInstrText"))
 
 
 # -- reading ----------------------------------------------------------------------------------------------
@@ -169,6 +170,11 @@ def _check_document_root(pkg: Package) -> None:
                                  source=pkg.source, part=main)
     if root.find(_BODY) is None:
         raise DraftingInputError("the document has no body (no w:body in w:document)", source=pkg.source, part=main)
+    for child in root:
+        if child.tag not in (_BODY, _BACKGROUND) and next(child.iter(*_TEXT), None) is not None:
+            shown = safe_display(str(child.tag).rpartition("}")[2])
+            raise DraftingInputError(f"text outside w:body (in a {shown}) would not be read",
+                                     source=pkg.source, part=main)
 
 
 def load_python_docx(data: bytes, source: str) -> DocxDocument:

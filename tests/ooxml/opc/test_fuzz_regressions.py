@@ -79,3 +79,23 @@ def test_an_undeclared_w_prefix_is_refused_even_with_a_warning_after_it() -> Non
     assert message.startswith("kazakhstan.docx: word/document.xml: malformed XML: Namespace prefix w on document "
                               "is not defined, line ")
     assert "\n" not in message
+
+
+def test_text_beside_the_body_is_refused_not_passed_over() -> None:
+    """A tracked deletion placed after w:body, inside w:document: every reader starts at the body, so its words
+    were passed over with exit 0 (neither an amendment nor a loss)."""
+
+    def edit(xml: str) -> str:
+        return xml.replace("</w:body>", '</w:body><w:del w:id="990" w:author="Kazakhstan"><w:r>'
+                           "<w:delText>stray words</w:delText></w:r></w:del>")
+
+    with pytest.raises(DraftingInputError) as caught:
+        read_docx(_with_document(edit), "kazakhstan.docx")
+    assert str(caught.value) == "kazakhstan.docx: word/document.xml: text outside w:body (in a del) would not be read"
+
+
+def test_a_background_beside_the_body_is_still_read() -> None:
+    def edit(xml: str) -> str:
+        return xml.replace("<w:body>", '<w:background w:color="FFFFFF"/><w:body>')
+
+    read_docx(_with_document(edit), "kazakhstan.docx")
