@@ -82,6 +82,25 @@ def test_an_edited_template_is_compiled_once_into_the_cache_and_its_frames_are_d
     assert skeleton_frame(data, other, str(path), template_path=path) == _render_frame(data, other, str(path))
 
 
+def test_a_skeleton_compiled_where_values_were_empty_fills_them_when_given(tmp_path, monkeypatch):
+    """A custom template's first text had no organ, distribution or date; the next one has them: they are
+    printed (the skeleton compiled from the first kept a place for every value, empty or not)."""
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
+    path = edited_template(tmp_path, b"{{ symbol }}", b"{{ symbol }} ({{ revision }})")
+    data = path.read_bytes()
+    tags = skeleton.template_tags(_zip_parts(data))
+    assert tags is not None
+    for masthead in ("", "yes"):
+        first = {**CONTEXT, "masthead": masthead}
+        assert skeleton_frame(data, first, str(path), template_path=path) == _render_frame(data, first, str(path))
+        for name in sorted(tags.values - tags.conditions - {"body", "language"}):
+            if first.get(name):
+                continue
+            given = {**first, name: f"{name} given"}
+            assert skeleton_frame(data, given, str(path), template_path=path) == _render_frame(data, given,
+                                                                                                str(path)), name
+
+
 def test_a_template_with_a_filter_is_rendered_by_docxtpl_every_time(tmp_path, monkeypatch):
     monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path / "cache"))
     path = edited_template(tmp_path, b"{{ symbol }}", b"{{ symbol|upper }}")

@@ -82,8 +82,12 @@ def variant(context: Mapping[str, str], tags: Tags) -> str:
 
 
 def sentinel_context(context: Mapping[str, str], tags: Tags, fixed: frozenset[str]) -> dict[str, str]:
-    """`context` with a sentinel for each non-empty value the tags print (`fixed` ones stay as they are)."""
-    return {name: (f"{_OPEN}{name}{_CLOSE}" if value and name in tags.values and name not in fixed else value)
+    """`context` with a sentinel for each value the tags print (`fixed` ones stay as they are), empty ones too:
+    a skeleton serves every context of its variant, and a value empty in the one it was compiled from may be
+    given in the next. A condition's empty value stays empty (a sentinel would make it true: another
+    variant)."""
+    return {name: (f"{_OPEN}{name}{_CLOSE}" if name in tags.values and name not in fixed
+                   and (value or name not in tags.conditions) else value)
             for name, value in context.items()}
 
 
