@@ -111,8 +111,6 @@ def resident_name() -> str:
     decides which code an interpreter runs and how (its module path, flags, warning and -X options, and the
     PYTHON*, LD_*, LC_* and LANG settings of its environment). The resident computes it again once started and
     serves only under the name it computes itself."""
-    import binascii
-
     package = os.stat(os.path.dirname(__file__))
     prefix = os.stat(sys.prefix)
     flags = repr(sys.flags).replace("safe_path=True", "safe_path=False")  # the resident starts with -P
@@ -122,8 +120,9 @@ def resident_name() -> str:
                            if name.startswith(("PYTHON", "LD_", "LC_")) or name in ("LANG", "LANGUAGE"))
     setup = "\0".join((*sys.path, flags, repr(sys.warnoptions), repr(sorted(sys._xoptions.items())),
                        *read_at_start))
-    checksum = binascii.crc32(setup.encode("utf-8", "surrogateescape"))
-    return f"{package.st_dev:x}-{package.st_ino:x}-{prefix.st_ino:x}-{checksum:08x}.sock"
+    # A polynomial checksum modulo a Mersenne prime, computed in C by int.from_bytes and %: no library loaded.
+    checksum = int.from_bytes(setup.encode("utf-8", "surrogateescape"), "big") % ((1 << 61) - 1)
+    return f"{package.st_dev:x}-{package.st_ino:x}-{prefix.st_ino:x}-{checksum:015x}.sock"
 
 
 def _resident_command() -> Any:
@@ -187,7 +186,8 @@ def _resident_run(place: str) -> int | str:
     """Run this command line in the resident at `place`: its exit code; or, with nothing run, ABSENT (no
     resident there, or one leaving) or DECLINED (it cannot take this command line on: this process runs it).
 
-    The resident's child answers its pid; only then does this process say go, so an interruption or a silent
+    The resident's child answers its pid (and takes on this process's resource limits, which it reads with
+    prlimit); only then does this process say go, so an interruption or a silent
     resident before that leaves nothing run. While the command runs, the signals that would stop this process
     (Ctrl-C, TERM, HUP, QUIT, Ctrl-Z and CONT) are passed on to it."""
     import _socket
@@ -210,7 +210,7 @@ def _resident_run(place: str) -> int | str:
         fields = [b"drafting-resident-2", os.fsencode(os.getcwd()), str(umask).encode()]
         for stream in (sys.stdin, sys.stdout, sys.stderr):
             fields += [(stream.encoding or "utf-8").encode(), (stream.errors or "strict").encode()]
-        fields += [_limits(), str(len(sys.argv)).encode()]
+        fields.append(str(len(sys.argv)).encode())
         fields += [os.fsencode(arg) for arg in sys.argv]
         fields += [os.fsencode(name) + b"=" + os.fsencode(value) for name, value in os.environ.items()]
         body = b"\0".join(fields)
@@ -256,19 +256,6 @@ def _resident_run(place: str) -> int | str:
 
 ANSWER_SECONDS = 5.0
 """How long to wait for the resident to take a command before running it here (nothing runs without a go)."""
-
-
-def _limits() -> bytes:
-    """This process's resource limits (`resource,soft,hard;…`), which the command takes on in the resident."""
-    import resource
-
-    found = []
-    for name in dir(resource):
-        if name.startswith("RLIMIT_"):
-            number = getattr(resource, name)
-            soft, hard = resource.getrlimit(number)
-            found.append(f"{number},{soft},{hard}")
-    return ";".join(sorted(set(found))).encode("ascii")
 
 
 def _forward_signals(child: int) -> Any:

@@ -21,11 +21,11 @@ itself and starts a fresh resident. `DRAFTING_RESIDENT=0` turns the whole thing 
 
 Protocol (the client is `drafting.__main__._resident_run`): the client sends one message, a 4-byte big-endian
 length and the fields, NUL-separated: protocol, working directory, umask, the encodings and error handlers of
-its stdin, stdout and stderr, its resource limits, the number of arguments, the arguments, then its
-environment as NAME=VALUE. The child that takes it answers `P<pid>\\n` (for the signals the client passes
-on), `R\\n` (the code changed: refused) or `D\\n` (declined: limits it cannot take on). After `P` the client
-sends `G` with its fds 0, 1 and 2 (SCM_RIGHTS), or closes: nothing runs without the go. The child answers
-`X<code>\\n` when the command has ended.
+its stdin, stdout and stderr, the number of arguments, the arguments, then its environment as NAME=VALUE
+(its resource limits the child reads itself, with prlimit). The child that takes it answers `P<pid>\\n` (for
+the signals the client passes on), `R\\n` (the code changed: refused) or `D\\n` (declined: limits it cannot
+take on). After `P` the client sends `G` with its fds 0, 1 and 2 (SCM_RIGHTS), or closes: nothing runs without
+the go. The child answers `X<code>\\n` when the command has ended.
 """
 
 from __future__ import annotations
@@ -283,10 +283,15 @@ def _inode(path: str) -> int:
         return -1
 
 
-def _same_user(connection: socket.socket) -> bool:
+def _peer(connection: socket.socket) -> tuple[int, int]:
+    """The client's process id and user id (SO_PEERCRED)."""
     credentials = connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
-    _pid, uid, _gid = struct.unpack("3i", credentials)
-    return int(uid) == os.getuid()
+    pid, uid, _gid = struct.unpack("3i", credentials)
+    return int(pid), int(uid)
+
+
+def _same_user(connection: socket.socket) -> bool:
+    return _peer(connection)[1] == os.getuid()
 
 
 def _send(connection: socket.socket, data: bytes) -> None:
@@ -347,15 +352,14 @@ def _child(connection: socket.socket, log: io.TextIOBase) -> NoReturn:
     connection.settimeout(REQUEST_SECONDS)
     try:
         fields = _receive(connection)
-        (cwd, umask, in_encoding, in_errors, out_encoding, out_errors, err_encoding, err_errors, limits,
-         count) = fields[:10]
+        cwd, umask, in_encoding, in_errors, out_encoding, out_errors, err_encoding, err_errors, count = fields[:9]
         argc = int(count)
-        argv = [os.fsdecode(arg) for arg in fields[10:10 + argc]]
-        environment = [os.fsdecode(item) for item in fields[10 + argc:] if item]
+        argv = [os.fsdecode(arg) for arg in fields[9:9 + argc]]
+        environment = [os.fsdecode(item) for item in fields[9 + argc:] if item]
     except (OSError, ValueError) as exc:  # a malformed request, or one that never came: run nothing
         _log(log, "refused", f"malformed request: {exc}")
         os._exit(3)
-    if not _take_limits(limits):
+    if not _take_limits(_peer(connection)[0]):
         _send(connection, b"D\n")  # limits this process cannot take on: the client runs it itself
         _log(log, "declined", "the client's resource limits cannot be taken on here")
         os._exit(0)
@@ -408,15 +412,18 @@ def _child(connection: socket.socket, log: io.TextIOBase) -> NoReturn:
     os._exit(code)
 
 
-def _take_limits(limits: bytes) -> bool:
-    """Set this process's resource limits to the client's (`resource,soft,hard;…`); False when one cannot be."""
+def _take_limits(client: int) -> bool:
+    """Set this process's resource limits to those of the client process (read with prlimit); False when one
+    cannot be read or taken on."""
     import resource
 
     try:
-        for item in limits.decode("ascii").split(";") if limits else []:
-            number, soft, hard = (int(part) for part in item.split(","))
-            if resource.getrlimit(number) != (soft, hard):
-                resource.setrlimit(number, (soft, hard))
+        for name in dir(resource):
+            if name.startswith("RLIMIT_"):
+                number = getattr(resource, name)
+                wanted = resource.prlimit(client, number)
+                if resource.getrlimit(number) != wanted:
+                    resource.setrlimit(number, wanted)
     except (ValueError, OSError):
         return False
     return True
