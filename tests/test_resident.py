@@ -69,9 +69,14 @@ def residents() -> Iterator[Path]:
     yield directory
     for log in directory.glob("*.log"):
         print(log.read_text())  # shown when the test fails
-    for pid_file in directory.glob("*.pid"):
-        with contextlib.suppress(ProcessLookupError, ValueError):
-            os.kill(int(pid_file.read_text()), signal.SIGTERM)
+    # Every process of this directory's residents (one may still be starting, its pid file not yet written).
+    for _ in range(3):
+        for process in processes_of(directory):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(process, signal.SIGTERM)
+        if not processes_of(directory):
+            break
+        time.sleep(0.2)
     shutil.rmtree(directory, ignore_errors=True)
 
 
