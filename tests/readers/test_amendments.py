@@ -310,13 +310,7 @@ def word_docx(body: str, comments: str | None = None) -> bytes:
         f'<w:body>{body}<w:sectPr w:rsidR="00FC693F"/></w:body></w:document>'
     ).encode()
     if comments is not None:
-        members["word/comments.xml"] = (
-            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:comments xmlns:w="{W_NS}">{comments}'
-            "</w:comments>"
-        ).encode()
-        evil.add_relationship(members, evil.DOC_RELS, "rId901", evil.RT + "comments", "comments.xml")
-        evil.replace(members, evil.CT, "</Types>", '<Override PartName="/word/comments.xml" ContentType='
-                     '"application/vnd.openxmlformats-officedocument.wordprocessingml.comments+xml"/></Types>')
+        evil.add_word_part(members, "comments", "comments", comments, "rId901")
     return evil.zip_members(members)
 
 

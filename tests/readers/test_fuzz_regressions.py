@@ -79,13 +79,7 @@ def test_a_referenced_footnote_without_a_paragraph_reads_as_an_empty_note(tmp_pa
     """A footnote reference to a `w:footnote` holding no `w:p` crashed placing the note's text after its
     paragraph (exit 3, ValueError: not enough values to unpack); the note has no text to place."""
     members = evil.read_members(SUBMISSION.read_bytes())
-    members["word/footnotes.xml"] = (
-        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:footnotes xmlns:w="{W_NS}">'
-        '<w:footnote w:id="2"></w:footnote></w:footnotes>'
-    ).encode()
-    evil.add_relationship(members, evil.DOC_RELS, "rId902", evil.RT + "footnotes", "footnotes.xml")
-    evil.replace(members, evil.CT, "</Types>", '<Override PartName="/word/footnotes.xml" ContentType="application/'
-                 'vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/></Types>')
+    evil.add_word_part(members, "footnotes", "footnotes", '<w:footnote w:id="2"></w:footnote>', "rId902")
     evil.replace(members, evil.DOC, "</w:p>", '<w:r><w:footnoteReference w:id="2"/></w:r></w:p>')
     path = tmp_path / "kazakhstan.docx"
     path.write_bytes(evil.zip_members(members))
