@@ -14,13 +14,12 @@ from typing import Any
 
 import yaml
 
-from drafting.errors import DraftingInputError
+from drafting.errors import DraftingInputError, refuse_controls
 
 MAX_BYTES = 4 * 1024 * 1024
 # libyaml's C parser when PyYAML was built with it (same events and marks, many times faster).
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_DEPTH = 40
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 
 
@@ -65,10 +64,7 @@ def decode_text(data: bytes, source: str) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise DraftingInputError("not valid UTF-8 text", source=source, line=line) from exc
-    bad = _CONTROL.search(text)
-    if bad is not None:
-        raise DraftingInputError(f"control character U+{ord(bad.group()):04X} is not allowed", source=source,
-                                 line=text.count("\n", 0, bad.start()) + 1)
+    refuse_controls(text, source)
     return unicodedata.normalize("NFC", text)
 
 

@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from drafting.errors import DraftingInputError, safe_display
+from drafting.errors import DraftingInputError, refuse_controls, safe_display
 
 MAX_BYTES = 16 * 1024 * 1024
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")  # C0 but tab and line ends, DEL, non-characters
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,10 +39,7 @@ def read_batch(path: Path, columns: Sequence[tuple[str, tuple[str, ...], bool]])
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DraftingInputError(f"not UTF-8 text (byte {exc.start})", source=str(path)) from exc
-    bad = _CONTROL.search(text)
-    if bad:  # a NUL or an escape in a note would go into the record as it is (bad-inputs X7)
-        raise DraftingInputError(f"control character U+{ord(bad.group()):04X} is not allowed", source=str(path),
-                                 line=text.count("\n", 0, bad.start()) + 1)
+    refuse_controls(text, str(path))  # a NUL or an escape in a note would go into the record as it is
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     names = {alias: name for name, aliases, _ in columns for alias in (name, *aliases)}
     header: list[str] | None = None

@@ -10,16 +10,28 @@ from drafting.conventions.identity import BOOKMARK_PREFIX, PROP_META, identity_f
 from drafting.errors import safe_display
 from drafting.model.version import Version, VersionParagraph
 from drafting.ooxml.opc.package import Package, read_docx
-from drafting.ooxml.tracked.read import Comment, RevisionKind, RevParagraph, RevRun, joins_next, read_story, row_gone
-from drafting.ooxml.wml.names import qn
-from drafting.ooxml.wml.stories import header_footer_parts, note_elements, note_references
+from drafting.ooxml.tracked.read import (
+    Comment,
+    RevisionKind,
+    RevParagraph,
+    RevRun,
+    is_revised,
+    joins_next,
+    read_story,
+    row_gone,
+)
+from drafting.ooxml.wml.stories import (
+    header_footer_parts,
+    note_elements,
+    note_references,
+    unresolved_header_footer_references,
+)
 from drafting.ooxml.wml.tree import read_custom_properties
 
 if TYPE_CHECKING:
     from drafting.model.document import Document
 
 _ADDED = frozenset({RevisionKind.INSERT, RevisionKind.MOVE_TO})
-_R_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _REMOVED = frozenset({RevisionKind.DELETE, RevisionKind.MOVE_FROM})
 
 
@@ -100,7 +112,7 @@ def read_docx_version(data: bytes, source: str) -> DocxVersion:
     paragraphs, comments = body.paragraphs, body.comments
     custom = package.related_part("", "custom-properties")
     identity = identity_from_properties(read_custom_properties(package.xml(custom))) if custom else None
-    tracked = any(_revised(p) for p in paragraphs)
+    tracked = any(is_revised(p) for p in paragraphs)
     notes_roots = {part: package.xml(part) for rel_type, _ in NOTE_KINDS
                    if (part := package.related_part(package.main_document, rel_type)) is not None}
     stories = read_stories_of(package, root, notes_roots)
@@ -109,7 +121,7 @@ def read_docx_version(data: bytes, source: str) -> DocxVersion:
     for story in stories:
         losses.extend(f"{story.name}: {line}" for line in story.unread)
         losses.extend(_paragraph_losses(story.name, story.paragraphs))
-        revised = sum(1 for p in story.paragraphs if _revised(p))
+        revised = sum(1 for p in story.paragraphs if is_revised(p))
         if revised:
             losses.append(f"{story.name}: tracked changes in {revised} paragraph(s) are not amendments "
                           "(only the body text is negotiated)")
@@ -144,20 +156,11 @@ def _unresolved_references(package: Package, root: Any, notes_roots: dict[str, A
             shown = ", ".join(safe_display(ref)[:20] for ref in missing[:5]) + (", …" if len(missing) > 5 else "")
             why = f"no such note in {part}" if part is not None else f"the document has no {rel_type} part"
             out.append(f"body: {len(missing)} {kind} reference(s) lead to no {kind} (id {shown}: {why})")
-    rel_ids = {rel.id for rel in package.relationships(main)}
-    for number, sect in enumerate(root.iter(qn("w:sectPr")), start=1):
-        for ref in sect:
-            if ref.tag in (qn("w:headerReference"), qn("w:footerReference")) and ref.get(_R_ID, "") not in rel_ids:
-                kind = "header" if ref.tag == qn("w:headerReference") else "footer"
-                name = safe_display(ref.get(qn("w:type"), "default"))[:20]
-                rel_id = safe_display(ref.get(_R_ID, ""))[:40]
-                out.append(f"section {number}: {kind} {name} refers to relationship {rel_id!r}, which the document "
-                           "lacks")
+    for number, kind, type_, rel_id in unresolved_header_footer_references(package, root):
+        shown = safe_display(rel_id)[:40]
+        out.append(f"section {number}: {kind} {safe_display(type_)[:20]} refers to relationship {shown!r}, which "
+                   "the document lacks")
     return out
-
-
-def _revised(p: RevParagraph) -> bool:
-    return p.mark is not None or p.row is not None or any(r.revision is not None for r in p.runs)
 
 
 def _paragraph_losses(story: str, paragraphs: Sequence[RevParagraph], *, formats: bool = True) -> list[str]:
@@ -228,7 +231,7 @@ def with_footnotes(docx: DocxVersion) -> DocxVersion:
     findings = tuple(f for f in docx.version.findings if f in losses or f not in docx.losses)
     version = replace(docx.version, paragraphs=view_paragraphs(paragraphs, "accepted"),
                       original=view_paragraphs(paragraphs, "original"), findings=findings,
-                      tracked=docx.version.tracked or any(_revised(p) for p in paragraphs))
+                      tracked=docx.version.tracked or any(is_revised(p) for p in paragraphs))
     stories = tuple(s for s in docx.stories if s.key not in placed or not s.name.startswith("footnote "))
     return replace(docx, version=version, paragraphs=tuple(paragraphs), losses=losses, stories=stories)
 

@@ -32,6 +32,7 @@ from drafting.ooxml.tracked.objects import (
 from drafting.ooxml.tracked.read import (
     RevParagraph,
     following_paragraph,
+    is_revised,
     mark_revision,
     paragraph_elements,
     preceding_paragraph,
@@ -125,8 +126,7 @@ def load_base(old: Version, docx: DocxVersion, existing: str = "accept") -> Base
 
 
 def _has_revisions(paragraphs: Sequence[RevParagraph]) -> bool:
-    return any(p.mark is not None or p.row is not None or any(r.revision is not None for r in p.runs)
-               for p in paragraphs)
+    return any(is_revised(p) for p in paragraphs)
 
 
 def plain_document(paragraphs: Sequence[VersionParagraph], source: str) -> Document:

@@ -742,9 +742,13 @@ def _comment(el: etree._Element, anchor_text: str, paragraph: int) -> Comment:
     sub = _Reader()
     sub.blocks(el, in_table=False, row=None)
     text = "\n".join(paragraph_texts(sub.paragraphs, "accepted"))
-    revised = sum(1 for p in sub.paragraphs
-                  if p.mark is not None or p.row is not None or any(r.revision is not None for r in p.runs))
+    revised = sum(1 for p in sub.paragraphs if is_revised(p))
     return Comment(el.get(_ID, ""), el.get(_AUTHOR, ""), el.get(_DATE), text, anchor_text, paragraph, revised)
+
+
+def is_revised(p: RevParagraph) -> bool:
+    """Whether `p` holds a tracked change: in its mark, its table row or any of its runs."""
+    return p.mark is not None or p.row is not None or any(r.revision is not None for r in p.runs)
 
 
 def _present(kinds: frozenset[RevisionKind], view: View) -> bool:

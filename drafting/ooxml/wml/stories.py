@@ -31,11 +31,33 @@ def note_references(document_root: etree._Element, kind: str) -> list[str]:
 def header_footer_parts(package: Package, document_root: etree._Element) -> list[tuple[str, str, int, int]]:
     """(name such as "header default", part, section number, number of sections) for every
     header and footer reference of every section, in document order; a part referred to twice is listed once."""
+    out: list[tuple[str, str, int, int]] = []
+    seen: set[str] = set()
+    for number, total, kind, type_, _rel_id, key in _header_footer_references(package, document_root):
+        if key is None or key in seen:
+            continue  # a reference leading nowhere: `unresolved_header_footer_references`
+        seen.add(key)
+        out.append((f"{kind} {type_}", key, number, total))
+    return out
+
+
+def unresolved_header_footer_references(package: Package,
+                                        document_root: etree._Element) -> list[tuple[int, str, str, str]]:
+    """(section number, "header" or "footer", its type, relationship id) of every header and footer reference
+    whose relationship the main part lacks (`read_package` refuses one leading to no part): a story nobody can
+    read."""
+    return [(number, kind, type_, rel_id)
+            for number, _total, kind, type_, rel_id, key in _header_footer_references(package, document_root)
+            if key is None]
+
+
+def _header_footer_references(package: Package, document_root: etree._Element
+                              ) -> Iterator[tuple[int, int, str, str, str, str | None]]:
+    """(section number, number of sections, "header" or "footer", type, relationship id, the part's key in the
+    package or None) of every header and footer reference, in document order."""
     main = package.main_document
     targets = {rel.id: resolve_part(main, rel.target) for rel in package.relationships(main) if not rel.external}
     sections = list(document_root.iter(qn("w:sectPr")))
-    out: list[tuple[str, str, int, int]] = []
-    seen: set[str] = set()
     for number, sect in enumerate(sections, start=1):
         for ref in sect:
             if ref.tag not in (qn("w:headerReference"), qn("w:footerReference")):
@@ -44,12 +66,7 @@ def header_footer_parts(package: Package, document_root: etree._Element) -> list
             rel_id = ref.get(_R_ID, "")
             part = targets.get(rel_id)
             key = find_key(package.parts, part) if part is not None else None
-            if key is None or key in seen:
-                continue
-            seen.add(key)
-            out.append((f"{kind} {ref.get(qn('w:type'), 'default')}", key, number, len(sections)))
-    return out
-
+            yield number, len(sections), kind, ref.get(qn("w:type"), "default"), rel_id, key
 
 
 _COUNTED = {qn("w:t"): None, qn("w:tab"): 1, qn("w:sym"): 1, qn("w:br"): 1, qn("w:cr"): 1,
