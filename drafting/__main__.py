@@ -38,12 +38,23 @@ def main() -> None:
         if place is not None:
             code = _resident_run(place)
             if isinstance(code, int):
-                sys.exit(code)
+                _exit(code)
             if code == ABSENT:
                 _resident_start(place)  # for the next command; this one runs here
         if _quick(sys.argv[1], sys.argv[2:]):
             return
     run_click()
+
+
+def _exit(code: int) -> None:
+    """Leave at once with `code`: the command ran in the resident, and this process has nothing to finish (a
+    normal exit would spend a few milliseconds tearing down an interpreter that did nothing)."""
+    for stream in (sys.stdout, sys.stderr):
+        try:  # noqa: SIM105 -- contextlib is an import these few milliseconds cannot afford
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
 
 
 def run_click() -> None:

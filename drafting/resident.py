@@ -36,6 +36,7 @@ import gc
 import io
 import os
 import select
+import selectors
 import signal
 import socket
 import struct
@@ -43,7 +44,10 @@ import sys
 import time
 import traceback
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
+
+if TYPE_CHECKING:
+    from drafting.app.negotiation import KeptChecks
 
 PROTOCOL = b"drafting-resident-2"
 IDLE_ENV = "DRAFTING_RESIDENT_IDLE"
@@ -56,6 +60,11 @@ REQUEST_SECONDS = 10.0
 """How long a child waits for its client's request, and for its go."""
 MAX_REQUEST = 1 << 20
 """An environment and argument list larger than this is not a command line: refused."""
+MAX_MESSAGE = 1 << 16
+"""The largest message on a child's channel (a kept check's state is a few hundred bytes)."""
+FULL_CHECK_ENV = "DRAFTING_RESIDENT_FULL_CHECK"
+FULL_CHECK = 60.0
+"""Seconds between full checks of a record by the resident's commands (as the portal's pages)."""
 
 
 QUICK_MODULES = (
@@ -123,6 +132,15 @@ def idle_seconds() -> float:
     return value if value > 0 else DEFAULT_IDLE
 
 
+def full_check_seconds() -> float:
+    """How often the resident's commands check a record in full (`DRAFTING_RESIDENT_FULL_CHECK`, seconds)."""
+    try:
+        value = float(os.environ.get(FULL_CHECK_ENV, FULL_CHECK))
+    except ValueError:
+        return FULL_CHECK
+    return value if value >= 0 else FULL_CHECK
+
+
 def serve(socket_path: str) -> int:
     """Bind `socket_path` (its directory was made and checked by the client) and serve until idle."""
     base = socket_path.removesuffix(".sock")
@@ -156,27 +174,12 @@ def serve(socket_path: str) -> int:
     _warm()
     gc.collect()
     gc.disable()  # no collection touches the pages the spares will share
-    news, notify = os.pipe()
-    idle = idle_seconds()
     signal.signal(signal.SIGTERM, _leave)
-    spare = 0
+    resident = _Resident(server, log, freshness, lock)
     try:
-        while True:
-            spare = _fork_spare(server, notify, log, freshness, (news, lock))
-            taken = _await(news, spare, idle)
-            if taken is None:
-                _log(log, "idle", f"no command for {idle:g} s; leaving")
-                return 0
-            if not taken:
-                _log(log, "spare", "the waiting child ended before taking a command; forking another")
-                time.sleep(0.1)  # not in a tight loop if something makes every spare fail
-                continue
-            spare = 0
-            if os.read(news, 1) == STALE:
-                return 0
+        return resident.run(idle_seconds())
     finally:
-        if spare:
-            _dismiss(spare)
+        resident.dismiss_spare()
         if _inode(socket_path) == bound:  # not a successor's socket
             os.unlink(socket_path)
         server.close()
@@ -187,38 +190,198 @@ def _leave(_signal: int, _frame: object) -> None:
     raise SystemExit(0)
 
 
-def _dismiss(spare: int) -> None:
-    """Stop a waiting spare: SIGUSR1, which it ignores from the moment it takes a command (then it runs on)."""
-    with contextlib.suppress(OSError):
-        os.kill(spare, signal.SIGUSR1)
-
-
-def _await(news: int, spare: int, idle: float) -> bool | None:
-    """Wait until the spare takes a command (True), ends without one (False), or `idle` seconds pass (None)."""
-    try:
-        watch = os.pidfd_open(spare)
-    except (AttributeError, OSError):  # a kernel before 5.3: look at the spare every second
-        deadline = time.monotonic() + idle
-        while time.monotonic() < deadline:
-            ready, _, _ = select.select([news], [], [], min(1.0, max(0.0, deadline - time.monotonic())))
-            if ready:
-                return True
-            try:
-                os.kill(spare, 0)
-            except ProcessLookupError:
-                return False
-        return None
-    try:
-        ready, _, _ = select.select([news, watch], [], [], idle)
-    finally:
-        os.close(watch)
-    if not ready:
-        return None
-    return news in ready
-
-
 TAKEN, STALE = b"T", b"S"
-"""What a spare tells the resident: it took a command (fork the next spare), or the code is stale (leave)."""
+"""What a spare tells the resident on its channel: it took a command, or the code is stale (leave). Anything
+else a child sends is what its command's checks of records found (`KeptChecks.news`)."""
+
+
+class _Resident:
+    """The resident's loop: one spare child waiting for the next command, the children running commands, and
+    the checks of the records they open, kept here between commands (`KeptChecks`).
+
+    Each child has a channel to the resident (a SOCK_SEQPACKET pair): it says on it when it takes a command,
+    asks for and settles the kept checks, and its end closing tells the resident it is gone. The next spare is
+    forked when the running commands have ended, or at once when a client is waiting and none is ready: a
+    command never shares the machine with a spare's fork and first touches of memory when it need not, and
+    concurrent commands each get a child."""
+
+    def __init__(self, server: socket.socket, log: io.TextIOBase, freshness: Freshness, lock: int) -> None:
+        from drafting.app import negotiation as ops
+
+        self.server = server
+        self.log = log
+        self.freshness = freshness
+        self.lock = lock
+        self.checks = ops.kept_checks(full_every=full_check_seconds())
+        self.madvise = _madvise()
+        self.selector = selectors.DefaultSelector()
+        self.spare: tuple[int, socket.socket] | None = None  # its pid and the resident's end of its channel
+        self.running: set[socket.socket] = set()
+        self.watching_server = False
+
+    def run(self, idle: float) -> int:
+        last_taken = time.monotonic()
+        while True:
+            if self.spare is None and not self.running:
+                self._fork_spare(prefault=True)
+            self._watch_server(self.spare is None)
+            wait = last_taken + idle - time.monotonic()
+            if wait <= 0:
+                _log(self.log, "idle", f"no command for {idle:g} s; leaving")
+                return 0
+            for key, _events in self.selector.select(wait):
+                if key.fileobj is self.server:
+                    self._watch_server(False)
+                    self._fork_spare(prefault=False)  # a client waits: it gets a child at once
+                    continue
+                channel = key.fileobj
+                assert isinstance(channel, socket.socket)
+                try:
+                    message = channel.recv(MAX_MESSAGE)
+                except OSError:
+                    message = b""
+                if not message:
+                    self._gone(channel)
+                elif message == TAKEN and self.spare is not None and channel is self.spare[1]:
+                    self.running.add(channel)
+                    self.spare = None
+                    last_taken = time.monotonic()
+                elif message == STALE:
+                    return 0
+                else:
+                    self._learn(message)
+
+    def _learn(self, news: bytes) -> None:
+        """Take in what a child's checks of records found, for the spares forked from now on."""
+        try:
+            self.checks.learn(news)
+        except ValueError as exc:
+            _log(self.log, "news", f"left out: {exc}")
+
+    def _drain(self) -> None:
+        """Take in what the running children have told and the resident not yet read (before a fork)."""
+        ready, _, _ = select.select(list(self.running), [], [], 0) if self.running else ([], [], [])
+        for channel in ready:
+            with contextlib.suppress(BlockingIOError, OSError):
+                message = channel.recv(MAX_MESSAGE, socket.MSG_DONTWAIT)
+                if message and message not in (TAKEN, STALE):
+                    self._learn(message)
+
+    def _watch_server(self, watch: bool) -> None:
+        """Select on the listening socket (a client waiting) only while no spare is there to accept it."""
+        if watch != self.watching_server:
+            if watch:
+                self.selector.register(self.server, selectors.EVENT_READ)
+            else:
+                self.selector.unregister(self.server)
+            self.watching_server = watch
+
+    def _gone(self, channel: socket.socket) -> None:
+        """A child's channel closed: it ended (its command done), or a spare ended before taking one."""
+        self.selector.unregister(channel)
+        channel.close()
+        if self.spare is not None and channel is self.spare[1]:
+            self.spare = None
+            _log(self.log, "spare", "the waiting child ended before taking a command; forking another")
+            time.sleep(0.1)  # not in a tight loop if something makes every spare fail
+        else:
+            self.running.discard(channel)
+
+    def prefault(self) -> None:
+        """Copy now, while no one waits, the pages of the resident's memory that a command would copy as it
+        writes them (copy-on-write after the fork: a reference count changed, an object allocated among
+        others, SQLite's and the interpreter's own state): some 800 page faults, half a command's time, moved
+        out of it. One madvise(MADV_POPULATE_WRITE) per writable private mapping (Linux 5.14 and later; on an
+        older kernel, nothing is done and the command pays them as before)."""
+        if self.madvise is None:
+            return
+        with contextlib.suppress(OSError, ValueError), open("/proc/self/maps", encoding="ascii") as maps:
+            for line in maps:
+                span, permissions = line.split(None, 2)[:2]
+                if permissions[1] == "w" and permissions[3] == "p":
+                    start, end = (int(address, 16) for address in span.split("-"))
+                    if self.madvise(start, end - start, MADV_POPULATE_WRITE) != 0:
+                        return  # not this kernel's: no use asking for the other mappings
+
+    def dismiss_spare(self) -> None:
+        """Stop a waiting spare: SIGUSR1, which it ignores from the moment it takes a command (then it runs on)."""
+        if self.spare is not None:
+            with contextlib.suppress(OSError):
+                os.kill(self.spare[0], signal.SIGUSR1)
+
+    def _fork_spare(self, *, prefault: bool) -> None:
+        """Fork the child that waits for the next command (so a command does not wait for a fork). It closes
+        what is the resident's own (its lock goes with the resident, not a command; the other children's
+        channels), and, unless a client is waiting already, touches the resident's objects first."""
+        self._drain()
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        resident = os.getpid()
+        pid = os.fork()
+        if pid:
+            theirs.close()
+            self.spare = (pid, ours)
+            self.selector.register(ours, selectors.EVENT_READ)
+            return
+        try:
+            ours.close()
+            for channel in self.running:
+                channel.close()
+            self.selector.close()
+            os.close(self.lock)
+            signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            signal.signal(signal.SIGUSR1, signal.SIG_DFL)  # the resident dismisses a waiting spare so
+            if prefault:
+                self.prefault()
+            gc.freeze()  # as the command's `main` does at its end, now: its objects only are left for then
+            connection = _accept(self.server, resident)
+            self.server.close()
+            changed = self.freshness.changed()
+            if changed is not None:
+                _send(connection, b"R\n")
+                _log(self.log, "stale", f"the code on disk changed ({changed}); leaving")
+                theirs.send(STALE)
+                os._exit(0)
+            theirs.send(TAKEN)
+        except BaseException:  # the resident forks another spare when this one ends
+            os._exit(1)
+        try:
+            _child(connection, theirs, self.checks, self.log)  # ends with os._exit
+        finally:
+            os._exit(70)  # never back into the resident's loop (its cleanup would remove the live socket)
+
+
+MADV_POPULATE_WRITE = 23
+"""madvise's request to fault in every page of a range, writable (linux/mman.h; Linux 5.14)."""
+
+
+def _madvise() -> Any:
+    """libc's madvise, or None where it cannot be had."""
+    try:
+        import ctypes
+
+        madvise = ctypes.CDLL(None, use_errno=True).madvise
+    except (ImportError, OSError, AttributeError):
+        return None
+    madvise.argtypes = (ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int)
+    madvise.restype = ctypes.c_int
+    return madvise
+
+
+def _accept(server: socket.socket, resident: int) -> socket.socket:
+    """The next connection of this user (others' are closed); the spare leaves if its resident was killed."""
+    server.settimeout(ORPHAN_LOOK)
+    while True:
+        try:
+            connection, _ = server.accept()
+            signal.signal(signal.SIGUSR1, signal.SIG_IGN)  # taken: the resident leaving does not stop it
+        except TimeoutError:
+            if os.getppid() != resident:
+                os._exit(0)  # the resident was killed: no one forks the next spare, nor removes the socket
+            continue
+        if _same_user(connection):
+            return connection
+        connection.close()
 
 
 def _warm() -> None:
@@ -226,54 +389,6 @@ def _warm() -> None:
     import sqlite3
 
     sqlite3.connect(":memory:").execute("SELECT 1").fetchall()
-
-
-def _fork_spare(server: socket.socket, notify: int, log: io.TextIOBase, freshness: Freshness,
-                resident_only: tuple[int, ...]) -> int:
-    """Fork the child that waits for the next command (so a command does not wait for a fork); its pid. It
-    closes the resident's own descriptors (`resident_only`: its lock goes with the resident, not a command)."""
-    resident = os.getpid()
-    pid = os.fork()
-    if pid:
-        return pid
-    try:
-        for fd in resident_only:
-            os.close(fd)
-        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        signal.signal(signal.SIGUSR1, signal.SIG_DFL)  # the resident dismisses a waiting spare so
-        # Touch every object the resident holds, so that copying its pages (copy-on-write after the fork)
-        # happens now, while no one waits, and not during the command.
-        for _ in gc.get_objects():
-            pass
-        gc.freeze()  # as the command's `main` does at its end, now: its objects only are left for then
-        server.settimeout(ORPHAN_LOOK)
-        while True:
-            try:
-                connection, _ = server.accept()
-                signal.signal(signal.SIGUSR1, signal.SIG_IGN)  # taken: the resident leaving does not stop it
-            except TimeoutError:
-                if os.getppid() != resident:
-                    os._exit(0)  # the resident was killed: no one forks the next spare, nor removes the socket
-                continue
-            if _same_user(connection):
-                break
-            connection.close()
-        server.close()
-        changed = freshness.changed()
-        if changed is not None:
-            _send(connection, b"R\n")
-            _log(log, "stale", f"the code on disk changed ({changed}); leaving")
-            os.write(notify, STALE)
-            os._exit(0)
-        os.write(notify, TAKEN)
-        os.close(notify)
-    except BaseException:  # the resident forks another spare when this one ends
-        os._exit(1)
-    try:
-        _child(connection, log)  # ends with os._exit
-    finally:
-        os._exit(70)  # never back into the resident's loop (its cleanup would remove the live socket)
 
 
 def _inode(path: str) -> int:
@@ -340,7 +455,7 @@ def _receive_go(connection: socket.socket) -> list[int] | None:
     return fds
 
 
-def _child(connection: socket.socket, log: io.TextIOBase) -> NoReturn:
+def _child(connection: socket.socket, channel: socket.socket, checks: KeptChecks, log: io.TextIOBase) -> NoReturn:
     """Become the client's process for one command, run it once the client says go, send the exit code, exit.
 
     Nothing runs unless the client, told this child's pid, answers `G`: a client interrupted or timed out
@@ -395,9 +510,12 @@ def _child(connection: socket.socket, log: io.TextIOBase) -> NoReturn:
         os._exit(3)
     connection.settimeout(None)
     done = _watch_client(connection)
+    import resource
+
     before = set(sys.modules)
+    faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
     started = time.perf_counter()
-    code = _run()
+    code = _run(checks)
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # the command is over: report it, whatever comes
     done.append(True)
     for stream in (sys.stdout, sys.stderr):
@@ -406,9 +524,16 @@ def _child(connection: socket.socket, log: io.TextIOBase) -> NoReturn:
     imported = len(set(sys.modules) - before)
     if imported and os.environ.get("DRAFTING_RESIDENT_DEBUG"):
         _log(log, "imported", " ".join(sorted(set(sys.modules) - before)))
+    made = " ".join(f"{n} {kind}" for kind, n in checks.untold().items() if n) or "none"
     _log(log, "served", f"{' '.join(sys.argv[1:2])} exit {code}: {(time.perf_counter() - started) * 1000:.1f} ms"
-         f" wall, {time.process_time() * 1000:.1f} ms CPU since the fork, imported {imported} modules")
+         f" wall, {time.process_time() * 1000:.1f} ms CPU since the fork, "
+         f"{resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults} page faults, imported {imported} modules, "
+         f"record checks: {made}")
     _send(connection, f"X{code}\n".encode())
+    news = checks.news()  # after the client has its answer: no command waits for the resident to read it
+    if news:
+        with contextlib.suppress(OSError):
+            channel.send(news)
     os._exit(code)
 
 
@@ -453,13 +578,16 @@ def _watch_client(connection: socket.socket) -> list[bool]:
     return done
 
 
-def _run() -> int:
-    """`drafting.__main__.main()` with the exit code a process running it would have."""
+def _run(checks: KeptChecks) -> int:
+    """`drafting.__main__.main()` with the exit code a process running it would have, the records it opens
+    checked from what the resident had kept when it forked this child (`checks`)."""
     import drafting.__main__ as entry
+    from drafting.app import negotiation as ops
 
     entry.IN_RESIDENT = True  # the command runs here, not in a resident again
     try:
-        entry.main()
+        with ops.keeping_checked(checks):
+            entry.main()
     except SystemExit as exit_:
         if exit_.code is None:
             return 0

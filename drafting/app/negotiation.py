@@ -31,8 +31,16 @@ if TYPE_CHECKING:
     from drafting.negotiation.reflect import Fate
     from drafting.negotiation.revise import Revision
     from drafting.negotiation.silence import Silence
-    from drafting.negotiation.workspace import Decided, EventRow, PreparedSubmission, SubmitResult, Workspace
+    from drafting.negotiation.workspace import (
+        Decided,
+        EventRow,
+        PreparedSubmission,
+        RecordChecks,
+        SubmitResult,
+        Workspace,
+    )
     from drafting.negotiation.workspace import KeptCheck as KeptCheck  # for the portal's annotations
+    from drafting.negotiation.workspace import KeptChecks as KeptChecks  # for the resident's
 
 COMPILATION_FORMATS = ("docx", "md", "html")
 COMPILATION_CHOICES = (*COMPILATION_FORMATS, "pdf")  # the PDF (made from compilation.docx) on request
@@ -138,8 +146,16 @@ def kept_check(directory: Path, *, full_every: float | None = None) -> KeptCheck
     return KeptCheck(directory) if full_every is None else KeptCheck(directory, full_every=full_every)
 
 
-def keeping_checked(check: KeptCheck) -> contextlib.AbstractContextManager[None]:
-    """Within the block, the workspace of `check.directory` opens with the check `check` keeps."""
+def kept_checks(*, full_every: float | None = None) -> KeptChecks:
+    """The kept checks of every record a process opens again and again, and what they found for another
+    process of the same records (the resident interpreter's children tell it theirs: `KeptChecks.news`)."""
+    from drafting.negotiation.workspace import KeptChecks
+
+    return KeptChecks() if full_every is None else KeptChecks(full_every=full_every)
+
+
+def keeping_checked(check: RecordChecks) -> contextlib.AbstractContextManager[None]:
+    """Within the block, a workspace that `check` keeps (`check.for_record`) opens with the check kept."""
     from drafting.negotiation.workspace import keeping
 
     return keeping(check)

@@ -32,7 +32,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 GENESIS = "0" * 64
 HEAD_NAME = "negotiation.head"
@@ -419,3 +419,121 @@ class KeptCheck:
                 self._full_at = plan.started
             if self._state is None or identity != self._identity or verified.head.seq >= self._state.head.seq:
                 self._state, self._identity = verified, identity
+
+    def for_record(self, directory: Path) -> KeptCheck | None:
+        """This check for the record in `directory` (resolved), None for any other record."""
+        return self if directory == self.directory else None
+
+
+class RecordCheck(Protocol):
+    """A check kept for one record, as the store uses it (`KeptCheck`, or one of `KeptChecks`)."""
+
+    def plan(self, *, full: bool = False) -> Plan: ...
+
+    def settle(self, plan: Plan, verified: Verified | None, identity: object, *, full: bool) -> None: ...
+
+
+class RecordChecks(Protocol):
+    """What `store.keeping` takes: the kept check of the record in a (resolved) directory, or None (check in
+    full). A `KeptCheck` keeps one record's; `KeptChecks` every record's."""
+
+    def for_record(self, directory: Path) -> RecordCheck | None: ...
+
+
+class KeptChecks:
+    """A `KeptCheck` for every record a process keeps checking, made at its first opening.
+
+    The resident interpreter keeps them for its children, each a fork running one command: a child checks from
+    the copy of the resident's checks it was forked with (as current as the resident's at that moment, and
+    never ahead of the record: an older state only makes the next check walk more), and afterwards tells the
+    resident what its checks found (`news`), which the resident takes in (`learn`) for the children it forks
+    later. No answer is awaited, so no command waits for another process; a child killed before it told
+    anything leaves the resident's checks as they were."""
+
+    def __init__(self, *, full_every: float = FULL_EVERY, clock: Callable[[], float] = time.monotonic) -> None:
+        self.full_every = full_every
+        self._clock = clock
+        self._checks: dict[Path, KeptCheck] = {}
+        self._settled: list[dict[str, Any]] = []  # what the checks made here found, not yet told (`news`)
+
+    def check(self, directory: Path) -> KeptCheck:
+        """The kept check of the record in `directory` (resolved), made at first use."""
+        check = self._checks.get(directory)
+        if check is None:
+            check = self._checks[directory] = KeptCheck(directory, full_every=self.full_every, clock=self._clock)
+        return check
+
+    def for_record(self, directory: Path) -> RecordCheck:
+        return _NotedCheck(self, self.check(directory))
+
+    def untold(self) -> dict[str, int]:
+        """How many checks of each kind were made through `for_record` since the last `news`."""
+        full = sum(bool(item["full"]) for item in self._settled)
+        return {"full": full, "since": len(self._settled) - full}
+
+    def news(self) -> bytes:
+        """What the checks made through `for_record` found since the last call, for another process's `learn`
+        (empty when nothing was checked)."""
+        settled, self._settled = self._settled, []
+        return json.dumps(settled).encode() if settled else b""
+
+    def learn(self, news: bytes) -> int:
+        """Take in another process's `news` of the same records: each check settled here as it was there. How
+        many were taken; a message that cannot be read is left out whole (ValueError)."""
+        try:
+            items = json.loads(news)
+            if not isinstance(items, list):
+                raise TypeError("not a list")
+            settled = [(Path(item["record"]), _plan_from(item["plan"]),
+                        None if item["verified"] is None else _verified_from(item["verified"]),
+                        _tuples(item["identity"]), bool(item["full"])) for item in items]
+        except (KeyError, TypeError, IndexError, AttributeError) as exc:
+            raise ValueError(f"not news of kept checks ({type(exc).__name__}: {exc})") from exc
+        if not all(directory.is_absolute() for directory, *_ in settled):
+            raise ValueError("not news of kept checks (a record's directory is not absolute)")
+        for directory, plan, verified, identity, full in settled:
+            self.check(directory).settle(plan, verified, identity, full=full)
+        return len(settled)
+
+
+class _NotedCheck:
+    """A kept check whose settling is also noted for `KeptChecks.news`."""
+
+    def __init__(self, checks: KeptChecks, check: KeptCheck) -> None:
+        self._checks = checks
+        self._check = check
+
+    def plan(self, *, full: bool = False) -> Plan:
+        return self._check.plan(full=full)
+
+    def settle(self, plan: Plan, verified: Verified | None, identity: object, *, full: bool) -> None:
+        self._check.settle(plan, verified, identity, full=full)
+        self._checks._settled.append({
+            "record": str(self._check.directory), "plan": _plan_json(plan),
+            "verified": None if verified is None else _verified_json(verified), "identity": identity, "full": full})
+
+
+def _verified_json(verified: Verified) -> dict[str, Any]:
+    return {"head": list(verified.head), "marks": verified.marks, "counts": verified.counts}
+
+
+def _verified_from(data: dict[str, Any]) -> Verified:
+    seq, digest = data["head"]
+    marks = {str(table): None if mark is None else int(mark) for table, mark in data["marks"].items()}
+    return Verified(Head(int(seq), str(digest)), marks, {str(table): int(n) for table, n in data["counts"].items()})
+
+
+def _plan_json(plan: Plan) -> dict[str, Any]:
+    return {"kept": None if plan.kept is None else _verified_json(plan.kept), "full": plan.full,
+            "identity": plan.identity, "started": plan.started, "claimed": plan.claimed}
+
+
+def _plan_from(data: dict[str, Any]) -> Plan:
+    kept = data["kept"]
+    return Plan(None if kept is None else _verified_from(kept), bool(data["full"]), _tuples(data["identity"]),
+                float(data["started"]), bool(data["claimed"]))
+
+
+def _tuples(value: object) -> object:
+    """JSON's lists back as the tuples they were (a record's identity: ((device, inode), schema cookie))."""
+    return tuple(_tuples(item) for item in value) if isinstance(value, list) else value

@@ -61,15 +61,17 @@ _CAUSES = {
 }
 
 
-_KEPT: contextvars.ContextVar[chain.KeptCheck | None] = contextvars.ContextVar("drafting_kept_check", default=None)
+_KEPT: contextvars.ContextVar[chain.RecordChecks | None] = contextvars.ContextVar("drafting_kept_check",
+                                                                                   default=None)
 
 
 @contextlib.contextmanager
-def keeping(check: chain.KeptCheck) -> Iterator[None]:
-    """Within the block (in this thread or task), opening the record of `check.directory` with the check starts
-    from what `check` kept, and leaves there what this check verified (see `chain.KeptCheck`). A context
-    variable rather than a parameter: every operation of the application layer opens the record itself, and
-    only the process that keeps the record open for hours (the portal) has a reason to remember."""
+def keeping(check: chain.RecordChecks) -> Iterator[None]:
+    """Within the block (in this thread or task), opening a record that `check` keeps (`check.for_record`: one
+    `chain.KeptCheck`'s, or every record's) starts from what was kept, and leaves there what this check verified
+    (see `chain.KeptCheck`). A context variable rather than a parameter: every operation of the application
+    layer opens the record itself, and only a process that opens records again and again (the portal, the
+    resident interpreter) has a reason to remember."""
     token = _KEPT.set(check)
     try:
         yield
@@ -289,9 +291,8 @@ class Store:
         """Begin the snapshot this store will read and check it: in full, or from what the `keeping` block's
         check kept. The kept state and the head file are read before the snapshot begins, so the snapshot is
         never older than either (a head written after it would look like events deleted from the end)."""
-        kept = _KEPT.get()
-        if kept is not None and kept.directory != self.path.parent.resolve():
-            kept = None
+        keeper = _KEPT.get()
+        kept = keeper.for_record(self.path.parent.resolve()) if keeper is not None else None
         plan = kept.plan(full=full) if kept is not None else None
         self._found_head = chain.read_head(self.path.parent)
         self.db.execute("BEGIN")

@@ -25,7 +25,7 @@ from drafting.library.suggest import fold
 from drafting.model.document import Amendment, AmendmentKind, Document
 from drafting.model.serial import amendment_from_dict, amendment_to_dict, document_from_json, document_json
 from drafting.model.version import Version, VersionParagraph
-from drafting.negotiation.chain import KeptCheck
+from drafting.negotiation.chain import KeptCheck, KeptChecks, RecordChecks
 from drafting.negotiation.clean import coalesce
 from drafting.negotiation.numbers import assign_numbers, looks_like_number, normalise_number, number_index
 from drafting.negotiation.silence import (
@@ -1013,6 +1013,6 @@ def _load(data: str) -> dict[str, Any]:
     return dict(json.loads(data))
 
 
-__all__ = ["AmendmentFilter", "AmendmentKind", "Decided", "EventRow", "KeptCheck",
-           "PreparedRevision", "PreparedSubmission", "SubmitResult", "Workspace", "clean_delegation", "keeping",
+__all__ = ["AmendmentFilter", "AmendmentKind", "Decided", "EventRow", "KeptCheck", "KeptChecks", "PreparedRevision",
+           "PreparedSubmission", "RecordChecks", "SubmitResult", "Workspace", "clean_delegation", "keeping",
            "revision_label"]
