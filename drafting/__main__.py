@@ -1,18 +1,19 @@
-"""The console entry (`drafting …` and `python -m drafting …`).
-
-`drafting --help` is answered from `HELP`, the page click prints (at 80 columns and wider), without importing
-click or any command: a clerk's first command is as quick as a bare interpreter. tests/test_startup.py keeps
-`HELP` equal to click's page; after changing a command's first docstring line, paste the output of
-
-    python -c "import sys; sys.argv[1:] = ['--help']; from drafting.__main__ import run_click; run_click()"
+"""The console entry (`drafting …` and `python -m drafting …`): as little as a command needs before it is
+handed on, because every command pays for this module.
 
 `status`, `log`, `decide` and `mark` are handed to the resident interpreter (drafting/resident.py: the same
 `main`, run in a child of a process that has the modules imported) when one runs for this installation and
-interpreter set-up, and one is started when none does; when the line is plain they run here without click
-(`QUICK`), and anything else goes to click.
-"""
+interpreter set-up, and one is started when none does. Otherwise `drafting.console` runs them here without
+click when the line is plain, and anything else goes to click.
 
-from __future__ import annotations
+`drafting --help` is answered from `HELP`, the page click prints (at 80 columns and wider), without importing
+click or any command. tests/test_help_page.py keeps `HELP` equal to click's page; after changing a command's
+first docstring line, paste the output of
+
+    python -c "import sys; sys.argv[1:] = ['--help']; from drafting.__main__ import run_click; run_click()"
+ No `from __future__ import annotations` (an import of its own): the annotations naming
+what is not imported here are strings.
+"""
 
 import gc
 import os
@@ -20,7 +21,10 @@ import sys
 
 TYPE_CHECKING = False  # not typing.TYPE_CHECKING: `typing` is not imported for --help
 if TYPE_CHECKING:
-    from typing import Any, TextIO
+    from typing import Any
+
+QUICK = ("status", "log", "decide", "mark")
+"""The commands the resident runs (and `drafting.console` without click)."""
 
 
 def main() -> None:
@@ -41,7 +45,9 @@ def main() -> None:
                 _exit(code)
             if code == ABSENT:
                 _resident_start(place)  # for the next command; this one runs here
-        if _quick(sys.argv[1], sys.argv[2:]):
+        from drafting.console import quick
+
+        if quick(sys.argv[1], sys.argv[2:]):
             return
     run_click()
 
@@ -136,7 +142,7 @@ def resident_name() -> str:
     return f"{package.st_dev:x}-{package.st_ino:x}-{prefix.st_ino:x}-{checksum:015x}.sock"
 
 
-def _resident_command() -> Any:
+def _resident_command() -> "Any":
     """`drafting resident [--stop]`, a click command made when the CLI runs (click is not imported before)."""
     import click
 
@@ -173,7 +179,7 @@ def _resident_command() -> Any:
     return resident
 
 
-def _locked(lock: Any) -> bool:
+def _locked(lock: "Any") -> bool:
     """Whether a resident holds `lock` (it does for its whole life; a killed one's lock is free)."""
     import fcntl
 
@@ -218,7 +224,7 @@ def _resident_run(place: str) -> int | str:
             return DECLINED  # not our own resident (the directory was swapped): never hand it anything
         umask = os.umask(0o022)
         os.umask(umask)
-        fields = [b"drafting-resident-2", os.fsencode(os.getcwd()), str(umask).encode()]
+        fields = [b"drafting-resident-3", os.fsencode(os.getcwd()), str(umask).encode()]
         for stream in (sys.stdin, sys.stdout, sys.stderr):
             fields += [(stream.encoding or "utf-8").encode(), (stream.errors or "strict").encode()]
         fields.append(str(len(sys.argv)).encode())
@@ -260,6 +266,8 @@ def _resident_run(place: str) -> int | str:
     connection.close()
     if last.startswith(b"X") and last[1:].isdigit():
         return int(last[1:])
+    if last == b"D":
+        return DECLINED  # it could not take this process's place: nothing was run
     sys.stderr.write("Error: the resident process stopped before the command ended "
                      f"(run again with {RESIDENT_ENV}=0 to run it in this process)\n")
     return 3
@@ -269,7 +277,7 @@ ANSWER_SECONDS = 5.0
 """How long to wait for the resident to take a command before running it here (nothing runs without a go)."""
 
 
-def _forward_signals(child: int) -> Any:
+def _forward_signals(child: int) -> "Any":
     """Pass the signals that stop a process on to `child` while it runs the command; a function restoring ours.
     TERM, HUP and QUIT then end this process as they would have (the command ends with them); Ctrl-Z stops
     both, and CONT continues both."""
@@ -303,7 +311,7 @@ def _forward_signals(child: int) -> Any:
     return restore
 
 
-def _line(connection: Any, pending: bytearray) -> bytes:
+def _line(connection: "Any", pending: bytearray) -> bytes:
     """The next answer line from the resident (b"" at its end); `pending` keeps what came after it."""
     while b"\n" not in pending:
         more = connection.recv(64)
@@ -334,184 +342,7 @@ def _resident_start(place: str) -> None:
         pass  # no resident: commands run in their own process, as they always can
 
 
-# -- the quick commands without click -------------------------------------------------------------------------
-
-class _Spec:
-    """A quick command's parameters as its click command declares them (tests/test_startup.py keeps the two
-    equal): positional `arguments` (the last may take any number, `variadic`), `flags`, options taking a value
-    (`values`, by option name: the parameter's name), `choices` of an option, and which parameters are paths
-    to a directory (`directories`) or a file (`files`)."""
-
-    def __init__(self, arguments: tuple[str, ...], variadic: bool, flags: dict[str, str], values: dict[str, str],
-                 *, choices: dict[str, tuple[str, ...]] | None = None, directories: tuple[str, ...] = ("directory",),
-                 files: tuple[str, ...] = (), defaults: dict[str, Any] | None = None) -> None:
-        self.arguments, self.variadic, self.flags, self.values = arguments, variadic, flags, values
-        self.choices = choices or {}
-        self.directories, self.files = directories, files
-        self.defaults = defaults or {}
-
-
-_STATUSES = ("agreed", "agreed-ad-ref", "bracketed", "pending")  # ParagraphStatus, as `mark --status` offers them
-QUICK = {
-    "status": _Spec(("directory",), False, {"--json": "as_json"}, {}),
-    "log": _Spec(("directory",), False, {"--json": "as_json", "--verify": "check"}, {}),
-    "decide": _Spec(("directory", "args"), True, {"--json": "as_json"},
-                    {"--note": "note", "--delegation": "delegation", "--kind": "kind", "--paragraph": "paragraph",
-                     "--status": "state", "--from-file": "from_file", "--actor": "actor"},
-                    files=("from_file",), defaults={"note": ""}),
-    "mark": _Spec(("directory", "args"), True, {},
-                  {"--delegation": "delegation", "--status": "state", "--from-file": "from_file", "--actor": "actor"},
-                  choices={"state": _STATUSES}, files=("from_file",)),
-}
-"""`status`, `log`, `decide` and `mark`, run by `_quick` without click when their command line is plain."""
-
-
-def parse_quick(name: str, argv: list[str]) -> dict[str, Any] | None:
-    """The parameters of quick command `name` from `argv`, as click would pass them to the command; None when
-    the line is anything but plain (help, `--`, an unknown or incomplete option, a bad choice, a missing
-    argument, a file where a directory is wanted…): click then parses it and says what is wrong."""
-    spec = QUICK[name]
-    params: dict[str, Any] = {flag: False for flag in spec.flags.values()}
-    params.update({option: None for option in spec.values.values()})
-    params.update(spec.defaults)
-    positional: list[str] = []
-    i = 0
-    while i < len(argv):
-        arg = argv[i]
-        i += 1
-        if not arg.startswith("-"):
-            positional.append(arg)
-            continue
-        option, equals, value = arg.partition("=")
-        if option in spec.flags and not equals:
-            params[spec.flags[option]] = True
-        elif option in spec.values:
-            if not equals:
-                if i == len(argv):
-                    return None
-                value = argv[i]
-                i += 1
-            params[spec.values[option]] = value
-        else:
-            return None  # -h, --help, --, an unknown option, a flag given a value
-    if len(positional) < len(spec.arguments) - spec.variadic or (len(positional) > len(spec.arguments)
-                                                                    and not spec.variadic):
-        return None
-    for n, argument in enumerate(spec.arguments):
-        last = spec.variadic and n == len(spec.arguments) - 1
-        params[argument] = tuple(positional[n:]) if last else positional[n]
-    for option, allowed in spec.choices.items():
-        if params[option] is not None and params[option] not in allowed:
-            return None
-    from pathlib import Path
-
-    for key in (*spec.directories, *spec.files):
-        value = params[key]
-        if value is None:
-            continue
-        if os.path.isfile(value) if key in spec.directories else os.path.isdir(value):
-            return None  # click names the file that is a directory, or the reverse
-        params[key] = Path(value)
-    return params
-
-
-def _quick(name: str, argv: list[str]) -> bool:
-    """Run quick command `name` without click, as its click command would (same output, exit codes, crash
-    report); False, with nothing done, when click should (a command line that is not plain, a usage error)."""
-    if "_DRAFTING_COMPLETE" in os.environ:
-        return False
-    params = parse_quick(name, argv)
-    if params is None or (name == "log" and params["check"]):
-        return False
-    from drafting.errors import DraftingError, DraftingUsageError
-
-    try:
-        lines = _run_quick(name, params)
-    except DraftingUsageError:
-        return False  # refused before anything was recorded: click runs it again and shows its usage error
-    except DraftingError as exc:
-        _write(sys.stderr, [f"Error: {exc}"])
-        gc.freeze()
-        sys.exit(1)
-    except KeyboardInterrupt:
-        _write(sys.stderr, ["", "Aborted!"])  # as click's standalone mode
-        sys.exit(1)
-    except BrokenPipeError:
-        _quiet_pipe()
-    except Exception as exc:
-        _as_click_would(exc)
-    try:
-        _write(sys.stdout, lines)
-    except BrokenPipeError:
-        _quiet_pipe()
-    gc.freeze()  # as `drafting.cli.main`: no final collections over every object the process holds
-    return True
-
-
-def _run_quick(name: str, params: dict[str, Any]) -> list[str]:
-    """What the click command `name` does with `params`, its output as lines."""
-    import drafting.app as app
-
-    app.set_quiet(False)  # the group's -q, not given
-    directory = params["directory"]
-    if name == "status":
-        report = app.status_report(directory)
-        return [app.safe_json(report, indent=2)] if params["as_json"] else app.status_lines(report)
-    if name == "log":
-        return app.log_lines(app.log_events(directory), as_json=bool(params["as_json"]))
-    from drafting.errors import DraftingUsageError
-    from drafting.model.vocabulary import Decision, ParagraphStatus, values
-
-    args: tuple[str, ...] = params["args"]
-    items, verdict = (args[:-1], args[-1]) if args and params["from_file"] is None else (args, None)
-    if name == "decide":
-        if verdict is not None and verdict not in values(Decision):
-            raise DraftingUsageError("the last argument is the decision")
-        done = app.decide_batch(directory, items, verdict, note=params["note"], delegation=params["delegation"],
-                                kind=params["kind"], paragraph=params["paragraph"], status=params["state"],
-                                from_file=params["from_file"], actor=params["actor"])
-        return app.decided_lines(done, as_json=bool(params["as_json"]))
-    if verdict is not None and verdict not in values(ParagraphStatus):
-        raise DraftingUsageError("the last argument is the status")
-    return app.marked_lines(app.mark_batch(directory, items, verdict, delegation=params["delegation"],
-                                           current=params["state"], from_file=params["from_file"],
-                                           actor=params["actor"]))
-
-
-def _write(stream: TextIO, lines: list[str]) -> None:
-    """`click.echo` of each line: ANSI escapes dropped when not writing to a terminal, flushed."""
-    text = "".join(f"{line}\n" for line in lines)
-    if "\x1b" in text and not stream.isatty():
-        import re
-
-        text = re.sub(r"\033\[[;?0-9]*[a-zA-Z]", "", text)  # click's strip_ansi
-    stream.write(text)
-    stream.flush()
-
-
-def _quiet_pipe() -> None:
-    """The reader went away (`drafting log … | head`): stop quietly with 1, as `drafting.cli.main` does."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    sys.exit(1)
-
-
-def _as_click_would(exc: Exception) -> None:
-    """Exit as the click command does on `exc`: `drafting.cli.domain_errors` maps it (a crash report for a
-    bug, one line for a refusal of the machine), click shows it."""
-    import click
-
-    from drafting.cli import domain_errors
-
-    def again() -> None:
-        raise exc
-
-    try:
-        domain_errors(again)()
-    except click.ClickException as mapped:
-        mapped.show()
-        sys.exit(mapped.exit_code)
-
+# -- the help page without click ------------------------------------------------------------------------------
 
 def _help_page() -> bool:
     """Print `HELP` as click would; False (nothing printed) where click's page would differ or fail."""

@@ -23,9 +23,10 @@ Protocol (the client is `drafting.__main__._resident_run`): the client sends one
 length and the fields, NUL-separated: protocol, working directory, umask, the encodings and error handlers of
 its stdin, stdout and stderr, the number of arguments, the arguments, then its environment as NAME=VALUE
 (its resource limits the child reads itself, with prlimit). The child that takes it answers `P<pid>\\n` (for
-the signals the client passes on), `R\\n` (the code changed: refused) or `D\\n` (declined: limits it cannot
-take on). After `P` the client sends `G` with its fds 0, 1 and 2 (SCM_RIGHTS), or closes: nothing runs without
-the go. The child answers `X<code>\\n` when the command has ended.
+the signals the client passes on) or `R\\n` (the code changed: refused), and takes the client's place. After
+`P` the client sends `G` with its fds 0, 1 and 2 (SCM_RIGHTS), or closes: nothing runs without the go. The
+child answers `X<code>\\n` when the command has ended, or `D\\n` (declined: a place it could not take, limits
+it cannot take on; nothing was run, and the client runs the command itself).
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 if TYPE_CHECKING:
     from drafting.app.negotiation import KeptChecks
 
-PROTOCOL = b"drafting-resident-2"
+PROTOCOL = b"drafting-resident-3"
 IDLE_ENV = "DRAFTING_RESIDENT_IDLE"
 DEFAULT_IDLE = 600.0
 MAX_LOG = 1 << 20
@@ -68,12 +69,12 @@ FULL_CHECK = 60.0
 
 
 QUICK_MODULES = (
-    "drafting.__main__", "drafting.cli", "drafting.app", "drafting.app.negotiation", "drafting.model.vocabulary",
-    "drafting.negotiation.workspace", "drafting.negotiation.compilation", "drafting.negotiation.status",
-    "drafting.negotiation.revise", "drafting.negotiation.silence", "drafting.library.suggest",
-    "drafting.conventions.profiles", "drafting.negotiation.batch", "json", "sqlite3", "hashlib", "difflib",
-    "unicodedata", "csv", "getpass", "pwd", "termios", "shutil", "click._textwrap", "encodings.utf_8_sig",
-    "resource",
+    "drafting.__main__", "drafting.console", "drafting.cli", "drafting.app", "drafting.app.negotiation",
+    "drafting.model.vocabulary", "drafting.negotiation.workspace", "drafting.negotiation.compilation",
+    "drafting.negotiation.status", "drafting.negotiation.revise", "drafting.negotiation.silence",
+    "drafting.library.suggest", "drafting.conventions.profiles", "drafting.negotiation.batch", "json", "sqlite3",
+    "hashlib", "difflib", "unicodedata", "csv", "getpass", "pwd", "termios", "shutil", "click._textwrap",
+    "encodings.utf_8_sig", "resource",
 )
 """What `status`, `log`, `decide` and `mark` import as they run (tests/test_resident.py: a served command imports
 nothing more)."""
@@ -474,11 +475,12 @@ def _child(connection: socket.socket, channel: socket.socket, checks: KeptChecks
     except (OSError, ValueError) as exc:  # a malformed request, or one that never came: run nothing
         _log(log, "refused", f"malformed request: {exc}")
         os._exit(3)
-    if not _take_limits(_peer(connection)[0]):
-        _send(connection, b"D\n")  # limits this process cannot take on: the client runs it itself
-        _log(log, "declined", "the client's resource limits cannot be taken on here")
-        os._exit(0)
+    # The pid first, so that the client gets on with its go while this child takes its place.
+    _send(connection, f"P{os.getpid()}\n".encode())
+    unable = None
     try:
+        if not _take_limits(_peer(connection)[0]):
+            unable = "the client's resource limits cannot be taken on here"
         os.umask(int(umask))
         os.chdir(os.fsdecode(cwd))
         os.environ.clear()
@@ -487,15 +489,18 @@ def _child(connection: socket.socket, channel: socket.socket, checks: KeptChecks
             os.environ[name] = value
         time.tzset()
         sys.argv = argv
-        # The client's streams come with its go, not before: a child that never gets to run holds none of
-        # them (a pipe the caller reads to its end would wait for it).
-        _send(connection, f"P{os.getpid()}\n".encode())
-        fds = _receive_go(connection)
-        if fds is None:
-            os._exit(0)  # the client left (interrupted, timed out) before saying go: nothing was run
+    except (OSError, ValueError) as exc:
+        unable = f"cannot take the client's place: {exc}"
+    # The client's streams come with its go, not before: a child that never gets to run holds none of them (a
+    # pipe the caller reads to its end would wait for it).
+    fds = _receive_go(connection)
+    if fds is None:
+        os._exit(0)  # the client left (interrupted, timed out) before saying go: nothing was run
+    try:
+        if unable is not None:
+            raise ValueError(unable)
         for target, fd in enumerate(fds):
             os.dup2(fd, target)
-            os.close(fd)
         sys.stdin = io.TextIOWrapper(
             open(0, "rb", closefd=False),  # noqa: SIM115
             encoding=in_encoding.decode(), errors=in_errors.decode())
@@ -506,8 +511,12 @@ def _child(connection: socket.socket, channel: socket.socket, checks: KeptChecks
             open(2, "wb", closefd=False),  # noqa: SIM115
             encoding=err_encoding.decode(), errors=err_errors.decode(), line_buffering=True)
     except (OSError, ValueError, LookupError) as exc:
-        _log(log, "refused", f"cannot take the client's place: {exc}")
-        os._exit(3)
+        _send(connection, b"D\n")  # nothing was run: the client runs it itself
+        _log(log, "declined", str(exc))
+        os._exit(0)
+    finally:
+        for fd in fds:
+            os.close(fd)
     connection.settimeout(None)
     done = _watch_client(connection)
     import resource

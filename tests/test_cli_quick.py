@@ -1,8 +1,8 @@
 """The console entry's quick path: `status`, `log`, `decide` and `mark` run without click (issue 14, start-up).
 
-The click commands stay the one definition of these commands' options: `QUICK` must declare exactly their
-parameters, and the quick path must print, exit and record exactly as click does. Anything it does not
-take as a plain command line goes to click.
+The click commands stay the one definition of these commands' options: `COMMANDS` (drafting/console.py) must
+declare exactly their parameters, and the quick path must print, exit and record exactly as click does.
+Anything it does not take as a plain command line goes to click.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from pathlib import Path
 import click
 import pytest
 
-from drafting.__main__ import QUICK, parse_quick
 from drafting.cli import cli
+from drafting.console import COMMANDS as QUICK
+from drafting.console import parse_quick
 from tests.conftest import ALMATY, ALMATY_SPEC
 
 QUICK_RUN = "import sys; sys.argv = ['drafting', *sys.argv[1:]]; from drafting.__main__ import main; main()"
