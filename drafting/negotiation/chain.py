@@ -114,6 +114,16 @@ def event_hash(seq: int, at: str, actor: str, kind: str, subject: str, detail: s
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def scalars(db: sqlite3.Connection, queries: list[tuple[str, tuple[object, ...]]]) -> list[Any]:
+    """The values of several one-value queries, asked in one statement (`SELECT (q1), (q2), …`): a check asks a
+    count or a maximum of every table, and one statement costs a few hundredths of a millisecond."""
+    if not queries:
+        return []
+    row = db.execute("SELECT " + ", ".join(f"({sql})" for sql, _ in queries),
+                     tuple(arg for _, args in queries for arg in args)).fetchone()
+    return list(row)
+
+
 def chained_tables(tables: Iterable[str]) -> list[str]:
     return sorted(t for t in tables if t not in UNCHAINED)
 
@@ -123,8 +133,8 @@ def seal_rows(db: sqlite3.Connection, tables: list[str], marks: dict[str, int | 
     """The `rows` of a new event: new marks, and the digests of every table's rows added since `marks`."""
     new_marks: dict[str, int | None] = {}
     digests: dict[str, list[Any]] = {}
-    for table in tables:
-        top = db.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0]
+    tops = scalars(db, [(f"SELECT max(rowid) FROM {table}", ()) for table in tables])
+    for table, top in zip(tables, tops, strict=True):
         start = marks.get(table)
         if top is not None and (start is None or top > start):
             count, digest = rows_digest(db, table, start, top)
@@ -221,16 +231,15 @@ def prefix_problems(db: sqlite3.Connection, tables: list[str], since: Verified) 
     if any(marks.get(t) != since.marks.get(t) for t in tables):
         return [rewritten]
     problems = []
-    events = db.execute("SELECT count(*) FROM events WHERE seq <= ?", (seq,)).fetchone()[0]
+    sealed = [table for table in tables if since.marks.get(table) is not None]
+    # (rows of a table no event sealed yet are rows no event records: the walk's last check)
+    events, *found_counts = scalars(db, [("SELECT count(*) FROM events WHERE seq <= ?", (seq,)), *(
+        (f"SELECT count(*) FROM {table} WHERE rowid <= ?", (since.marks[table],)) for table in sealed)])
     if events != since.counts.get("events"):
         problems.append(f"{abs(events - since.counts.get('events', 0))} event(s) up to event {seq} were "
                         f"{'deleted' if events < since.counts.get('events', 0) else 'inserted'} after they were "
                         "verified")
-    for table in tables:
-        mark = since.marks.get(table)
-        if mark is None:
-            continue  # rows of a table no event sealed yet are rows no event records: the walk's last check
-        found = db.execute(f"SELECT count(*) FROM {table} WHERE rowid <= ?", (mark,)).fetchone()[0]
+    for table, found in zip(sealed, found_counts, strict=True):
         want = since.counts.get(table, 0)
         if found != want:
             noun = ROW_NOUN.get(table, table)
@@ -326,10 +335,9 @@ def verify_chain(db: sqlite3.Connection, tables: list[str], head: Head | str | N
         last = Head(seq, stored)
     if unchained and not chained_seen:
         problems.append(f"the record's {len(unchained)} event(s) are not chained (inserted outside drafting)")
-    for table in tables:
-        mark = marks.get(table)
-        query = f"SELECT count(*) FROM {table}" + ("" if mark is None else " WHERE rowid > ?")
-        extra = db.execute(query, () if mark is None else (mark,)).fetchone()[0]
+    extras = scalars(db, [(f"SELECT count(*) FROM {table}" + ("" if marks.get(table) is None else " WHERE rowid > ?"),
+                           () if marks.get(table) is None else (marks[table],)) for table in tables])
+    for table, extra in zip(tables, extras, strict=True):
         if extra:
             problems.append(f"{extra} {ROW_NOUN.get(table, table)} row(s) not recorded by any event "
                             "(inserted outside drafting)")

@@ -169,6 +169,9 @@ class Store:
         self._verified: chain.Verified | None = None
         self._reading = False  # a read transaction is open: the snapshot the open-time check verified
         self._found_head: chain.Head | str | None = None  # the head file as read before that snapshot began
+        # PRAGMA data_version in the snapshot the open-time check verified (None: no such snapshot, or used):
+        # the same value at the first write means no one committed since, so nothing is left to check.
+        self._checked_version: int | None = None
         self._rows_memo: tuple[tuple[int, int, int], tuple[tuple[int, str, str], ...]] | None = None
 
     # -- opening --
@@ -319,6 +322,7 @@ class Store:
             raise
         if not problems:
             self._verified = verified
+            self._checked_version = int(self.db.execute("PRAGMA data_version").fetchone()[0])
         if kept is not None and plan is not None:
             kept.settle(plan, None if problems else verified, identity, full=since is None)
         return problems
@@ -433,7 +437,7 @@ class Store:
                                      source=str(self.path)) from exc
         self._sealed = None
         changes = self.db.total_changes
-        if self._verified is not None:
+        if self._verified is not None and not self._unchanged_since_checked():
             try:
                 problems, verified = self._check(chain.read_head(self.path.parent), self._verified)
             except sqlite3.Error as exc:
@@ -470,6 +474,19 @@ class Store:
             # Rows written without an event (only the store's own tests do): the next event seals them, and
             # this store can no longer tell them from rows written by anyone else, so it stops checking.
             self._verified = None
+
+    def _unchanged_since_checked(self) -> bool:
+        """Whether the record is still the snapshot the open-time check verified (this store's first write):
+        no commit by anyone since (SQLite's data_version) and the same head file. Then the incremental check
+        would walk nothing; any commit in between (a row inserted, a trigger dropped) makes it run."""
+        version, self._checked_version = self._checked_version, None
+        if version is None:
+            return False
+        try:
+            same = int(self.db.execute("PRAGMA data_version").fetchone()[0]) == version
+        except sqlite3.Error:
+            return False
+        return same and chain.read_head(self.path.parent) == self._found_head
 
     def _rollback(self) -> None:
         if self.db.in_transaction:

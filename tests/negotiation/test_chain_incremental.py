@@ -400,6 +400,19 @@ def test_rows_inserted_after_the_check_are_refused_at_the_write_not_sealed(recor
         assert store.statuses(0) == {"p2": "agreed"}
 
 
+def test_a_first_write_after_an_untouched_open_skips_nothing_that_changed(record: Record) -> None:
+    """A store's first write starts from the snapshot its open-time check verified when no one committed since
+    and the head file is the same; a head file rewritten in between (no commit) still makes it check."""
+    with Store.open(record.directory) as store:
+        record.commit(store, ["status"])  # untouched since the open: recorded
+    with Store.open(record.directory) as store:
+        (record.directory / chain.HEAD_NAME).write_bytes(chain.head_bytes(chain.Head(999, "0" * 64)))
+        with pytest.raises(DraftingRecordError, match="events deleted from the end"), store.transaction():
+            store.add_status(0, "p1", "pending", "chair")
+            store.add_event("chair", "status", "p1", {})
+    assert full_state(record.directory)[0] != []  # the forged head, not sealed over
+
+
 def test_the_writes_of_other_clerks_are_checked_and_kept(record: Record) -> None:
     """Rows and events appended by another writer between a store's check and its write are checked and
     sealed as they are: the state the write leaves behind equals a full check's."""
