@@ -217,7 +217,9 @@ class _Resident:
         self.madvise = _madvise()
         self.selector = selectors.DefaultSelector()
         self.spare: tuple[int, socket.socket] | None = None  # its pid and the resident's end of its channel
-        self.running: set[socket.socket] = set()
+        self.running: dict[socket.socket, tuple[float, list[Path]]] = {}  # when taken, the records it checked
+        self.recent: list[Path] = []  # the records the last commands checked, the latest first
+        self.slow: set[Path] = set()  # records whose commands take long: not read ahead
         self.watching_server = False
 
     def run(self, idle: float) -> int:
@@ -244,20 +246,29 @@ class _Resident:
                 if not message:
                     self._gone(channel)
                 elif message == TAKEN and self.spare is not None and channel is self.spare[1]:
-                    self.running.add(channel)
+                    self.running[channel] = (time.monotonic(), [])
                     self.spare = None
                     last_taken = time.monotonic()
                 elif message == STALE:
                     return 0
                 else:
-                    self._learn(message)
+                    self._learn(message, channel)
 
-    def _learn(self, news: bytes) -> None:
-        """Take in what a child's checks of records found, for the spares forked from now on."""
+    def _learn(self, news: bytes, channel: socket.socket) -> None:
+        """Take in what a child's checks of records found, for the spares forked from now on; those records
+        are the ones read ahead next."""
         try:
-            self.checks.learn(news)
+            records = self.checks.learn(news)
         except ValueError as exc:
             _log(self.log, "news", f"left out: {exc}")
+            return
+        if channel in self.running:
+            self.running[channel][1].extend(records)
+        for record in reversed(records):
+            if record in self.recent:
+                self.recent.remove(record)
+            self.recent.insert(0, record)
+        del self.recent[READ_AHEAD_RECORDS:]
 
     def _drain(self) -> None:
         """Take in what the running children have told and the resident not yet read (before a fork)."""
@@ -266,7 +277,7 @@ class _Resident:
             with contextlib.suppress(BlockingIOError, OSError):
                 message = channel.recv(MAX_MESSAGE, socket.MSG_DONTWAIT)
                 if message and message not in (TAKEN, STALE):
-                    self._learn(message)
+                    self._learn(message, channel)
 
     def _watch_server(self, watch: bool) -> None:
         """Select on the listening socket (a client waiting) only while no spare is there to accept it."""
@@ -285,8 +296,13 @@ class _Resident:
             self.spare = None
             _log(self.log, "spare", "the waiting child ended before taking a command; forking another")
             time.sleep(0.1)  # not in a tight loop if something makes every spare fail
-        else:
-            self.running.discard(channel)
+        elif channel in self.running:
+            taken, records = self.running.pop(channel)
+            if time.monotonic() - taken > READ_AHEAD_LIMIT:
+                self.slow.update(records)  # its own work outweighs what reading ahead saves: not read ahead
+
+    def _client_waiting(self) -> bool:
+        return bool(select.select([self.server], [], [], 0)[0])
 
     def prefault(self) -> None:
         """Copy now, while no one waits, the pages of the resident's memory that a command would copy as it
@@ -301,8 +317,31 @@ class _Resident:
                 span, permissions = line.split(None, 2)[:2]
                 if permissions[1] == "w" and permissions[3] == "p":
                     start, end = (int(address, 16) for address in span.split("-"))
-                    if self.madvise(start, end - start, MADV_POPULATE_WRITE) != 0:
-                        return  # not this kernel's: no use asking for the other mappings
+                    if self.madvise(start, end - start, MADV_POPULATE_WRITE) != 0 or self._client_waiting():
+                        return  # not this kernel's (no use asking for the others), or a client is waiting
+
+    def read_ahead(self, channel: socket.socket) -> bool:
+        """In a spare with time to spare: read the records the last commands used as `status` does, so that the
+        next command finds their text and amendments parsed and their check brought up to date (what a
+        command's first reading costs, a third of a quick command on a small record), and tell the resident
+        what the check found. Not for records whose commands take long (their own work is what counts there).
+        Reading copies the pages a command touches (see `prefault`): whether any record was read."""
+        from drafting.app import negotiation as ops
+
+        records = [record for record in self.recent if record not in self.slow]
+        for record in records:
+            if self._client_waiting():
+                break
+            try:
+                with ops.keeping_checked(self.checks):
+                    ops.read_ahead(record)
+            except Exception as exc:  # a record gone or unreadable: the command will say so, or fail as loudly
+                _log(self.log, "read-ahead", f"{record}: {type(exc).__name__}: {exc}")
+        news = self.checks.news()
+        if news:
+            with contextlib.suppress(OSError):
+                channel.send(news)
+        return bool(records)
 
     def dismiss_spare(self) -> None:
         """Stop a waiting spare: SIGUSR1, which it ignores from the moment it takes a command (then it runs on)."""
@@ -332,7 +371,7 @@ class _Resident:
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             signal.signal(signal.SIGUSR1, signal.SIG_DFL)  # the resident dismisses a waiting spare so
-            if prefault:
+            if prefault and not self.read_ahead(theirs):
                 self.prefault()
             gc.freeze()  # as the command's `main` does at its end, now: its objects only are left for then
             connection = _accept(self.server, resident)
@@ -352,6 +391,10 @@ class _Resident:
             os._exit(70)  # never back into the resident's loop (its cleanup would remove the live socket)
 
 
+READ_AHEAD_RECORDS = 2
+"""How many of the records the last commands used a waiting spare reads ahead."""
+READ_AHEAD_LIMIT = 0.1
+"""A record whose command took longer than this (seconds) is not read ahead: its own work outweighs it."""
 MADV_POPULATE_WRITE = 23
 """madvise's request to fault in every page of a range, writable (linux/mman.h; Linux 5.14)."""
 
@@ -521,24 +564,32 @@ def _child(connection: socket.socket, channel: socket.socket, checks: KeptChecks
     done = _watch_client(connection)
     import resource
 
+    from drafting.app import negotiation as ops
+
     before = set(sys.modules)
     faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
     started = time.perf_counter()
-    code = _run(checks)
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # the command is over: report it, whatever comes
-    done.append(True)
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):  # a reader that went away: the code still goes back
-            stream.flush()
-    imported = len(set(sys.modules) - before)
-    if imported and os.environ.get("DRAFTING_RESIDENT_DEBUG"):
-        _log(log, "imported", " ".join(sorted(set(sys.modules) - before)))
-    made = " ".join(f"{n} {kind}" for kind, n in checks.untold().items() if n) or "none"
-    _log(log, "served", f"{' '.join(sys.argv[1:2])} exit {code}: {(time.perf_counter() - started) * 1000:.1f} ms"
-         f" wall, {time.process_time() * 1000:.1f} ms CPU since the fork, "
-         f"{resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults} page faults, imported {imported} modules, "
-         f"record checks: {made}")
-    _send(connection, f"X{code}\n".encode())
+    with ops.records_closed_later():  # SQLite's last checkpoint once the client has its answer
+        code = _run(checks)
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # the command is over: report it, whatever comes
+        done.append(True)
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError):  # a reader that went away: the code still goes back
+                stream.flush()
+        imported = len(set(sys.modules) - before)
+        if imported and os.environ.get("DRAFTING_RESIDENT_DEBUG"):
+            _log(log, "imported", " ".join(sorted(set(sys.modules) - before)))
+        made = " ".join(f"{n} {kind}" for kind, n in checks.untold().items() if n) or "none"
+        _log(log, "served", f"{' '.join(sys.argv[1:2])} exit {code}: {(time.perf_counter() - started) * 1000:.1f} "
+             f"ms wall, {time.process_time() * 1000:.1f} ms CPU since the fork, "
+             f"{resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults} page faults, imported {imported} "
+             f"modules, record checks: {made}")
+        # The client's streams given back before its answer: a reader waiting for their end (a pipe, a
+        # shell's $(…)) has it when the client leaves, not when this child does.
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(devnull, fd)
+        _send(connection, f"X{code}\n".encode())
     news = checks.news()  # after the client has its answer: no command waits for the resident to read it
     if news:
         with contextlib.suppress(OSError):

@@ -154,6 +154,14 @@ def kept_checks(*, full_every: float | None = None) -> KeptChecks:
     return KeptChecks() if full_every is None else KeptChecks(full_every=full_every)
 
 
+def records_closed_later() -> contextlib.AbstractContextManager[None]:
+    """Within the block, the records opened are closed at its end (SQLite's last checkpoint after, say, a
+    command's answer: what they committed is durable already)."""
+    from drafting.negotiation.workspace import closing_later
+
+    return closing_later()
+
+
 def keeping_checked(check: RecordChecks) -> contextlib.AbstractContextManager[None]:
     """Within the block, a workspace that `check` keeps (`check.for_record`) opens with the check kept."""
     from drafting.negotiation.workspace import keeping
@@ -391,6 +399,14 @@ def status_report(directory: Path, *, now: dt.datetime | None = None) -> dict[st
 
     with open_workspace(directory) as workspace:
         return report(workspace, now)
+
+
+def read_ahead(directory: Path) -> None:
+    """Read the record in `directory` as `status` does, for what a process keeps of it between commands (its
+    check, the parsed text and amendments, the registry): the resident's waiting child does it for the records
+    the last commands used, before the next command comes. A refusal is left to that command to report."""
+    with contextlib.suppress(DraftingError):
+        status_report(directory)
 
 
 def silence(directory: Path, until: str, paragraphs: Sequence[str] = (), *, actor: str | None = None,

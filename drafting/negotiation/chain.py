@@ -485,9 +485,9 @@ class KeptChecks:
         settled, self._settled = self._settled, []
         return json.dumps(settled).encode() if settled else b""
 
-    def learn(self, news: bytes) -> int:
-        """Take in another process's `news` of the same records: each check settled here as it was there. How
-        many were taken; a message that cannot be read is left out whole (ValueError)."""
+    def learn(self, news: bytes) -> list[Path]:
+        """Take in another process's `news` of the same records: each check settled here as it was there. The
+        records it was about, in order; a message that cannot be read is left out whole (ValueError)."""
         try:
             items = json.loads(news)
             if not isinstance(items, list):
@@ -501,7 +501,7 @@ class KeptChecks:
             raise ValueError("not news of kept checks (a record's directory is not absolute)")
         for directory, plan, verified, identity, full in settled:
             self.check(directory).settle(plan, verified, identity, full=full)
-        return len(settled)
+        return [directory for directory, *_ in settled]
 
 
 class _NotedCheck:

@@ -79,6 +79,27 @@ def keeping(check: chain.RecordChecks) -> Iterator[None]:
         _KEPT.reset(token)
 
 
+_CLOSE_LATER: contextvars.ContextVar[list[sqlite3.Connection] | None] = contextvars.ContextVar(
+    "drafting_close_later", default=None)
+
+
+@contextlib.contextmanager
+def closing_later() -> Iterator[None]:
+    """Within the block, the stores closed keep their connections (ended: no transaction open) and the block's
+    end closes them: SQLite's last checkpoint of the write-ahead log (copying the committed pages into the
+    database file, a millisecond with its syncs) comes after what the block does before it ends. What was
+    committed is durable either way (every commit is synced); the resident's child answers its client first."""
+    connections: list[sqlite3.Connection] = []
+    token = _CLOSE_LATER.set(connections)
+    try:
+        yield
+    finally:
+        _CLOSE_LATER.reset(token)
+        for connection in connections:
+            with contextlib.suppress(sqlite3.Error):
+                connection.close()
+
+
 @functools.cache
 def _expected_triggers() -> dict[str, str]:
     """The schema's triggers by name (`migrations.triggers`), made once per process: every opening checks them."""
@@ -413,7 +434,15 @@ class Store:
         return chain.Head(seq, digest)
 
     def close(self) -> None:
-        self.db.close()
+        """End the store: its transaction rolled back, and its connection closed, or kept for the end of the
+        `closing_later` block this runs in (closing the last connection makes SQLite's last checkpoint)."""
+        later = _CLOSE_LATER.get()
+        if later is None:
+            self.db.close()
+            return
+        self._reading = False
+        self._rollback()
+        later.append(self.db)
 
     def __enter__(self) -> Store:
         return self

@@ -114,7 +114,7 @@ def test_news_that_cannot_be_read_is_left_out_whole(tmp_path: Path) -> None:
         with pytest.raises(ValueError):
             resident.learn(bad)
         assert resident.check(directory).verified is None  # nothing taken in, not even the good item
-    assert resident.learn(json.dumps(news).encode()) == 1
+    assert resident.learn(json.dumps(news).encode()) == [directory]
     assert resident.check(directory).verified == child.check(directory).verified
 
 

@@ -238,3 +238,27 @@ def test_insert_or_replace_cannot_rewrite_the_record(busy_workspace: Path) -> No
     finally:
         db.rollback()
         db.close()
+
+
+def test_a_store_closed_later_has_committed_and_holds_no_transaction(busy_workspace: Path) -> None:
+    """Within `closing_later` (the resident's child, which answers its client before SQLite's last checkpoint)
+    a closed store's commit is already visible to everyone, it holds no transaction (not even the snapshot it
+    was reading), and its connection is closed — the write-ahead log checkpointed and removed — at the end."""
+    from drafting.negotiation.store import closing_later
+
+    wal = busy_workspace / (DB_NAME + "-wal")
+    before = counts(busy_workspace)["statuses"]
+    with closing_later():
+        reader = Store.open(busy_workspace)  # reading the snapshot its check verified
+        assert reader.db.in_transaction
+        reader.close()
+        assert not reader.db.in_transaction
+        store = Store.open(busy_workspace)
+        with store.transaction():
+            store.add_status(0, "endorse_rap", "bracketed", "chair")
+            store.add_event("chair", "status", "endorse_rap", {"status": "bracketed"})
+        store.close()
+        assert wal.exists()  # the connections are open still: the last checkpoint is to come
+        assert counts(busy_workspace)["statuses"] == before + 1
+    assert not wal.exists()
+    check_record(busy_workspace)
