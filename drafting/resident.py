@@ -91,9 +91,15 @@ def preload() -> None:
 
 
 class Freshness:
-    """Whether the code the resident runs is still the code on disk: the modification times of the modules it
-    loaded from the drafting package, and of each directory it imports third-party modules from (pip changes
-    a site-packages directory when it installs or removes anything)."""
+    """Whether the code the resident runs is still the code on disk: the modules it loaded from the drafting
+    package (and their directories), and each directory it imports third-party modules from (pip changes a
+    site-packages directory when it installs or removes anything).
+
+    Watched with inotify where it can be had (a change queues an event the spares see with one poll: no file
+    is looked at while a client waits); elsewhere, by the files' times, sizes and inodes, looked at each time."""
+
+    WATCHED = 0x2 | 0x4 | 0x40 | 0x80 | 0x100 | 0x200 | 0x400 | 0x800
+    """IN_MODIFY, IN_ATTRIB, IN_MOVED_FROM, IN_MOVED_TO, IN_CREATE, IN_DELETE, IN_DELETE_SELF, IN_MOVE_SELF."""
 
     def __init__(self) -> None:
         package = Path(__file__).resolve().parent
@@ -106,10 +112,28 @@ class Freshness:
             resolved = Path(path).resolve()
             if resolved.is_relative_to(package):
                 files.add(str(resolved))
+                directories.add(str(resolved.parent))
             elif "site-packages" in resolved.parts:
                 index = resolved.parts.index("site-packages")
                 directories.add(str(Path(*resolved.parts[: index + 1])))
         self.stamps = {path: self._stamp(path) for path in sorted(files | directories)}
+        self.watch = self._inotify(sorted(files | directories))
+
+    def _inotify(self, paths: list[str]) -> int | None:
+        """An inotify descriptor watching `paths`, or None where inotify cannot be had (then stamps are used)."""
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            watch = int(libc.inotify_init1(os.O_NONBLOCK | os.O_CLOEXEC))
+        except (OSError, AttributeError):
+            return None
+        if watch < 0:
+            return None
+        if all(libc.inotify_add_watch(watch, os.fsencode(path), self.WATCHED) >= 0 for path in paths):
+            return watch
+        os.close(watch)  # a watch refused (the user's limit reached): the stamps, then
+        return None
 
     @staticmethod
     def _stamp(path: str) -> tuple[int, ...]:
@@ -122,7 +146,10 @@ class Freshness:
 
     def changed(self) -> str | None:
         """The first file or directory that changed since the resident started; None when none did."""
-        return next((path for path, stamp in self.stamps.items() if self._stamp(path) != stamp), None)
+        if self.watch is not None and not select.select([self.watch], [], [], 0)[0]:
+            return None  # no event since the watches were set (after the stamps: a change between shows below)
+        found = next((path for path, stamp in self.stamps.items() if self._stamp(path) != stamp), None)
+        return found if found is not None or self.watch is None else "a watched file or directory"
 
 
 def idle_seconds() -> float:
@@ -191,9 +218,9 @@ def _leave(_signal: int, _frame: object) -> None:
     raise SystemExit(0)
 
 
-TAKEN, STALE = b"T", b"S"
-"""What a spare tells the resident on its channel: it took a command, or the code is stale (leave). Anything
-else a child sends is what its command's checks of records found (`KeptChecks.news`)."""
+TAKEN, STALE, ENDED = b"T", b"S", b"E"
+"""What a child tells the resident on its channel: it took a command, the code is stale (leave), its command
+has ended (its process ends soon after). Anything else is what its checks of records found (`KeptChecks.news`)."""
 
 
 class _Resident:
@@ -218,6 +245,7 @@ class _Resident:
         self.selector = selectors.DefaultSelector()
         self.spare: tuple[int, socket.socket] | None = None  # its pid and the resident's end of its channel
         self.running: dict[socket.socket, tuple[float, list[Path]]] = {}  # when taken, the records it checked
+        self.channels: set[socket.socket] = set()  # of every child but the spare (theirs to close after a fork)
         self.recent: list[Path] = []  # the records the last commands checked, the latest first
         self.slow: set[Path] = set()  # records whose commands take long: not read ahead
         self.watching_server = False
@@ -247,10 +275,13 @@ class _Resident:
                     self._gone(channel)
                 elif message == TAKEN and self.spare is not None and channel is self.spare[1]:
                     self.running[channel] = (time.monotonic(), [])
+                    self.channels.add(channel)
                     self.spare = None
                     last_taken = time.monotonic()
                 elif message == STALE:
                     return 0
+                elif message == ENDED:
+                    self._ended(channel)
                 else:
                     self._learn(message, channel)
 
@@ -276,7 +307,9 @@ class _Resident:
         for channel in ready:
             with contextlib.suppress(BlockingIOError, OSError):
                 message = channel.recv(MAX_MESSAGE, socket.MSG_DONTWAIT)
-                if message and message not in (TAKEN, STALE):
+                if message == ENDED:
+                    self._ended(channel)
+                elif message and message not in (TAKEN, STALE):
                     self._learn(message, channel)
 
     def _watch_server(self, watch: bool) -> None:
@@ -288,18 +321,24 @@ class _Resident:
                 self.selector.unregister(self.server)
             self.watching_server = watch
 
+    def _ended(self, channel: socket.socket) -> None:
+        """A child's command has ended (or its process, before it said so)."""
+        if channel in self.running:
+            taken, records = self.running.pop(channel)
+            if time.monotonic() - taken > READ_AHEAD_LIMIT:
+                self.slow.update(records)  # its own work outweighs what reading ahead saves: not read ahead
+
     def _gone(self, channel: socket.socket) -> None:
-        """A child's channel closed: it ended (its command done), or a spare ended before taking one."""
+        """A child's channel closed: its process ended (its command done), or a spare's before taking one."""
         self.selector.unregister(channel)
+        self.channels.discard(channel)
         channel.close()
         if self.spare is not None and channel is self.spare[1]:
             self.spare = None
             _log(self.log, "spare", "the waiting child ended before taking a command; forking another")
             time.sleep(0.1)  # not in a tight loop if something makes every spare fail
-        elif channel in self.running:
-            taken, records = self.running.pop(channel)
-            if time.monotonic() - taken > READ_AHEAD_LIMIT:
-                self.slow.update(records)  # its own work outweighs what reading ahead saves: not read ahead
+        else:
+            self._ended(channel)
 
     def _client_waiting(self) -> bool:
         return bool(select.select([self.server], [], [], 0)[0])
@@ -364,7 +403,7 @@ class _Resident:
             return
         try:
             ours.close()
-            for channel in self.running:
+            for channel in self.channels:
                 channel.close()
             self.selector.close()
             os.close(self.lock)
@@ -382,7 +421,6 @@ class _Resident:
                 _log(self.log, "stale", f"the code on disk changed ({changed}); leaving")
                 theirs.send(STALE)
                 os._exit(0)
-            theirs.send(TAKEN)
         except BaseException:  # the resident forks another spare when this one ends
             os._exit(1)
         try:
@@ -516,10 +554,13 @@ def _child(connection: socket.socket, channel: socket.socket, checks: KeptChecks
         argv = [os.fsdecode(arg) for arg in fields[9:9 + argc]]
         environment = [os.fsdecode(item) for item in fields[9 + argc:] if item]
     except (OSError, ValueError) as exc:  # a malformed request, or one that never came: run nothing
+        _send(channel, TAKEN)
         _log(log, "refused", f"malformed request: {exc}")
         os._exit(3)
-    # The pid first, so that the client gets on with its go while this child takes its place.
+    # The pid first, so that the client gets on with its go while this child takes its place; then the
+    # resident hears that its spare is taken (and forks another if a second client waits).
     _send(connection, f"P{os.getpid()}\n".encode())
+    _send(channel, TAKEN)
     unable = None
     try:
         if not _take_limits(_peer(connection)[0]):
@@ -590,10 +631,13 @@ def _child(connection: socket.socket, channel: socket.socket, checks: KeptChecks
         for fd in (0, 1, 2):
             os.dup2(devnull, fd)
         _send(connection, f"X{code}\n".encode())
-    news = checks.news()  # after the client has its answer: no command waits for the resident to read it
-    if news:
+        # After the client has its answer (no command waits for the resident to read it), and before SQLite's
+        # last checkpoint and this process's end: the resident forks the next spare now.
+        news = checks.news()
         with contextlib.suppress(OSError):
-            channel.send(news)
+            if news:
+                channel.send(news)
+            channel.send(ENDED)
     os._exit(code)
 
 
