@@ -223,6 +223,10 @@ TAKEN, STALE, ENDED = b"T", b"S", b"E"
 has ended (its process ends soon after). Anything else is what its checks of records found (`KeptChecks.news`)."""
 
 
+class _ClientCame(BaseException):
+    """A client came while the spare was reading ahead (a BaseException: no `except Exception` swallows it)."""
+
+
 class _Resident:
     """The resident's loop: one spare child waiting for the next command, the children running commands, and
     the checks of the records they open, kept here between commands (`KeptChecks`).
@@ -364,23 +368,49 @@ class _Resident:
         next command finds their text and amendments parsed and their check brought up to date (what a
         command's first reading costs, a third of a quick command on a small record), and tell the resident
         what the check found. Not for records whose commands take long (their own work is what counts there).
+        A client that comes meanwhile stops it (SIGIO from the listening socket): no command waits for it.
         Reading copies the pages a command touches (see `prefault`): whether any record was read."""
         from drafting.app import negotiation as ops
 
         records = [record for record in self.recent if record not in self.slow]
-        for record in records:
-            if self._client_waiting():
-                break
-            try:
-                with ops.keeping_checked(self.checks):
-                    ops.read_ahead(record)
-            except Exception as exc:  # a record gone or unreadable: the command will say so, or fail as loudly
-                _log(self.log, "read-ahead", f"{record}: {type(exc).__name__}: {exc}")
+        if not records:
+            return False
+        listening = self.server.fileno()
+        flags = fcntl.fcntl(listening, fcntl.F_GETFL)
+        armed = [True]
+
+        def disarm() -> None:
+            """No more SIGIO: the listening socket is shared with the resident and the spares to come."""
+            armed[0] = False
+            fcntl.fcntl(listening, fcntl.F_SETFL, flags)
+
+        def came(_signal: int, _frame: object) -> None:
+            if armed[0]:
+                disarm()
+                raise _ClientCame
+
+        signal.signal(signal.SIGIO, came)
+        try:
+            fcntl.fcntl(listening, fcntl.F_SETOWN, os.getpid())
+            fcntl.fcntl(listening, fcntl.F_SETFL, flags | os.O_ASYNC)
+            for record in records:
+                if self._client_waiting():
+                    break  # (one may have come before the signal was asked for)
+                try:
+                    with ops.keeping_checked(self.checks):
+                        ops.read_ahead(record)
+                except Exception as exc:  # a record gone or unreadable: the command will say so, or fail as loudly
+                    _log(self.log, "read-ahead", f"{record}: {type(exc).__name__}: {exc}")
+        except _ClientCame:
+            pass  # what was read stays read; a check cut short was settled as finding nothing to keep
+        finally:
+            if armed[0]:
+                disarm()  # (a SIGIO in between disarms and raises itself: the caller takes it)
         news = self.checks.news()
         if news:
             with contextlib.suppress(OSError):
                 channel.send(news)
-        return bool(records)
+        return True
 
     def dismiss_spare(self) -> None:
         """Stop a waiting spare: SIGUSR1, which it ignores from the moment it takes a command (then it runs on)."""
@@ -410,8 +440,14 @@ class _Resident:
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             signal.signal(signal.SIGUSR1, signal.SIG_DFL)  # the resident dismisses a waiting spare so
-            if prefault and not self.read_ahead(theirs):
-                self.prefault()
+            if prefault:
+                try:
+                    read = self.read_ahead(theirs)
+                except _ClientCame:
+                    read = True
+                signal.signal(signal.SIGIO, signal.SIG_DFL)  # the command's process has the default dispositions
+                if not read:
+                    self.prefault()
             gc.freeze()  # as the command's `main` does at its end, now: its objects only are left for then
             connection = _accept(self.server, resident)
             self.server.close()

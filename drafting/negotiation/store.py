@@ -79,23 +79,36 @@ def keeping(check: chain.RecordChecks) -> Iterator[None]:
         _KEPT.reset(token)
 
 
-_CLOSE_LATER: contextvars.ContextVar[list[sqlite3.Connection] | None] = contextvars.ContextVar(
-    "drafting_close_later", default=None)
+@dataclass
+class _Later:
+    """What `closing_later` leaves for the end of its block."""
+
+    connections: list[sqlite3.Connection]
+    directories: set[Path]
+
+
+_CLOSE_LATER: contextvars.ContextVar[_Later | None] = contextvars.ContextVar("drafting_close_later", default=None)
 
 
 @contextlib.contextmanager
 def closing_later() -> Iterator[None]:
     """Within the block, the stores closed keep their connections (ended: no transaction open) and the block's
     end closes them: SQLite's last checkpoint of the write-ahead log (copying the committed pages into the
-    database file, a millisecond with its syncs) comes after what the block does before it ends. What was
-    committed is durable either way (every commit is synced); the resident's child answers its client first."""
-    connections: list[sqlite3.Connection] = []
-    token = _CLOSE_LATER.set(connections)
+    database file, a millisecond with its syncs) comes after what the block does before it ends, and so does
+    the sync that makes the new head file's name durable. What was committed is durable either way (every
+    commit is synced; a head file that lags after a power cut is one the check accepts); the resident's child
+    answers its client first."""
+    later = _Later([], set())
+    token = _CLOSE_LATER.set(later)
     try:
         yield
     finally:
         _CLOSE_LATER.reset(token)
-        for connection in connections:
+        from drafting.support.atomic import sync_directory
+
+        for directory in later.directories:
+            sync_directory(directory)
+        for connection in later.connections:
             with contextlib.suppress(sqlite3.Error):
                 connection.close()
 
@@ -211,11 +224,16 @@ class Store:
             raise DraftingInputError(f"cannot open the negotiation record: {exc}", source=str(path)) from exc
 
     def _write_head(self, head: chain.Head) -> None:
-        """Remember the last event sealed (after its commit: a head that lags is caught up on the next write)."""
+        """Remember the last event sealed (after its commit: a head that lags is caught up on the next write).
+        Within `closing_later`, the new file's name is made durable at the block's end (a power cut before
+        then leaves the head before, whole: one that lags)."""
         from drafting.support.atomic import write_atomic
 
+        later = _CLOSE_LATER.get()
         try:
-            write_atomic(self.path.parent / chain.HEAD_NAME, chain.head_bytes(head))
+            write_atomic(self.path.parent / chain.HEAD_NAME, chain.head_bytes(head), sync_name=later is None)
+            if later is not None:
+                later.directories.add(self.path.parent)
         except OSError as exc:
             raise DraftingInputError(f"the change was recorded, but its head file could not be written "
                                      f"({exc.strerror}); run the command again", source=str(self.path)) from exc
@@ -442,7 +460,7 @@ class Store:
             return
         self._reading = False
         self._rollback()
-        later.append(self.db)
+        later.connections.append(self.db)
 
     def __enter__(self) -> Store:
         return self

@@ -16,7 +16,8 @@ from pathlib import Path
 TEMP_PREFIX = ".tmp-drafting-"
 
 
-def _fsync_dir(directory: Path) -> None:
+def sync_directory(directory: Path) -> None:
+    """Make the names in `directory` durable (a rename into it survives a power cut once this returns)."""
     with contextlib.suppress(OSError):
         fd = os.open(directory, os.O_RDONLY)
         try:
@@ -38,11 +39,13 @@ def _create_temp(directory: Path, mode: int) -> tuple[int, str]:
     raise FileExistsError(f"no free temporary file name in {directory}")
 
 
-def write_atomic(path: str | os.PathLike[str], data: bytes, *, mode: int = 0o666) -> None:
+def write_atomic(path: str | os.PathLike[str], data: bytes, *, mode: int = 0o666, sync_name: bool = True) -> None:
     """Replace `path` with `data` atomically and durably.
 
     A new file gets `mode` less the umask, as files made by other tools do; a file that is replaced keeps
-    the permissions it had (a clerk who made a draft private keeps it private)."""
+    the permissions it had (a clerk who made a draft private keeps it private). With `sync_name` false the
+    caller makes the new name durable itself (`sync_directory`, later): until then a power cut may leave the
+    old file, whole, never a part of either."""
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
     fd, tmp = _create_temp(directory, mode)
@@ -58,7 +61,8 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, *, mode: int = 0o666
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    _fsync_dir(directory)
+    if sync_name:
+        sync_directory(directory)
 
 
 def write_all_atomic(files: Mapping[Path, bytes]) -> None:
@@ -123,7 +127,7 @@ def staged_outputs(directory: Path, files: Mapping[str, bytes]) -> Iterator[None
         make_directory(directory)
         for name in files:
             os.replace(stage / name, directory / name)
-        _fsync_dir(directory)
+        sync_directory(directory)
     except (OSError, DraftingInputError) as exc:
         raise DraftingInputError(f"the record was updated, but the outputs could not be moved into place ({exc}); "
                                  f"they are in {stage}", source=str(directory)) from exc

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
 from drafting.errors import DraftingInputError
+from drafting.negotiation import chain
 from drafting.negotiation.migrations import SCHEMA_VERSION
 from drafting.negotiation.store import APPLICATION_ID, DB_NAME, Store
 from tests.negotiation import (
@@ -260,5 +262,8 @@ def test_a_store_closed_later_has_committed_and_holds_no_transaction(busy_worksp
         store.close()
         assert wal.exists()  # the connections are open still: the last checkpoint is to come
         assert counts(busy_workspace)["statuses"] == before + 1
+        with closing(sqlite3.connect(busy_workspace / DB_NAME)) as db:  # the head file names the last event
+            assert chain.read_head(busy_workspace) == chain.Head(*db.execute(
+                "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone())
     assert not wal.exists()
     check_record(busy_workspace)
