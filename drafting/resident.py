@@ -258,7 +258,7 @@ class _Resident:
         last_taken = time.monotonic()
         while True:
             if self.spare is None and not self.running:
-                self._fork_spare(prefault=True)
+                self._fork_spare(warm=True)
             self._watch_server(self.spare is None)
             wait = last_taken + idle - time.monotonic()
             if wait <= 0:
@@ -267,7 +267,7 @@ class _Resident:
             for key, _events in self.selector.select(wait):
                 if key.fileobj is self.server:
                     self._watch_server(False)
-                    self._fork_spare(prefault=False)  # a client waits: it gets a child at once
+                    self._fork_spare(warm=False)  # a client waits: it gets a child at once
                     continue
                 channel = key.fileobj
                 assert isinstance(channel, socket.socket)
@@ -347,40 +347,16 @@ class _Resident:
     def _client_waiting(self) -> bool:
         return bool(select.select([self.server], [], [], 0)[0])
 
-    def prefault(self) -> None:
-        """Copy now, while no one waits, the pages of the resident's memory that a command would copy as it
-        writes them (copy-on-write after the fork: a reference count changed, an object allocated among
-        others, SQLite's and the interpreter's own state): some 800 page faults, half a command's time, moved
-        out of it. One madvise(MADV_POPULATE_WRITE) per writable private mapping (Linux 5.14 and later; on an
-        older kernel, nothing is done and the command pays them as before)."""
-        if self.madvise is None:
-            return
-        with contextlib.suppress(OSError, ValueError), open("/proc/self/maps", encoding="ascii") as maps:
-            for line in maps:
-                span, permissions = line.split(None, 2)[:2]
-                if permissions[1] == "w" and permissions[3] == "p":
-                    start, end = (int(address, 16) for address in span.split("-"))
-                    if self.madvise(start, end - start, MADV_POPULATE_WRITE) != 0 or self._client_waiting():
-                        return  # not this kernel's (no use asking for the others), or a client is waiting
-
-    def read_ahead(self, channel: socket.socket) -> bool:
-        """In a spare with time to spare: read the records the last commands used as `status` does, so that the
-        next command finds their text and amendments parsed and their check brought up to date (what a
-        command's first reading costs, a third of a quick command on a small record), and tell the resident
-        what the check found. Not for records whose commands take long (their own work is what counts there).
-        A client that comes meanwhile stops it (SIGIO from the listening socket): no command waits for it.
-        Reading copies the pages a command touches (see `prefault`): whether any record was read."""
-        from drafting.app import negotiation as ops
-
-        records = [record for record in self.recent if record not in self.slow]
-        if not records:
-            return False
+    def warm(self, channel: socket.socket) -> None:
+        """What a spare does while no client waits, stopped as soon as one comes (SIGIO from the listening
+        socket, asked for meanwhile only: it is shared with the resident and the spares to come), so that no
+        command waits for it: read ahead the records the last commands used, then copy the pages a command
+        would copy as it writes them."""
         listening = self.server.fileno()
         flags = fcntl.fcntl(listening, fcntl.F_GETFL)
         armed = [True]
 
         def disarm() -> None:
-            """No more SIGIO: the listening socket is shared with the resident and the spares to come."""
             armed[0] = False
             fcntl.fcntl(listening, fcntl.F_SETFL, flags)
 
@@ -391,26 +367,53 @@ class _Resident:
 
         signal.signal(signal.SIGIO, came)
         try:
-            fcntl.fcntl(listening, fcntl.F_SETOWN, os.getpid())
-            fcntl.fcntl(listening, fcntl.F_SETFL, flags | os.O_ASYNC)
-            for record in records:
-                if self._client_waiting():
-                    break  # (one may have come before the signal was asked for)
-                try:
-                    with ops.keeping_checked(self.checks):
-                        ops.read_ahead(record)
-                except Exception as exc:  # a record gone or unreadable: the command will say so, or fail as loudly
-                    _log(self.log, "read-ahead", f"{record}: {type(exc).__name__}: {exc}")
+            try:
+                fcntl.fcntl(listening, fcntl.F_SETOWN, os.getpid())
+                fcntl.fcntl(listening, fcntl.F_SETFL, flags | os.O_ASYNC)
+                if not self._client_waiting():  # (one may have come before the signal was asked for)
+                    self.read_ahead(channel)
+                    self.prefault()
+            finally:
+                if armed[0]:
+                    disarm()  # (a SIGIO in between disarms and raises itself: taken below)
         except _ClientCame:
             pass  # what was read stays read; a check cut short was settled as finding nothing to keep
         finally:
-            if armed[0]:
-                disarm()  # (a SIGIO in between disarms and raises itself: the caller takes it)
+            signal.signal(signal.SIGIO, signal.SIG_DFL)  # the command's process has the default dispositions
+
+    def prefault(self) -> None:
+        """Copy the pages of the resident's memory that a command would copy as it writes them (copy-on-write
+        after the fork: a reference count changed, an object allocated among others, SQLite's and the
+        interpreter's own state): some 800 page faults, half a command's time on a small record, out of it.
+        One madvise(MADV_POPULATE_WRITE) per writable private mapping (Linux 5.14 and later; on an older
+        kernel, nothing is done and the command pays them as before)."""
+        if self.madvise is None:
+            return
+        with contextlib.suppress(OSError, ValueError), open("/proc/self/maps", encoding="ascii") as maps:
+            for line in maps:
+                span, permissions = line.split(None, 2)[:2]
+                if permissions[1] == "w" and permissions[3] == "p":
+                    start, end = (int(address, 16) for address in span.split("-"))
+                    if self.madvise(start, end - start, MADV_POPULATE_WRITE) != 0:
+                        return  # not this kernel's: no use asking for the others
+
+    def read_ahead(self, channel: socket.socket) -> None:
+        """Read the records the last commands used as `status` does, so that the next command finds their text
+        and amendments parsed and their check brought up to date (a command's first reading, a third of a
+        quick command on a small record), and tell the resident what the check found. Not for records whose
+        commands take long (their own work is what counts there)."""
+        from drafting.app import negotiation as ops
+
+        for record in [record for record in self.recent if record not in self.slow]:
+            try:
+                with ops.keeping_checked(self.checks):
+                    ops.read_ahead(record)
+            except Exception as exc:  # a record gone or unreadable: the command will say so, or fail as loudly
+                _log(self.log, "read-ahead", f"{record}: {type(exc).__name__}: {exc}")
         news = self.checks.news()
         if news:
             with contextlib.suppress(OSError):
                 channel.send(news)
-        return True
 
     def dismiss_spare(self) -> None:
         """Stop a waiting spare: SIGUSR1, which it ignores from the moment it takes a command (then it runs on)."""
@@ -418,10 +421,10 @@ class _Resident:
             with contextlib.suppress(OSError):
                 os.kill(self.spare[0], signal.SIGUSR1)
 
-    def _fork_spare(self, *, prefault: bool) -> None:
+    def _fork_spare(self, *, warm: bool) -> None:
         """Fork the child that waits for the next command (so a command does not wait for a fork). It closes
         what is the resident's own (its lock goes with the resident, not a command; the other children's
-        channels), and, unless a client is waiting already, touches the resident's objects first."""
+        channels) and, unless a client is waiting already, warms itself until one comes (`warm`)."""
         self._drain()
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         resident = os.getpid()
@@ -440,14 +443,8 @@ class _Resident:
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             signal.signal(signal.SIGUSR1, signal.SIG_DFL)  # the resident dismisses a waiting spare so
-            if prefault:
-                try:
-                    read = self.read_ahead(theirs)
-                except _ClientCame:
-                    read = True
-                signal.signal(signal.SIGIO, signal.SIG_DFL)  # the command's process has the default dispositions
-                if not read:
-                    self.prefault()
+            if warm:
+                self.warm(theirs)
             gc.freeze()  # as the command's `main` does at its end, now: its objects only are left for then
             connection = _accept(self.server, resident)
             self.server.close()
@@ -646,6 +643,7 @@ def _child(connection: socket.socket, channel: socket.socket, checks: KeptChecks
     before = set(sys.modules)
     faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
     started = time.perf_counter()
+    earlier = checks.untold()  # (a read-ahead cut short by this client has not told its own yet)
     with ops.records_closed_later():  # SQLite's last checkpoint once the client has its answer
         code = _run(checks)
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # the command is over: report it, whatever comes
@@ -656,7 +654,8 @@ def _child(connection: socket.socket, channel: socket.socket, checks: KeptChecks
         imported = len(set(sys.modules) - before)
         if imported and os.environ.get("DRAFTING_RESIDENT_DEBUG"):
             _log(log, "imported", " ".join(sorted(set(sys.modules) - before)))
-        made = " ".join(f"{n} {kind}" for kind, n in checks.untold().items() if n) or "none"
+        made = " ".join(f"{n - earlier[kind]} {kind}" for kind, n in checks.untold().items()
+                        if n > earlier[kind]) or "none"
         _log(log, "served", f"{' '.join(sys.argv[1:2])} exit {code}: {(time.perf_counter() - started) * 1000:.1f} "
              f"ms wall, {time.process_time() * 1000:.1f} ms CPU since the fork, "
              f"{resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults} page faults, imported {imported} "
