@@ -350,8 +350,8 @@ class _Resident:
     def warm(self, channel: socket.socket) -> None:
         """What a spare does while no client waits, stopped as soon as one comes (SIGIO from the listening
         socket, asked for meanwhile only: it is shared with the resident and the spares to come), so that no
-        command waits for it: read ahead the records the last commands used, then copy the pages a command
-        would copy as it writes them."""
+        command waits for it: read ahead the records the last commands used or, when there are none, copy the
+        pages a command would copy as it writes them."""
         listening = self.server.fileno()
         flags = fcntl.fcntl(listening, fcntl.F_GETFL)
         armed = [True]
@@ -371,8 +371,8 @@ class _Resident:
                 fcntl.fcntl(listening, fcntl.F_SETOWN, os.getpid())
                 fcntl.fcntl(listening, fcntl.F_SETFL, flags | os.O_ASYNC)
                 if not self._client_waiting():  # (one may have come before the signal was asked for)
-                    self.read_ahead(channel)
-                    self.prefault()
+                    if not self.read_ahead(channel):
+                        self.prefault()  # (reading a record copies the pages a command on it touches)
             finally:
                 if armed[0]:
                     disarm()  # (a SIGIO in between disarms and raises itself: taken below)
@@ -397,14 +397,15 @@ class _Resident:
                     if self.madvise(start, end - start, MADV_POPULATE_WRITE) != 0:
                         return  # not this kernel's: no use asking for the others
 
-    def read_ahead(self, channel: socket.socket) -> None:
+    def read_ahead(self, channel: socket.socket) -> bool:
         """Read the records the last commands used as `status` does, so that the next command finds their text
         and amendments parsed and their check brought up to date (a command's first reading, a third of a
         quick command on a small record), and tell the resident what the check found. Not for records whose
         commands take long (their own work is what counts there)."""
         from drafting.app import negotiation as ops
 
-        for record in [record for record in self.recent if record not in self.slow]:
+        records = [record for record in self.recent if record not in self.slow]
+        for record in records:
             try:
                 with ops.keeping_checked(self.checks):
                     ops.read_ahead(record)
@@ -414,6 +415,7 @@ class _Resident:
         if news:
             with contextlib.suppress(OSError):
                 channel.send(news)
+        return bool(records)
 
     def dismiss_spare(self) -> None:
         """Stop a waiting spare: SIGUSR1, which it ignores from the moment it takes a command (then it runs on)."""
