@@ -101,7 +101,7 @@ def _markdown_version(text: str, source: str) -> Version:
     pending_id: str | None = None
     block: list[str] = []
     cell_ids: list[str] = []
-    table = {"number": 0, "row": 0}
+    table = {"number": 0, "row": 0, "delimited": 0}
 
     def plain(raw: str) -> str:
         spans = markdown_spans(_NOTE_REFERENCE.sub("", raw) if "[^" in raw else raw)
@@ -123,8 +123,9 @@ def _markdown_version(text: str, source: str) -> Version:
 
     def row(line: str) -> None:
         """One row of a pipe table: a paragraph per cell, ids from the table's `dp-cells` comment in order."""
-        if table["row"] == 1 and _TABLE_DELIMITER.match(line):
-            return  # the line under the header row
+        if table["row"] == 1 and not table["delimited"] and _TABLE_DELIMITER.match(line):
+            table["delimited"] = 1
+            return  # the line under the header row (once: a row of cells "-" after it is a row)
         inner = line.removeprefix("|")
         if inner.endswith("|") and not inner.endswith("\\|"):
             inner = inner[:-1]
@@ -151,7 +152,7 @@ def _markdown_version(text: str, source: str) -> Version:
             flush()
             in_table = True
             table["number"] += 1
-            table["row"] = 0
+            table["row"] = table["delimited"] = 0
             row(stripped)
             continue
         match = _MD_ID.match(stripped)
