@@ -6,13 +6,25 @@ such a command line to a resident process of the same installation and interpret
 flags: see `drafting.__main__.resident_name`), started by the first quick command with the client's flags and
 module path, and gone after `DRAFTING_RESIDENT_IDLE` seconds without a command (default 600).
 
-The resident has the modules imported and nothing else. A spare child, forked in advance, waits for the next
-command; it takes the client's standard streams (passed over the socket), working directory, umask,
-environment and arguments, runs the same `drafting.__main__.main` a fresh process runs, and sends the exit code
-back. So a command behaves as a
-fresh process does — the record opened and its chain checked anew, the same output and exit code — by
-construction; only the imports are saved. Forking from a process that has run no command means no state is
-carried from one command to the next.
+The resident has the modules imported. A spare child, forked in advance, waits for the next command; it takes
+the client's standard streams (passed over the socket), working directory, umask, environment, resource limits
+and arguments, runs the same `drafting.__main__.main` a fresh process runs, and sends the exit code back: the
+same output and exit code as a fresh process, by construction; a test runs command lines both ways and
+compares them. What a command finds that a fresh process would not:
+
+- the record's check kept between commands, as the portal keeps it between pages (`chain.KeptChecks`): the
+  first command on a record checks it in full, the next ones what was appended since (with the cheap checks
+  that the part verified still ends where it did), and the full check comes again every
+  `DRAFTING_RESIDENT_FULL_CHECK` seconds (60; 0: at every command). `log --verify`, `revise`, `finalize` and
+  `verify` check in full whatever was kept. Each child checks from the copy it was forked with and tells the
+  resident afterwards what it found;
+- what the spare read while waiting (`_Resident.warm`, stopped by the first client that comes): the records
+  the last commands used, read as `status` reads them (their text and amendments parsed, kept by content), or
+  else its memory pages copied ahead of the copy-on-write a command would pay.
+
+The child answers its client before SQLite's last checkpoint and before the sync that makes the head file's
+new name durable (`store.closing_later`): every commit is synced before the answer, and a head file that lags
+after a power cut is one the check accepts.
 
 Safety: the socket lives in a directory of the user's own (mode 0700, checked by the client before it connects);
 the resident answers only its own user (SO_PEERCRED); it serves no command once a module it loaded (or a
