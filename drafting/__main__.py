@@ -126,15 +126,16 @@ def resident_directory() -> str:
 def resident_name() -> str:
     """The socket's file name: this package's directory, the environment (sys.prefix) and a checksum of what
     decides which code an interpreter runs and how (its module path, flags, warning and -X options, and the
-    PYTHON*, LD_*, LC_* and LANG settings of its environment). The resident computes it again once started and
-    serves only under the name it computes itself."""
+    PYTHON*, LD_*, LC_* and LANG settings of its environment, and how often the resident checks a record in
+    full). The resident computes it again once started and serves only under the name it computes itself."""
     package = os.stat(os.path.dirname(__file__))
     prefix = os.stat(sys.prefix)
     flags = repr(sys.flags).replace("safe_path=True", "safe_path=False")  # the resident starts with -P
-    # Settings a process reads once, at its start (the interpreter's, the dynamic linker's, the locale):
-    # a client with others gets a resident of its own.
+    # Settings a process reads once, at its start (the interpreter's, the dynamic linker's, the locale, the
+    # resident's full-check period): a client with others gets a resident of its own.
     read_at_start = sorted(f"{name}={value}" for name, value in os.environ.items()
-                           if name.startswith(("PYTHON", "LD_", "LC_")) or name in ("LANG", "LANGUAGE"))
+                           if name.startswith(("PYTHON", "LD_", "LC_"))
+                           or name in ("LANG", "LANGUAGE", "DRAFTING_RESIDENT_FULL_CHECK"))
     setup = "\0".join((*sys.path, flags, repr(sys.warnoptions), repr(sorted(sys._xoptions.items())),
                        *read_at_start))
     # A polynomial checksum modulo a Mersenne prime, computed in C by int.from_bytes and %: no library loaded.

@@ -171,13 +171,15 @@ def test_the_commands_check_the_record_from_what_the_resident_kept(tmp_path: Pat
                  "agreed"], ["log", str(ws)], ["status", str(ws)]):
         assert run(line, env).returncode == 0
     assert checks_made(residents) == ["1 full", "1 since", "1 since", "1 since", "1 since"]
-    assert run(["resident", "--stop"], env).returncode == 0
-    wait_for(lambda: not list(residents.glob("*.sock")), "the resident gone")
-    always = environment(residents, DRAFTING_RESIDENT_FULL_CHECK="0")
-    started(residents, always, ws)
+    logs = set(residents.glob("*.log"))
+    always = environment(residents, DRAFTING_RESIDENT_FULL_CHECK="0")  # part of the socket's name: a resident
+    assert run(["log", str(ws)], always).returncode == 0               # of its own starts
+    wait_for(lambda: len(list(residents.glob("*.sock"))) == 2, "the second resident's socket")
     for _ in range(2):
         assert run(["status", str(ws)], always).returncode == 0
-    assert checks_made(residents)[-2:] == ["1 full", "1 full"]
+    (log,) = set(residents.glob("*.log")) - logs
+    assert [line.rsplit("record checks: ", 1)[1] for line in log.read_text().splitlines()
+            if " served " in line] == ["1 full", "1 full"]
 
 
 def test_tampering_between_the_residents_commands_is_found(tmp_path: Path, residents: Path) -> None:
