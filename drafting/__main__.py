@@ -324,7 +324,8 @@ def _line(connection: "Any", pending: bytearray) -> bytes:
     return line
 
 
-_RESIDENT_BOOT = "import json, sys; sys.path[:] = json.loads(sys.argv[2]); from drafting.resident import main; main()"
+_RESIDENT_BOOT = ("import json, sys, time; started = time.time(); sys.path[:] = json.loads(sys.argv[2]); "
+                  "from drafting.resident import main; main(started)")
 """How a resident starts: with this process's interpreter flags and module path (`-P`: nothing prepended)."""
 
 

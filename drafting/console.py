@@ -121,6 +121,8 @@ def quick(name: str, argv: list[str]) -> bool:
         _write(sys.stdout, lines)
     except BrokenPipeError:
         _quiet_pipe()
+    except OSError as exc:  # the output cannot be written (a full disk): one line, as click's commands say it
+        _as_click_would(exc)
     gc.freeze()  # as `drafting.cli.main`: no final collections over every object the process holds
     return True
 

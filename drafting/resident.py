@@ -102,10 +102,14 @@ def preload() -> None:
         importlib.import_module(module)
 
 
+STAMP_TICK = 0.02
+"""Seconds a file's timestamp may lag the clock (the kernel's coarse clock: a tick, 1 to 10 ms)."""
+
+
 class Freshness:
     """Whether the code the resident runs is still the code on disk: the modules it loaded from the drafting
-    package (and their directories), and each directory it imports third-party modules from (pip changes a
-    site-packages directory when it installs or removes anything).
+    package, and each directory it imports third-party modules from (pip changes a site-packages directory
+    when it installs or removes anything).
 
     Watched with inotify where it can be had (a change queues an event the spares see with one poll: no file
     is looked at while a client waits); elsewhere, by the files' times, sizes and inodes, looked at each time."""
@@ -113,7 +117,8 @@ class Freshness:
     WATCHED = 0x2 | 0x4 | 0x40 | 0x80 | 0x100 | 0x200 | 0x400 | 0x800
     """IN_MODIFY, IN_ATTRIB, IN_MOVED_FROM, IN_MOVED_TO, IN_CREATE, IN_DELETE, IN_DELETE_SELF, IN_MOVE_SELF."""
 
-    def __init__(self) -> None:
+    def __init__(self, started: float) -> None:
+        """`started`: when the resident began to import the code it runs (before any of drafting)."""
         package = Path(__file__).resolve().parent
         files: set[str] = set()
         directories: set[str] = set()
@@ -123,13 +128,18 @@ class Freshness:
                 continue
             resolved = Path(path).resolve()
             if resolved.is_relative_to(package):
-                files.add(str(resolved))
-                directories.add(str(resolved.parent))
+                files.add(str(resolved))  # (replaced by a rename: its inode's link count drops, IN_ATTRIB)
             elif "site-packages" in resolved.parts:
                 index = resolved.parts.index("site-packages")
                 directories.add(str(Path(*resolved.parts[: index + 1])))
-        self.stamps = {path: self._stamp(path) for path in sorted(files | directories)}
-        self.watch = self._inotify(sorted(files | directories))
+        watched = sorted(files | directories)
+        self.watch = self._inotify(watched)  # before the stamps: a change after them queues an event
+        self.stamps = {path: self._stamp(path) for path in watched}
+        # A file changed since the resident began to import may have been imported before the change (the
+        # stamps are the file after it): such a resident is stale from the start. A coarse clock's tick
+        # (timestamps lag the clock by up to one) is allowed for.
+        since = int((started - STAMP_TICK) * 1e9)
+        self.born_stale = next((path for path, stamp in self.stamps.items() if stamp and stamp[1] >= since), None)
 
     def _inotify(self, paths: list[str]) -> int | None:
         """An inotify descriptor watching `paths`, or None where inotify cannot be had (then stamps are used)."""
@@ -158,6 +168,8 @@ class Freshness:
 
     def changed(self) -> str | None:
         """The first file or directory that changed since the resident started; None when none did."""
+        if self.born_stale is not None:
+            return self.born_stale
         if self.watch is not None and not select.select([self.watch], [], [], 0)[0]:
             return None  # no event since the watches were set (after the stamps: a change between shows below)
         found = next((path for path, stamp in self.stamps.items() if self._stamp(path) != stamp), None)
@@ -181,7 +193,7 @@ def full_check_seconds() -> float:
     return value if value >= 0 else FULL_CHECK
 
 
-def serve(socket_path: str) -> int:
+def serve(socket_path: str, started: float) -> int:
     """Bind `socket_path` (its directory was made and checked by the client) and serve until idle."""
     base = socket_path.removesuffix(".sock")
     lock = os.open(base + ".lock", os.O_RDWR | os.O_CREAT, 0o600)
@@ -190,7 +202,7 @@ def serve(socket_path: str) -> int:
     except BlockingIOError:
         return 0  # another resident holds this place: starting, serving, or leaving (the next command starts one)
     preload()
-    freshness = Freshness()
+    freshness = Freshness(started)
     log_fd = os.open(base + ".log", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     if os.fstat(log_fd).st_size > MAX_LOG:
         os.ftruncate(log_fd, 0)
@@ -233,6 +245,15 @@ def _leave(_signal: int, _frame: object) -> None:
 TAKEN, STALE, ENDED = b"T", b"S", b"E"
 """What a child tells the resident on its channel: it took a command, the code is stale (leave), its command
 has ended (its process ends soon after). Anything else is what its checks of records found (`KeptChecks.news`)."""
+
+
+def _quiet(server: socket.socket) -> None:
+    """No SIGIO from the listening socket, whatever a spare left (one killed while it warmed leaves it asking):
+    O_ASYNC off and no owner. Its flags are shared by the resident and every spare."""
+    listening = server.fileno()
+    with contextlib.suppress(OSError):
+        fcntl.fcntl(listening, fcntl.F_SETFL, fcntl.fcntl(listening, fcntl.F_GETFL) & ~os.O_ASYNC)
+        fcntl.fcntl(listening, fcntl.F_SETOWN, 0)
 
 
 class _ClientCame(BaseException):
@@ -351,6 +372,7 @@ class _Resident:
         channel.close()
         if self.spare is not None and channel is self.spare[1]:
             self.spare = None
+            _quiet(self.server)  # (it may have died while it warmed)
             _log(self.log, "spare", "the waiting child ended before taking a command; forking another")
             time.sleep(0.1)  # not in a tight loop if something makes every spare fail
         else:
@@ -365,12 +387,11 @@ class _Resident:
         command waits for it: read ahead the records the last commands used or, when there are none, copy the
         pages a command would copy as it writes them."""
         listening = self.server.fileno()
-        flags = fcntl.fcntl(listening, fcntl.F_GETFL)
         armed = [True]
 
         def disarm() -> None:
             armed[0] = False
-            fcntl.fcntl(listening, fcntl.F_SETFL, flags)
+            _quiet(self.server)
 
         def came(_signal: int, _frame: object) -> None:
             if armed[0]:
@@ -381,7 +402,7 @@ class _Resident:
         try:
             try:
                 fcntl.fcntl(listening, fcntl.F_SETOWN, os.getpid())
-                fcntl.fcntl(listening, fcntl.F_SETFL, flags | os.O_ASYNC)
+                fcntl.fcntl(listening, fcntl.F_SETFL, fcntl.fcntl(listening, fcntl.F_GETFL) | os.O_ASYNC)
                 if not self._client_waiting():  # (one may have come before the signal was asked for)
                     if not self.read_ahead(channel):
                         self.prefault()  # (reading a record copies the pages a command on it touches)
@@ -468,6 +489,9 @@ class _Resident:
                 _log(self.log, "stale", f"the code on disk changed ({changed}); leaving")
                 theirs.send(STALE)
                 os._exit(0)
+            # Taken, said before the request is read: a client that connected and sends nothing (stopped)
+            # holds up no one, the resident watches for the next client and forks it a spare.
+            theirs.send(TAKEN)
         except BaseException:  # the resident forks another spare when this one ends
             os._exit(1)
         try:
@@ -601,13 +625,10 @@ def _child(connection: socket.socket, channel: socket.socket, checks: KeptChecks
         argv = [os.fsdecode(arg) for arg in fields[9:9 + argc]]
         environment = [os.fsdecode(item) for item in fields[9 + argc:] if item]
     except (OSError, ValueError) as exc:  # a malformed request, or one that never came: run nothing
-        _send(channel, TAKEN)
         _log(log, "refused", f"malformed request: {exc}")
         os._exit(3)
-    # The pid first, so that the client gets on with its go while this child takes its place; then the
-    # resident hears that its spare is taken (and forks another if a second client waits).
+    # The pid first, so that the client gets on with its go while this child takes its place.
     _send(connection, f"P{os.getpid()}\n".encode())
-    _send(channel, TAKEN)
     unable = None
     try:
         if not _take_limits(_peer(connection)[0]):
@@ -632,15 +653,20 @@ def _child(connection: socket.socket, channel: socket.socket, checks: KeptChecks
             raise ValueError(unable)
         for target, fd in enumerate(fds):
             os.dup2(fd, target)
+        # As the interpreter makes them (PYTHONUNBUFFERED, part of the resident's name: written through, as this
+        # process's own are; a terminal: by line).
+        unbuffered = bool(getattr(sys.__stdout__, "write_through", False))
         sys.stdin = io.TextIOWrapper(
             open(0, "rb", closefd=False),  # noqa: SIM115
             encoding=in_encoding.decode(), errors=in_errors.decode())
         sys.stdout = io.TextIOWrapper(
-            open(1, "wb", closefd=False),  # noqa: SIM115
-            encoding=out_encoding.decode(), errors=out_errors.decode(), line_buffering=os.isatty(1))
+            open(1, "wb", buffering=0 if unbuffered else -1, closefd=False),  # noqa: SIM115
+            encoding=out_encoding.decode(), errors=out_errors.decode(),
+            line_buffering=not unbuffered and os.isatty(1), write_through=unbuffered)
         sys.stderr = io.TextIOWrapper(
-            open(2, "wb", closefd=False),  # noqa: SIM115
-            encoding=err_encoding.decode(), errors=err_errors.decode(), line_buffering=True)
+            open(2, "wb", buffering=0 if unbuffered else -1, closefd=False),  # noqa: SIM115
+            encoding=err_encoding.decode(), errors=err_errors.decode(), line_buffering=True,
+            write_through=unbuffered)
     except (OSError, ValueError, LookupError) as exc:
         _send(connection, b"D\n")  # nothing was run: the client runs it itself
         _log(log, "declined", str(exc))
@@ -662,9 +688,7 @@ def _child(connection: socket.socket, channel: socket.socket, checks: KeptChecks
         code = _run(checks)
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # the command is over: report it, whatever comes
         done.append(True)
-        for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(OSError, ValueError):  # a reader that went away: the code still goes back
-                stream.flush()
+        code = _last_flush(code)
         imported = len(set(sys.modules) - before)
         if imported and os.environ.get("DRAFTING_RESIDENT_DEBUG"):
             _log(log, "imported", " ".join(sorted(set(sys.modules) - before)))
@@ -688,6 +712,22 @@ def _child(connection: socket.socket, channel: socket.socket, checks: KeptChecks
                 channel.send(news)
             channel.send(ENDED)
     os._exit(code)
+
+
+def _last_flush(code: int) -> int:
+    """Flush the streams as the interpreter does when a process ends: output that cannot be written then (a
+    full disk) is reported on stderr and the exit code is 120, as a process's would be."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError) as exc:
+            if stream is sys.stdout:
+                with contextlib.suppress(OSError, ValueError):
+                    sys.stderr.write(f"Exception ignored in: <_io.TextIOWrapper name='<stdout>' mode='w' encoding="
+                                     f"'{stream.encoding}'>\n{type(exc).__name__}: {exc}\n")
+                    sys.stderr.flush()
+                code = 120
+    return code
 
 
 def _take_limits(client: int) -> bool:
@@ -757,13 +797,14 @@ def _run(checks: KeptChecks) -> int:
     return 0
 
 
-def main() -> None:
+def main(started: float | None = None) -> None:
     """`python -c BOOT PLACE PATH` (see `drafting.__main__._RESIDENT_BOOT`): serve at PLACE, if this interpreter
-    would name its socket so (the same package, environment, module path and flags as the client's)."""
+    would name its socket so (the same package, environment, module path and flags as the client's).
+    `started`: the time (time.time()) before the boot imported anything of drafting."""
     import drafting.__main__ as entry
 
     place = sys.argv[1]
     if os.path.basename(place) != entry.resident_name():
         sys.exit(0)  # not the interpreter the client is: a resident here would run other code than it would
-    sys.exit(serve(place))
+    sys.exit(serve(place, time.time() if started is None else started))
 

@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -417,3 +418,134 @@ def test_a_command_takes_its_clients_resource_limits(tmp_path: Path, residents: 
         assert done.returncode == 0, done.stderr
         assert run(["mark", str(ws), "endorse_rcf", "pending"], env).returncode == 0
     assert len(served(residents)) == 6
+
+
+def test_a_client_that_connected_and_sends_nothing_holds_up_no_one(tmp_path: Path, residents: Path) -> None:
+    """A client stopped (Ctrl-Z) between connecting and sending its request: the resident has heard its spare
+    was taken and gives the next client a child of its own, which serves it."""
+    ws, _ = new_workspace(tmp_path)
+    env = environment(residents)
+    started(residents, env, ws)
+    (place,) = residents.glob("*.sock")
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as silent:
+        silent.connect(str(place))
+        before = len(served(residents))
+        done = run(["status", str(ws)], env)
+        assert done.returncode == 0 and "endorse_rcf" in done.stdout
+        assert len(served(residents)) == before + 1  # not left to the client after its 5 s
+
+
+@pytest.mark.parametrize("unbuffered", [True, False])
+def test_output_that_cannot_be_written_ends_the_command_as_in_its_own_process(tmp_path: Path, residents: Path,
+                                                                               unbuffered: bool) -> None:
+    """stdout on a full disk: the same exit code and message either way, buffered (the interpreter's last
+    flush fails: exit 120) or not (PYTHONUNBUFFERED: the write fails, click's one line, exit 1)."""
+    ws, _ = new_workspace(tmp_path)
+    resident = environment(residents)
+    resident.pop("PYTHONUNBUFFERED", None)
+    if unbuffered:
+        resident["PYTHONUNBUFFERED"] = "1"
+    own = dict(resident, DRAFTING_RESIDENT="0")
+    started(residents, resident, ws)
+    results = []
+    for env in (own, resident):
+        with open("/dev/full", "w") as full:
+            done = subprocess.run([DRAFTING, "status", str(ws)], stdout=full, stderr=subprocess.PIPE, text=True,
+                                  env=env, timeout=120)
+        results.append((done.returncode, done.stderr))
+    assert len(served(residents)) == 1
+    assert results[0] == results[1]
+    assert results[0][0] == (1 if unbuffered else 120) and "the disk is full" in results[0][1]
+
+
+def test_code_changed_while_the_resident_imported_it_makes_it_stale_from_the_start() -> None:
+    """A module written after the resident began importing may have been imported before the change: such a
+    resident serves nothing (its stamps would be the new file's). Files older than its start are fine."""
+    from drafting.resident import Freshness
+
+    assert Freshness(0.0).changed() is not None  # a resident that began in 1970: every file written since
+    assert Freshness(time.time()).changed() is None
+
+
+@pytest.fixture
+def listening() -> Iterator[socket.socket]:
+    """A listening socket as the resident's, in a short private directory."""
+    directory = Path(tempfile.mkdtemp(prefix="dr-"))
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(str(directory / "s.sock"))
+    server.listen(8)
+    yield server
+    server.close()
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+def resident_on(server: socket.socket) -> Any:
+    """The resident's loop object over `server`, copying no pages (madvise off)."""
+    import io
+
+    from drafting.resident import Freshness, _Resident
+
+    resident = _Resident(server, io.StringIO(), Freshness(time.time()), -1)
+    resident.madvise = None
+    return resident
+
+
+def asks_for_sigio(server: socket.socket) -> bool:
+    import fcntl
+
+    return bool(fcntl.fcntl(server.fileno(), fcntl.F_GETFL) & os.O_ASYNC) or \
+        fcntl.fcntl(server.fileno(), fcntl.F_GETOWN) != 0
+
+
+def test_no_sigio_is_asked_for_once_a_spare_is_done_warming(listening: socket.socket) -> None:
+    """The listening socket's flags are shared by the resident and every spare: a spare killed while it warmed
+    leaves it asking for SIGIO (whose default is to end a process), for every later spare and command. The
+    next warm, and the resident when it sees a spare end before taking a command, leave it asking for none."""
+    import fcntl
+
+    def left_asking() -> int:
+        """As a spare killed while it warmed leaves it: asking for SIGIO, for a process that is gone."""
+        spare = subprocess.Popen(["sleep", "60"])
+        fd = listening.fileno()
+        fcntl.fcntl(fd, fcntl.F_SETOWN, spare.pid)
+        fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) | os.O_ASYNC)
+        spare.kill()
+        spare.wait()
+        return spare.pid
+
+    resident = resident_on(listening)
+    left_asking()
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    resident.warm(theirs)
+    assert not asks_for_sigio(listening)
+    assert signal.getsignal(signal.SIGIO) == signal.SIG_DFL
+    resident.spare = (left_asking(), ours)
+    resident.selector.register(ours, 1)
+    theirs.close()
+    resident._gone(ours)  # the spare's end of the channel closed: it died
+    resident.selector.close()
+    assert not asks_for_sigio(listening)
+
+
+def test_a_client_that_comes_stops_the_warming(listening: socket.socket) -> None:
+    """A spare reads ahead only while no client waits: the client's connection (SIGIO) stops it."""
+    resident = resident_on(listening)
+    reached: list[str] = []
+    client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+
+    def read_ahead(_channel: socket.socket) -> bool:
+        reached.append("reading")
+        client.connect(listening.getsockname())  # a client comes while the spare reads
+        for _ in range(POLLS):
+            time.sleep(0.05)
+        reached.append("read to its end")
+        return True
+
+    resident.read_ahead = read_ahead
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    with client, ours, theirs:
+        resident.warm(theirs)
+    resident.selector.close()
+    assert reached == ["reading"]
+    assert not asks_for_sigio(listening)
+    assert signal.getsignal(signal.SIGIO) == signal.SIG_DFL

@@ -336,17 +336,19 @@ class Store:
         keeper = _KEPT.get()
         kept = keeper.for_record(self.path.parent.resolve()) if keeper is not None else None
         plan = kept.plan(full=full) if kept is not None else None
-        self._found_head = chain.read_head(self.path.parent)
-        self.db.execute("BEGIN")
-        self._reading = True
-        identity = self._identity()
+        identity: object = None
         since = anchor = None
-        if plan is not None and plan.kept is not None:
-            if not plan.full and plan.identity == identity:
-                since = plan.kept
-            elif isinstance(plan.identity, tuple) and plan.identity[0] == identity[0]:
-                anchor = plan.kept  # a full check, of the same file: what was verified must still be there
-        try:
+        settled = False
+        try:  # from the plan on: whatever stops this (an error, a signal's exception) settles the plan
+            self._found_head = chain.read_head(self.path.parent)
+            self.db.execute("BEGIN")
+            self._reading = True
+            identity = self._identity()
+            if plan is not None and plan.kept is not None:
+                if not plan.full and plan.identity == identity:
+                    since = plan.kept
+                elif isinstance(plan.identity, tuple) and plan.identity[0] == identity[0]:
+                    anchor = plan.kept  # a full check, of the same file: what was verified must still be there
             if since is None:
                 # SQLite's own check of the file's structure, with every full check: it reads the whole file,
                 # so an opening that checks only what was appended (a page of the portal) leaves it to the
@@ -355,15 +357,16 @@ class Store:
             problems, verified = self._check(self._found_head, since)
             if anchor is not None:
                 problems += chain.prefix_problems(self.db, CHAINED, anchor)
-        except BaseException:
+            if not problems:
+                self._verified = verified
+                self._checked_version = int(self.db.execute("PRAGMA data_version").fetchone()[0])
             if kept is not None and plan is not None:
+                kept.settle(plan, None if problems else verified, identity, full=since is None)
+            settled = True
+        except BaseException:
+            if kept is not None and plan is not None and not settled:
                 kept.settle(plan, None, identity, full=since is None)  # nothing kept; a claimed full check freed
             raise
-        if not problems:
-            self._verified = verified
-            self._checked_version = int(self.db.execute("PRAGMA data_version").fetchone()[0])
-        if kept is not None and plan is not None:
-            kept.settle(plan, None if problems else verified, identity, full=since is None)
         return problems
 
     def _identity(self) -> tuple[tuple[int, int], int]:

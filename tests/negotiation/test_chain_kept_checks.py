@@ -133,3 +133,35 @@ def test_a_child_that_told_nothing_leaves_the_next_one_checking_from_the_state_b
     found, made = resident.open_in_child(record.directory, False)
     assert made == {"full": 0, "since": 1}
     assert "altered" in found
+
+
+class Interrupted(BaseException):
+    """What a signal's handler may raise at any point (the resident's spare, stopped by a client's SIGIO)."""
+
+
+def test_a_check_stopped_after_its_plan_leaves_the_due_full_check_due(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stopped between its plan (which claimed the due full check) and its check, an opening settles the plan
+    as it goes: the next opening makes the full check, and finds a value changed in place."""
+    from drafting.negotiation import chain
+
+    record = Record(tmp_path / "ws")
+    record.commits([["decision", "status"], ["decision"]])
+    clock = Clock()
+    checks = KeptChecks(full_every=60, clock=clock)
+    assert outcome(checks, record.directory, False) == "ok"  # the first, full check: kept
+    assert rewrite(record.directory / DB_NAME, ("UPDATE decisions SET note = 'forged'", ()))
+    clock.now += 61  # the full check is due
+    real = chain.read_head
+    calls: list[Path] = []
+
+    def stopped(directory: Path) -> object:
+        calls.append(directory)
+        if len(calls) == 1:
+            raise Interrupted
+        return real(directory)
+
+    monkeypatch.setattr(chain, "read_head", stopped)
+    with pytest.raises(Interrupted):
+        outcome(checks, record.directory, False)
+    assert "altered" in outcome(checks, record.directory, False)
