@@ -28,7 +28,9 @@ machine's swings fall on all of them alike. Each command's time is the median of
 interpreter of the same install and round, of wall time and of CPU time. Outputs are checked: every command
 exits 0, `--help` lists the commands, `status` names the paragraph, `log` grows by one event per decide and
 mark, `decide` echoes the amendment's delegation. Goal (issue 14): <= 1.5x a bare interpreter for each.
-Last line: `worst ratio: X.XX` (of wall time, over the installs measured).
+Last line: `worst ratio: X.XX` (of wall time, over the installs measured). With both installs, two residents
+run side by side, each one's waiting child warming itself after its own commands on the same cores (a user
+has one installation): `--install wheel` measures the wheel alone.
 """
 
 from __future__ import annotations
