@@ -69,6 +69,8 @@ MAX_LOG = 1 << 20
 """The resident's log (one line a command) is emptied when a resident starts and finds it larger."""
 ORPHAN_LOOK = 5.0
 """How often (seconds) a waiting spare looks whether its resident is still there."""
+REQUEST_FIRST = 0.02
+"""How long a child that accepted a client waits for its request before telling the resident it is taken."""
 REQUEST_SECONDS = 10.0
 """How long a child waits for its client's request, and for its go."""
 MAX_REQUEST = 1 << 20
@@ -489,9 +491,6 @@ class _Resident:
                 _log(self.log, "stale", f"the code on disk changed ({changed}); leaving")
                 theirs.send(STALE)
                 os._exit(0)
-            # Taken, said before the request is read: a client that connected and sends nothing (stopped)
-            # holds up no one, the resident watches for the next client and forks it a spare.
-            theirs.send(TAKEN)
         except BaseException:  # the resident forks another spare when this one ends
             os._exit(1)
         try:
@@ -617,6 +616,11 @@ def _child(connection: socket.socket, channel: socket.socket, checks: KeptChecks
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     code = 3
+    # Taken: said once the request is here, or at once if it is not (a client that connected and sends
+    # nothing, stopped, holds up no one: the resident watches for the next client and forks it a spare).
+    told = not select.select([connection], [], [], REQUEST_FIRST)[0]
+    if told:
+        _send(channel, TAKEN)
     connection.settimeout(REQUEST_SECONDS)
     try:
         fields = _receive(connection)
@@ -625,10 +629,14 @@ def _child(connection: socket.socket, channel: socket.socket, checks: KeptChecks
         argv = [os.fsdecode(arg) for arg in fields[9:9 + argc]]
         environment = [os.fsdecode(item) for item in fields[9 + argc:] if item]
     except (OSError, ValueError) as exc:  # a malformed request, or one that never came: run nothing
+        if not told:
+            _send(channel, TAKEN)
         _log(log, "refused", f"malformed request: {exc}")
         os._exit(3)
     # The pid first, so that the client gets on with its go while this child takes its place.
     _send(connection, f"P{os.getpid()}\n".encode())
+    if not told:
+        _send(channel, TAKEN)
     unable = None
     try:
         if not _take_limits(_peer(connection)[0]):

@@ -28,10 +28,10 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from drafting.errors import DraftingInputError, DraftingRecordError
 from drafting.model.vocabulary import Decision, ParagraphStatus, values
@@ -39,6 +39,9 @@ from drafting.negotiation import chain
 from drafting.negotiation.migrations import SCHEMA_VERSION, TABLES
 from drafting.negotiation.migrations import pending as pending_migrations
 from drafting.negotiation.migrations import triggers as schema_triggers
+
+if TYPE_CHECKING:
+    from drafting.support.atomic import Prepared
 
 DB_NAME = "negotiation.sqlite"
 APPLICATION_ID = 0x44524654  # "DRFT"
@@ -224,14 +227,42 @@ class Store:
             raise DraftingInputError(f"cannot open the negotiation record: {exc}", source=str(path)) from exc
 
     def _write_head(self, head: chain.Head) -> None:
-        """Remember the last event sealed (after its commit: a head that lags is caught up on the next write).
-        Within `closing_later`, the new file's name is made durable at the block's end (a power cut before
-        then leaves the head before, whole: one that lags)."""
-        from drafting.support.atomic import write_atomic
+        """Remember the last event sealed (after its commit: a head that lags is caught up on the next write)."""
+        self._place_head(self._head_aside(head))
 
+    def _head_aside(self, head: chain.Head) -> Callable[[], Prepared]:
+        """Start writing and syncing the head file for `head` beside the current one, in a thread (so that its
+        sync runs while the commit's own does); the function returned waits for it and gives it, or raises."""
+        import threading
+
+        from drafting.support.atomic import prepare_atomic
+
+        done: list[Prepared | OSError] = []
+
+        def prepare() -> None:
+            try:
+                done.append(prepare_atomic(self.path.parent / chain.HEAD_NAME, chain.head_bytes(head)))
+            except OSError as exc:
+                done.append(exc)
+
+        worker = threading.Thread(target=prepare, name="drafting-head", daemon=True)
+        worker.start()
+
+        def wait() -> Prepared:
+            worker.join()
+            if isinstance(done[0], OSError):
+                raise done[0]
+            return done[0]
+
+        return wait
+
+    def _place_head(self, prepared: Callable[[], Prepared]) -> None:
+        """Put the head file written aside in its place, after its commit. Within `closing_later` the new name
+        is made durable at the block's end (a power cut before then leaves the head before, whole: one that
+        lags, which the check accepts)."""
         later = _CLOSE_LATER.get()
         try:
-            write_atomic(self.path.parent / chain.HEAD_NAME, chain.head_bytes(head), sync_name=later is None)
+            prepared().place(sync_name=later is None)
             if later is not None:
                 later.directories.add(self.path.parent)
         except OSError as exc:
@@ -510,16 +541,22 @@ class Store:
         except BaseException:
             self._rollback()
             raise
+        head = self._head_aside(self._sealed) if self._sealed is not None else None  # synced beside the commit
         try:
             self.db.execute("COMMIT")
-        except sqlite3.Error as exc:
+        except BaseException as exc:
+            if head is not None:
+                with contextlib.suppress(OSError):
+                    head().discard()
+            if not isinstance(exc, sqlite3.Error):
+                raise
             # A failed COMMIT may already have rolled back (SQLITE_FULL does): a second ROLLBACK would only
             # hide the cause behind "no transaction is active".
             self._rollback()
             raise DraftingInputError(f"could not record the change: {sqlite_cause(exc)}; the record is unchanged",
                                      source=str(self.path)) from exc
-        if self._sealed is not None:
-            self._write_head(self._sealed)
+        if head is not None:
+            self._place_head(head)
         elif self.db.total_changes != changes:
             # Rows written without an event (only the store's own tests do): the next event seals them, and
             # this store can no longer tell them from rows written by anyone else, so it stops checking.
