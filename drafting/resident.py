@@ -266,11 +266,11 @@ class _Resident:
     """The resident's loop: one spare child waiting for the next command, the children running commands, and
     the checks of the records they open, kept here between commands (`KeptChecks`).
 
-    Each child has a channel to the resident (a SOCK_SEQPACKET pair): it says on it when it takes a command,
-    asks for and settles the kept checks, and its end closing tells the resident it is gone. The next spare is
-    forked when the running commands have ended, or at once when a client is waiting and none is ready: a
-    command never shares the machine with a spare's fork and first touches of memory when it need not, and
-    concurrent commands each get a child."""
+    Each child has a channel to the resident (a SOCK_SEQPACKET pair): it says on it when it takes a command and
+    when that command has ended, tells what its checks of records found, and its end closing tells the
+    resident it is gone. The next spare is forked when the running commands have ended, or at once when a
+    client is waiting and none is ready: a command does not share the machine with a spare's fork and warming
+    when it need not, and concurrent commands each get a child."""
 
     def __init__(self, server: socket.socket, log: io.TextIOBase, freshness: Freshness, lock: int) -> None:
         from drafting.app import negotiation as ops
