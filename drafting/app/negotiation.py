@@ -293,6 +293,7 @@ def decide_batch(directory: Path, amendments: Sequence[str] = (), decision: str 
         items: list[tuple[Amendment, str, str]] = []
         if from_file is not None:
             resolve = workspace.amendment_resolver()
+            decided_at: dict[str, int] = {}
             for row in read_batch(from_file, DECISION_COLUMNS):
                 verdict = row.cells["decision"].lower()
                 if verdict not in _decisions():
@@ -302,6 +303,11 @@ def decide_batch(directory: Path, amendments: Sequence[str] = (), decision: str 
                     found = resolve(row.cells["amendment"])
                 except DraftingInputError as exc:
                     raise DraftingInputError(exc.message, source=str(from_file), line=row.line) from exc
+                if found.id in decided_at:  # which of two decisions the chair meant, the file does not say
+                    raise DraftingInputError(f"amendment {row.cells['amendment']!r} is decided at line "
+                                             f"{decided_at[found.id]} already (one decision each)",
+                                             source=str(from_file), line=row.line)
+                decided_at[found.id] = row.line
                 items.append((found, verdict, row.cells.get("note", "")))
         else:
             assert decision is not None
@@ -364,6 +370,7 @@ def mark_batch(directory: Path, paragraphs: Sequence[str] = (), status: str | No
     with open_workspace(directory) as workspace:
         if from_file is not None:
             items = []
+            marked_at: dict[str, int] = {}
             for row in read_batch(from_file, MARK_COLUMNS):
                 value = row.cells["status"].lower()
                 try:
@@ -373,6 +380,11 @@ def mark_batch(directory: Path, paragraphs: Sequence[str] = (), status: str | No
                     [pid] = workspace.resolve_paragraphs([row.cells["paragraph"]])
                 except DraftingInputError as exc:
                     raise DraftingInputError(exc.message, source=str(from_file), line=row.line) from exc
+                if pid in marked_at:  # which of two statuses was meant, the file does not say
+                    raise DraftingInputError(f"paragraph {row.cells['paragraph']!r} is marked at line "
+                                             f"{marked_at[pid]} already (one status each)",
+                                             source=str(from_file), line=row.line)
+                marked_at[pid] = row.line
                 items.append((pid, value))
         else:
             assert status is not None

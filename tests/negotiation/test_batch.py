@@ -176,6 +176,8 @@ def test_decisions_from_a_csv_file(three: Path, tmp_path: Path, runner) -> None:
     ("amendment,decision\nKAZ/1,accept,late,extra\n", ":2: 4 cells, the header names 2"),
     ("amendment,decision\n", "no rows after the header"),
     ("amendment,decision\n\"KAZ/1,accept\n", "not valid CSV"),
+    ("amendment,decision\nKAZ/1,accept\nTJK/1,reject\nKAZ/1,reject\n",
+     ":4: amendment 'KAZ/1' is decided at line 2 already"),
 ])
 def test_a_bad_csv_line_records_nothing(three: Path, tmp_path: Path, runner, text: str, message: str) -> None:
     sheet = tmp_path / "decisions.csv"
@@ -252,8 +254,12 @@ def test_mark_by_filter_and_from_a_file(three: Path, tmp_path: Path) -> None:
 def test_a_bad_mark_batch_records_nothing(three: Path, tmp_path: Path, runner) -> None:
     sheet = tmp_path / "marks.csv"
     sheet.write_text("paragraph,status\nendorse_rap,agreed\nnowhere,agreed\n", encoding="utf-8")
+    twice = tmp_path / "twice.csv"
+    twice.write_text("paragraph,status\nendorse_rap,agreed\nendorse_rcf,agreed\nendorse_rap,pending\n",
+                     encoding="utf-8")
     before = counts(three)
     for args, message in [
+        (["--from-file", str(twice)], f"{twice}:4: paragraph 'endorse_rap' is marked at line 2 already"),
         (["endorse_rcf", "nowhere", "agreed"], "no paragraph 'nowhere' in original"),
         (["--from-file", str(sheet)], f"{sheet}:3: no paragraph 'nowhere' in original"),
         (["--delegation", "Uzbekistan", "agreed"], "no paragraph of original matches --delegation Uzbekistan"),
