@@ -6,8 +6,6 @@ names the file and the place (line, part or field) so a drafter can go straight 
 
 from __future__ import annotations
 
-import re
-
 
 class DraftingError(Exception):
     """Base class of every error the library raises on purpose."""
@@ -119,13 +117,15 @@ def safe_display(text: str) -> str:
     return _one_line(text)
 
 
-_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_CONTROLS = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]"
 
 
 def refuse_controls(text: str, source: str) -> None:
     """Refuse text holding a character no document keeps (bad-inputs X7: a C0 control but tab and line ends,
     DEL, U+FFFE or U+FFFF), naming its line: a spec's, a clause's or a decisions sheet's."""
-    bad = _CONTROLS.search(text)
+    import re  # (this module imports nothing at its top: every command loads it)
+
+    bad = re.search(_CONTROLS, text)
     if bad is not None:
         raise DraftingInputError(f"control character U+{ord(bad.group()):04X} is not allowed", source=source,
                                  line=text.count("\n", 0, bad.start()) + 1)

@@ -145,16 +145,13 @@ class Freshness:
 
     def _inotify(self, paths: list[str]) -> int | None:
         """An inotify descriptor watching `paths`, or None where inotify cannot be had (then stamps are used)."""
-        try:
-            import ctypes
-
-            libc = ctypes.CDLL(None, use_errno=True)
-            watch = int(libc.inotify_init1(os.O_NONBLOCK | os.O_CLOEXEC))
-        except (OSError, AttributeError):
+        init, add = _libc("inotify_init1", ("int",)), _libc("inotify_add_watch", ("int", "char_p", "uint"))
+        if init is None or add is None:
             return None
+        watch = int(init(os.O_NONBLOCK | os.O_CLOEXEC))
         if watch < 0:
             return None
-        if all(libc.inotify_add_watch(watch, os.fsencode(path), self.WATCHED) >= 0 for path in paths):
+        if all(add(watch, os.fsencode(path), self.WATCHED) >= 0 for path in paths):
             return watch
         os.close(watch)  # a watch refused (the user's limit reached): the stamps, then
         return None
@@ -280,7 +277,7 @@ class _Resident:
         self.freshness = freshness
         self.lock = lock
         self.checks = ops.kept_checks(full_every=full_check_seconds())
-        self.madvise = _madvise()
+        self.madvise = _libc("madvise", ("void_p", "size_t", "int"))
         self.selector = selectors.DefaultSelector()
         self.spare: tuple[int, socket.socket] | None = None  # its pid and the resident's end of its channel
         self.running: dict[socket.socket, tuple[float, list[Path]]] = {}  # when taken, the records it checked
@@ -288,14 +285,15 @@ class _Resident:
         self.recent: list[Path] = []  # the records the last commands checked, the latest first
         self.slow: set[Path] = set()  # records whose commands take long: not read ahead
         self.watching_server = False
+        self.last_taken = time.monotonic()  # (the resident leaves after `idle` seconds without a command)
+        self.stale = False
 
     def run(self, idle: float) -> int:
-        last_taken = time.monotonic()
-        while True:
+        while not self.stale:
             if self.spare is None and not self.running:
                 self._fork_spare(warm=True)
             self._watch_server(self.spare is None)
-            wait = last_taken + idle - time.monotonic()
+            wait = self.last_taken + idle - time.monotonic()
             if wait <= 0:
                 _log(self.log, "idle", f"no command for {idle:g} s; leaving")
                 return 0
@@ -310,19 +308,24 @@ class _Resident:
                     message = channel.recv(MAX_MESSAGE)
                 except OSError:
                     message = b""
-                if not message:
-                    self._gone(channel)
-                elif message == TAKEN and self.spare is not None and channel is self.spare[1]:
-                    self.running[channel] = (time.monotonic(), [])
-                    self.channels.add(channel)
-                    self.spare = None
-                    last_taken = time.monotonic()
-                elif message == STALE:
-                    return 0
-                elif message == ENDED:
-                    self._ended(channel)
-                else:
-                    self._learn(message, channel)
+                self._heard(channel, message)
+        return 0
+
+    def _heard(self, channel: socket.socket, message: bytes) -> None:
+        """What a child said on its channel (b"": the channel closed, the child is gone)."""
+        if not message:
+            self._gone(channel)
+        elif message == TAKEN and self.spare is not None and channel is self.spare[1]:
+            self.running[channel] = (time.monotonic(), [])
+            self.channels.add(channel)
+            self.spare = None
+            self.last_taken = time.monotonic()
+        elif message == STALE:
+            self.stale = True  # the code on disk changed: leave
+        elif message == ENDED:
+            self._ended(channel)
+        else:
+            self._learn(message, channel)
 
     def _learn(self, news: bytes, channel: socket.socket) -> None:
         """Take in what a child's checks of records found, for the spares forked from now on; those records
@@ -346,10 +349,8 @@ class _Resident:
         for channel in ready:
             with contextlib.suppress(BlockingIOError, OSError):
                 message = channel.recv(MAX_MESSAGE, socket.MSG_DONTWAIT)
-                if message == ENDED:
-                    self._ended(channel)
-                elif message and message not in (TAKEN, STALE):
-                    self._learn(message, channel)
+                if message:  # (a channel's end is left to the loop)
+                    self._heard(channel, message)
 
     def _watch_server(self, watch: bool) -> None:
         """Select on the listening socket (a client waiting) only while no spare is there to accept it."""
@@ -507,17 +508,18 @@ MADV_POPULATE_WRITE = 23
 """madvise's request to fault in every page of a range, writable (linux/mman.h; Linux 5.14)."""
 
 
-def _madvise() -> Any:
-    """libc's madvise, or None where it cannot be had."""
+def _libc(name: str, arguments: tuple[str, ...]) -> Any:
+    """The C library's function `name` taking `arguments` (ctypes type names without `c_`) and returning an
+    int, or None where it cannot be had."""
     try:
         import ctypes
 
-        madvise = ctypes.CDLL(None, use_errno=True).madvise
+        function = getattr(ctypes.CDLL(None, use_errno=True), name)
+        function.argtypes = tuple(getattr(ctypes, f"c_{argument}") for argument in arguments)
     except (ImportError, OSError, AttributeError):
         return None
-    madvise.argtypes = (ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int)
-    madvise.restype = ctypes.c_int
-    return madvise
+    function.restype = ctypes.c_int
+    return function
 
 
 def _accept(server: socket.socket, resident: int) -> socket.socket:

@@ -274,7 +274,7 @@ def decide_batch(directory: Path, amendments: Sequence[str] = (), decision: str 
     file (`from_file`: columns amendment, decision, note). Anything that names nothing is refused, by name,
     before anything is recorded.
     """
-    from drafting.negotiation.batch import DECISION_COLUMNS, read_batch
+    from drafting.negotiation.batch import DECISION_COLUMNS, once_each, read_batch
     from drafting.negotiation.workspace import AmendmentFilter
 
     wanted = AmendmentFilter(delegation, kind, paragraph, status)
@@ -303,11 +303,8 @@ def decide_batch(directory: Path, amendments: Sequence[str] = (), decision: str 
                     found = resolve(row.cells["amendment"])
                 except DraftingInputError as exc:
                     raise DraftingInputError(exc.message, source=str(from_file), line=row.line) from exc
-                if found.id in decided_at:  # which of two decisions the chair meant, the file does not say
-                    raise DraftingInputError(f"amendment {row.cells['amendment']!r} is decided at line "
-                                             f"{decided_at[found.id]} already (one decision each)",
-                                             source=str(from_file), line=row.line)
-                decided_at[found.id] = row.line
+                once_each(decided_at, found.id, row, from_file,
+                          f"amendment {row.cells['amendment']!r} is decided", "one decision each")
                 items.append((found, verdict, row.cells.get("note", "")))
         else:
             assert decision is not None
@@ -352,7 +349,7 @@ def mark_batch(directory: Path, paragraphs: Sequence[str] = (), status: str | No
     """Record paragraph statuses in one transaction (all or nothing, one event each): for `paragraphs` (ids or
     numbers; `ALL`), for those a filter selects (`delegation`: amended by it; `current`: at that status now),
     or as listed in a CSV file (`from_file`: columns paragraph, status). Returns (paragraph id, status)."""
-    from drafting.negotiation.batch import MARK_COLUMNS, read_batch
+    from drafting.negotiation.batch import MARK_COLUMNS, once_each, read_batch
 
     filtered = delegation is not None or current is not None
     if from_file is not None:
@@ -380,11 +377,8 @@ def mark_batch(directory: Path, paragraphs: Sequence[str] = (), status: str | No
                     [pid] = workspace.resolve_paragraphs([row.cells["paragraph"]])
                 except DraftingInputError as exc:
                     raise DraftingInputError(exc.message, source=str(from_file), line=row.line) from exc
-                if pid in marked_at:  # which of two statuses was meant, the file does not say
-                    raise DraftingInputError(f"paragraph {row.cells['paragraph']!r} is marked at line "
-                                             f"{marked_at[pid]} already (one status each)",
-                                             source=str(from_file), line=row.line)
-                marked_at[pid] = row.line
+                once_each(marked_at, pid, row, from_file, f"paragraph {row.cells['paragraph']!r} is marked",
+                          "one status each")
                 items.append((pid, value))
         else:
             assert status is not None

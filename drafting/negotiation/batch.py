@@ -81,5 +81,13 @@ def read_batch(path: Path, columns: Sequence[tuple[str, tuple[str, ...], bool]])
     return rows
 
 
+def once_each(seen: dict[str, int], key: str, row: Row, path: Path, what: str, rule: str) -> None:
+    """Refuse a row naming what an earlier row named, however it is named (`seen`: key → the line that named
+    it): which of the two was meant, the file does not say."""
+    if key in seen:
+        raise DraftingInputError(f"{what} at line {seen[key]} already ({rule})", source=str(path), line=row.line)
+    seen[key] = row.line
+
+
 DECISION_COLUMNS = (("amendment", ("number", "id"), True), ("decision", (), True), ("note", (), False))
 MARK_COLUMNS = (("paragraph", ("id",), True), ("status", (), True))
