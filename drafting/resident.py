@@ -20,11 +20,14 @@ compares them. What a command finds that a fresh process would not:
   resident afterwards what it found;
 - what the spare read while waiting (`_Resident.warm`, stopped by the first client that comes): the records
   the last commands used, read as `status` reads them (their text and amendments parsed, kept by content), or
-  else its memory pages copied ahead of the copy-on-write a command would pay.
+  else its memory pages copied ahead of the copy-on-write a command would pay;
+- the connections to those records, kept open by the spare (`store.keeping_open`: SQLite's set-up and schema
+  read paid ahead), for a command on a record whose database file nothing has written since.
 
-The child answers its client before SQLite's last checkpoint and before the sync that makes the head file's
-new name durable (`store.closing_later`): every commit is synced before the answer, and a head file that lags
-after a power cut is one the check accepts.
+The child answers its client before closing its records (SQLite's checkpoint) and before the sync that makes
+the head file's new name durable (`store.closing_later`): every commit is synced before the answer, and a head
+file that lags after a power cut is one the check accepts. It tells the resident it has ended once its records
+are closed, and the resident forks the next spare then.
 
 Safety: the socket lives in a directory of the user's own (mode 0700, checked by the client before it connects);
 the resident answers only its own user (SO_PEERCRED); it serves no command once a module it loaded (or a
@@ -472,6 +475,8 @@ class _Resident:
             self.spare = (pid, ours)
             self.selector.register(ours, selectors.EVENT_READ)
             return
+        from drafting.app import negotiation as ops
+
         try:
             ours.close()
             for channel in self.channels:
@@ -480,7 +485,8 @@ class _Resident:
             os.close(self.lock)
             signal.signal(signal.SIGCHLD, signal.SIG_DFL)
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            signal.signal(signal.SIGUSR1, signal.SIG_DFL)  # the resident dismisses a waiting spare so
+            ops.keep_records_open()  # for the command it takes, what it reads ahead (closed as it ends)
+            signal.signal(signal.SIGUSR1, _dismissed)  # the resident dismisses a waiting spare so
             if warm:
                 self.warm(theirs)
             gc.freeze()  # as the command's `main` does at its end, now: its objects only are left for then
@@ -491,13 +497,27 @@ class _Resident:
                 _send(connection, b"R\n")
                 _log(self.log, "stale", f"the code on disk changed ({changed}); leaving")
                 theirs.send(STALE)
-                os._exit(0)
+                _spare_exit(0)
         except BaseException:  # the resident forks another spare when this one ends
-            os._exit(1)
+            _spare_exit(1)
         try:
             _child(connection, theirs, self.checks, self.log)  # ends with os._exit
         finally:
             os._exit(70)  # never back into the resident's loop (its cleanup would remove the live socket)
+
+
+def _spare_exit(code: int) -> NoReturn:
+    """End a spare that took no command: the connections it kept closed first (SQLite's last connection to a
+    record removes its write-ahead log and shared-memory files), then at once, as every child ends."""
+    from drafting.app import negotiation as ops
+
+    ops.close_kept_records()
+    os._exit(code)
+
+
+def _dismissed(_signal: int, _frame: object) -> None:
+    """SIGUSR1 in a waiting spare: the resident is leaving, or wants a fresh spare."""
+    _spare_exit(0)
 
 
 READ_AHEAD_RECORDS = 2
@@ -531,7 +551,7 @@ def _accept(server: socket.socket, resident: int) -> socket.socket:
             signal.signal(signal.SIGUSR1, signal.SIG_IGN)  # taken: the resident leaving does not stop it
         except TimeoutError:
             if os.getppid() != resident:
-                os._exit(0)  # the resident was killed: no one forks the next spare, nor removes the socket
+                _spare_exit(0)  # the resident was killed: no one forks the next spare, nor removes the socket
             continue
         if _same_user(connection):
             return connection
@@ -694,7 +714,8 @@ def _child(connection: socket.socket, channel: socket.socket, checks: KeptChecks
     faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
     started = time.perf_counter()
     earlier = checks.untold()  # (a read-ahead cut short by this client has not told its own yet)
-    with ops.records_closed_later():  # SQLite's last checkpoint once the client has its answer
+    taken = ops.kept_records_taken()
+    with ops.records_closed_later():  # SQLite's checkpoints once the client has its answer
         code = _run(checks)
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # the command is over: report it, whatever comes
         done.append(True)
@@ -707,20 +728,22 @@ def _child(connection: socket.socket, channel: socket.socket, checks: KeptChecks
         _log(log, "served", f"{' '.join(sys.argv[1:2])} exit {code}: {(time.perf_counter() - started) * 1000:.1f} "
              f"ms wall, {time.process_time() * 1000:.1f} ms CPU since the fork, "
              f"{resource.getrusage(resource.RUSAGE_SELF).ru_minflt - faults} page faults, imported {imported} "
-             f"modules, record checks: {made}")
+             f"modules, record checks: {made}, connections kept open: {ops.kept_records_taken() - taken}")
         # The client's streams given back before its answer: a reader waiting for their end (a pipe, a
         # shell's $(…)) has it when the client leaves, not when this child does.
         devnull = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
             os.dup2(devnull, fd)
         _send(connection, f"X{code}\n".encode())
-        # After the client has its answer (no command waits for the resident to read it), and before SQLite's
-        # last checkpoint and this process's end: the resident forks the next spare now.
-        news = checks.news()
-        with contextlib.suppress(OSError):
-            if news:
-                channel.send(news)
-            channel.send(ENDED)
+    # The client has its answer; the records are closed (what the command wrote copied into their database
+    # files), and only then does the resident fork the next spare, so that what the spare reads ahead and keeps
+    # open is no file a checkpoint of this child's is still writing (store.keeping_open).
+    ops.close_kept_records()
+    news = checks.news()
+    with contextlib.suppress(OSError):
+        if news:
+            channel.send(news)
+        channel.send(ENDED)
     os._exit(code)
 
 

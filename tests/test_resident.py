@@ -157,9 +157,20 @@ def test_the_command_takes_the_clients_directory_and_environment(tmp_path: Path,
     assert events[-1]["actor"] == "Chair of the session"
 
 
+def noted(line: str, what: str) -> str:
+    """What a served line of the resident's log says after `what: ` (up to the next comma)."""
+    return line.rsplit(f"{what}: ", 1)[1].split(",", 1)[0]
+
+
 def checks_made(residents: Path) -> list[str]:
     """For each command the resident ran, the checks of the record it made ("1 full", "1 since", "none")."""
-    return [line.rsplit("record checks: ", 1)[1] for line in served(residents)]
+    return [noted(line, "record checks") for line in served(residents)]
+
+
+def connections_taken(residents: Path) -> list[int]:
+    """For each command the resident ran, how many of its openings of a record took a connection its spare had
+    kept open."""
+    return [int(noted(line, "connections kept open")) for line in served(residents)]
 
 
 def test_the_commands_check_the_record_from_what_the_resident_kept(tmp_path: Path, residents: Path) -> None:
@@ -179,8 +190,44 @@ def test_the_commands_check_the_record_from_what_the_resident_kept(tmp_path: Pat
     for _ in range(2):
         assert run(["status", str(ws)], always).returncode == 0
     (log,) = set(residents.glob("*.log")) - logs
-    assert [line.rsplit("record checks: ", 1)[1] for line in log.read_text().splitlines()
+    assert [noted(line, "record checks") for line in log.read_text().splitlines()
             if " served " in line] == ["1 full", "1 full"]
+
+
+def spare_holding(residents: Path, path: Path) -> list[int]:
+    """The resident's processes that have the file at `path` open, other than those that ran a command (one may
+    still be closing it): its waiting spare, once it has read ahead."""
+    ran = {int(line.split()[1]) for line in served(residents)}
+    found = []
+    for pid in set(processes_of(residents)) - ran:
+        with contextlib.suppress(OSError):
+            if any(os.path.realpath(fd) == str(path.resolve()) for fd in Path(f"/proc/{pid}/fd").iterdir()):
+                found.append(pid)
+    return found
+
+
+def test_a_command_runs_on_the_connection_its_spare_kept_open(tmp_path: Path, residents: Path) -> None:
+    """The waiting spare reads ahead the record the last command used and keeps its connection open; the command
+    it takes runs on it. A record written by another process meanwhile gets a connection of its own (and the
+    command sees what was written). When the resident leaves, its spare closes what it kept: SQLite's last
+    connection removes the write-ahead log and shared-memory files."""
+    ws, amendment = new_workspace(tmp_path)
+    db = ws / "negotiation.sqlite"
+    env = environment(residents)
+    started(residents, env, ws)
+    for line in (["log", str(ws)], ["status", str(ws)], ["decide", str(ws), amendment, "accept"]):
+        assert run(line, env).returncode == 0
+        wait_for(lambda: spare_holding(residents, db), "the next spare holding the record open")
+    assert connections_taken(residents) == [0, 1, 1]  # (the first spare had no record to read ahead)
+    alone = dict(env, DRAFTING_RESIDENT="0")
+    assert run(["decide", str(ws), amendment, "reject"], alone).returncode == 0  # the file written meanwhile
+    status = run(["status", str(ws), "--json"], env)
+    assert status.returncode == 0 and connections_taken(residents)[-1] == 0
+    decided = [a["decision"] for p in json.loads(status.stdout)["paragraphs"] for a in p["amendments"]]
+    assert "reject" in decided
+    assert run(["resident", "--stop"], env).returncode == 0
+    wait_for(lambda: processes_of(residents) == [], "the resident and its spare leaving")
+    assert sorted(path.name for path in ws.iterdir()) == ["negotiation.head", "negotiation.sqlite"]
 
 
 def test_tampering_between_the_residents_commands_is_found(tmp_path: Path, residents: Path) -> None:

@@ -162,6 +162,30 @@ def records_closed_later() -> contextlib.AbstractContextManager[None]:
     return closing_later()
 
 
+def keep_records_open() -> None:
+    """From now on in this process, a record closed keeps its connection open for its next opening, unless its
+    database file is written meanwhile (the resident's spare: what it reads ahead, the command it then takes
+    runs on); `close_kept_records` before the process ends."""
+    from drafting.negotiation.workspace import keep_open
+
+    keep_open()
+
+
+def close_kept_records() -> None:
+    """Close what `keep_records_open` kept (before the process ends: SQLite's last connection to a record
+    removes its write-ahead log and shared-memory files)."""
+    from drafting.negotiation.workspace import close_kept
+
+    close_kept()
+
+
+def kept_records_taken() -> int:
+    """How many openings of a record in this process took up a connection kept open (`keep_records_open`)."""
+    from drafting.negotiation.workspace import kept_taken
+
+    return kept_taken()
+
+
 def keeping_checked(check: RecordChecks) -> contextlib.AbstractContextManager[None]:
     """Within the block, a workspace that `check` keeps (`check.for_record`) opens with the check kept."""
     from drafting.negotiation.workspace import keeping

@@ -92,6 +92,102 @@ class _Later:
 
 _CLOSE_LATER: contextvars.ContextVar[_Later | None] = contextvars.ContextVar("drafting_close_later", default=None)
 
+_Stamp = tuple[int, int, int, int, int]
+"""A database file's device, inode, size, modification and change times (`_stamp`)."""
+
+
+def _stamp(path: Path) -> _Stamp | None:
+    """What changes when the file at `path` is written (by SQLite's checkpoint or by anything else) or replaced."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns
+
+
+@dataclass
+class _KeptOpen:
+    """The connections a `keeping_open` block keeps, by database file (device, inode), each with the file's
+    stamp when it was kept; and how many openings took one up."""
+
+    connections: dict[tuple[int, int], tuple[_Stamp, sqlite3.Connection]]
+    taken: int = 0
+
+    def take(self, path: Path) -> sqlite3.Connection | None:
+        """The connection kept for the file at `path`, if that file was not written since."""
+        found = _stamp(path)
+        kept = self.connections.pop(found[:2], None) if found is not None else None
+        if kept is None:
+            return None
+        if kept[0] != found:
+            _close(kept[1])  # written since it was kept: its cached pages are not to be trusted
+            return None
+        self.taken += 1
+        return kept[1]
+
+    def keep(self, path: Path, connection: sqlite3.Connection) -> bool:
+        """Keep `connection` (no transaction open) for the file at `path`; False when it cannot be."""
+        found = _stamp(path)
+        if found is None or found[:2] in self.connections or connection.in_transaction:
+            return False
+        self.connections[found[:2]] = (found, connection)
+        return True
+
+    def close(self) -> None:
+        connections = [connection for _stamp, connection in self.connections.values()]
+        self.connections.clear()
+        for connection in connections:
+            _close(connection)
+
+
+_KEPT_OPEN: contextvars.ContextVar[_KeptOpen | None] = contextvars.ContextVar("drafting_kept_open", default=None)
+
+
+@contextlib.contextmanager
+def keeping_open() -> Iterator[None]:
+    """Within the block, a store closed outside `closing_later` leaves its connection open (its transaction
+    ended), and the next opening of the same database file takes it up again, when nothing has written that
+    file since: SQLite's connection set-up and its reading of the schema, a millisecond of a quick command, are
+    paid ahead. A file written meanwhile gets a new connection: a connection's cached pages and the
+    write-ahead log it opened are only to be trusted for the file SQLite itself last wrote. The block's end
+    closes what is kept."""
+    token = _KEPT_OPEN.set(_KeptOpen({}))
+    try:
+        yield
+    finally:
+        close_kept()
+        _KEPT_OPEN.reset(token)
+
+
+def keep_open() -> None:
+    """As `keeping_open`, from now on in this context, for a process that ends without leaving it (the resident's
+    spare: what it reads ahead, and then the command it takes); `close_kept` before it ends."""
+    _KEPT_OPEN.set(_KeptOpen({}))
+
+
+def close_kept() -> None:
+    """Close the connections kept open in this context (`keeping_open`, `keep_open`)."""
+    kept = _KEPT_OPEN.get()
+    if kept is not None:
+        kept.close()
+
+
+def kept_taken() -> int:
+    """How many openings in this context took up a connection kept open (`keeping_open`, `keep_open`)."""
+    kept = _KEPT_OPEN.get()
+    return kept.taken if kept is not None else 0
+
+
+def _close(connection: sqlite3.Connection) -> None:
+    """Close `connection`, having first copied what it committed into the database file (a passive
+    checkpoint): with another connection open (a resident spare's, kept), closing is not SQLite's last and makes
+    no checkpoint, and the database file alone would lack the commits left in the write-ahead log."""
+    with contextlib.suppress(sqlite3.Error):
+        if connection.total_changes:
+            connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    with contextlib.suppress(sqlite3.Error):
+        connection.close()
+
 
 @contextlib.contextmanager
 def closing_later() -> Iterator[None]:
@@ -112,8 +208,7 @@ def closing_later() -> Iterator[None]:
         for directory in later.directories:
             sync_directory(directory)
         for connection in later.connections:
-            with contextlib.suppress(sqlite3.Error):
-                connection.close()
+            _close(connection)
 
 
 @functools.cache
@@ -215,6 +310,10 @@ class Store:
 
     @classmethod
     def _connect(cls, path: Path) -> sqlite3.Connection:
+        kept = _KEPT_OPEN.get()
+        taken = kept.take(path) if kept is not None else None
+        if taken is not None:
+            return taken
         try:
             connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
                                          check_same_thread=False)
@@ -486,11 +585,18 @@ class Store:
         return chain.Head(seq, digest)
 
     def close(self) -> None:
-        """End the store: its transaction rolled back, and its connection closed, or kept for the end of the
-        `closing_later` block this runs in (closing the last connection makes SQLite's last checkpoint)."""
+        """End the store: its transaction rolled back, and its connection closed, or kept: for the end of the
+        `closing_later` block this runs in (closing the last connection makes SQLite's last checkpoint), or for
+        the next opening of the record in the `keeping_open` block it runs in."""
         later = _CLOSE_LATER.get()
         if later is None:
-            self.db.close()
+            kept = _KEPT_OPEN.get()
+            if kept is not None:
+                self._reading = False
+                self._rollback()
+                if kept.keep(self.path, self.db):
+                    return
+            _close(self.db)
             return
         self._reading = False
         self._rollback()

@@ -37,7 +37,18 @@ from drafting.negotiation.silence import (
     stamp,
     utc_now,
 )
-from drafting.negotiation.store import DECISIONS, STATUSES, EventRow, Store, closing_later, keeping, sha256
+from drafting.negotiation.store import (
+    DECISIONS,
+    STATUSES,
+    EventRow,
+    Store,
+    close_kept,
+    closing_later,
+    keep_open,
+    keeping,
+    kept_taken,
+    sha256,
+)
 
 if TYPE_CHECKING:
     from drafting.negotiation.compilation import Compilation, Remark
@@ -1014,5 +1025,5 @@ def _load(data: str) -> dict[str, Any]:
 
 
 __all__ = ["AmendmentFilter", "AmendmentKind", "Decided", "EventRow", "KeptCheck", "KeptChecks", "PreparedRevision",
-           "PreparedSubmission", "RecordChecks", "SubmitResult", "Workspace", "clean_delegation", "closing_later",
-           "keeping", "revision_label"]
+           "PreparedSubmission", "RecordChecks", "SubmitResult", "Workspace", "clean_delegation", "close_kept",
+           "closing_later", "keep_open", "keeping", "kept_taken", "revision_label"]

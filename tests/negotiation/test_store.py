@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
+import threading
+from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
@@ -267,3 +270,66 @@ def test_a_store_closed_later_has_committed_and_holds_no_transaction(busy_worksp
                 "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone())
     assert not wal.exists()
     check_record(busy_workspace)
+
+
+def _elsewhere(work: Callable[[], object]) -> None:
+    """Run `work` as another process of the record would: in a thread, whose context keeps nothing open."""
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            work()
+        except BaseException as exc:
+            failed.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if failed:
+        raise failed[0]
+
+
+def test_a_record_kept_open_is_taken_up_again_until_its_file_is_written(busy_workspace: Path) -> None:
+    """Within `keeping_open` (the resident's spare), a closed store's connection stays open and the next opening
+    of the record runs on it; once another process has written the file, an opening gets a connection of its own
+    and reads what was written. The block's end closes what it kept: the write-ahead log and shared memory go."""
+    from drafting import app as api
+    from drafting.negotiation.store import keeping_open, kept_taken
+
+    wal, shm = (busy_workspace / (DB_NAME + suffix) for suffix in ("-wal", "-shm"))
+    with keeping_open():
+        first = Store.open(busy_workspace)
+        kept = first.db
+        first.close()
+        assert wal.exists() and shm.exists()  # open still
+        again = Store.open(busy_workspace)
+        assert again.db is kept and kept_taken() == 1
+        statuses = again.db.execute("SELECT count(*) FROM statuses").fetchone()[0]
+        again.close()
+        _elsewhere(lambda: api.mark(busy_workspace, "endorse_rap", "bracketed", actor="chair"))
+        fresh = Store.open(busy_workspace)
+        assert fresh.db is not kept and kept_taken() == 1
+        assert fresh.db.execute("SELECT count(*) FROM statuses").fetchone()[0] == statuses + 1
+        fresh.close()
+    assert not wal.exists() and not shm.exists()
+    check_record(busy_workspace)
+
+
+def test_a_commit_is_in_the_database_file_when_another_connection_stays_open(busy_workspace: Path,
+                                                                           tmp_path: Path) -> None:
+    """A writer closing while a spare keeps the record open is not SQLite's last connection, which would copy the
+    write-ahead log into the database file; it copies its commits itself (a passive checkpoint), so that the
+    database file alone (a copy taken without its -wal) holds everything the head file names."""
+    from drafting import app as api
+    from drafting.negotiation.store import keeping_open
+
+    before = counts(busy_workspace)["statuses"]
+    with keeping_open():
+        Store.open(busy_workspace).close()  # kept open: the writer below is not the last connection
+        _elsewhere(lambda: api.mark(busy_workspace, "endorse_rap", "bracketed", actor="chair"))
+        copy = tmp_path / "copy"
+        copy.mkdir()
+        for name in (DB_NAME, chain.HEAD_NAME):
+            shutil.copyfile(busy_workspace / name, copy / name)
+        assert counts(copy)["statuses"] == before + 1
+        check_record(copy)
