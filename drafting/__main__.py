@@ -15,7 +15,6 @@ first docstring line, paste the output of
 what is not imported here are strings.
 """
 
-import gc
 import os
 import sys
 
@@ -34,17 +33,21 @@ def main() -> None:
     counting frees it; the collector would only walk, again and again, the tens of thousands of long-lived
     objects that imports create (a twentieth of a short command). The library API leaves the collector alone.
     """
-    gc.disable()
     if sys.argv[1:] in (["--help"], ["-h"]) and _help_page():
         return
-    if sys.argv[1:2] and sys.argv[1] in QUICK:
-        place = None if IN_RESIDENT else _resident_place()
+    quick_command = bool(sys.argv[1:2]) and sys.argv[1] in QUICK
+    if quick_command and not IN_RESIDENT:
+        place = _resident_place()
         if place is not None:
             code = _resident_run(place)
             if isinstance(code, int):
                 _exit(code)
             if code == ABSENT:
                 _resident_start(place)  # for the next command; this one runs here
+    import gc  # (not before: a command handed on does its work elsewhere)
+
+    gc.disable()
+    if quick_command:
         from drafting.console import quick
 
         if quick(sys.argv[1], sys.argv[2:]):

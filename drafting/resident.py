@@ -665,10 +665,12 @@ def _child(connection: socket.socket, channel: socket.socket, checks: KeptChecks
             unable = "the client's resource limits cannot be taken on here"
         os.umask(int(umask))
         os.chdir(os.fsdecode(cwd))
-        os.environ.clear()
-        for item in environment:
-            name, _, value = item.partition("=")
-            os.environ[name] = value
+        wanted = dict(item.partition("=")[::2] for item in environment)
+        for name in os.environ.keys() - wanted.keys():
+            del os.environ[name]
+        for name, value in wanted.items():  # (only what differs: each setting is a putenv and an encoding)
+            if os.environ.get(name) != value:
+                os.environ[name] = value
         time.tzset()
         sys.argv = argv
     except (OSError, ValueError) as exc:

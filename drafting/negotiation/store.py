@@ -31,7 +31,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from drafting.errors import DraftingInputError, DraftingRecordError
 from drafting.model.vocabulary import Decision, ParagraphStatus, values
@@ -105,36 +105,48 @@ def _stamp(path: Path) -> _Stamp | None:
     return found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns
 
 
+class _Verified(NamedTuple):
+    """What a store verified on its connection: the state `verified`, at SQLite's `data_version` on that
+    connection, with this head file and this file and schema identity (`Store._identity`)."""
+
+    version: int
+    head: chain.Head | str | None
+    identity: object
+    verified: chain.Verified
+
+
 @dataclass
 class _KeptOpen:
     """The connections a `keeping_open` block keeps, by database file (device, inode), each with the file's
-    stamp when it was kept; and how many openings took one up."""
+    stamp when it was kept and what its last store verified on it (if it wrote nothing); and how many openings
+    took one up."""
 
-    connections: dict[tuple[int, int], tuple[_Stamp, sqlite3.Connection]]
+    connections: dict[tuple[int, int], tuple[_Stamp, sqlite3.Connection, _Verified | None]]
     taken: int = 0
 
-    def take(self, path: Path) -> sqlite3.Connection | None:
+    def take(self, path: Path) -> tuple[sqlite3.Connection, _Verified | None] | None:
         """The connection kept for the file at `path`, if that file was not written since."""
         found = _stamp(path)
         kept = self.connections.pop(found[:2], None) if found is not None else None
         if kept is None:
             return None
-        if kept[0] != found:
-            _close(kept[1])  # written since it was kept: its cached pages are not to be trusted
+        stamp, connection, verified = kept
+        if stamp != found:
+            _close(connection)  # written since it was kept: its cached pages are not to be trusted
             return None
         self.taken += 1
-        return kept[1]
+        return connection, verified
 
-    def keep(self, path: Path, connection: sqlite3.Connection) -> bool:
+    def keep(self, path: Path, connection: sqlite3.Connection, verified: _Verified | None) -> bool:
         """Keep `connection` (no transaction open) for the file at `path`; False when it cannot be."""
         found = _stamp(path)
         if found is None or found[:2] in self.connections or connection.in_transaction:
             return False
-        self.connections[found[:2]] = (found, connection)
+        self.connections[found[:2]] = (found, connection, verified)
         return True
 
     def close(self) -> None:
-        connections = [connection for _stamp, connection in self.connections.values()]
+        connections = [kept[1] for kept in self.connections.values()]
         self.connections.clear()
         for connection in connections:
             _close(connection)
@@ -305,15 +317,15 @@ class Store:
         # the same value at the first write means no one committed since, so nothing is left to check.
         self._checked_version: int | None = None
         self._rows_memo: tuple[tuple[int, int, int], tuple[tuple[int, str, str], ...]] | None = None
+        # What the connection's last store verified, when this one took it up kept open (`keeping_open`) and
+        # that store wrote nothing: the check starts from it if no one committed since.
+        self._last_verified: _Verified | None = None
+        self._identity_found: object = None  # `_identity()` when the open-time check began
 
     # -- opening --
 
     @classmethod
     def _connect(cls, path: Path) -> sqlite3.Connection:
-        kept = _KEPT_OPEN.get()
-        taken = kept.take(path) if kept is not None else None
-        if taken is not None:
-            return taken
         try:
             connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
                                          check_same_thread=False)
@@ -407,7 +419,9 @@ class Store:
                 "not a negotiation workspace (no negotiation.sqlite; create one with `drafting negotiation init`)",
                 source=str(directory),
             )
-        connection = cls._connect(path)
+        kept = _KEPT_OPEN.get()
+        taken = kept.take(path) if kept is not None else None
+        connection, last_verified = taken if taken is not None else (cls._connect(path), None)
         try:
             app_id = connection.execute("PRAGMA application_id").fetchone()[0]
             version = connection.execute("PRAGMA user_version").fetchone()[0]
@@ -442,6 +456,7 @@ class Store:
                 _quick_check(connection, path)
             connection.execute("PRAGMA synchronous = FULL")
             store = cls(path, connection)
+            store._last_verified = last_verified
             if upgraded is not None:
                 store._write_head(upgraded)
             if check:
@@ -484,12 +499,23 @@ class Store:
                 # so an opening that checks only what was appended (a page of the portal) leaves it to the
                 # full check on the kept schedule; a damaged page read meanwhile fails that read.
                 _quick_check(self.db, self.path)
-            problems, verified = self._check(self._found_head, since)
+            version = int(self.db.execute("PRAGMA data_version").fetchone()[0])
+            last = self._last_verified
+            if (since is not None and last is not None and last.verified == since and last.version == version
+                    and last.head == self._found_head and last.identity == identity):
+                # This connection verified `since` and no one has committed since (nor written the file: a
+                # connection is kept only for a file not written since): the incremental check has nothing to
+                # walk and would find what that check found.
+                problems: list[str] = []
+                verified = since
+            else:
+                problems, verified = self._check(self._found_head, since)
             if anchor is not None:
                 problems += chain.prefix_problems(self.db, CHAINED, anchor)
+            self._identity_found = identity
             if not problems:
                 self._verified = verified
-                self._checked_version = int(self.db.execute("PRAGMA data_version").fetchone()[0])
+                self._checked_version = version
             if kept is not None and plan is not None:
                 kept.settle(plan, None if problems else verified, identity, full=since is None)
             settled = True
@@ -594,7 +620,11 @@ class Store:
             if kept is not None:
                 self._reading = False
                 self._rollback()
-                if kept.keep(self.path, self.db):
+                verified = None
+                if self._checked_version is not None and self._verified is not None:  # (nothing written since)
+                    verified = _Verified(self._checked_version, self._found_head, self._identity_found,
+                                         self._verified)
+                if kept.keep(self.path, self.db, verified):
                     return
             _close(self.db)
             return

@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -333,3 +334,34 @@ def test_a_commit_is_in_the_database_file_when_another_connection_stays_open(bus
             shutil.copyfile(busy_workspace / name, copy / name)
         assert counts(copy)["statuses"] == before + 1
         check_record(copy)
+
+
+def test_a_connection_kept_open_is_checked_again_only_when_someone_committed(busy_workspace: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """An opening that takes up a connection kept open starts its check from what that connection's last store
+    verified: with no commit by anyone since (SQLite's data_version) there is nothing to walk, and the chain is
+    not read again; a row inserted outside drafting meanwhile (by another connection, leaving the database file
+    as it was) is found and refused."""
+    from drafting.negotiation.store import keeping, keeping_open
+    from tests.negotiation.test_chain_incremental import rewrite
+
+    walks: list[object] = []
+    real = chain.verify_chain
+
+    def walking(*args: Any, **kwargs: Any) -> Any:
+        walks.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(chain, "verify_chain", walking)
+    with keeping(chain.KeptChecks()), keeping_open():
+        Store.open(busy_workspace).close()  # the full check, first
+        assert len(walks) == 1
+        for _ in range(2):
+            Store.open(busy_workspace).close()
+        assert len(walks) == 1
+        assert rewrite(busy_workspace / DB_NAME, (
+            "INSERT INTO statuses(revision, paragraph, status, at, actor) VALUES (0, 'endorse_rap', 'agreed', "
+            "'2012-11-30T10:00:00+00:00', 'someone')", ()))
+        with pytest.raises(DraftingInputError, match="not recorded by any event"):
+            Store.open(busy_workspace)
+        assert len(walks) == 2
