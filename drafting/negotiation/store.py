@@ -28,10 +28,10 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 from drafting.errors import DraftingInputError, DraftingRecordError
 from drafting.model.vocabulary import Decision, ParagraphStatus, values
@@ -39,9 +39,6 @@ from drafting.negotiation import chain
 from drafting.negotiation.migrations import SCHEMA_VERSION, TABLES
 from drafting.negotiation.migrations import pending as pending_migrations
 from drafting.negotiation.migrations import triggers as schema_triggers
-
-if TYPE_CHECKING:
-    from drafting.support.atomic import Prepared
 
 DB_NAME = "negotiation.sqlite"
 APPLICATION_ID = 0x44524654  # "DRFT"
@@ -338,47 +335,21 @@ class Store:
             raise DraftingInputError(f"cannot open the negotiation record: {exc}", source=str(path)) from exc
 
     def _write_head(self, head: chain.Head) -> None:
-        """Remember the last event sealed (after its commit: a head that lags is caught up on the next write)."""
-        self._place_head(self._head_aside(head))
+        """Remember the last event sealed, after its commit (a head that lags is caught up on the next write):
+        written and synced beside the head file and put in its place. Within `closing_later` the new name is
+        made durable at the block's end (a power cut before then leaves the head before, whole: one that lags,
+        which the check accepts). In this thread: a thread of its own, to sync it beside the commit, cost more
+        in handing over than the one sync it overlapped (on a machine whose other core sleeps)."""
+        from drafting.support.atomic import write_atomic
 
-    def _head_aside(self, head: chain.Head) -> Callable[[], Prepared]:
-        """Start writing and syncing the head file for `head` beside the current one, in a thread (so that its
-        sync runs while the commit's own does); the function returned waits for it and gives it, or raises."""
-        import threading
-
-        from drafting.support.atomic import prepare_atomic
-
-        done: list[Prepared | OSError] = []
-
-        def prepare() -> None:
-            try:
-                done.append(prepare_atomic(self.path.parent / chain.HEAD_NAME, chain.head_bytes(head)))
-            except OSError as exc:
-                done.append(exc)
-
-        worker = threading.Thread(target=prepare, name="drafting-head", daemon=True)
-        worker.start()
-
-        def wait() -> Prepared:
-            worker.join()
-            if isinstance(done[0], OSError):
-                raise done[0]
-            return done[0]
-
-        return wait
-
-    def _place_head(self, prepared: Callable[[], Prepared]) -> None:
-        """Put the head file written aside in its place, after its commit. Within `closing_later` the new name
-        is made durable at the block's end (a power cut before then leaves the head before, whole: one that
-        lags, which the check accepts)."""
         later = _CLOSE_LATER.get()
         try:
-            prepared().place(sync_name=later is None)
-            if later is not None:
-                later.directories.add(self.path.parent)
+            write_atomic(self.path.parent / chain.HEAD_NAME, chain.head_bytes(head), sync_name=later is None)
         except OSError as exc:
             raise DraftingInputError(f"the change was recorded, but its head file could not be written "
                                      f"({exc.strerror}); run the command again", source=str(self.path)) from exc
+        if later is not None:
+            later.directories.add(self.path.parent)
 
     @classmethod
     def create(cls, directory: Path) -> Store:
@@ -677,13 +648,9 @@ class Store:
         except BaseException:
             self._rollback()
             raise
-        head = self._head_aside(self._sealed) if self._sealed is not None else None  # synced beside the commit
         try:
             self.db.execute("COMMIT")
         except BaseException as exc:
-            if head is not None:
-                with contextlib.suppress(OSError):
-                    head().discard()
             if not isinstance(exc, sqlite3.Error):
                 raise
             # A failed COMMIT may already have rolled back (SQLITE_FULL does): a second ROLLBACK would only
@@ -691,8 +658,8 @@ class Store:
             self._rollback()
             raise DraftingInputError(f"could not record the change: {sqlite_cause(exc)}; the record is unchanged",
                                      source=str(self.path)) from exc
-        if head is not None:
-            self._place_head(head)
+        if self._sealed is not None:
+            self._write_head(self._sealed)
         elif self.db.total_changes != changes:
             # Rows written without an event (only the store's own tests do): the next event seals them, and
             # this store can no longer tell them from rows written by anyone else, so it stops checking.
