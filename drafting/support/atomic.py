@@ -39,33 +39,13 @@ def _create_temp(directory: Path, mode: int) -> tuple[int, str]:
     raise FileExistsError(f"no free temporary file name in {directory}")
 
 
-class Prepared:
-    """A file's new content written and synced beside it (`prepare_atomic`), not yet in its place."""
+def write_atomic(path: str | os.PathLike[str], data: bytes, *, mode: int = 0o666, sync_name: bool = True) -> None:
+    """Replace `path` with `data` atomically and durably.
 
-    def __init__(self, target: Path, temp: str) -> None:
-        self.target = target
-        self.temp = temp
-
-    def place(self, *, sync_name: bool = True) -> None:
-        """Put it in its place (one rename: a reader sees the old file or the new one); with `sync_name` the new
-        name made durable too (else the caller does, with `sync_directory`)."""
-        try:
-            os.replace(self.temp, self.target)
-        except BaseException:
-            self.discard()
-            raise
-        if sync_name:
-            sync_directory(self.target.parent)
-
-    def discard(self) -> None:
-        with contextlib.suppress(OSError):
-            os.unlink(self.temp)
-
-
-def prepare_atomic(path: str | os.PathLike[str], data: bytes, *, mode: int = 0o666) -> Prepared:
-    """Write `data` durably beside `path`, to be put in its place by `Prepared.place`. A new file gets `mode`
-    less the umask, as files made by other tools do; a file that is replaced keeps the permissions it had (a
-    clerk who made a draft private keeps it private)."""
+    A new file gets `mode` less the umask, as files made by other tools do; a file that is replaced keeps
+    the permissions it had (a clerk who made a draft private keeps it private). With `sync_name` false the
+    caller makes the new name durable itself (`sync_directory`, later): until then a power cut may leave the
+    old file, whole, never a part of either."""
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
     fd, tmp = _create_temp(directory, mode)
@@ -76,18 +56,13 @@ def prepare_atomic(path: str | os.PathLike[str], data: bytes, *, mode: int = 0o6
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    return Prepared(directory / target.name, tmp)
-
-
-def write_atomic(path: str | os.PathLike[str], data: bytes, *, mode: int = 0o666, sync_name: bool = True) -> None:
-    """Replace `path` with `data` atomically and durably (`prepare_atomic`, then `Prepared.place`). With
-    `sync_name` false the caller makes the new name durable itself (`sync_directory`, later): until then a
-    power cut may leave the old file, whole, never a part of either."""
-    prepare_atomic(path, data, mode=mode).place(sync_name=sync_name)
+    if sync_name:
+        sync_directory(directory)
 
 
 def write_all_atomic(files: Mapping[Path, bytes]) -> None:
