@@ -391,7 +391,7 @@ class _Resident:
         """What a spare does while no client waits, stopped as soon as one comes (SIGIO from the listening
         socket, asked for meanwhile only: it is shared with the resident and the spares to come), so that no
         command waits for it: read ahead the records the last commands used or, when there are none, copy the
-        pages a command would copy as it writes them."""
+        pages a command would copy as it writes them; then rehearse taking a client's place."""
         listening = self.server.fileno()
         armed = [True]
 
@@ -412,6 +412,7 @@ class _Resident:
                 if not self._client_waiting():  # (one may have come before the signal was asked for)
                     if not self.read_ahead(channel):
                         self.prefault()  # (reading a record copies the pages a command on it touches)
+                    _rehearse()
             finally:
                 if armed[0]:
                     disarm()  # (a SIGIO in between disarms and raises itself: taken below)
@@ -659,21 +660,9 @@ def _child(connection: socket.socket, channel: socket.socket, checks: KeptChecks
     _send(connection, f"P{os.getpid()}\n".encode())
     if not told:
         _send(channel, TAKEN)
-    unable = None
     try:
-        if not _take_limits(_peer(connection)[0]):
-            unable = "the client's resource limits cannot be taken on here"
-        os.umask(int(umask))
-        os.chdir(os.fsdecode(cwd))
-        wanted = dict(item.partition("=")[::2] for item in environment)
-        for name in os.environ.keys() - wanted.keys():
-            del os.environ[name]
-        for name, value in wanted.items():  # (only what differs: each setting is a putenv and an encoding)
-            if os.environ.get(name) != value:
-                os.environ[name] = value
-        time.tzset()
-        sys.argv = argv
-    except (OSError, ValueError) as exc:
+        unable = _take_place(_peer(connection)[0], umask, cwd, environment, argv)
+    except OSError as exc:  # (its credentials unreadable)
         unable = f"cannot take the client's place: {exc}"
     # The client's streams come with its go, not before: a child that never gets to run holds none of them (a
     # pipe the caller reads to its end would wait for it).
@@ -685,20 +674,8 @@ def _child(connection: socket.socket, channel: socket.socket, checks: KeptChecks
             raise ValueError(unable)
         for target, fd in enumerate(fds):
             os.dup2(fd, target)
-        # As the interpreter makes them (PYTHONUNBUFFERED, part of the resident's name: written through, as this
-        # process's own are; a terminal: by line).
-        unbuffered = bool(getattr(sys.__stdout__, "write_through", False))
-        sys.stdin = io.TextIOWrapper(
-            open(0, "rb", closefd=False),  # noqa: SIM115
-            encoding=in_encoding.decode(), errors=in_errors.decode())
-        sys.stdout = io.TextIOWrapper(
-            open(1, "wb", buffering=0 if unbuffered else -1, closefd=False),  # noqa: SIM115
-            encoding=out_encoding.decode(), errors=out_errors.decode(),
-            line_buffering=not unbuffered and os.isatty(1), write_through=unbuffered)
-        sys.stderr = io.TextIOWrapper(
-            open(2, "wb", buffering=0 if unbuffered else -1, closefd=False),  # noqa: SIM115
-            encoding=err_encoding.decode(), errors=err_errors.decode(), line_buffering=True,
-            write_through=unbuffered)
+        sys.stdin, sys.stdout, sys.stderr = _streams(
+            (in_encoding, in_errors, out_encoding, out_errors, err_encoding, err_errors))
     except (OSError, ValueError, LookupError) as exc:
         _send(connection, b"D\n")  # nothing was run: the client runs it itself
         _log(log, "declined", str(exc))
@@ -747,6 +724,61 @@ def _child(connection: socket.socket, channel: socket.socket, checks: KeptChecks
             channel.send(news)
         channel.send(ENDED)
     os._exit(code)
+
+
+def _take_place(client: int, umask: bytes, cwd: bytes, environment: list[str], argv: list[str]) -> str | None:
+    """Take on the client's resource limits, umask, working directory, environment and arguments: None, or
+    what could not be taken (then the client runs the command itself)."""
+    try:
+        if not _take_limits(client):
+            return "the client's resource limits cannot be taken on here"
+        os.umask(int(umask))
+        os.chdir(os.fsdecode(cwd))
+        if environment != _REHEARSED_ENVIRONMENT:  # (the same as this process's, as a rule: nothing to do)
+            wanted = dict(item.partition("=")[::2] for item in environment)
+            for name in os.environ.keys() - wanted.keys():
+                del os.environ[name]
+            for name, value in wanted.items():  # (only what differs: each setting is a putenv and an encoding)
+                if os.environ.get(name) != value:
+                    os.environ[name] = value
+        time.tzset()
+        sys.argv = argv
+    except (OSError, ValueError) as exc:
+        return f"cannot take the client's place: {exc}"
+    return None
+
+
+def _streams(codecs: tuple[bytes, ...]) -> tuple[io.TextIOWrapper, io.TextIOWrapper, io.TextIOWrapper]:
+    """Text streams over fds 0, 1 and 2 with the client's encodings and error handlers (`codecs`: stdin's,
+    stdout's and stderr's, each encoding then handler), as the interpreter makes them (PYTHONUNBUFFERED, part of
+    the resident's name: written through, as this process's own are; a terminal: by line)."""
+    in_encoding, in_errors, out_encoding, out_errors, err_encoding, err_errors = (item.decode() for item in codecs)
+    unbuffered = bool(getattr(sys.__stdout__, "write_through", False))
+    stdin = io.TextIOWrapper(open(0, "rb", closefd=False), encoding=in_encoding, errors=in_errors)  # noqa: SIM115
+    stdout = io.TextIOWrapper(
+        open(1, "wb", buffering=0 if unbuffered else -1, closefd=False),  # noqa: SIM115
+        encoding=out_encoding, errors=out_errors, line_buffering=not unbuffered and os.isatty(1),
+        write_through=unbuffered)
+    stderr = io.TextIOWrapper(
+        open(2, "wb", buffering=0 if unbuffered else -1, closefd=False),  # noqa: SIM115
+        encoding=err_encoding, errors=err_errors, line_buffering=True, write_through=unbuffered)
+    return stdin, stdout, stderr
+
+
+_REHEARSED_ENVIRONMENT: list[str] = []
+"""This process's environment (NAME=VALUE, in its order) when its spare rehearsed; unchanged since."""
+
+
+def _rehearse() -> None:
+    """Take this spare's own place and make its own streams (dropped at once), as a client's command will have
+    it do: the pages that copy-on-write copies as a child first writes them (a hundred faults, half a
+    millisecond on a virtual machine) are copied while no one waits."""
+    umask = os.umask(0o022)
+    os.umask(umask)
+    environment = [f"{name}={value}" for name, value in os.environ.items()]
+    _take_place(os.getpid(), str(umask).encode(), os.fsencode(os.getcwd()), environment, list(sys.argv))
+    _streams((b"utf-8", b"strict") * 3)
+    _REHEARSED_ENVIRONMENT[:] = environment
 
 
 def _last_flush(code: int) -> int:

@@ -155,6 +155,13 @@ def test_the_command_takes_the_clients_directory_and_environment(tmp_path: Path,
     assert len(served(residents)) == 1
     events = json.loads(run(["log", str(ws), "--json"], env).stdout)
     assert events[-1]["actor"] == "Chair of the session"
+    # A setting the resident has and the client has not (its spare rehearsed with the resident's own) is gone.
+    unset = {name: value for name, value in env.items() if name != "DRAFTING_ACTOR"}
+    unset["LOGNAME"] = unset["USER"] = "someone-else"  # whom getpass names without DRAFTING_ACTOR
+    assert run(["decide", str(ws), amendment, "reject"], unset).returncode == 0
+    events = json.loads(run(["log", str(ws), "--json"], env).stdout)
+    assert events[-1]["actor"] == "someone-else"
+    assert len(served(residents)) == 4
 
 
 def noted(line: str, what: str) -> str:
