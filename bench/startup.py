@@ -2,7 +2,7 @@
 
 The five commands a clerk runs many times a day, each as a whole process through a `drafting` console
 script: `drafting --help`, and on a small workspace (the Almaty 2012 sample with Kazakhstan's redline
-submitted, 9 amendments) `status`, `log`, `decide ID accept|reject` (alternately, so every run records a
+submitted) `status`, `log`, `decide ID accept|reject` (alternately, so every run records a
 decision) and `mark PARAGRAPH agreed|pending`. Each against `python -c pass` of the same environment.
 
 Each of `status`, `log`, `decide` and `mark` is measured two ways: as users run it (`resident`: the console
@@ -11,7 +11,7 @@ starts) and in its own process (`in-process`: DRAFTING_RESIDENT=0). A resident c
 plus the child's that ran it in the resident (read from the resident's log). The residents live in a private
 directory of the bench and are stopped at its end.
 
-Two installs, as users get them, measured in the same rounds:
+Two installs, as users get them, measured in one run:
 
 - `editable`: the checkout's own environment (`.venv`, `pip install -e`, what `make install` links into
   ~/.local/bin). Its site-packages holds the editable-install finder, which every interpreter of that
@@ -22,15 +22,17 @@ Two installs, as users get them, measured in the same rounds:
   gives. `--install editable` or `--install wheel` measures one only.
 
 The package's bytecode is compiled first, as a wheel install has it. Rounds: one warm-up, then `--rounds`
-rounds (default 15); in each round every (install, command) pair runs once, in a shuffled order, so that the
-machine's swings fall on all of them alike. Each command's time is the median of its runs, wall and CPU
-(user + system of the process, from `os.wait4`); its ratio is the median of its per-round ratios to the bare
-interpreter of the same install and round, of wall time and of CPU time. Outputs are checked: every command
-exits 0, `--help` lists the commands, `status` names the paragraph, `log` grows by one event per decide and
-mark, `decide` echoes the amendment's delegation. Goal (issue 14): <= 1.5x a bare interpreter for each.
-Last line: `worst ratio: X.XX` (of wall time, over the installs measured). With both installs, two residents
-run side by side, each one's waiting child warming itself after its own commands on the same cores (a user
-has one installation): `--install wheel` measures the wheel alone.
+rounds per install (default 15), in `--blocks` blocks per install (default 3) that alternate between the
+installs: a user has one installation, so each one's resident works alone (a spare warms itself after its
+own commands, on the same two cores), while the machine's swings fall on both. In each round every command of
+the install runs once, in a shuffled order, with its own bare interpreter. The commands run by the resident
+and those run in their own process work on two copies of the workspace (a record another process wrote is
+one whose connection the resident's spare kept open is opened afresh). Each command's time is the median of
+its runs, wall and CPU (user + system of the process, from `os.wait4`); its ratio is the median of its
+per-round ratios to the bare interpreter of the same round, of wall time and of CPU time. Outputs are
+checked: every command exits 0, `--help` lists the commands, `status` names the paragraph, the logs grow by
+one event per decide and mark, `decide` echoes the amendment's delegation. Goal (issue 14): <= 1.5x a bare
+interpreter for each. Last line: `worst ratio: X.XX` (of wall time, over the installs measured).
 """
 
 from __future__ import annotations
@@ -93,6 +95,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--seed", type=int, default=2012)
     parser.add_argument("--install", choices=("both", "editable", "wheel"), default="both")
+    parser.add_argument("--blocks", type=int, default=3, help="blocks of rounds per install (both installs)")
     args = parser.parse_args()
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     env["DRAFTING_ACTOR"] = "bench"
@@ -136,18 +139,26 @@ def measure(args: argparse.Namespace, env: dict[str, str], residents: Path) -> i
         print("startup: building and installing the wheel", file=sys.stderr, flush=True)
         bins["wheel"] = wheel_install(WORK / "wheel")
     some = next(iter(bins.values()))
-    ws = WORK / "ws"
     quiet = dict(env, DRAFTING_RESIDENT="0")  # set-up and checks run in their own process
-    timed([str(some / "drafting"), "negotiation", "init", str(ws), "--base", str(SPEC)], quiet)
-    timed([str(some / "drafting"), "submit", str(ws), "--delegation", "Kazakhstan", str(SUBMISSION)], quiet)
-    status = json.loads(timed([str(some / "drafting"), "status", str(ws), "--json"], quiet)[2])
+    # One workspace per install for the commands the resident runs, and one for those run in their own
+    # process: a user has one installation, and a record written by another process is one whose connection
+    # the resident's spare kept open must be opened afresh.
+    workspaces = {(install, mode): WORK / f"ws-{install}-{mode}" for install in bins for mode in MODES}
+    first = next(iter(workspaces.values()))
+    timed([str(some / "drafting"), "negotiation", "init", str(first), "--base", str(SPEC)], quiet)
+    timed([str(some / "drafting"), "submit", str(first), "--delegation", "Kazakhstan", str(SUBMISSION)], quiet)
+    for ws in workspaces.values():
+        if ws != first:
+            shutil.copytree(first, ws)
+    status = json.loads(timed([str(some / "drafting"), "status", str(first), "--json"], quiet)[2])
     amendment = next(a["id"] for p in status["paragraphs"] for a in p["amendments"])
     amendments = sum(len(p["amendments"]) for p in status["paragraphs"])
 
     turn = {"decide": 0, "mark": 0}
 
-    def argv(install: str, command: str) -> list[str]:
+    def argv(install: str, command: str, mode: str) -> list[str]:
         drafting = str(bins[install] / "drafting")
+        ws = workspaces.get((install, mode), first)
         if command == "bare":
             return [str(bins[install] / "python"), "-c", "pass"]
         if command == "--help":
@@ -173,7 +184,7 @@ def measure(args: argparse.Namespace, env: dict[str, str], residents: Path) -> i
     def run(key: Key) -> tuple[float, float]:
         install, command, mode = key
         served_before = resident_cpu(residents)
-        elapsed, used, out = timed(argv(install, command), quiet if mode == "in-process" else env)
+        elapsed, used, out = timed(argv(install, command, mode), quiet if mode == "in-process" else env)
         check(command, out)
         if mode == "resident":
             used += sum(resident_cpu(residents)) - sum(served_before)
@@ -187,34 +198,46 @@ def measure(args: argparse.Namespace, env: dict[str, str], residents: Path) -> i
             run(key)
             if len(resident_cpu(residents)) != count + 1:
                 raise SystemExit(f"{key}: not served by a resident after the warm-up")
-    log = [str(some / "drafting"), "log", str(ws)]
-    events_before = len(timed(log, quiet)[2].splitlines())
+    def events() -> int:
+        return sum(len(timed([str(some / "drafting"), "log", str(ws)], quiet)[2].splitlines())
+                   for ws in workspaces.values())
+
+    events_before = events()
     wall: dict[Key, list[float]] = {k: [] for k in keys}
     cpu: dict[Key, list[float]] = {k: [] for k in keys}
     ratios: dict[Key, list[float]] = {k: [] for k in keys if k[1] != "bare"}
     cpu_ratios: dict[Key, list[float]] = {k: [] for k in keys if k[1] != "bare"}
     rng = random.Random(args.seed)
     load_before = os.getloadavg()[0]
-    for n in range(args.rounds):
-        order = keys[:]
-        rng.shuffle(order)
-        this_round: dict[Key, tuple[float, float]] = {}
-        for key in order:
-            this_round[key] = run(key)
-            wall[key].append(this_round[key][0])
-            cpu[key].append(this_round[key][1])
-        for key in ratios:
-            bare_wall, bare_cpu = this_round[(key[0], "bare", "")]
-            ratios[key].append(this_round[key][0] / bare_wall)
-            cpu_ratios[key].append(this_round[key][1] / bare_cpu)
-        print(f"startup: round {n + 1}/{args.rounds}", file=sys.stderr, flush=True)
-    events_after = len(timed(log, quiet)[2].splitlines())
+    # Each install in blocks of rounds of its own, the blocks alternating: each one's resident alone at work,
+    # as a user has one installation, and the machine's swings spread over both. `--rounds` per install.
+    per_block = -(-args.rounds // max(1, args.blocks))
+    done = dict.fromkeys(bins, 0)
+    while any(n < args.rounds for n in done.values()):
+        for install in bins:
+            for _ in range(min(per_block, args.rounds - done[install])):
+                order = [key for key in keys if key[0] == install]
+                rng.shuffle(order)
+                this_round: dict[Key, tuple[float, float]] = {}
+                for key in order:
+                    this_round[key] = run(key)
+                    wall[key].append(this_round[key][0])
+                    cpu[key].append(this_round[key][1])
+                bare_wall, bare_cpu = this_round[(install, "bare", "")]
+                for key in order:
+                    if key in ratios:
+                        ratios[key].append(this_round[key][0] / bare_wall)
+                        cpu_ratios[key].append(this_round[key][1] / bare_cpu)
+                done[install] += 1
+                print(f"startup: {install} round {done[install]}/{args.rounds}", file=sys.stderr, flush=True)
+    events_after = events()
     expected = 2 * len(MODES) * args.rounds * len(bins)
     if events_after - events_before != expected:
         raise SystemExit(f"log grew by {events_after - events_before} events, expected {expected}")
 
     print(f"{os.cpu_count()} cores; load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after; "
-          f"{args.rounds} rounds; workspace: {amendments} amendments")
+          f"{args.rounds} rounds per install ({len(bins)} install(s), blocks of {per_block}); workspace: "
+          f"{amendments} amendments")
     worst = 0.0
     for install in bins:
         bare = (install, "bare", "")
