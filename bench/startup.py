@@ -22,7 +22,7 @@ Two installs, as users get them, measured in one run:
   gives. `--install editable` or `--install wheel` measures one only.
 
 The package's bytecode is compiled first, as a wheel install has it. Rounds: one warm-up, then `--rounds`
-rounds per install (default 15), in `--blocks` blocks per install (default 3) that alternate between the
+rounds per install (default 21), in `--blocks` blocks per install (default 3) that alternate between the
 installs: a user has one installation, so each one's resident works alone (a spare warms itself after its
 own commands, on the same two cores), while the machine's swings fall on both. In each round every command of
 the install runs once, in a shuffled order, with its own bare interpreter. The commands run by the resident
@@ -92,7 +92,7 @@ def wheel_install(work: Path) -> Path:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--rounds", type=int, default=21)
     parser.add_argument("--seed", type=int, default=2012)
     parser.add_argument("--install", choices=("both", "editable", "wheel"), default="both")
     parser.add_argument("--blocks", type=int, default=3, help="blocks of rounds per install (both installs)")
