@@ -18,16 +18,17 @@ compares them. What a command finds that a fresh process would not:
   `DRAFTING_RESIDENT_FULL_CHECK` seconds (60; 0: at every command). `log --verify`, `revise`, `finalize` and
   `verify` check in full whatever was kept. Each child checks from the copy it was forked with and tells the
   resident afterwards what it found;
-- what the spare read while waiting (`_Resident.warm`, stopped by the first client that comes): the records
-  the last commands used, read as `status` reads them (their text and amendments parsed, kept by content), or
-  else its memory pages copied ahead of the copy-on-write a command would pay;
+- what the spare did while waiting (`_Resident.warm`, stopped by the first client that comes): it read the
+  records the last commands used as `status` reads them (their text and amendments parsed, kept by content)
+  or, with none, copied its memory pages ahead of the copy-on-write a command would pay, and rehearsed taking
+  a client's place;
 - the connections to those records, kept open by the spare (`store.keeping_open`: SQLite's set-up and schema
   read paid ahead), for a command on a record whose database file nothing has written since.
 
 The child answers its client before closing its records (SQLite's checkpoint) and before writing their head
 files (`store.closing_later`): every commit is synced before the answer, and a head file that lags (as after a
-power cut) is one the check accepts; one that could not be written is noted in the log. It tells the resident it has ended once its records
-are closed, and the resident forks the next spare then.
+power cut) is one the check accepts; one that could not be written is noted in the log. It tells the
+resident it has ended once its records are closed, and the resident forks the next spare then.
 
 Safety: the socket lives in a directory of the user's own (mode 0700, checked by the client before it connects);
 the resident answers only its own user (SO_PEERCRED); it serves no command once a module it loaded (or a
