@@ -81,12 +81,10 @@ def keeping(check: chain.RecordChecks) -> Iterator[None]:
 
 @dataclass
 class _Later:
-    """What `closing_later` leaves for the end of its block (connections to close, head files to write, by
-    directory), and what could not be done there (`failures`)."""
+    """What `closing_later` leaves for the end of its block."""
 
     connections: list[sqlite3.Connection]
-    heads: dict[Path, chain.Head]
-    failures: list[str]
+    directories: set[Path]
 
 
 _CLOSE_LATER: contextvars.ContextVar[_Later | None] = contextvars.ContextVar("drafting_close_later", default=None)
@@ -201,41 +199,25 @@ def _close(connection: sqlite3.Connection) -> None:
 
 
 @contextlib.contextmanager
-def closing_later() -> Iterator[list[str]]:
-    """Within the block, the stores closed keep their connections (ended: no transaction open) and the head
-    files of what they committed are not written yet: the block's end writes them and closes the connections
-    (SQLite's last checkpoint, copying the committed pages into the database file). What was committed is
-    durable before either (every commit is synced), and a head file that lags is one the check accepts (as
-    after a power cut): the resident's child answers its client first. The list given is filled at the end
-    with what could not be done (a head file not written: it lags until the next change)."""
-    later = _Later([], {}, [])
+def closing_later() -> Iterator[None]:
+    """Within the block, the stores closed keep their connections (ended: no transaction open) and the block's
+    end closes them: SQLite's last checkpoint of the write-ahead log (copying the committed pages into the
+    database file, a millisecond with its syncs) comes after what the block does before it ends, and so does
+    the sync that makes the new head file's name durable. What was committed is durable either way (every
+    commit is synced; a head file that lags after a power cut is one the check accepts); the resident's child
+    answers its client first."""
+    later = _Later([], set())
     token = _CLOSE_LATER.set(later)
     try:
-        yield later.failures
+        yield
     finally:
         _CLOSE_LATER.reset(token)
-        for directory, head in later.heads.items():
-            failure = _place_head(directory, head)
-            if failure is not None:
-                later.failures.append(failure)
+        from drafting.support.atomic import sync_directory
+
+        for directory in later.directories:
+            sync_directory(directory)
         for connection in later.connections:
             _close(connection)
-
-
-def _place_head(directory: Path, head: chain.Head) -> str | None:
-    """Write the head file in `directory` for `head`, unless it names a later event already (a command that
-    committed after this one wrote its own first: a head never goes back); what went wrong, or None."""
-    from drafting.support.atomic import write_atomic
-
-    found = chain.read_head(directory)
-    if isinstance(found, chain.Head) and found.seq >= head.seq:
-        return None
-    try:
-        write_atomic(directory / chain.HEAD_NAME, chain.head_bytes(head))
-    except OSError as exc:
-        return (f"{directory / chain.HEAD_NAME}: the head file could not be written ({exc.strerror}); it names an "
-                "earlier event until the next change")
-    return None
 
 
 @functools.cache
@@ -354,20 +336,20 @@ class Store:
 
     def _write_head(self, head: chain.Head) -> None:
         """Remember the last event sealed, after its commit (a head that lags is caught up on the next write):
-        at once, or within `closing_later` at the block's end (after the resident's child has answered)."""
-        later = _CLOSE_LATER.get()
-        if later is not None:
-            pending = later.heads.get(self.path.parent)
-            if pending is None or head.seq > pending.seq:
-                later.heads[self.path.parent] = head
-            return
+        written and synced beside the head file and put in its place. Within `closing_later` the new name is
+        made durable at the block's end (a power cut before then leaves the head before, whole: one that lags,
+        which the check accepts). In this thread: a thread of its own, to sync it beside the commit, cost more
+        in handing over than the one sync it overlapped (on a machine whose other core sleeps)."""
         from drafting.support.atomic import write_atomic
 
+        later = _CLOSE_LATER.get()
         try:
-            write_atomic(self.path.parent / chain.HEAD_NAME, chain.head_bytes(head))
+            write_atomic(self.path.parent / chain.HEAD_NAME, chain.head_bytes(head), sync_name=later is None)
         except OSError as exc:
             raise DraftingInputError(f"the change was recorded, but its head file could not be written "
                                      f"({exc.strerror}); run the command again", source=str(self.path)) from exc
+        if later is not None:
+            later.directories.add(self.path.parent)
 
     @classmethod
     def create(cls, directory: Path) -> Store:
