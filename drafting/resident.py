@@ -735,7 +735,7 @@ def _take_place(client: int, umask: bytes, cwd: bytes, environment: list[str], a
             return "the client's resource limits cannot be taken on here"
         os.umask(int(umask))
         os.chdir(os.fsdecode(cwd))
-        if environment != _REHEARSED_ENVIRONMENT:  # (the same as this process's, as a rule: nothing to do)
+        if environment not in _REHEARSED_ENVIRONMENT:  # (the same as this process's, as a rule: nothing to do)
             wanted = dict(item.partition("=")[::2] for item in environment)
             for name in os.environ.keys() - wanted.keys():
                 del os.environ[name]
@@ -766,8 +766,8 @@ def _streams(codecs: tuple[bytes, ...]) -> tuple[io.TextIOWrapper, io.TextIOWrap
     return stdin, stdout, stderr
 
 
-_REHEARSED_ENVIRONMENT: list[str] = []
-"""This process's environment (NAME=VALUE, in its order) when its spare rehearsed; unchanged since."""
+_REHEARSED_ENVIRONMENT: list[list[str]] = []
+"""This process's environment (NAME=VALUE, in its order) as its spare rehearsed, if it did (unchanged since)."""
 
 
 def _rehearse() -> None:
@@ -779,7 +779,7 @@ def _rehearse() -> None:
     environment = [f"{name}={value}" for name, value in os.environ.items()]
     _take_place(os.getpid(), str(umask).encode(), os.fsencode(os.getcwd()), environment, list(sys.argv))
     _streams((b"utf-8", b"strict") * 3)
-    _REHEARSED_ENVIRONMENT[:] = environment
+    _REHEARSED_ENVIRONMENT[:] = [environment]
 
 
 def _last_flush(code: int) -> int:

@@ -603,3 +603,29 @@ def test_a_client_that_comes_stops_the_warming(listening: socket.socket) -> None
     assert reached == ["reading"]
     assert not asks_for_sigio(listening)
     assert signal.getsignal(signal.SIGIO) == signal.SIG_DFL
+
+
+def test_a_spare_takes_the_clients_environment_whole_unless_it_rehearsed_that_very_one() -> None:
+    """A child takes its client's environment as sent: a spare that never rehearsed (forked for a waiting client,
+    or cut short) takes even an empty one, and one that rehearsed skips the work only for its own environment."""
+    script = """
+import os, sys
+from drafting import resident
+umask = str(os.umask(0o022)).encode()
+here = os.fsencode(os.getcwd())
+assert resident._take_place(os.getpid(), umask, here, [], ["drafting"]) is None
+print(len(os.environ))
+os.environ.update(A="1", B="2")
+resident._rehearse()
+assert resident._take_place(os.getpid(), umask, here, ["A=1", "B=2"], ["drafting"]) is None
+print(sorted(os.environ.items()))
+assert resident._take_place(os.getpid(), umask, here, ["B=3"], ["drafting"]) is None
+print(sorted(os.environ.items()))
+"""
+    env = {"DRAFTING_ACTOR": "the resident's", "HOME": "/nowhere", "PATH": os.environ.get("PATH", "")}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    emptied, rehearsed, changed = done.stdout.splitlines()[-3:]
+    assert emptied == "0"
+    assert rehearsed == "[('A', '1'), ('B', '2')]"
+    assert changed == "[('B', '3')]"

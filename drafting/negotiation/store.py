@@ -89,17 +89,23 @@ class _Later:
 
 _CLOSE_LATER: contextvars.ContextVar[_Later | None] = contextvars.ContextVar("drafting_close_later", default=None)
 
-_Stamp = tuple[int, int, int, int, int]
-"""A database file's device, inode, size, modification and change times (`_stamp`)."""
+_Stamp = tuple[int, ...]
+"""A database file's device, inode, size, modification and change times, and its write-ahead log's (`_stamp`)."""
 
 
 def _stamp(path: Path) -> _Stamp | None:
-    """What changes when the file at `path` is written (by SQLite's checkpoint or by anything else) or replaced."""
+    """What changes when the database file at `path` or its write-ahead log is written (by SQLite or by anything
+    else) or replaced; None when the database file is not there."""
     try:
         found = os.stat(path)
     except OSError:
         return None
-    return found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns
+    try:
+        log = os.stat(f"{path}-wal")
+        wal: tuple[int, ...] = (log.st_ino, log.st_size, log.st_mtime_ns, log.st_ctime_ns)
+    except OSError:
+        wal = ()
+    return found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns, *wal
 
 
 class _Verified(NamedTuple):
@@ -121,10 +127,11 @@ class _KeptOpen:
     connections: dict[tuple[int, int], tuple[_Stamp, sqlite3.Connection, _Verified | None]]
     taken: int = 0
 
-    def take(self, path: Path) -> tuple[sqlite3.Connection, _Verified | None] | None:
-        """The connection kept for the file at `path`, if that file was not written since."""
+    def take(self, path: Path) -> tuple[sqlite3.Connection, _Verified | None, _Stamp] | None:
+        """The connection kept for the file at `path` (with what it verified, and the stamp it was kept with),
+        if neither that file nor its log was written since."""
         found = _stamp(path)
-        kept = self.connections.pop(found[:2], None) if found is not None else None
+        kept = self.connections.pop((found[0], found[1]), None) if found is not None else None
         if kept is None:
             return None
         stamp, connection, verified = kept
@@ -132,14 +139,17 @@ class _KeptOpen:
             _close(connection)  # written since it was kept: its cached pages are not to be trusted
             return None
         self.taken += 1
-        return connection, verified
+        return connection, verified, stamp
 
-    def keep(self, path: Path, connection: sqlite3.Connection, verified: _Verified | None) -> bool:
-        """Keep `connection` (no transaction open) for the file at `path`; False when it cannot be."""
+    def keep(self, path: Path, connection: sqlite3.Connection, verified: _Verified | None,
+             since: _Stamp | None) -> bool:
+        """Keep `connection` (no transaction open) for the file at `path`, if nothing has written that file or
+        its log since `since` (the stamp when the connection began to read, for its store); False when it
+        cannot be kept."""
         found = _stamp(path)
-        if found is None or found[:2] in self.connections or connection.in_transaction:
+        if found is None or found != since or (found[0], found[1]) in self.connections or connection.in_transaction:
             return False
-        self.connections[found[:2]] = (found, connection, verified)
+        self.connections[found[0], found[1]] = (found, connection, verified)
         return True
 
     def close(self) -> None:
@@ -318,6 +328,11 @@ class Store:
         # that store wrote nothing: the check starts from it if no one committed since.
         self._last_verified: _Verified | None = None
         self._identity_found: object = None  # `_identity()` when the open-time check began
+        # For a connection kept open after this store: the files' stamp when it began to read, and how many
+        # rows the connection had changed then (a store that wrote is not kept: its close checkpoints).
+        self._opened: _Stamp | None = None
+        self._changes = 0
+        self._closed = False
 
     # -- opening --
 
@@ -390,11 +405,15 @@ class Store:
                 "not a negotiation workspace (no negotiation.sqlite; create one with `drafting negotiation init`)",
                 source=str(directory),
             )
+        # A connection kept open is taken up only by an opening that checks what was appended since the kept
+        # check: a full check (`log --verify`, or `full_check`) reads the files afresh, never a cache.
         kept = _KEPT_OPEN.get()
-        taken = kept.take(path) if kept is not None else None
-        connection, last_verified = taken if taken is not None else (cls._connect(path), None)
+        taken = kept.take(path) if kept is not None and check and not full_check else None
+        connection, last_verified, opened = taken if taken is not None else (cls._connect(path), None, None)
         try:
             app_id = connection.execute("PRAGMA application_id").fetchone()[0]
+            if opened is None:  # (after the first read: the write-ahead log is open, and made if it was not)
+                opened = _stamp(path)
             version = connection.execute("PRAGMA user_version").fetchone()[0]
             if app_id != APPLICATION_ID:
                 raise DraftingInputError("this database is not a drafting negotiation record", source=str(path))
@@ -428,6 +447,8 @@ class Store:
             connection.execute("PRAGMA synchronous = FULL")
             store = cls(path, connection)
             store._last_verified = last_verified
+            store._opened = opened
+            store._changes = connection.total_changes
             if upgraded is not None:
                 store._write_head(upgraded)
             if check:
@@ -584,7 +605,10 @@ class Store:
     def close(self) -> None:
         """End the store: its transaction rolled back, and its connection closed, or kept: for the end of the
         `closing_later` block this runs in (closing the last connection makes SQLite's last checkpoint), or for
-        the next opening of the record in the `keeping_open` block it runs in."""
+        the next opening of the record in the `keeping_open` block it runs in. Closing again does nothing."""
+        if self._closed:
+            return
+        self._closed = True
         later = _CLOSE_LATER.get()
         if later is None:
             kept = _KEPT_OPEN.get()
@@ -595,7 +619,7 @@ class Store:
                 if self._checked_version is not None and self._verified is not None:  # (nothing written since)
                     verified = _Verified(self._checked_version, self._found_head, self._identity_found,
                                          self._verified)
-                if kept.keep(self.path, self.db, verified):
+                if self.db.total_changes == self._changes and kept.keep(self.path, self.db, verified, self._opened):
                     return
             _close(self.db)
             return

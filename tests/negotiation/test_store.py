@@ -15,7 +15,7 @@ import pytest
 from drafting.errors import DraftingInputError
 from drafting.negotiation import chain
 from drafting.negotiation.migrations import SCHEMA_VERSION
-from drafting.negotiation.store import APPLICATION_ID, DB_NAME, Store
+from drafting.negotiation.store import APPLICATION_ID, DB_NAME, Store, keeping
 from tests.negotiation import (
     RAP,
     SEAT,
@@ -365,3 +365,58 @@ def test_a_connection_kept_open_is_checked_again_only_when_someone_committed(bus
         with pytest.raises(DraftingInputError, match="not recorded by any event"):
             Store.open(busy_workspace)
         assert len(walks) == 2
+
+
+def test_a_record_written_behind_sqlites_back_is_opened_afresh_and_a_full_check_never_reads_a_kept_one(
+        busy_workspace: Path) -> None:
+    """A raw edit of the write-ahead log (frames a checkpoint has not copied yet) changes no byte of the
+    database file: the connection kept open, whose cache holds the frames as they were, is not taken up again
+    (the log is part of what a kept connection is stamped with), and a full check (`full_check`, `log --verify`)
+    never takes one up: it reads the files afresh and finds the edit."""
+    from drafting import app as api
+    from drafting.negotiation.store import keeping_open, kept_taken
+
+    wal = busy_workspace / (DB_NAME + "-wal")
+    holder = sqlite3.connect(busy_workspace / DB_NAME, isolation_level=None)
+    with keeping(chain.KeptChecks()), keeping_open():
+        Store.open(busy_workspace).close()  # kept
+        holder.execute("BEGIN")
+        holder.execute("SELECT count(*) FROM events").fetchone()  # a reader holding back the writer's checkpoint
+        _elsewhere(lambda: api.mark(busy_workspace, "endorse_rap", "bracketed", actor="Zebediah"))
+        holder.execute("ROLLBACK")
+        Store.open(busy_workspace).close()  # a fresh connection (the log was written), kept in its turn
+        assert kept_taken() == 0
+        with Store.open(busy_workspace) as store:
+            assert kept_taken() == 1 and "Zebediah" in store.db.execute(
+                "SELECT actor FROM statuses ORDER BY rowid DESC LIMIT 1").fetchone()
+        data = wal.read_bytes()
+        assert data.count(b"Zebediah") >= 1
+        wal.write_bytes(data.replace(b"Zebediah", b"Zebedee!"))  # same length: the database file untouched
+        with pytest.raises(DraftingInputError, match="tampered"):
+            Store.open(busy_workspace, full_check=True)
+        assert kept_taken() == 1
+        again = Store.open(busy_workspace, check=False)
+        assert kept_taken() == 1 and any("altered" in problem for problem in again.verify())
+        again.close()
+    holder.close()
+
+
+def test_closing_a_store_twice_is_harmless(busy_workspace: Path) -> None:
+    """Within `keeping_open` a store's second close neither closes the connection it left kept open nor ends the
+    snapshot of the store that took it up since."""
+    from drafting.negotiation.store import keeping_open
+
+    with keeping_open():
+        first = Store.open(busy_workspace)
+        first.close()
+        second = Store.open(busy_workspace)
+        assert second.db is first.db and second.db.in_transaction  # reading the snapshot its check verified
+        first.close()
+        assert second.db.in_transaction
+        third = Store.open(busy_workspace)
+        assert third.db is not second.db
+        second.close()
+        second.close()
+        third.close()
+        with Store.open(busy_workspace) as fourth:
+            assert fourth.db.execute("SELECT count(*) FROM events").fetchone()[0] > 0
