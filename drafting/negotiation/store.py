@@ -674,9 +674,7 @@ class Store:
             raise
         try:
             self.db.execute("COMMIT")
-        except BaseException as exc:
-            if not isinstance(exc, sqlite3.Error):
-                raise
+        except sqlite3.Error as exc:
             # A failed COMMIT may already have rolled back (SQLITE_FULL does): a second ROLLBACK would only
             # hide the cause behind "no transaction is active".
             self._rollback()
