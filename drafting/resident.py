@@ -25,10 +25,11 @@ compares them. What a command finds that a fresh process would not:
 - the connections to those records, kept open by the spare (`store.keeping_open`: SQLite's set-up and schema
   read paid ahead), for a command on a record whose database file nothing has written since.
 
-The child answers its client before closing its records (SQLite's checkpoint) and before the sync that makes
-the head file's new name durable (`store.closing_later`): every commit is synced before the answer, and a head
-file that lags after a power cut is one the check accepts. It tells the resident it has ended once its records
-are closed, and the resident forks the next spare then.
+The child answers its client before writing the head files of what the command committed and closing its
+records (SQLite's checkpoint; `store.closing_later`): every commit is synced before the answer, a head file
+that lags (as after a power cut) is one the check accepts, and a head file is never written over a later one
+(every writer compares and replaces under a lock); one that could not be written is noted in the log. It tells
+the resident it has ended once its records are closed, and the resident forks the next spare then.
 
 Safety: the socket lives in a directory of the user's own (mode 0700, checked by the client before it connects);
 the resident answers only its own user (SO_PEERCRED); it serves no command once a module it loaded (or a
@@ -695,7 +696,7 @@ def _child(connection: socket.socket, channel: socket.socket, checks: KeptChecks
     started = time.perf_counter()
     earlier = checks.untold()  # (a read-ahead cut short by this client has not told its own yet)
     taken = ops.kept_records_taken()
-    with ops.records_closed_later():  # SQLite's checkpoints once the client has its answer
+    with ops.records_closed_later() as unfinished:  # head files and checkpoints once the client has its answer
         code = _run(checks)
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # the command is over: report it, whatever comes
         done.append(True)
@@ -715,9 +716,11 @@ def _child(connection: socket.socket, channel: socket.socket, checks: KeptChecks
         for fd in (0, 1, 2):
             os.dup2(devnull, fd)
         _send(connection, f"X{code}\n".encode())
-    # The client has its answer; the records are closed (what the command wrote copied into their database
-    # files), and only then does the resident fork the next spare, so that what the spare reads ahead and keeps
-    # open is no file a checkpoint of this child's is still writing (store.keeping_open).
+    # The client has its answer; the head files are written and the records closed (what the command wrote
+    # copied into their database files), and only then does the resident fork the next spare, so that what the
+    # spare reads ahead and keeps open is no file this child is still writing (store.keeping_open).
+    for failure in unfinished:
+        _log(log, "unfinished", failure)
     ops.close_kept_records()
     news = checks.news()
     with contextlib.suppress(OSError):

@@ -154,9 +154,10 @@ def kept_checks(*, full_every: float | None = None) -> KeptChecks:
     return KeptChecks() if full_every is None else KeptChecks(full_every=full_every)
 
 
-def records_closed_later() -> contextlib.AbstractContextManager[None]:
-    """Within the block, the records opened are closed at its end (SQLite's last checkpoint after, say, a
-    command's answer: what they committed is durable already)."""
+def records_closed_later() -> contextlib.AbstractContextManager[list[str]]:
+    """Within the block, the records opened are closed, and the head files of what they committed written, at
+    its end (after, say, a command's answer: what they committed is durable already); the list it gives says
+    afterwards what could not be done then."""
     from drafting.negotiation.workspace import closing_later
 
     return closing_later()

@@ -81,10 +81,12 @@ def keeping(check: chain.RecordChecks) -> Iterator[None]:
 
 @dataclass
 class _Later:
-    """What `closing_later` leaves for the end of its block."""
+    """What `closing_later` leaves for the end of its block: connections to close, the head files of what their
+    write transactions committed (by directory), and what could not be done there (`failures`)."""
 
     connections: list[sqlite3.Connection]
-    directories: set[Path]
+    heads: dict[Path, chain.Head]
+    failures: list[str]
 
 
 _CLOSE_LATER: contextvars.ContextVar[_Later | None] = contextvars.ContextVar("drafting_close_later", default=None)
@@ -209,25 +211,50 @@ def _close(connection: sqlite3.Connection) -> None:
 
 
 @contextlib.contextmanager
-def closing_later() -> Iterator[None]:
-    """Within the block, the stores closed keep their connections (ended: no transaction open) and the block's
-    end closes them: SQLite's last checkpoint of the write-ahead log (copying the committed pages into the
-    database file, a millisecond with its syncs) comes after what the block does before it ends, and so does
-    the sync that makes the new head file's name durable. What was committed is durable either way (every
-    commit is synced; a head file that lags after a power cut is one the check accepts); the resident's child
-    answers its client first."""
-    later = _Later([], set())
+def closing_later() -> Iterator[list[str]]:
+    """Within the block, the stores closed keep their connections (ended: no transaction open), and the head
+    files of what their write transactions committed are not written yet: the block's end writes them, then
+    closes the connections (SQLite's last checkpoint, copying the committed pages into the database file, a
+    millisecond with its syncs). What was committed is durable before either (every commit is synced), and a
+    head file that lags is one the check accepts, as after a power cut: the resident's child answers its client
+    first. A head written when a record is made or upgraded is written at once (the check that follows needs
+    it). The list given is filled at the end with what could not be done (a head file not written: it names an
+    earlier event until the next change)."""
+    later = _Later([], {}, [])
     token = _CLOSE_LATER.set(later)
     try:
-        yield
+        yield later.failures
     finally:
         _CLOSE_LATER.reset(token)
-        from drafting.support.atomic import sync_directory
-
-        for directory in later.directories:
-            sync_directory(directory)
+        for directory, head in later.heads.items():
+            try:
+                _place_head(directory, head)
+            except OSError as exc:
+                later.failures.append(f"{directory / chain.HEAD_NAME}: the head file could not be written "
+                                      f"({exc.strerror}); it names an earlier event until the next change")
         for connection in later.connections:
             _close(connection)
+
+
+def _place_head(directory: Path, head: chain.Head, *, new_record: bool = False) -> None:
+    """Make the head file in `directory` name `head`, unless it names a later event already: a command that
+    committed after this one wrote its own first (commits are serialised, their head files written after
+    them), and a head never goes back. A new record's (`new_record`) replaces whatever is there (left by a
+    record removed). Every head writer holds an exclusive lock on the directory while it reads, compares and
+    replaces, so that is one step. Raises OSError."""
+    import fcntl
+
+    from drafting.support.atomic import write_atomic
+
+    lock = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        found = None if new_record else chain.read_head(directory)
+        if isinstance(found, chain.Head) and found.seq >= head.seq:
+            return
+        write_atomic(directory / chain.HEAD_NAME, chain.head_bytes(head))
+    finally:
+        os.close(lock)  # (the lock with it)
 
 
 @functools.cache
@@ -349,22 +376,21 @@ class Store:
         except sqlite3.Error as exc:
             raise DraftingInputError(f"cannot open the negotiation record: {exc}", source=str(path)) from exc
 
-    def _write_head(self, head: chain.Head) -> None:
-        """Remember the last event sealed, after its commit (a head that lags is caught up on the next write):
-        written and synced beside the head file and put in its place. Within `closing_later` the new name is
-        made durable at the block's end (a power cut before then leaves the head before, whole: one that lags,
-        which the check accepts). In this thread: a thread of its own, to sync it beside the commit, cost more
-        in handing over than the one sync it overlapped (on a machine whose other core sleeps)."""
-        from drafting.support.atomic import write_atomic
-
-        later = _CLOSE_LATER.get()
+    def _write_head(self, head: chain.Head, *, after_answer: bool = False, new_record: bool = False) -> None:
+        """Remember the last event sealed, after its commit (`_place_head`: a head that lags is caught up on the
+        next write, and one never goes back). A write transaction's (`after_answer`) is written at the end of
+        the `closing_later` block it runs in, if any (after the resident's child has answered its client)."""
+        later = _CLOSE_LATER.get() if after_answer else None
+        if later is not None:
+            pending = later.heads.get(self.path.parent)
+            if pending is None or head.seq > pending.seq:
+                later.heads[self.path.parent] = head
+            return
         try:
-            write_atomic(self.path.parent / chain.HEAD_NAME, chain.head_bytes(head), sync_name=later is None)
+            _place_head(self.path.parent, head, new_record=new_record)
         except OSError as exc:
             raise DraftingInputError(f"the change was recorded, but its head file could not be written "
                                      f"({exc.strerror}); run the command again", source=str(self.path)) from exc
-        if later is not None:
-            later.directories.add(self.path.parent)
 
     @classmethod
     def create(cls, directory: Path) -> Store:
@@ -387,7 +413,7 @@ class Store:
         store = cls(path, connection)
         store._verified = _nothing_verified()
         try:
-            store._write_head(chain.Head(0, chain.GENESIS))
+            store._write_head(chain.Head(0, chain.GENESIS), new_record=True)
         except DraftingInputError:
             connection.close()
             raise
@@ -681,7 +707,7 @@ class Store:
             raise DraftingInputError(f"could not record the change: {sqlite_cause(exc)}; the record is unchanged",
                                      source=str(self.path)) from exc
         if self._sealed is not None:
-            self._write_head(self._sealed)
+            self._write_head(self._sealed, after_answer=True)
         elif self.db.total_changes != changes:
             # Rows written without an event (only the store's own tests do): the next event seals them, and
             # this store can no longer tell them from rows written by anyone else, so it stops checking.

@@ -39,13 +39,11 @@ def _create_temp(directory: Path, mode: int) -> tuple[int, str]:
     raise FileExistsError(f"no free temporary file name in {directory}")
 
 
-def write_atomic(path: str | os.PathLike[str], data: bytes, *, mode: int = 0o666, sync_name: bool = True) -> None:
+def write_atomic(path: str | os.PathLike[str], data: bytes, *, mode: int = 0o666) -> None:
     """Replace `path` with `data` atomically and durably.
 
     A new file gets `mode` less the umask, as files made by other tools do; a file that is replaced keeps
-    the permissions it had (a clerk who made a draft private keeps it private). With `sync_name` false the
-    caller makes the new name durable itself (`sync_directory`, later): until then a power cut may leave the
-    old file, whole, never a part of either."""
+    the permissions it had (a clerk who made a draft private keeps it private)."""
     target = Path(path)
     directory = target.parent if str(target.parent) else Path(".")
     fd, tmp = _create_temp(directory, mode)
@@ -61,8 +59,7 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, *, mode: int = 0o666
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    if sync_name:
-        sync_directory(directory)
+    sync_directory(directory)
 
 
 def write_all_atomic(files: Mapping[Path, bytes]) -> None:

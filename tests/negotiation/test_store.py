@@ -246,15 +246,22 @@ def test_insert_or_replace_cannot_rewrite_the_record(busy_workspace: Path) -> No
         db.close()
 
 
+def last_event(workspace: Path) -> chain.Head:
+    with closing(sqlite3.connect(workspace / DB_NAME)) as db:
+        return chain.Head(*db.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone())
+
+
 def test_a_store_closed_later_has_committed_and_holds_no_transaction(busy_workspace: Path) -> None:
-    """Within `closing_later` (the resident's child, which answers its client before SQLite's last checkpoint)
-    a closed store's commit is already visible to everyone, it holds no transaction (not even the snapshot it
-    was reading), and its connection is closed — the write-ahead log checkpointed and removed — at the end."""
+    """Within `closing_later` (the resident's child, which answers its client first) a closed store's commit is
+    already visible to everyone and passes the check, with the head file one event behind (as after a power
+    cut); it holds no transaction (not even the snapshot it was reading). At the end the head file names the
+    last event and the connection is closed — the write-ahead log checkpointed and removed."""
     from drafting.negotiation.store import closing_later
 
     wal = busy_workspace / (DB_NAME + "-wal")
     before = counts(busy_workspace)["statuses"]
-    with closing_later():
+    head_before = chain.read_head(busy_workspace)
+    with closing_later() as unfinished:
         reader = Store.open(busy_workspace)  # reading the snapshot its check verified
         assert reader.db.in_transaction
         reader.close()
@@ -266,11 +273,127 @@ def test_a_store_closed_later_has_committed_and_holds_no_transaction(busy_worksp
         store.close()
         assert wal.exists()  # the connections are open still: the last checkpoint is to come
         assert counts(busy_workspace)["statuses"] == before + 1
-        with closing(sqlite3.connect(busy_workspace / DB_NAME)) as db:  # the head file names the last event
-            assert chain.read_head(busy_workspace) == chain.Head(*db.execute(
-                "SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1").fetchone())
+        assert chain.read_head(busy_workspace) == head_before != last_event(busy_workspace)
+        check_record(busy_workspace)  # a head that lags is accepted
+    assert unfinished == []
+    assert chain.read_head(busy_workspace) == last_event(busy_workspace)
     assert not wal.exists()
     check_record(busy_workspace)
+
+
+def test_a_head_written_later_never_goes_back(busy_workspace: Path) -> None:
+    """The head file a `closing_later` block writes at its end is not written over a later one (a command that
+    committed after it wrote its own first)."""
+    from drafting import app as api
+    from drafting.negotiation.store import closing_later
+
+    with closing_later() as unfinished:
+        with Store.open(busy_workspace) as store, store.transaction():
+            store.add_status(0, "endorse_rap", "bracketed", "chair")
+            store.add_event("chair", "status", "endorse_rap", {"status": "bracketed"})
+        _elsewhere(lambda: api.mark(busy_workspace, "endorse_rap", "agreed", actor="chair"))  # writes its head
+        later = last_event(busy_workspace)
+        assert chain.read_head(busy_workspace) == later
+    assert unfinished == [] and chain.read_head(busy_workspace) == later
+    check_record(busy_workspace)
+
+
+def test_a_head_written_in_line_never_goes_back(busy_workspace: Path) -> None:
+    """A writer whose commit came before another's but whose head file comes after (commits are serialised,
+    head files written after them) leaves the later head in place."""
+    from drafting.negotiation.store import _place_head
+
+    with closing(sqlite3.connect(busy_workspace / DB_NAME)) as db:
+        earlier = chain.Head(*db.execute("SELECT seq, hash FROM events ORDER BY seq DESC LIMIT 1 OFFSET 1")
+                             .fetchone())
+    latest = chain.read_head(busy_workspace)
+    assert isinstance(latest, chain.Head) and earlier.seq < latest.seq
+    _place_head(busy_workspace, earlier)
+    assert chain.read_head(busy_workspace) == latest
+    check_record(busy_workspace)
+
+
+def test_head_writers_take_turns_on_the_directory(busy_workspace: Path) -> None:
+    """Every head writer reads, compares and replaces under an exclusive lock on the workspace directory: one
+    that finds the lock taken waits for it, and writes nothing meanwhile."""
+    import fcntl
+    import os
+
+    from drafting.negotiation.store import _place_head
+
+    latest = chain.read_head(busy_workspace)
+    assert isinstance(latest, chain.Head)
+    ahead = chain.Head(latest.seq + 1, "0" * 64)
+    lock = os.open(busy_workspace, os.O_RDONLY)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        writer = threading.Thread(target=_place_head, args=(busy_workspace, ahead))
+        writer.start()
+        writer.join(0.3)
+        assert writer.is_alive() and chain.read_head(busy_workspace) == latest
+    finally:
+        os.close(lock)
+    writer.join()
+    assert chain.read_head(busy_workspace) == ahead
+
+
+def test_a_head_that_cannot_be_written_later_is_reported(busy_workspace: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A head file the block's end cannot write (a full disk) is reported by the block, and the record stays one
+    the check accepts: its head names an earlier event until the next change writes it."""
+    import errno
+    import os
+
+    from drafting import app as api
+    from drafting.negotiation.store import closing_later
+    from drafting.support import atomic
+
+    def full(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    before = chain.read_head(busy_workspace)
+    with closing_later() as unfinished:
+        with Store.open(busy_workspace) as store, store.transaction():
+            store.add_status(0, "endorse_rap", "pending", "chair")
+            store.add_event("chair", "status", "endorse_rap", {"status": "pending"})
+        monkeypatch.setattr(atomic, "write_atomic", full)
+    assert len(unfinished) == 1 and "head file could not be written (No space left on device)" in unfinished[0]
+    assert chain.read_head(busy_workspace) == before != last_event(busy_workspace)
+    check_record(busy_workspace)
+    monkeypatch.undo()
+    api.mark(busy_workspace, "endorse_rap", "agreed", actor="chair")  # the next change catches the head up
+    assert chain.read_head(busy_workspace) == last_event(busy_workspace)
+
+
+def test_a_record_from_before_the_chain_gets_its_head_at_once_when_closed_later(tmp_path: Path) -> None:
+    """Within `closing_later`, the head written when a record from before the hash chain is upgraded is
+    written at once: the check that follows the upgrade needs it (only a write transaction's waits for the
+    block's end)."""
+    from drafting import app as api
+    from drafting.negotiation.store import closing_later
+
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    shutil.copy(Path(__file__).resolve().parents[1] / "fixtures" / "records" / "schema-2.sqlite", ws / DB_NAME)
+    assert chain.read_head(ws) is None
+    with closing_later() as unfinished:
+        api.mark(ws, "endorse_rcf", "bracketed", actor="chair")
+        upgraded = chain.read_head(ws)
+        assert isinstance(upgraded, chain.Head) and upgraded.seq == last_event(ws).seq - 1
+    assert unfinished == [] and chain.read_head(ws) == last_event(ws)
+    check_record(ws)
+
+
+def test_a_new_record_replaces_the_head_a_removed_one_left(tmp_path: Path, base: Base) -> None:
+    """`negotiation init` where a record was removed but its head file left: the new record's first head
+    replaces the old one (which names a later event), and the record passes its check."""
+    ws = new_workspace(tmp_path / "ws", base)
+    stale = chain.read_head(ws)
+    assert isinstance(stale, chain.Head)
+    (ws / DB_NAME).unlink()
+    Store.create(ws).close()
+    assert chain.read_head(ws) == chain.Head(0, chain.GENESIS)
+    check_record(ws)
 
 
 def _elsewhere(work: Callable[[], object]) -> None:
