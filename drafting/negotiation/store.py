@@ -241,20 +241,27 @@ def _place_head(directory: Path, head: chain.Head, *, new_record: bool = False) 
     committed after this one wrote its own first (commits are serialised, their head files written after
     them), and a head never goes back. A new record's (`new_record`) replaces whatever is there (left by a
     record removed). Every head writer holds an exclusive lock on the directory while it reads, compares and
-    replaces, so that is one step. Raises OSError."""
+    replaces, so that is one step (where the file system cannot lock a directory, or it cannot be opened for
+    reading, the writers are serialised by their commits alone, as before the lock). Raises OSError."""
     import fcntl
 
     from drafting.support.atomic import write_atomic
 
-    lock = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+        lock: int | None = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError:
+        lock = None
+    try:
+        if lock is not None:
+            with contextlib.suppress(OSError):  # (ENOLCK, EOPNOTSUPP: a file system without flock)
+                fcntl.flock(lock, fcntl.LOCK_EX)
         found = None if new_record else chain.read_head(directory)
         if isinstance(found, chain.Head) and found.seq >= head.seq:
             return
         write_atomic(directory / chain.HEAD_NAME, chain.head_bytes(head))
     finally:
-        os.close(lock)  # (the lock with it)
+        if lock is not None:
+            os.close(lock)  # (the lock with it)
 
 
 @functools.cache
