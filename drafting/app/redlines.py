@@ -39,7 +39,7 @@ def redline(old: Path, new: Path, out: Path, *, author: str, date: str | None = 
               for line in side.losses if "is not read" in line]
     losses = [*unread, *losses]
     if losses and not lossy_ok:
-        raise LossError(losses, str(out))
+        raise LossError(losses, str(new))  # (the changes are NEW's; OUT is not written)
     out.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(out, data)
     return [*findings, *(f"lost: {line}" for line in losses)]

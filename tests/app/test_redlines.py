@@ -536,6 +536,7 @@ def test_a_markdown_new_s_notes_are_not_taken_for_body_paragraphs(tmp_path: Path
     assert texts == ["T", "Decides to meet again."]
     changed = tmp_path / "changed.md"
     changed.write_text(text.replace("In Almaty.", "In Astana."), encoding="utf-8")
-    with pytest.raises(LossError, match="footnote 1: changed in"):
+    with pytest.raises(LossError, match="footnote 1: changed in") as refused:
         redline(old, changed, tmp_path / "refused.docx", author="Kazakhstan")
+    assert refused.value.source == str(changed)  # the file whose changes would be lost, not the one not written
     assert not (tmp_path / "refused.docx").exists()
