@@ -25,11 +25,14 @@ compares them. What a command finds that a fresh process would not:
 - the connections to those records, kept open by the spare (`store.keeping_open`: SQLite's set-up and schema
   read paid ahead), for a command on a record whose database file nothing has written since.
 
-The child answers its client before writing the head files of what the command committed and closing its
-records (SQLite's checkpoint; `store.closing_later`): every commit is synced before the answer, a head file
+The child answers its client before putting in place the head files of what the command committed and closing
+its records (SQLite's checkpoint; `store.closing_later`): every commit is synced before the answer, a head file
 that lags (as after a power cut) is one the check accepts, and a head file is never written over a later one
-(every writer compares and replaces under a lock); one that could not be written is noted in the log. It tells
-the resident it has ended once its records are closed, and the resident forks the next spare then.
+(every writer compares and replaces under a lock). The new head file is written before the answer, so what
+usually stops it (a full disk, no permission) is reported by the command as in a fresh process; only its sync
+and rename come after, and one of those that fails (an I/O error) is noted in the resident's log, not told
+to the client: the one way a resident command's outcome can differ from a fresh process's. It tells the
+resident it has ended once its records are closed, and the resident forks the next spare then.
 
 Safety: the socket lives in a directory of the user's own (mode 0700, checked by the client before it connects);
 the resident answers only its own user (SO_PEERCRED); it serves no command once a module it loaded (or a

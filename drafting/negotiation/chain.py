@@ -188,7 +188,7 @@ def read_head(directory: Path) -> Head | str | None:
         return Head(int(data["seq"]), str(data["hash"]))
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, OverflowError) as exc:  # (overflow: a seq of 1e999)
         return f"the head file {HEAD_NAME} is unreadable ({exc})"
 
 

@@ -31,7 +31,7 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from drafting.errors import DraftingInputError, DraftingRecordError
 from drafting.model.vocabulary import Decision, ParagraphStatus, values
@@ -39,6 +39,9 @@ from drafting.negotiation import chain
 from drafting.negotiation.migrations import SCHEMA_VERSION, TABLES
 from drafting.negotiation.migrations import pending as pending_migrations
 from drafting.negotiation.migrations import triggers as schema_triggers
+
+if TYPE_CHECKING:
+    from drafting.support.atomic import Prepared
 
 DB_NAME = "negotiation.sqlite"
 APPLICATION_ID = 0x44524654  # "DRFT"
@@ -85,7 +88,7 @@ class _Later:
     write transactions committed (by directory), and what could not be done there (`failures`)."""
 
     connections: list[sqlite3.Connection]
-    heads: dict[Path, chain.Head]
+    heads: dict[Path, tuple[chain.Head, Prepared]]
     failures: list[str]
 
 
@@ -213,22 +216,22 @@ def _close(connection: sqlite3.Connection) -> None:
 @contextlib.contextmanager
 def closing_later() -> Iterator[list[str]]:
     """Within the block, the stores closed keep their connections (ended: no transaction open), and the head
-    files of what their write transactions committed are not written yet: the block's end writes them, then
-    closes the connections (SQLite's last checkpoint, copying the committed pages into the database file, a
-    millisecond with its syncs). What was committed is durable before either (every commit is synced), and a
-    head file that lags is one the check accepts, as after a power cut: the resident's child answers its client
-    first. A head written when a record is made or upgraded is written at once (the check that follows needs
-    it). The list given is filled at the end with what could not be done (a head file not written: it names an
-    earlier event until the next change)."""
+    files of what their write transactions committed are written beside the old one but not put in its place
+    yet: the block's end does that, then closes the connections (SQLite's last checkpoint, copying the
+    committed pages into the database file, a millisecond with its syncs). What was committed is durable before
+    either (every commit is synced), and a head file that lags is one the check accepts, as after a power cut:
+    the resident's child answers its client first. A head written when a record is made or upgraded is put in
+    place at once (the check that follows needs it). The list given is filled at the end with what could not
+    be done (a head file not put in place: it names an earlier event until the next change)."""
     later = _Later([], {}, [])
     token = _CLOSE_LATER.set(later)
     try:
         yield later.failures
     finally:
         _CLOSE_LATER.reset(token)
-        for directory, head in later.heads.items():
+        for directory, (head, prepared) in later.heads.items():
             try:
-                _place_head(directory, head)
+                _place_head(directory, head, prepared)
             except OSError as exc:
                 later.failures.append(f"{directory / chain.HEAD_NAME}: the head file could not be written "
                                       f"({exc.strerror}); it names an earlier event until the next change")
@@ -236,32 +239,56 @@ def closing_later() -> Iterator[list[str]]:
             _close(connection)
 
 
-def _place_head(directory: Path, head: chain.Head, *, new_record: bool = False) -> None:
-    """Make the head file in `directory` name `head`, unless it names a later event already: a command that
-    committed after this one wrote its own first (commits are serialised, their head files written after
-    them), and a head never goes back. A new record's (`new_record`) replaces whatever is there (left by a
-    record removed). Every head writer holds an exclusive lock on the directory while it reads, compares and
-    replaces, so that is one step (where the file system cannot lock a directory, or it cannot be opened for
-    reading, the writers are serialised by their commits alone, as before the lock). Raises OSError."""
-    import fcntl
+HEAD_LOCK_SECONDS = 2.0
+"""How long a head writer waits for the workspace directory's lock (`_place_head`) before it goes on without."""
 
-    from drafting.support.atomic import write_atomic
 
+def _place_head(directory: Path, head: chain.Head, prepared: Prepared, *, new_record: bool = False) -> None:
+    """Put `prepared` (the head file naming `head`) in place in `directory`, unless the head file there names a
+    later event already: a command that committed after this one wrote its own first (commits are serialised,
+    their head files written after them), and a head never goes back. A new record's (`new_record`) replaces
+    whatever is there (left by a record removed). Every head writer holds an exclusive lock on the directory
+    while it reads, compares and replaces, so that is one step; where there is no such lock to be had (a file
+    system without flock, a directory that cannot be opened for reading, a holder that keeps it past
+    `HEAD_LOCK_SECONDS`: stopped, say), the writers are serialised by their commits alone, as before the lock.
+    Raises OSError."""
+    lock = _lock_directory(directory)
     try:
-        lock: int | None = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-    except OSError:
-        lock = None
-    try:
-        if lock is not None:
-            with contextlib.suppress(OSError):  # (ENOLCK, EOPNOTSUPP: a file system without flock)
-                fcntl.flock(lock, fcntl.LOCK_EX)
         found = None if new_record else chain.read_head(directory)
         if isinstance(found, chain.Head) and found.seq >= head.seq:
+            prepared.discard()
             return
-        write_atomic(directory / chain.HEAD_NAME, chain.head_bytes(head))
+        prepared.place()
     finally:
         if lock is not None:
             os.close(lock)  # (the lock with it)
+
+
+def _lock_directory(directory: Path) -> int | None:
+    """An open descriptor of `directory` holding its exclusive flock, or None (see `_place_head`)."""
+    import fcntl
+    import time
+
+    try:
+        lock = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError:
+        return None
+    deadline: float | None = None
+    while True:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return lock
+        except BlockingIOError:
+            now = time.monotonic()
+            if deadline is None:
+                deadline = now + HEAD_LOCK_SECONDS
+            elif now >= deadline:
+                break
+            time.sleep(0.001)
+        except OSError:  # (ENOLCK, EOPNOTSUPP: a file system without flock)
+            break
+    os.close(lock)
+    return None
 
 
 @functools.cache
@@ -385,19 +412,30 @@ class Store:
 
     def _write_head(self, head: chain.Head, *, after_answer: bool = False, new_record: bool = False) -> None:
         """Remember the last event sealed, after its commit (`_place_head`: a head that lags is caught up on the
-        next write, and one never goes back). A write transaction's (`after_answer`) is written at the end of
-        the `closing_later` block it runs in, if any (after the resident's child has answered its client)."""
+        next write, and one never goes back). A write transaction's (`after_answer`) is put in place at the end
+        of the `closing_later` block it runs in, if any (after the resident's child has answered its client):
+        only the sync and the rename are left for then, the new file written already, so that what usually
+        goes wrong (no permission, a full disk) is reported by the command, as in a process of its own."""
+        from drafting.support.atomic import prepare_atomic
+
+        directory = self.path.parent
         later = _CLOSE_LATER.get() if after_answer else None
-        if later is not None:
-            pending = later.heads.get(self.path.parent)
-            if pending is None or head.seq > pending.seq:
-                later.heads[self.path.parent] = head
-            return
         try:
-            _place_head(self.path.parent, head, new_record=new_record)
+            prepared = prepare_atomic(directory / chain.HEAD_NAME, chain.head_bytes(head))
+            if later is None:
+                _place_head(directory, head, prepared, new_record=new_record)
+                return
         except OSError as exc:
             raise DraftingInputError(f"the change was recorded, but its head file could not be written "
-                                     f"({exc.strerror}); run the command again", source=str(self.path)) from exc
+                                     f"({exc.strerror}): it names an earlier event until the next change",
+                                     source=str(self.path)) from exc
+        pending = later.heads.get(directory)
+        if pending is not None and pending[0].seq >= head.seq:
+            prepared.discard()
+            return
+        if pending is not None:
+            pending[1].discard()
+        later.heads[directory] = (head, prepared)
 
     @classmethod
     def create(cls, directory: Path) -> Store:
@@ -455,6 +493,14 @@ class Store:
                                          f"(this drafting reads 1 to {SCHEMA_VERSION}; a newer record needs a newer "
                                          "drafting)", source=str(path))
             upgraded: chain.Head | None = None
+            if version < 3 and chain.read_head(directory) is not None:
+                # Only a chained record writes a head file: this one was downgraded (to hide events deleted from
+                # its end), or restored from a backup over another record's. The check cannot tell which, and
+                # the upgrade would seal it as found: refused before anything is changed.
+                raise DraftingRecordError(
+                    f"a record from before the hash chain (schema {version}) beside a head file, which only a "
+                    f"chained record writes: it was downgraded, or restored over another record's head file "
+                    f"(remove {chain.HEAD_NAME} if you restored it yourself); nothing was done", source=str(path))
             if version < SCHEMA_VERSION:
                 connection.execute("BEGIN IMMEDIATE")
                 try:

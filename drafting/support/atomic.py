@@ -39,27 +39,63 @@ def _create_temp(directory: Path, mode: int) -> tuple[int, str]:
     raise FileExistsError(f"no free temporary file name in {directory}")
 
 
+class Prepared:
+    """`data` written to a new file beside `target` (`prepare_atomic`), neither synced nor in its place yet:
+    `place` puts it there as `write_atomic` would, `discard` removes it. What can go wrong in making a file (no
+    permission, no space for it) has gone wrong by now; what is left is the sync and the rename."""
+
+    def __init__(self, target: Path, fd: int, temp: str) -> None:
+        self.target = target
+        self._fd = fd
+        self._temp = temp
+
+    def place(self) -> None:
+        """Sync the file and put it in place of the target, its new name made durable. Raises OSError, the
+        target untouched and the file removed."""
+        try:
+            os.fsync(self._fd)
+            os.close(self._fd)
+            self._fd = -1
+            os.replace(self._temp, self.target)
+        except BaseException:
+            self.discard()
+            raise
+        sync_directory(self.target.parent)
+
+    def discard(self) -> None:
+        """Remove the file (the target untouched)."""
+        if self._fd >= 0:
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
+            self._fd = -1
+        with contextlib.suppress(OSError):
+            os.unlink(self._temp)
+
+
+def prepare_atomic(path: str | os.PathLike[str], data: bytes, *, mode: int = 0o666) -> Prepared:
+    """The first half of `write_atomic`: `data` in a new file beside `path`, to be put in its place later."""
+    target = Path(path)
+    fd, temp = _create_temp(target.parent, mode)
+    try:
+        with contextlib.suppress(FileNotFoundError):
+            os.fchmod(fd, stat.S_IMODE(os.stat(target).st_mode))
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    except BaseException:
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+    return Prepared(target, fd, temp)
+
+
 def write_atomic(path: str | os.PathLike[str], data: bytes, *, mode: int = 0o666) -> None:
     """Replace `path` with `data` atomically and durably.
 
     A new file gets `mode` less the umask, as files made by other tools do; a file that is replaced keeps
     the permissions it had (a clerk who made a draft private keeps it private)."""
-    target = Path(path)
-    directory = target.parent if str(target.parent) else Path(".")
-    fd, tmp = _create_temp(directory, mode)
-    try:
-        with contextlib.suppress(FileNotFoundError):
-            os.fchmod(fd, stat.S_IMODE(os.stat(target).st_mode))
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    sync_directory(directory)
+    prepare_atomic(path, data, mode=mode).place()
 
 
 def write_all_atomic(files: Mapping[Path, bytes]) -> None:

@@ -308,9 +308,16 @@ def test_a_head_written_in_line_never_goes_back(busy_workspace: Path) -> None:
                              .fetchone())
     latest = chain.read_head(busy_workspace)
     assert isinstance(latest, chain.Head) and earlier.seq < latest.seq
-    _place_head(busy_workspace, earlier)
+    _place_head(busy_workspace, earlier, _prepared(busy_workspace, earlier))
     assert chain.read_head(busy_workspace) == latest
+    assert not list(busy_workspace.glob(".tmp-drafting-*"))  # the file made for it removed
     check_record(busy_workspace)
+
+
+def _prepared(workspace: Path, head: chain.Head) -> Any:
+    from drafting.support.atomic import prepare_atomic
+
+    return prepare_atomic(workspace / chain.HEAD_NAME, chain.head_bytes(head))
 
 
 def test_head_writers_take_turns_on_the_directory(busy_workspace: Path) -> None:
@@ -327,7 +334,7 @@ def test_head_writers_take_turns_on_the_directory(busy_workspace: Path) -> None:
     lock = os.open(busy_workspace, os.O_RDONLY)
     try:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        writer = threading.Thread(target=_place_head, args=(busy_workspace, ahead))
+        writer = threading.Thread(target=_place_head, args=(busy_workspace, ahead, _prepared(busy_workspace, ahead)))
         writer.start()
         writer.join(0.3)
         assert writer.is_alive() and chain.read_head(busy_workspace) == latest
@@ -335,6 +342,28 @@ def test_head_writers_take_turns_on_the_directory(busy_workspace: Path) -> None:
         os.close(lock)
     writer.join()
     assert chain.read_head(busy_workspace) == ahead
+
+
+def test_a_head_writer_goes_on_without_a_lock_held_too_long(busy_workspace: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """A lock on the directory held past `HEAD_LOCK_SECONDS` (its holder stopped, or a script's `flock` around a
+    backup) does not hang every write after its commit: the writer goes on without it, as before the lock."""
+    import fcntl
+    import os
+
+    from drafting.negotiation import store as store_module
+
+    monkeypatch.setattr(store_module, "HEAD_LOCK_SECONDS", 0.05)
+    latest = chain.read_head(busy_workspace)
+    assert isinstance(latest, chain.Head)
+    ahead = chain.Head(latest.seq + 1, "0" * 64)
+    lock = os.open(busy_workspace, os.O_RDONLY)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        store_module._place_head(busy_workspace, ahead, _prepared(busy_workspace, ahead))
+        assert chain.read_head(busy_workspace) == ahead
+    finally:
+        os.close(lock)
 
 
 def test_a_head_that_cannot_be_written_later_is_reported(busy_workspace: Path,
@@ -348,21 +377,50 @@ def test_a_head_that_cannot_be_written_later_is_reported(busy_workspace: Path,
     from drafting.negotiation.store import closing_later
     from drafting.support import atomic
 
-    def full(*_args: object, **_kwargs: object) -> None:
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    def broken(self: atomic.Prepared) -> None:
+        self.discard()
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
 
     before = chain.read_head(busy_workspace)
     with closing_later() as unfinished:
         with Store.open(busy_workspace) as store, store.transaction():
             store.add_status(0, "endorse_rap", "pending", "chair")
             store.add_event("chair", "status", "endorse_rap", {"status": "pending"})
-        monkeypatch.setattr(atomic, "write_atomic", full)
-    assert len(unfinished) == 1 and "head file could not be written (No space left on device)" in unfinished[0]
+        monkeypatch.setattr(atomic.Prepared, "place", broken)
+    assert len(unfinished) == 1 and "head file could not be written (Input/output error)" in unfinished[0]
     assert chain.read_head(busy_workspace) == before != last_event(busy_workspace)
+    assert not list(busy_workspace.glob(".tmp-drafting-*"))
     check_record(busy_workspace)
     monkeypatch.undo()
     api.mark(busy_workspace, "endorse_rap", "agreed", actor="chair")  # the next change catches the head up
     assert chain.read_head(busy_workspace) == last_event(busy_workspace)
+
+
+def test_a_head_file_that_cannot_be_made_is_reported_by_the_command_even_closed_later(
+        busy_workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What usually stops a head file (a full disk, no permission) stops it when its new file is made, before
+    the resident's child answers: the command reports it (exit 1, as in a process of its own), with what was
+    recorded said, and the record stays one the check accepts."""
+    import errno
+    import os
+
+    from drafting.negotiation.store import closing_later
+    from drafting.support import atomic
+
+    def full(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    before = chain.read_head(busy_workspace)
+    monkeypatch.setattr(atomic, "prepare_atomic", full)
+    refused = (r"the change was recorded, but its head file could not be written \(No space left on device\): it "
+               r"names an earlier event until the next change")
+    with closing_later() as unfinished, pytest.raises(DraftingInputError, match=refused), \
+            Store.open(busy_workspace) as store, store.transaction():
+        store.add_status(0, "endorse_rap", "pending", "chair")
+        store.add_event("chair", "status", "endorse_rap", {"status": "pending"})
+    assert unfinished == []
+    assert chain.read_head(busy_workspace) == before != last_event(busy_workspace)
+    check_record(busy_workspace)
 
 
 def test_a_record_from_before_the_chain_gets_its_head_at_once_when_closed_later(tmp_path: Path) -> None:
@@ -382,6 +440,33 @@ def test_a_record_from_before_the_chain_gets_its_head_at_once_when_closed_later(
         assert isinstance(upgraded, chain.Head) and upgraded.seq == last_event(ws).seq - 1
     assert unfinished == [] and chain.read_head(ws) == last_event(ws)
     check_record(ws)
+
+
+@pytest.mark.parametrize("seq", [0, 3, 10_000])
+def test_a_record_from_before_the_chain_beside_a_head_file_is_refused_unchanged(tmp_path: Path, seq: int) -> None:
+    """A record from before the chain beside a head file (only a chained record writes one: a record downgraded
+    to hide the events deleted from its end, or an old backup restored over another record's head) is refused
+    before its upgrade, so nothing is sealed over and nothing changes; removing the head file, a deliberate
+    act, lets it open and be upgraded."""
+    from drafting import app as api
+
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    shutil.copy(Path(__file__).resolve().parents[1] / "fixtures" / "records" / "schema-2.sqlite", ws / DB_NAME)
+    (ws / chain.HEAD_NAME).write_bytes(chain.head_bytes(chain.Head(seq, "0" * 64)))
+    before = (ws / DB_NAME).read_bytes()
+    with pytest.raises(DraftingInputError, match=r"from before the hash chain \(schema 2\) beside a head file"):
+        api.status_report(ws)
+    assert (ws / DB_NAME).read_bytes() == before
+    (ws / chain.HEAD_NAME).unlink()
+    assert api.status_report(ws)["label"] == "Rev.1"
+    check_record(ws)
+
+
+def test_a_head_file_with_an_overflowing_number_is_unreadable_not_a_crash(tmp_path: Path) -> None:
+    (tmp_path / chain.HEAD_NAME).write_text('{"seq": 1e999, "hash": "x"}', encoding="utf-8")
+    found = chain.read_head(tmp_path)
+    assert isinstance(found, str) and "unreadable" in found
 
 
 def test_a_new_record_replaces_the_head_a_removed_one_left(tmp_path: Path, base: Base) -> None:
