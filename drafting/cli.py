@@ -739,7 +739,7 @@ def finalize(source: Path, outdir: Path, force: bool, cert: Path | None, passwor
 
 
 @cli.command()
-@click.argument("outdir", type=DirArg)
+@click.argument("outdir", type=click.Path(path_type=Path))  # (a file is refused in one line: not a final version)
 @click.option("--workspace", type=DirArg, help="Also check that the final text derives from this record's agreed "
               "revision.")
 @click.option("--trust", type=click.Path(path_type=Path),

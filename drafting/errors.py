@@ -120,6 +120,14 @@ def safe_display(text: str) -> str:
 _CONTROLS = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]"
 
 
+def control_in(text: str) -> int | None:
+    """The code point of the first character no document keeps in `text` (see `refuse_controls`), or None."""
+    import re
+
+    bad = re.search(_CONTROLS, text)
+    return None if bad is None else ord(bad.group())
+
+
 def refuse_controls(text: str, source: str) -> None:
     """Refuse text holding a character no document keeps (bad-inputs X7: a C0 control but tab and line ends,
     DEL, U+FFFE or U+FFFF), naming its line: a spec's, a clause's or a decisions sheet's."""

@@ -85,9 +85,13 @@ def verify(outdir: Path, *, workspace: Path | None = None, trust: Path | None = 
 
         raise DraftingInputError("not a directory holding a final version", source=str(outdir))
     report = check(outdir, trust=anchors)
-    if workspace is not None:
+    if workspace is not None and report.readable:
         from drafting.final.record import verify_against_record
 
         with open_workspace(workspace, full_check=True) as opened:
             verify_against_record(outdir, opened, report)
+    elif not report.signed and report.ok:
+        report.notes.append("this final version is not signed: its files agree with each other and with their "
+                            "manifest, which anyone able to rewrite them all could have made so; check it against "
+                            "its record (--workspace WS), or sign finals")
     return report

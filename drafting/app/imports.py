@@ -63,16 +63,37 @@ def _draft_paragraphs(data: bytes, path: Path) -> tuple[list[Any], list[str], li
         raise DraftingInputError("an image cannot be imported: it holds no text", source=source)
     if data.startswith(b"PK\x03\x04") and _ODT_MIMETYPE not in data[:200]:
         return draft_from_docx(data, source)
-    if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0") or data.startswith(b"{\\rtf") \
-            or suffix in ("odt", "doc", "rtf"):
-        kind = "odt" if data.startswith(b"PK") else "rtf" if data.startswith(b"{\\rtf") else "doc"
+    kind = _office_kind(data, suffix)
+    if kind is not None:
         return draft_from_docx(_to_docx(data, kind, source), source)
+    if suffix in OFFICE_CONTENT:  # named so, but none of it: LibreOffice would read the bytes as plain text
+        why = "it is empty" if not data.strip() else f"its bytes are not {OFFICE_CONTENT[suffix]}"
+        raise DraftingInputError(f"not a .{suffix} file ({why})", source=source)
     read_text_version(data, source, "md" if suffix in ("md", "markdown") else "txt")  # decoding checks
     from drafting.readers.text import clean_text
 
     text = clean_text(data.decode("utf-16") if data.startswith((b"\xff\xfe", b"\xfe\xff"))
                       else data.decode("utf-8-sig"))
     return draft_from_text(text, markdown=suffix in ("md", "markdown")), [], []
+
+
+OFFICE_CONTENT = {"odt": "an OpenDocument package", "doc": "a Word 97-2003 document, or Word's HTML or XML",
+                  "rtf": "RTF"}
+
+
+def _office_kind(data: bytes, suffix: str) -> str | None:
+    """Which of the formats LibreOffice converts `data` is, by its content: an OpenDocument package (a zip
+    naming its mimetype), a Word 97-2003 document (OLE), RTF, or, for a file named .doc, the HTML or XML
+    Word saves under that name; None for anything else."""
+    if data.startswith(b"PK\x03\x04"):
+        return "odt"
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        return "doc"
+    if data.startswith(b"{\\rtf"):
+        return "rtf"
+    if suffix == "doc" and data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        return "doc"
+    return None
 
 
 def _to_docx(data: bytes, kind: str, source: str) -> bytes:

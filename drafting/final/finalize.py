@@ -155,21 +155,29 @@ def finalize(agreed: AgreedText, outdir: Path, *, registry: Registry, force: boo
     if signer is not None:
         signature = {"signer": signer_name(signer), "fingerprint": signer_fingerprint(signer),
                      "standard": "PAdES baseline (B-B)", "manifest": f"CMS detached signature ({MANIFEST_SIGNATURE})"}
+    name = final.meta.name
+    # What will be made, sealed in the manifest before it is (its hashes and sizes are added after).
+    kinds: dict[str, dict[str, str]] = {}
+    for lang in finals:
+        stem = name if lang == document.language else f"{name}.{lang}"
+        kinds.update({f"{stem}.{ext}": {"language": lang, "kind": "text"} for ext in ("md", "docx", "pdf")})
+    if len(finals) > 1:
+        kinds.update({f"{name}.{'-'.join(finals)}.{ext}": {"language": "-".join(finals), "kind": "side-by-side"}
+                      for ext in ("docx", "pdf")})
+    contents = {file: kind for file, kind in kinds.items() if pdf or not file.endswith(".pdf")}
     manifest = build_manifest(final, chain=chain, forced=[str(i) for i in items], languages=languages,
                               signature=signature,
                               translations={k: v for k, v in finals.items() if k != document.language},
-                              agreed=_agreed_summary(agreed), record=agreed.record, documents=finals)
+                              agreed=_agreed_summary(agreed), record=agreed.record, documents=finals,
+                              contents=contents)
     seal = {SEAL_PROPERTY: manifest["seal"]}
-    name = final.meta.name
     files: dict[str, bytes] = {}
-    kinds: dict[str, dict[str, str]] = {}
     to_pdf: dict[str, bytes] = {}
     for lang, version in finals.items():
         stem = name if lang == document.language else f"{name}.{lang}"
         files[f"{stem}.md"] = render_markdown(version)
         files[f"{stem}.docx"] = render_docx(version, extra_properties=seal)
         to_pdf[f"{stem}.pdf"] = render_docx(version)
-        kinds.update({f"{stem}.{ext}": {"language": lang, "kind": "text"} for ext in ("md", "docx", "pdf")})
     if len(finals) > 1:
         from drafting.render.docx import render_side_by_side
 
@@ -177,8 +185,6 @@ def finalize(agreed: AgreedText, outdir: Path, *, registry: Registry, force: boo
         ordered = [finals[lang] for lang in languages if lang in finals]
         files[f"{stem}.docx"] = render_side_by_side(ordered, extra_properties=seal)
         to_pdf[f"{stem}.pdf"] = render_side_by_side(ordered)
-        kinds.update({f"{stem}.{ext}": {"language": "-".join(finals), "kind": "side-by-side"}
-                      for ext in ("docx", "pdf")})
     if pdf:
         from drafting.support.office import docx_to_pdfs
 
@@ -188,8 +194,9 @@ def finalize(agreed: AgreedText, outdir: Path, *, registry: Registry, force: boo
                 pdf_bytes = sign_pdf(pdf_bytes, signer, reason=f"Authentic text of {final.meta.document_id}",
                                      location=final.meta.place)
             files[pdf_name] = pdf_bytes
-    manifest["files"] = {n: {"sha256": sha256(data), "size": len(data), "media_type": media_type(n),
-                             **kinds.get(n, {})} for n, data in sorted(files.items())}
+    manifest["files"] = {n: {"sha256": sha256(data), "size": len(data), "media_type": media_type(n), **kinds[n]}
+                         for n, data in sorted(files.items())}
+    assert set(manifest["files"]) == set(contents), "the files made are those the manifest seals"
     outputs = {**files, MANIFEST: dump(manifest)}
     if signer is not None:  # the manifest signed as a whole: no hash, size or name can be rewritten unnoticed
         outputs[MANIFEST_SIGNATURE] = sign_detached(canonical_json(manifest), signer)

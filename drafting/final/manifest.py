@@ -66,10 +66,12 @@ def build_manifest(final: Document, *, chain: list[dict[str, Any]], forced: list
                    signature: dict[str, str] | None,
                    translations: dict[str, Document] | None = None, agreed: dict[str, Any] | None = None,
                    record: dict[str, Any] | None = None,
-                   documents: dict[str, Document] | None = None) -> dict[str, Any]:
+                   documents: dict[str, Document] | None = None,
+                   contents: dict[str, dict[str, str]] | None = None) -> dict[str, Any]:
     """The manifest without `files` (added as files are made) and with its `seal`. `agreed` names the agreed
     revision (its hashes, the accepted amendments), `record` the negotiation record's chain head, `documents`
-    the final documents whole (for `verify` to render them again)."""
+    the final documents whole (for `verify` to render them again), `contents` the files to be made (name:
+    kind, language), sealed: their hashes and sizes, known only once they are made, go in `files`."""
     from drafting.model.serial import document_json
 
     text = canonical_text(final)
@@ -100,6 +102,9 @@ def build_manifest(final: Document, *, chain: list[dict[str, Any]], forced: list
         manifest["final_documents"] = {lang: json.loads(document_json(doc)) for lang, doc in sorted(documents.items())}
     if signature:
         manifest["signature"] = signature
+    if contents is not None:
+        manifest["contents"] = {name: {**entry, "media_type": media_type(name)}
+                                for name, entry in sorted(contents.items())}
     manifest["seal"] = seal_of(manifest)
     return manifest
 
@@ -111,6 +116,82 @@ def dump(manifest: dict[str, Any]) -> bytes:
 # -- verify ---------------------------------------------------------------------------------------------------
 
 
+class _Each:
+    """In a manifest's shape: an object whose every key is a string naming an item of shape `item`."""
+
+    def __init__(self, item: object) -> None:
+        self.item = item
+
+
+_PARAGRAPH = {"id": str, "label": str, "text": str, "note?": bool}
+_FILE_INFO = {"kind": str, "language": str, "media_type": str}
+SHAPE: dict[str, object] = {
+    "format": str,
+    "toolkit": {"name": str, "version": str},
+    "document": {"id": str, "title": str, "symbol": str, "language": str, "languages": [str], "profile": str,
+                 "revision": int, "synthetic": bool},
+    "canonical_text": {"sha256": str, "normalisation": str},
+    "paragraphs": [_PARAGRAPH],
+    "revisions": [dict],
+    "forced": [str],
+    "translations?": _Each({"canonical_text": {"sha256": str}, "paragraphs": [_PARAGRAPH]}),
+    "agreed?": {"revision": int, "content_hash": str, "canonical_sha256": str,
+                "accepted": [{"revision": int, "id": str, "delegation": str, "paragraph": str}]},
+    "record?": {"seq": int, "hash": str},
+    "final_documents?": _Each(dict),
+    "signature?": _Each(str),
+    "contents?": _Each(_FILE_INFO),
+    "seal": str,
+    "files": _Each({"sha256": str, "size": int, **_FILE_INFO}),
+}
+"""What `finalize` writes, key by key (`key?`: may be absent); `verify` reads nothing of another shape."""
+
+
+def shape_problem(value: object, shape: object = SHAPE, where: str = "") -> str | None:
+    """The first place where `value` is not of `shape` (see `SHAPE`), or None."""
+    if isinstance(shape, dict):
+        if not isinstance(value, dict):
+            return f"{where or 'the manifest'} is not an object"
+        for key, item in shape.items():
+            name = key.removesuffix("?")
+            if name not in value:
+                if key.endswith("?"):
+                    continue
+                return f"{where}{'.' if where else ''}{name} is missing"
+            problem = shape_problem(value[name], item, f"{where}{'.' if where else ''}{name}")
+            if problem is not None:
+                return problem
+        unknown = sorted(set(value) - {key.removesuffix("?") for key in shape})
+        return f"{where}{'.' if where else ''}{unknown[0]} is not part of a final manifest" if unknown else None
+    if isinstance(shape, _Each):
+        if not isinstance(value, dict):
+            return f"{where} is not an object"
+        for name, item in value.items():
+            if not name or "\0" in name:
+                return f"{where} has an empty key or one with a NUL character"
+            problem = shape_problem(item, shape.item, f"{where}.{name}")
+            if problem is not None:
+                return problem
+        return None
+    if isinstance(shape, list):
+        if not isinstance(value, list):
+            return f"{where} is not a list"
+        for number, item in enumerate(value):
+            problem = shape_problem(item, shape[0], f"{where}[{number}]")
+            if problem is not None:
+                return problem
+        return None
+    assert isinstance(shape, type)
+    if (shape is int and isinstance(value, bool)) or not isinstance(value, shape):
+        return f"{where} is not {_KIND_NAMES[shape]}"
+    if isinstance(value, str) and "\0" in value:
+        return f"{where} holds a NUL character"
+    return None
+
+
+_KIND_NAMES = {str: "a string", int: "a whole number", bool: "true or false", dict: "an object"}
+
+
 @dataclass
 class Report:
     """What `verify` found: `problems` empty means OK."""
@@ -119,6 +200,9 @@ class Report:
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     """What the user must know although nothing failed ("signer not verified against a trust anchor")."""
+    readable: bool = False
+    """The manifest was read and is of the shape finalize writes (what else `verify` checks reads it)."""
+    signed: bool = False
 
     @property
     def ok(self) -> bool:
@@ -256,7 +340,7 @@ def _check_listing(outdir: Path, manifest: dict[str, Any], report: Report) -> No
 def _check_rendering(outdir: Path, manifest: dict[str, Any], report: Report) -> None:
     """The .md and .docx rendered again from the manifest's final documents must give the same bytes."""
     from drafting.errors import DraftingError
-    from drafting.model.serial import document_from_json
+    from drafting.model.serial import document_from_json, document_type_problem
 
     documents = manifest.get("final_documents")
     if not isinstance(documents, dict) or not documents:
@@ -274,6 +358,11 @@ def _check_rendering(outdir: Path, manifest: dict[str, Any], report: Report) -> 
     except (DraftingError, ValueError, TypeError, KeyError) as exc:
         report.problems.append(f"{outdir / MANIFEST}: its final documents are unreadable ({exc})")
         return
+    for lang, final in finals.items():
+        problem = document_type_problem(final)
+        if problem is not None:
+            report.problems.append(f"{outdir / MANIFEST}: its {lang} final document is unreadable ({problem})")
+            return
     order = [lang for lang in manifest.get("document", {}).get("languages", []) if lang in finals]
     seal = {SEAL_PROPERTY: str(manifest.get("seal"))}
     for name, info in sorted(manifest.get("files", {}).items()):
@@ -281,16 +370,20 @@ def _check_rendering(outdir: Path, manifest: dict[str, Any], report: Report) -> 
         path = outdir / name
         if not path.is_file() or path.is_symlink() or not name.endswith((".md", ".docx")):
             continue
-        if kind == "side-by-side":
-            if not name.endswith(".docx") or set(order) != set(finals):
+        try:
+            if kind == "side-by-side":
+                if not name.endswith(".docx") or set(order) != set(finals):
+                    continue
+                expected = render_side_by_side([finals[lang] for lang in order], extra_properties=seal)
+            elif language in finals:
+                document = finals[language]
+                expected = render_markdown(document) if name.endswith(".md") else render_docx(
+                    document, extra_properties=seal)
+            else:
+                report.problems.append(f"{path}: the manifest holds no final document in its language {language!r}")
                 continue
-            expected = render_side_by_side([finals[lang] for lang in order], extra_properties=seal)
-        elif language in finals:
-            document = finals[language]
-            expected = render_markdown(document) if name.endswith(".md") else render_docx(
-                document, extra_properties=seal)
-        else:
-            report.problems.append(f"{path}: the manifest holds no final document in its language {language!r}")
+        except DraftingError as exc:
+            report.problems.append(f"{outdir / MANIFEST}: its {language} final document cannot be rendered ({exc})")
             continue
         if path.read_bytes() != expected:
             report.problems.append(f"{path}: {_what_differs(path.read_bytes(), expected, name)} (it is not the "
@@ -309,6 +402,7 @@ def _what_differs(found: bytes, expected: bytes, name: str) -> str:
         return "lines were added" if len(got) > len(want) else "lines were removed"
     import io
     import zipfile
+    import zlib
 
     try:
         with zipfile.ZipFile(io.BytesIO(found)) as theirs, zipfile.ZipFile(io.BytesIO(expected)) as ours:
@@ -320,8 +414,8 @@ def _what_differs(found: bytes, expected: bytes, name: str) -> str:
                     return f"part {part} was added"
                 if theirs.read(part) != ours.read(part):
                     return f"part {part} was changed"
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return "not the .docx it should be"
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, NotImplementedError, zlib.error):
+        return "not the .docx it should be"  # (a damaged, encrypted or exotic zip: the reader says which)
     return "its bytes differ"
 
 
@@ -363,104 +457,219 @@ def _trust_line(name: str, signer: str, fingerprint: str, trusted: bool | None, 
                                f"{signer!r}) does not chain to the trust anchor given")
 
 
+def read_regular(path: Path) -> bytes | str:
+    """The bytes of the regular file at `path`, or why there are none: missing, a symbolic link (never followed),
+    a directory, a FIFO or a device (opened without waiting, never read)."""
+    import os
+    import stat
+
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return "missing"
+    except OSError as exc:
+        return "a symbolic link (a final version holds its files itself)" if path.is_symlink() else \
+            f"cannot be read ({exc.strerror})"
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return "not a regular file"
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            return handle.read()
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror})"
+    finally:
+        os.close(fd)
+
+
 def verify(outdir: Path, *, trust: list[Any] | None = None) -> Report:
     """Recompute every hash and text of the final version in `outdir`; with `trust` (certificates), check
     that the signatures chain to one of them."""
-    from drafting.errors import DraftingError
-    from drafting.ooxml.wml.tree import read_custom_properties
-    from drafting.readers.docx import read_docx_version, with_footnotes
-    from drafting.readers.files import load_version
-
     report = Report()
     path = outdir / MANIFEST
-    try:
-        manifest = json.loads(path.read_bytes())
-    except FileNotFoundError:
-        report.problems.append(f"{path}: missing")
+    data = read_regular(path)
+    if isinstance(data, str):
+        report.problems.append(f"{path}: {data}")
         return report
-    except (OSError, ValueError) as exc:
-        report.problems.append(f"{path}: not readable JSON ({exc})")
+    try:
+        manifest = json.loads(data)
+    except (ValueError, RecursionError) as exc:
+        report.problems.append(f"{path}: not readable JSON ({str(exc)[:200]})")
         return report
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         report.problems.append(f"{path}: not a drafting final manifest")
         return report
-    if seal_of(manifest) != manifest.get("seal"):
+    shape = shape_problem(manifest)
+    if shape is not None:
+        report.problems.append(f"{path}: not a manifest finalize writes ({shape})")
+        return report
+    report.readable = True
+    report.signed = "signature" in manifest
+    if data != dump(manifest):
+        report.problems.append(f"{path}: not written as finalize writes it (edited by hand or by another tool: "
+                               "keys repeated, reordered or re-encoded)")
+    if seal_of(manifest) != manifest["seal"]:
         report.problems.append(f"{path}: edited (its seal no longer matches its content)")
     _check_listing(outdir, manifest, report)
-    if "signature" in manifest:
+    if report.signed:
         _check_manifest_signature(outdir, manifest, report, trust)
     elif trust is not None:
         report.problems.append(f"{path}: this final version is not signed, so no signer can be checked against "
                                "the trust anchor")
     lines = _canonical_lines(manifest)
-    text = "".join(line + "\n" for line in lines)
-    if sha256(text.encode("utf-8")) != manifest.get("canonical_text", {}).get("sha256"):
+    if sha256("".join(line + "\n" for line in lines).encode("utf-8")) != manifest["canonical_text"]["sha256"]:
         report.problems.append(f"{path}: edited (its paragraphs do not give its canonical-text hash)")
     for lang, version in manifest.get("translations", {}).items():
         lines_l = _canonical_lines(manifest, lang)
-        if sha256("".join(line + "\n" for line in lines_l).encode("utf-8")) != version.get("canonical_text", {}).get(
-                "sha256"):
+        if sha256("".join(line + "\n" for line in lines_l).encode("utf-8")) != version["canonical_text"]["sha256"]:
             report.problems.append(f"{path}: edited (its {lang} paragraphs do not give their canonical-text hash)")
-    files = manifest.get("files", {})
+    files = manifest["files"]
+    _check_contents(path, manifest, report)
     for name, info in sorted(files.items()):
-        file_path = outdir / name
-        if "/" in name or "\\" in name or name.startswith(".") or name in (MANIFEST, MANIFEST_SIGNATURE):
+        if not name or "/" in name or "\\" in name or name.startswith(".") or name in (MANIFEST, MANIFEST_SIGNATURE):
             report.problems.append(f"{path}: file name {name!r} is not allowed")
             continue
-        if file_path.is_symlink():
-            continue  # reported by the listing check; never followed
-        try:
-            data = file_path.read_bytes()
-        except FileNotFoundError:
-            report.problems.append(f"{file_path}: missing")
-            continue
-        if sha256(data) != info.get("sha256"):
-            report.problems.append(f"{file_path}: changed (SHA-256 differs from the manifest)")
-        else:
-            report.checks.append(f"{name}: SHA-256 ok")
-        language = info.get("language")
-        side_by_side = info.get("kind") == "side-by-side"
-        expected = [(p["id"], p["text"]) for p in _paragraphs(manifest, language)]
-        text = "".join(line + "\n" for line in _canonical_lines(manifest, language))
-        try:
-            if name.endswith(".docx"):
-                docx = with_footnotes(read_docx_version(data, str(file_path)))
-                # an empty paragraph without an id holds no text (Word's paragraph after a closing table)
-                found = [(p.id, p.text) for p in docx.version.paragraphs if p.id or p.text.strip()]
-                if not side_by_side and [(i, normalise_text(t)) for i, t in found] != expected:
-                    report.problems.append(f"{file_path}: {_first_difference(expected, found)}")
-                custom = docx.package.related_part("", "custom-properties")
-                props = read_custom_properties(docx.package.xml(custom)) if custom else {}
-                if props.get(SEAL_PROPERTY) != manifest.get("seal"):
-                    report.problems.append(f"{file_path}: its seal does not match the manifest (manifest edited?)")
-                if docx.version.tracked:
-                    report.problems.append(f"{file_path}: holds tracked changes")
-            elif name.endswith(".md"):
-                version = load_version(file_path)
-                found = [(p.id, p.text) for p in version.paragraphs]
-                if [(i, normalise_text(t)) for i, t in found] != expected:
-                    report.problems.append(f"{file_path}: {_first_difference(expected, found)}")
-            elif name.endswith(".pdf") and side_by_side:
-                if "signature" in manifest:
-                    _check_signature(data, file_path, manifest["signature"], report, trust)
-            elif name.endswith(".pdf"):
-                words = _pdf_words(file_path, manifest)
-                if isinstance(words, str):
-                    report.problems.append(f"{file_path}: {words}")
-                elif not _pdf_text_matches(manifest, language, text, words):
-                    # pdftotext's layout analysis can take a widely spaced justified line for two columns and
-                    # reorder its words; the content-stream order (-raw) is the text as LibreOffice laid it out.
-                    raw = _pdf_words(file_path, manifest, raw=True)
-                    if isinstance(raw, str) or not _pdf_text_matches(manifest, language, text, raw):
-                        report.problems.append(f"{file_path}: its text differs from the canonical text")
-                if "signature" in manifest:
-                    _check_signature(data, file_path, manifest["signature"], report, trust)
-        except DraftingError as exc:
-            report.problems.append(f"{file_path}: {exc}")
+        file_path = outdir / name
+        data = read_regular(file_path)
+        if isinstance(data, str):
+            if data == "missing":
+                report.problems.append(f"{file_path}: missing")
+            continue  # anything else but a regular file is reported by the listing check; never read
+        _check_file(file_path, data, info, manifest, report, trust)
     if not files:
         report.problems.append(f"{path}: lists no files")
     _check_rendering(outdir, manifest, report)
     return report
+
+
+def _check_contents(path: Path, manifest: dict[str, Any], report: Report) -> None:
+    """The files listed are those the sealed `contents` name, each of the kind, language and media type sealed."""
+    contents, files = manifest.get("contents"), manifest["files"]
+    if contents is None:
+        report.notes.append("the manifest does not seal its list of files (made by an earlier drafting): a file "
+                            "removed with its entry would not be found")
+        return
+    for name in sorted(set(contents) - set(files)):
+        report.problems.append(f"{path}: does not list {name}, which its sealed contents name (removed?)")
+    for name in sorted(set(files) - set(contents)):
+        report.problems.append(f"{path}: lists {name}, which its sealed contents do not name (added?)")
+    for name in sorted(set(files) & set(contents)):
+        if {key: files[name][key] for key in _FILE_INFO} != contents[name]:
+            report.problems.append(f"{path}: the kind, language or media type it gives {name} are not those "
+                                   "its sealed contents give")
+
+
+def _check_file(file_path: Path, data: bytes, info: dict[str, Any], manifest: dict[str, Any], report: Report,
+                trust: list[Any] | None) -> None:
+    """One listed file: its hash, size and media type, and its text (or, for a signed PDF, its signature)."""
+    from drafting.errors import DraftingError
+    from drafting.ooxml.wml.tree import read_custom_properties
+    from drafting.readers.docx import read_docx_version, with_footnotes
+    from drafting.readers.files import load_version
+
+    name = file_path.name
+    if sha256(data) != info["sha256"]:
+        report.problems.append(f"{file_path}: changed (SHA-256 differs from the manifest)")
+    else:
+        report.checks.append(f"{name}: SHA-256 ok")
+    if info["size"] != len(data):
+        report.problems.append(f"{file_path}: {len(data)} bytes, not the {info['size']} the manifest gives")
+    if info["media_type"] != media_type(name):
+        report.problems.append(f"{file_path}: the manifest gives it the media type {info['media_type']!r}, not "
+                               f"{media_type(name)!r}")
+    language = info["language"]
+    side_by_side = info["kind"] == "side-by-side"
+    expected = [(p["id"], p["text"]) for p in _paragraphs(manifest, language)]
+    text = "".join(line + "\n" for line in _canonical_lines(manifest, language))
+    try:
+        if name.endswith(".docx"):
+            docx = with_footnotes(read_docx_version(data, str(file_path)))
+            # an empty paragraph without an id holds no text (Word's paragraph after a closing table)
+            found = [(p.id, p.text) for p in docx.version.paragraphs if p.id or p.text.strip()]
+            if not side_by_side and [(i, normalise_text(t)) for i, t in found] != expected:
+                report.problems.append(f"{file_path}: {_first_difference(expected, found)}")
+            custom = docx.package.related_part("", "custom-properties")
+            props = read_custom_properties(docx.package.xml(custom)) if custom else {}
+            if props.get(SEAL_PROPERTY) != manifest["seal"]:
+                report.problems.append(f"{file_path}: its seal does not match the manifest (manifest edited?)")
+            if docx.version.tracked:
+                report.problems.append(f"{file_path}: holds tracked changes")
+        elif name.endswith(".md"):
+            version = load_version(file_path)
+            found = [(p.id, p.text) for p in version.paragraphs]
+            if [(i, normalise_text(t)) for i, t in found] != expected:
+                report.problems.append(f"{file_path}: {_first_difference(expected, found)}")
+        elif name.endswith(".pdf"):
+            _check_pdf(file_path, data, manifest, language, text, side_by_side, report, trust)
+    except DraftingError as exc:
+        report.problems.append(f"{file_path}: {exc}")
+
+
+def _check_pdf(file_path: Path, data: bytes, manifest: dict[str, Any], language: str, text: str,
+               side_by_side: bool, report: Report, trust: list[Any] | None) -> None:
+    """A PDF's words are its text's (all the languages' for the side-by-side one); a signed final's PDF is
+    signed as its manifest says; an unsigned final's is one piece as LibreOffice made it: no later revision
+    appended, nothing that acts (scripts, launches, embedded files), no signature its manifest does not name."""
+    if side_by_side:
+        words = _pdf_words(file_path, manifest)
+        if isinstance(words, str):
+            report.problems.append(f"{file_path}: {words}")
+        elif not _side_by_side_words_match(manifest, words):
+            report.problems.append(f"{file_path}: its words are not those of its language versions")
+    else:
+        words = _pdf_words(file_path, manifest)
+        if isinstance(words, str):
+            report.problems.append(f"{file_path}: {words}")
+        elif not _pdf_text_matches(manifest, language, text, words):
+            # pdftotext's layout analysis can take a widely spaced justified line for two columns and
+            # reorder its words; the content-stream order (-raw) is the text as LibreOffice laid it out.
+            raw = _pdf_words(file_path, manifest, raw=True)
+            if isinstance(raw, str) or not _pdf_text_matches(manifest, language, text, raw):
+                report.problems.append(f"{file_path}: its text differs from the canonical text")
+    if "signature" in manifest:
+        _check_signature(data, file_path, manifest["signature"], report, trust)
+        return
+    problem = _unsigned_pdf_problem(data)
+    if problem is not None:
+        report.problems.append(f"{file_path}: {problem}")
+
+
+_ACTIVE_PDF_NAMES = re.compile(rb"/(?:JavaScript|JS|Launch|EmbeddedFiles?|RichMedia|SubmitForm|ImportData|GoToR)"
+                               rb"(?![A-Za-z0-9#])")
+"""Names of what acts when a PDF is opened or clicked (LibreOffice's own /OpenAction is a page to open at)."""
+
+
+def _unsigned_pdf_problem(data: bytes) -> str | None:
+    """What an unsigned final's PDF should not have: a revision appended after LibreOffice's (an incremental
+    update, bytes after the end), something that acts when opened, or a signature (a signed final's PDF kept
+    under a manifest whose signature was removed)."""
+    body = data.rstrip(b"\r\n\t\f \0")
+    if not body.endswith(b"%%EOF"):
+        return "bytes after the end of the PDF"
+    if data.count(b"%%EOF") != 1 or data.count(b"startxref") != 1:
+        return "a revision was appended after the PDF was made (an incremental update)"
+    found = _ACTIVE_PDF_NAMES.search(data)
+    if found is not None:
+        return f"holds {found.group().decode('ascii')} (an action, a script or an embedded file)"
+    from drafting.final.sign import check_signature
+
+    if check_signature(data, None) is not None:
+        return "carries a signature, but the manifest is not signed (its signature removed?)"
+    return None
+
+
+def _side_by_side_words_match(manifest: dict[str, Any], found: list[str]) -> bool:
+    """Whether a side-by-side PDF holds every word of every language version, as often as they do, and no other
+    word than the columns' headings (its columns interleave line by line, so the order is not checked)."""
+    from collections import Counter
+
+    from drafting.render.docx import LANGUAGE_TITLES
+
+    languages = manifest["document"]["languages"]
+    expected = Counter(word for language in languages for line in _canonical_lines(manifest, language)
+                       for word in re.findall(r"\w+", line))
+    got = Counter(found)
+    headings = {word for language in languages for word in re.findall(r"\w+", LANGUAGE_TITLES.get(language, language))}
+    return not expected - got and all(word in headings for word in got - expected)
 
 
 def _check_signature(pdf: bytes, path: Path, expected: dict[str, str], report: Report,

@@ -65,7 +65,7 @@ def _check_derivation(where: str, label: str, number: int, manifest: dict[str, A
     from drafting.errors import DraftingError
     from drafting.final.derive import derivation_problems
     from drafting.final.manifest import sha256
-    from drafting.model.serial import document_from_json
+    from drafting.model.serial import document_from_json, document_type_problem
 
     if content_hash(document) != agreed.get("content_hash") or sha256(
             canonical_text(document).encode("utf-8")) != agreed.get("canonical_sha256"):
@@ -79,6 +79,10 @@ def _check_derivation(where: str, label: str, number: int, manifest: dict[str, A
             final = document_from_json(json.dumps(data))
         except (DraftingError, ValueError, TypeError, KeyError) as exc:
             report.problems.append(f"{where}: its {language} final document is unreadable ({exc})")
+            continue
+        unreadable = document_type_problem(final)
+        if unreadable is not None:
+            report.problems.append(f"{where}: its {language} final document is unreadable ({unreadable})")
             continue
         expected = manifest.get("canonical_text", {}).get("sha256") if language == document.language else \
             manifest.get("translations", {}).get(language, {}).get("canonical_text", {}).get("sha256")

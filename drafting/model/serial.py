@@ -8,9 +8,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+from collections.abc import Iterator
 from typing import Any
 
-from drafting.errors import DraftingInputError
+from drafting.errors import DraftingInputError, control_in
 from drafting.model.document import Amendment, AmendmentKind, Document, Meta, Paragraph, Role, Span, frozen_map
 
 
@@ -87,6 +88,62 @@ def document_from_dict(data: dict[str, Any]) -> Document:
                         attributes=frozen_map(data.get("attributes") or {}))
     except (KeyError, TypeError, ValueError) as exc:
         raise DraftingInputError(f"stored document is damaged: {exc}") from exc
+
+
+def document_type_problem(document: Document) -> str | None:
+    """Where a document read from JSON that came from outside (a final manifest) holds a value of another type
+    than the model's, or None: the model's dataclasses take what they are given, and a renderer given a number
+    for a text fails as a bug would."""
+    for item in dataclasses.fields(Meta):
+        check = _META_TYPES[str(item.type)]
+        if not check(getattr(document.meta, item.name)):
+            return f"meta.{item.name} is not {str(item.type).replace('_dt.', '')}"
+    if not isinstance(document.language, str):
+        return "language is not a string"
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in document.attributes.items()):
+        return "attributes are not strings"
+    for p in document.paragraphs:
+        if not (isinstance(p.id, str) and isinstance(p.label, str) and _is_optional_str(p.clause)
+                and all(isinstance(s.text, str) for s in p.spans)):
+            return f"paragraph {p.id!r}: an id, label, clause or text is not a string"
+    for text in _strings(document_to_dict(document)):
+        bad = control_in(text) if not any(0xD800 <= ord(c) <= 0xDFFF for c in text) else 0xD800
+        if bad is not None:
+            return f"a text holds U+{bad:04X}, which no document keeps"
+    return None
+
+
+def _strings(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(key)
+            yield from _strings(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _strings(item)
+
+
+def _is_str_tuple(value: object) -> bool:
+    return isinstance(value, tuple) and all(isinstance(item, str) for item in value)
+
+
+def _is_optional_str(value: object) -> bool:
+    return value is None or isinstance(value, str)
+
+
+_META_TYPES: dict[str, Any] = {
+    "str": lambda value: isinstance(value, str),
+    "int": lambda value: isinstance(value, int) and not isinstance(value, bool),
+    "bool": lambda value: isinstance(value, bool),
+    "_dt.date": lambda value: isinstance(value, dt.date),
+    "tuple[str, ...]": _is_str_tuple,
+    "Mapping[str, Mapping[str, str]]": lambda value: all(
+        isinstance(lang, str) and all(isinstance(k, str) and isinstance(v, str) for k, v in values.items())
+        for lang, values in value.items()),
+}
+"""A check for each type a `Meta` field is annotated with (tests/model keeps it complete)."""
 
 
 def document_json(document: Document) -> str:

@@ -195,6 +195,13 @@ def test_a_negotiation_starts_from_the_draft_itself_and_reaches_a_final_text(dra
     ("scan.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "an image cannot be imported"),
     ("empty.docx", None, "no paragraphs of text"),
     ("huge.txt", b"x" * (33 * 2**20), "too large to import"),
+    # named .odt, .rtf or .doc but none of them: LibreOffice read the bytes as text and the import passed (fuzzing)
+    ("plain.odt", b"This is not an ODF package.\n\nJust a text file.\n", "not a .odt file (its bytes are not an "
+                                                                           "OpenDocument package)"),
+    ("page.odt", b"<html><body><p>hello</p></body></html>", "not a .odt file"),
+    ("empty.odt", b"", "not a .odt file (it is empty)"),
+    ("note.rtf", b"just text", "not a .rtf file (its bytes are not RTF)"),
+    ("random.doc", bytes(range(256)) * 4, "not a .doc file"),
 ])
 def test_bad_drafts_get_one_line_and_nothing_written(tmp_path, name, data, message):
     path = tmp_path / name

@@ -207,6 +207,13 @@ def manifest_of(outdir: Path) -> dict[str, Any]:
     return json.loads((outdir / "manifest.json").read_bytes())
 
 
+def write_manifest(outdir: Path, manifest: dict[str, Any]) -> None:
+    """A forger's manifest, written as finalize writes one (so that what a test forges is what is checked)."""
+    from drafting.final.manifest import dump
+
+    (outdir / "manifest.json").write_bytes(dump(manifest))
+
+
 def canonical_lines(manifest: dict[str, Any]) -> list[str]:
     """The canonical final text as manifest.json records it, one "label text" line per paragraph."""
     return [f"{p['label']} {p['text']}" if p["label"] else p["text"] for p in manifest["paragraphs"]]

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from drafting import app as api
 from drafting.cli import cli
-from tests.final import NAME, Negotiation, manifest_of, md_lines, negotiate, pdf_text, write_spec
+from tests.final import NAME, Negotiation, manifest_of, md_lines, negotiate, pdf_text, write_manifest, write_spec
 
 pytestmark = pytest.mark.libreoffice
 
@@ -88,7 +88,6 @@ def test_a_forgery_consistent_in_md_docx_and_pdf_passes_alone_but_not_against_th
 
 def test_the_agreed_revision_rewritten_in_the_manifest_is_caught(finals: dict[str, Path], tmp_path: Path) -> None:
     """The forger relabels the forgery as Rev.2 (resealing the manifest): its text still does not derive."""
-    import json
 
     from drafting.final.manifest import seal_of
 
@@ -98,7 +97,7 @@ def test_the_agreed_revision_rewritten_in_the_manifest_is_caught(finals: dict[st
     manifest["agreed"] = genuine["agreed"]
     manifest["record"] = genuine["record"]
     manifest["seal"] = seal_of(manifest)
-    (forged / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+    write_manifest(forged, manifest)
     code, out, err = run("verify", forged, "--workspace", finals["ws"])
     assert code == 1, out
     assert "the en final text does not derive from Rev.2 of the record: paragraph" in err

@@ -4,7 +4,6 @@ certificate by fingerprint and claims nothing about who signed unless `--trust` 
 
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
@@ -14,7 +13,8 @@ from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
 
 from drafting import app as api
 from drafting.cli import cli
-from tests.final import NAME, docx_parts, manifest_of, rezip, sha256, write_spec
+from drafting.final.manifest import media_type
+from tests.final import NAME, docx_parts, manifest_of, rezip, sha256, write_manifest, write_spec
 from tests.final.test_sign import PASSWORD, SIGNER, Certificate, make_certificate
 
 DOCX, MD, PDF = f"{NAME}.docx", f"{NAME}.md", f"{NAME}.pdf"
@@ -30,8 +30,10 @@ def rehash(outdir: Path, *names: str) -> None:
     manifest = manifest_of(outdir)
     for name in names:
         data = (outdir / name).read_bytes()
-        manifest["files"][name] = {**manifest["files"].get(name, {}), "sha256": sha256(data), "size": len(data)}
-    (outdir / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+        manifest["files"][name] = {"kind": "text", "language": name.split(".")[-2] if name.count(".") > 1 else "en",
+                                   "media_type": media_type(name), **manifest["files"].get(name, {}),
+                                   "sha256": sha256(data), "size": len(data)}
+    write_manifest(outdir, manifest)
 
 
 def fails(outdir: Path, *causes: str, extra: tuple[str, ...] = ()) -> str:
@@ -113,7 +115,8 @@ def test_extra_files_are_refused(outdir: Path, name: str) -> None:
 def test_extra_file_added_to_the_manifest_too(outdir: Path) -> None:
     (outdir / "recommendations.fr.docx").write_bytes((outdir / DOCX).read_bytes())
     rehash(outdir, "recommendations.fr.docx")
-    fails(outdir, "recommendations.fr.docx: the manifest holds no final document in its language")
+    fails(outdir, "recommendations.fr.docx: the manifest holds no final document in its language",
+          "lists recommendations.fr.docx, which its sealed contents do not name (added?)")
 
 
 def test_a_listed_file_replaced_by_a_symlink_to_a_copy(outdir: Path, tmp_path: Path) -> None:

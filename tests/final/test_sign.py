@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +24,17 @@ from cryptography.x509.oid import NameOID
 
 from drafting.cli import cli
 from drafting.final.sign import check_signature
-from tests.final import NAME, canonical_lines, manifest_of, normalise, pdf_text, sha256, snapshot, write_spec
+from tests.final import (
+    NAME,
+    canonical_lines,
+    manifest_of,
+    normalise,
+    pdf_text,
+    sha256,
+    snapshot,
+    write_manifest,
+    write_spec,
+)
 
 pytestmark = pytest.mark.libreoffice
 
@@ -99,7 +108,7 @@ def rehash_pdf(outdir: Path) -> None:
     manifest = manifest_of(outdir)
     data = (outdir / PDF).read_bytes()
     manifest["files"][PDF].update(sha256=sha256(data), size=len(data))
-    (outdir / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+    write_manifest(outdir, manifest)
 
 
 def byte_range(data: bytes) -> list[int]:

@@ -4,7 +4,11 @@ line naming the file and the cause. (The signature cases are in test_sign.)"""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
 import pikepdf
@@ -14,7 +18,7 @@ from click.testing import CliRunner
 from drafting.cli import cli
 from drafting.final.manifest import seal_of
 from drafting.support.office import docx_to_pdf
-from tests.final import NAME, docx_parts, manifest_of, rezip, sha256, write_spec
+from tests.final import NAME, docx_parts, manifest_of, rezip, sha256, write_manifest, write_spec
 
 pytestmark = pytest.mark.libreoffice
 
@@ -59,11 +63,11 @@ def edit_manifest(outdir: Path, change, *, reseal: bool = False) -> None:
     change(manifest)
     if reseal:
         manifest["seal"] = seal_of(manifest)
-    (outdir / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+    write_manifest(outdir, manifest)
 
 
 def rehash(outdir: Path, name: str) -> None:
-    """What a forger would do next: put the changed file's hash in the manifest (its file list is not sealed)."""
+    """What a forger would do next: put the changed file's hash and size in the manifest (they are not sealed)."""
     def change(manifest):
         data = (outdir / name).read_bytes()
         manifest["files"][name] = {**manifest["files"][name], "sha256": sha256(data), "size": len(data)}
@@ -227,5 +231,145 @@ def test_manifest_file_list_emptied(outdir):
 
 
 def test_manifest_file_name_escaping_the_directory(outdir):
-    edit_manifest(outdir, lambda m: m["files"].update({"../outside.md": {"sha256": "0" * 64, "size": 1}}))
+    edit_manifest(outdir, lambda m: m["files"].update({"../outside.md": {
+        "sha256": "0" * 64, "size": 1, "kind": "text", "language": "en",
+        "media_type": "text/markdown; charset=utf-8"}}))
     fails(outdir, "'../outside.md' is not allowed")
+
+
+# -- what fuzzing found: a damaged or forged final is refused in lines naming it, never a crash or a hang ------
+
+
+@pytest.mark.parametrize(("change", "place"), [
+    (lambda m: m.update(document=None), "document is not an object"),
+    (lambda m: m.update(files=[[1]]), "files is not an object"),
+    (lambda m: m["paragraphs"][0].pop("label"), "paragraphs[0].label is missing"),
+    (lambda m: m["files"].update({"a\0.md": m["files"][MD]}), "files has an empty key or one with a NUL"),
+    (lambda m: m.update(record={"seq": "x", "hash": "h"}), "record.seq is not a whole number"),
+    (lambda m: m["document"].update(revision=True), "document.revision is not a whole number"),
+    (lambda m: m.update(extra=1), "extra is not part of a final manifest"),
+])
+def test_a_manifest_of_another_shape_is_refused_in_one_line(outdir, change, place):
+    """Values of the wrong type anywhere in the manifest crashed verify (exit 3); bad-inputs V1."""
+    edit_manifest(outdir, change, reseal=True)
+    err = fails(outdir, f"{outdir / 'manifest.json'}: not a manifest finalize writes ({place}")
+    assert len(err.splitlines()) == 1
+
+
+def test_a_final_document_of_another_shape_is_refused_not_rendered(outdir):
+    edit_manifest(outdir, lambda m: m["final_documents"]["en"].update(language=None), reseal=True)
+    fails(outdir, "its en final document is unreadable (language is not a string)")
+
+
+def _verify_process(outdir: Path) -> subprocess.CompletedProcess[str]:
+    """verify in a process of its own, with a time limit: what it must not do is wait."""
+    return subprocess.run([sys.executable, "-m", "drafting", "verify", str(outdir)], capture_output=True,
+                          text=True, timeout=120, env={**os.environ, "DRAFTING_RESIDENT": "0"}, check=False)
+
+
+@pytest.mark.parametrize("name", [MD, "manifest.json"])
+def test_a_fifo_in_place_of_a_file_is_reported_not_waited_on(outdir, name):
+    (outdir / name).unlink()
+    os.mkfifo(outdir / name)
+    done = _verify_process(outdir)
+    assert done.returncode == 1, done.stderr
+    assert f"FAIL: {outdir / name}: not a regular file" in done.stderr
+
+
+def test_a_directory_in_place_of_a_file_is_one_problem_among_the_others(outdir):
+    (outdir / MD).unlink()
+    (outdir / MD).mkdir()
+    change_docx_word(outdir)
+    fails(outdir, f"{outdir / MD}: not a regular file", f"{outdir / DOCX}: paragraph reviews differs")
+
+
+def test_verify_given_a_file_says_so_in_one_line(outdir):
+    code, _, err = run("verify", outdir / MD)
+    assert code == 1 and err.strip() == f"Error: {outdir / MD}: not a directory holding a final version"
+
+
+def test_a_damaged_deflate_stream_in_the_docx_is_a_problem_not_a_crash(outdir):
+    data = bytearray((outdir / DOCX).read_bytes())
+    with zipfile.ZipFile(outdir / DOCX) as package:
+        info = package.getinfo("word/document.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for offset in range(start + 40, start + 80):
+        data[offset] ^= 0x5A
+    (outdir / DOCX).write_bytes(bytes(data))
+    rehash(outdir, DOCX)
+    err = fails(outdir, f"{outdir / DOCX}: ")
+    assert "internal error" not in err
+
+
+def test_a_size_or_media_type_rewritten_is_found(outdir):
+    edit_manifest(outdir, lambda m: m["files"][MD].update(size=1, media_type="text/html"))
+    fails(outdir, f"{outdir / MD}: {(outdir / MD).stat().st_size} bytes, not the 1 the manifest gives",
+          "the manifest gives it the media type 'text/html'", "the kind, language or media type it gives")
+
+
+def test_a_file_removed_with_its_entry_is_found(outdir):
+    (outdir / PDF).unlink()
+    edit_manifest(outdir, lambda m: m["files"].pop(PDF))
+    fails(outdir, f"does not list {PDF}, which its sealed contents name (removed?)")
+
+
+def test_a_file_s_kind_rewritten_is_found(outdir):
+    edit_manifest(outdir, lambda m: m["files"][PDF].update(kind="side-by-side"))
+    fails(outdir, f"the kind, language or media type it gives {PDF} are not those its sealed contents give")
+
+
+def test_a_manifest_written_otherwise_than_finalize_writes_it_is_found(outdir):
+    manifest = manifest_of(outdir)
+    (outdir / "manifest.json").write_text(json.dumps(manifest, indent=4, sort_keys=True), encoding="utf-8")
+    fails(outdir, "not written as finalize writes it")
+
+
+def test_a_revision_appended_to_an_unsigned_pdf_is_found(outdir):
+    """A script added as an incremental update leaves the text, and the hash can be rewritten."""
+    with (outdir / PDF).open("ab") as pdf:
+        pdf.write(b"\n99 0 obj\n<< /S /JavaScript /JS (app.alert\\('x'\\)) >>\nendobj\nstartxref\n0\n%%EOF\n")
+    rehash(outdir, PDF)
+    fails(outdir, f"{outdir / PDF}: a revision was appended after the PDF was made")
+
+
+def test_bytes_after_the_end_of_an_unsigned_pdf_are_found(outdir):
+    with (outdir / PDF).open("ab") as pdf:
+        pdf.write(b"<< /S /JavaScript /JS (x) >>\n")
+    rehash(outdir, PDF)
+    fails(outdir, f"{outdir / PDF}: bytes after the end of the PDF")
+
+
+def test_a_script_written_into_an_unsigned_pdf_is_found(outdir):
+    data = (outdir / PDF).read_bytes()
+    assert data.count(b"/Type/Catalog") + data.count(b"/Type /Catalog") == 1
+    forged = data.replace(b"/Type/Catalog", b"/Type/Catalog/Names<</JavaScript 1 0 R>>").replace(
+        b"/Type /Catalog", b"/Type /Catalog /Names << /JavaScript 1 0 R >>")
+    (outdir / PDF).write_bytes(forged)
+    rehash(outdir, PDF)
+    fails(outdir, f"{outdir / PDF}: holds /JavaScript")
+
+
+def test_an_unsigned_final_says_what_its_ok_is_worth(outdir):
+    code, out, _ = run("verify", outdir)
+    assert code == 0
+    assert "note: this final version is not signed: its files agree with each other" in out
+
+
+@pytest.fixture(scope="module")
+def bilingual(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("bilingual")
+    spec = write_spec(base / "spec", languages=("en", "ru"))
+    code, _, err = run("finalize", spec, "-o", base / "final")
+    assert code == 0, err
+    return base / "final"
+
+
+def test_the_side_by_side_pdf_is_checked_for_both_languages_words(bilingual, tmp_path):
+    """The side-by-side PDF was never read when the final was unsigned: any PDF with its hash rewritten passed."""
+    side_by_side = f"{NAME}.en-ru.pdf"
+    code, _, err = run("verify", bilingual)
+    assert code == 0, err
+    outdir = shutil.copytree(bilingual, tmp_path / "final")
+    shutil.copy(outdir / PDF, outdir / side_by_side)  # a genuine PDF of the English text alone
+    rehash(outdir, side_by_side)
+    fails(outdir, f"{outdir / side_by_side}: its words are not those of its language versions")

@@ -74,3 +74,29 @@ def test_notes_and_cells_survive_the_round_trip_and_older_texts_keep_their_store
     # a paragraph without a note or a cell is stored exactly as before they existed (the record's bytes)
     assert set(by_id["ax1_r2c2_fn1"]) == {"id", "role", "label", "level", "clause", "proposed", "spans"}
     assert all(len(span) == 4 for span in by_id["ax1_r2c2_fn1"]["spans"])
+
+
+def test_every_meta_field_type_has_a_check() -> None:
+    """`document_type_problem` checks a document read from outside field by field: a field of a new type added
+    to `Meta` needs its check (or documents from manifests would be refused whole)."""
+    import dataclasses
+
+    from drafting.model.document import Meta
+    from drafting.model.serial import _META_TYPES
+
+    assert {str(item.type) for item in dataclasses.fields(Meta)} <= set(_META_TYPES)
+
+
+def test_a_document_from_outside_with_a_value_of_another_type_is_named() -> None:
+    from drafting.model.serial import document_type_problem
+
+    data = json.loads(document_json(app.load_document(ALMATY_SPEC)))
+    assert document_type_problem(document_from_json(json.dumps(data))) is None
+    data["meta"]["title"] = 7
+    assert document_type_problem(document_from_json(json.dumps(data))) == "meta.title is not str"
+    data["meta"]["title"] = "T"
+    data["paragraphs"][0]["spans"][0][0] = None
+    assert "is not a string" in (document_type_problem(document_from_json(json.dumps(data))) or "")
+    data["paragraphs"][0]["spans"][0][0] = "Bearing\x00 in mind"
+    assert document_type_problem(document_from_json(json.dumps(data))) == (
+        "a text holds U+0000, which no document keeps")
