@@ -344,7 +344,10 @@ def _check_rendering(outdir: Path, manifest: dict[str, Any], report: Report) -> 
 
     documents = manifest.get("final_documents")
     if not isinstance(documents, dict) or not documents:
-        report.notes.append("the manifest holds no final documents: the files' bytes were not rendered again")
+        if "contents" in manifest:  # (a drafting that seals its contents always writes its final documents)
+            report.problems.append(f"{outdir / MANIFEST}: holds no final documents (removed?)")
+        else:
+            report.notes.append("the manifest holds no final documents: the files' bytes were not rendered again")
         return
     if manifest.get("toolkit", {}).get("version") != __version__:
         report.notes.append(f"made by drafting {manifest.get('toolkit', {}).get('version')}, checked by "
@@ -368,7 +371,8 @@ def _check_rendering(outdir: Path, manifest: dict[str, Any], report: Report) -> 
     for name, info in sorted(manifest.get("files", {}).items()):
         language, kind = info.get("language"), info.get("kind")
         path = outdir / name
-        if not path.is_file() or path.is_symlink() or not name.endswith((".md", ".docx")):
+        found = read_regular(path) if allowed_name(name) and name.endswith((".md", ".docx")) else None
+        if not isinstance(found, bytes):
             continue
         try:
             if kind == "side-by-side":
@@ -385,8 +389,8 @@ def _check_rendering(outdir: Path, manifest: dict[str, Any], report: Report) -> 
         except DraftingError as exc:
             report.problems.append(f"{outdir / MANIFEST}: its {language} final document cannot be rendered ({exc})")
             continue
-        if path.read_bytes() != expected:
-            report.problems.append(f"{path}: {_what_differs(path.read_bytes(), expected, name)} (it is not the "
+        if found != expected:
+            report.problems.append(f"{path}: {_what_differs(found, expected, name)} (it is not the "
                                    "file this final version was made with)")
         else:
             report.checks.append(f"{name}: the same bytes as the final text renders to")
@@ -525,8 +529,8 @@ def verify(outdir: Path, *, trust: list[Any] | None = None) -> Report:
     files = manifest["files"]
     _check_contents(path, manifest, report)
     for name, info in sorted(files.items()):
-        if not name or "/" in name or "\\" in name or name.startswith(".") or name in (MANIFEST, MANIFEST_SIGNATURE):
-            report.problems.append(f"{path}: file name {name!r} is not allowed")
+        if not allowed_name(name):
+            report.problems.append(f"{path}: file name {name[:80]!r} is not allowed")
             continue
         file_path = outdir / name
         data = read_regular(file_path)
@@ -539,6 +543,12 @@ def verify(outdir: Path, *, trust: list[Any] | None = None) -> Report:
         report.problems.append(f"{path}: lists no files")
     _check_rendering(outdir, manifest, report)
     return report
+
+
+def allowed_name(name: str) -> bool:
+    """A file name a final version may list: one name inside OUTDIR, not hidden, not the manifest's own."""
+    return bool(name) and "/" not in name and "\\" not in name and not name.startswith(".") \
+        and len(name.encode("utf-8", "surrogatepass")) <= 255 and name not in (MANIFEST, MANIFEST_SIGNATURE)
 
 
 def _check_contents(path: Path, manifest: dict[str, Any], report: Report) -> None:

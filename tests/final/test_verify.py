@@ -373,3 +373,14 @@ def test_the_side_by_side_pdf_is_checked_for_both_languages_words(bilingual, tmp
     shutil.copy(outdir / PDF, outdir / side_by_side)  # a genuine PDF of the English text alone
     rehash(outdir, side_by_side)
     fails(outdir, f"{outdir / side_by_side}: its words are not those of its language versions")
+
+
+def test_a_file_name_too_long_for_the_file_system_is_not_allowed(outdir):
+    edit_manifest(outdir, lambda m: m["files"].update({"a" * 300 + ".md": m["files"][MD]}))
+    fails(outdir, "is not allowed")
+
+
+def test_final_documents_removed_from_a_manifest_that_seals_its_contents_is_found(outdir):
+    """Without them the .docx is not rendered again, and a comment slipped into it would pass."""
+    edit_manifest(outdir, lambda m: m.pop("final_documents"), reseal=True)
+    fails(outdir, f"{outdir / 'manifest.json'}: holds no final documents (removed?)")
