@@ -251,7 +251,8 @@ def _first_difference(expected: list[tuple[str, str]], found: list[tuple[str | N
     return "text differs"
 
 
-def _pdf_words(pdf_path: Path, manifest: dict[str, Any], *, raw: bool = False) -> list[str] | str:
+def _pdf_words(pdf_path: Path, manifest: dict[str, Any], *, raw: bool = False,
+               join_hyphens: bool = True) -> list[str] | str:
     try:
         result = subprocess.run(["pdftotext", *(["-raw"] if raw else []), "-enc", "UTF-8", str(pdf_path), "-"],
                                 capture_output=True, timeout=120, check=False)
@@ -268,7 +269,9 @@ def _pdf_words(pdf_path: Path, manifest: dict[str, Any], *, raw: bool = False) -
         if rows and re.fullmatch(r"\s*-\s*\d+\s*-\s*", rows[-1]):
             rows = rows[:-1]  # page-number footer
         lines.extend(rows)
-    joined = re.sub(r"(\w)-\n(\w)", r"\1\2", "\n".join(lines))
+    joined = "\n".join(lines)
+    if join_hyphens:
+        joined = re.sub(r"(\w)-\n(\w)", r"\1\2", joined)
     return re.findall(r"\w+", joined)
 
 
@@ -620,7 +623,9 @@ def _check_pdf(file_path: Path, data: bytes, manifest: dict[str, Any], language:
     signed as its manifest says; an unsigned final's is one piece as LibreOffice made it: no later revision
     appended, nothing that acts (scripts, launches, embedded files), no signature its manifest does not name."""
     if side_by_side:
-        words = _pdf_words(file_path, manifest)
+        # The content-stream order (-raw) keeps each column's lines together; a hyphen at a line's end is left
+        # as a word's end, since a compound's own hyphen ("государствам-участникам") falls there as often.
+        words = _pdf_words(file_path, manifest, raw=True, join_hyphens=False)
         if isinstance(words, str):
             report.problems.append(f"{file_path}: {words}")
         elif not _side_by_side_words_match(manifest, words):
@@ -679,7 +684,15 @@ def _side_by_side_words_match(manifest: dict[str, Any], found: list[str]) -> boo
                        for word in re.findall(r"\w+", line))
     got = Counter(found)
     headings = {word for language in languages for word in re.findall(r"\w+", LANGUAGE_TITLES.get(language, language))}
-    return not expected - got and all(word in headings for word in got - expected)
+    missing, extra = expected - got, Counter({word: n for word, n in (got - expected).items() if word not in headings})
+    for word, count in list(missing.items()):  # a word hyphenated at a column's line end: two pieces
+        for _ in range(count):
+            cut = next((i for i in range(1, len(word)) if extra[word[:i]] and extra[word[i:]]), None)
+            if cut is None:
+                return False
+            extra[word[:cut]] -= 1
+            extra[word[cut:]] -= 1
+    return not +extra
 
 
 def _check_signature(pdf: bytes, path: Path, expected: dict[str, str], report: Report,

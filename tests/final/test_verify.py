@@ -384,3 +384,19 @@ def test_final_documents_removed_from_a_manifest_that_seals_its_contents_is_foun
     """Without them the .docx is not rendered again, and a comment slipped into it would pass."""
     edit_manifest(outdir, lambda m: m.pop("final_documents"), reseal=True)
     fails(outdir, f"{outdir / 'manifest.json'}: holds no final documents (removed?)")
+
+
+@pytest.mark.parametrize(("found", "matches"), [
+    (["English", "Русский", "Welcomes", "the", "plan", "Приветствует", "план"], True),
+    (["English", "Wel", "comes", "the", "plan", "Приветствует", "план"], True),  # hyphenated at a column's end
+    (["English", "Welcomes", "the", "plan", "Приветствует"], False),  # a word lost
+    (["English", "Welcomes", "the", "plan", "Приветствует", "план", "forged"], False),  # a word added
+    (["Welcomes", "the", "plan", "the", "Приветствует", "план"], False),  # a word twice
+])
+def test_a_side_by_side_pdf_must_hold_every_word_of_both_versions_and_no_other(found, matches):
+    from drafting.final.manifest import _side_by_side_words_match
+
+    manifest = {"document": {"language": "en", "languages": ["en", "ru"]},
+                "paragraphs": [{"id": "p", "label": "", "text": "Welcomes the plan"}],
+                "translations": {"ru": {"paragraphs": [{"id": "p", "label": "", "text": "Приветствует план"}]}}}
+    assert _side_by_side_words_match(manifest, found) is matches
