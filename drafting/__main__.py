@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 QUICK = ("status", "log", "decide", "mark")
 """The commands the resident runs (and `drafting.console` without click)."""
+CLICK_FREE = (*QUICK, "assemble")
+"""The commands `drafting.console` runs without click when their command line is plain."""
 
 
 def main() -> None:
@@ -47,7 +49,7 @@ def main() -> None:
     import gc  # (not before: a command handed on does its work elsewhere)
 
     gc.disable()
-    if quick_command:
+    if sys.argv[1:2] and sys.argv[1] in CLICK_FREE:
         from drafting.console import quick
 
         if quick(sys.argv[1], sys.argv[2:]):

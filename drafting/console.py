@@ -1,6 +1,7 @@
 """What the console entry (`drafting.__main__`) runs in its own process without click: the quick commands
-`status`, `log`, `decide` and `mark` when their command line is plain. Kept apart from the entry so that a
-command the resident interpreter runs does not load it in the client."""
+`status`, `log`, `decide` and `mark`, and `assemble` (the drafter's loop of edit, assemble, read), when their
+command line is plain. Kept apart from the entry so that a command the resident interpreter runs does not load
+it in the client."""
 
 from __future__ import annotations
 
@@ -21,11 +22,13 @@ class _Spec:
 
     def __init__(self, arguments: tuple[str, ...], variadic: bool, flags: dict[str, str], values: dict[str, str],
                  *, choices: dict[str, tuple[str, ...]] | None = None, directories: tuple[str, ...] = ("directory",),
-                 files: tuple[str, ...] = (), defaults: dict[str, Any] | None = None) -> None:
+                 files: tuple[str, ...] = (), defaults: dict[str, Any] | None = None,
+                 required: tuple[str, ...] = ()) -> None:
         self.arguments, self.variadic, self.flags, self.values = arguments, variadic, flags, values
         self.choices = choices or {}
         self.directories, self.files = directories, files
         self.defaults = defaults or {}
+        self.required = required
 
 
 _STATUSES = ("agreed", "agreed-ad-ref", "bracketed", "pending")  # ParagraphStatus, as `mark --status` offers them
@@ -39,8 +42,14 @@ COMMANDS = {
     "mark": _Spec(("directory", "args"), True, {},
                   {"--delegation": "delegation", "--status": "state", "--from-file": "from_file", "--actor": "actor"},
                   choices={"state": _STATUSES}, files=("from_file",)),
+    "assemble": _Spec(("spec",), False, {},
+                      {"-o": "outdir", "--outdir": "outdir", "--format": "formats", "--profile": "profile",
+                       "--name": "name", "--language": "language", "--clauses": "clause_dir"},
+                      choices={"profile": ("as-issued", "un-resolution")}, directories=("outdir", "clause_dir"),
+                      files=("spec",), defaults={"formats": "md,docx"}, required=("outdir",)),
 }
-"""`status`, `log`, `decide` and `mark`, run by `quick` without click when their command line is plain."""
+"""`status`, `log`, `decide`, `mark` and `assemble`, run by `quick` without click when their command line is
+plain."""
 
 
 def parse_quick(name: str, argv: list[str]) -> dict[str, Any] | None:
@@ -80,6 +89,8 @@ def parse_quick(name: str, argv: list[str]) -> dict[str, Any] | None:
     for option, allowed in spec.choices.items():
         if params[option] is not None and params[option] not in allowed:
             return None
+    if any(params[option] is None for option in spec.required):
+        return None
     from pathlib import Path
 
     for key in (*spec.directories, *spec.files):
@@ -132,6 +143,8 @@ def _run_quick(name: str, params: dict[str, Any]) -> list[str]:
     import drafting.app as app
 
     app.set_quiet(False)  # the group's -q, not given
+    if name == "assemble":
+        return _assemble(params)
     directory = params["directory"]
     if name == "status":
         report = app.status_report(directory)
@@ -155,6 +168,19 @@ def _run_quick(name: str, params: dict[str, Any]) -> list[str]:
     return app.marked_lines(app.mark_batch(directory, items, verdict, delegation=params["delegation"],
                                            current=params["state"], from_file=params["from_file"],
                                            actor=params["actor"]))
+
+
+def _assemble(params: dict[str, Any]) -> list[str]:
+    """`drafting assemble`, as its click command runs it: warnings on stderr as they come, the paths written."""
+    from drafting.app import assemble_to, parse_formats, valid_output_name
+    from drafting.errors import DraftingUsageError
+
+    if params["name"] is not None and not valid_output_name(params["name"]):
+        raise DraftingUsageError("--name must be a plain file name (letters, digits, '.', '-', '_')")
+    written = assemble_to(params["spec"], params["outdir"], parse_formats(params["formats"]), profile=params["profile"],
+                          name=params["name"], language=params["language"], clauses=params["clause_dir"],
+                          warn=lambda message: _write(sys.stderr, [f"warning: {message}"]))
+    return [str(path) for path in written]
 
 
 def _write(stream: TextIO, lines: list[str]) -> None:

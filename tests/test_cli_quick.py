@@ -1,4 +1,5 @@
-"""The console entry's quick path: `status`, `log`, `decide` and `mark` run without click (issue 14, start-up).
+"""The console entry's quick path: `status`, `log`, `decide`, `mark` and `assemble` run without click (issue 14,
+start-up; assemble: the drafter's loop, measured against pandoc).
 
 The click commands stay the one definition of these commands' options: `COMMANDS` (drafting/console.py) must
 declare exactly their parameters, and the quick path must print, exit and record exactly as click does.
@@ -58,6 +59,7 @@ def test_quick_declares_exactly_the_click_commands_parameters(name: str) -> None
     assert {n for n, t in paths.items() if not t.file_okay} == set(spec.directories)
     assert {n for n, t in paths.items() if not t.dir_okay} == set(spec.files)
     assert {p.name: p.default for p in options if isinstance(p.default, str)} == spec.defaults
+    assert {p.name for p in options if p.required} == set(spec.required)
 
 
 @pytest.mark.parametrize("argv", [
@@ -131,3 +133,37 @@ def test_the_quick_path_imports_no_click(base_workspace: Path) -> None:
     out, err, code = run(probe, str(base_workspace))
     assert code == 0, err
     assert out.strip() == "[]"
+
+
+ASSEMBLING = [["assemble", "{spec}", "-o", "{out}"], ["assemble", "{spec}", "--outdir={out}", "--format", "md"],
+              ["assemble", "{spec}", "-o", "{out}", "--format", "md", "--language", "ru", "--name", "ru-only"],
+              ["assemble", "{spec}", "-o", "{out}", "--format", "md,docx", "--profile", "un-resolution"],
+              ["assemble", "{spec}", "-o", "{out}", "--name", "../escape"], ["assemble", "{spec}", "-o", "{out}",
+                                                                           "--format", "odt"],
+              ["assemble", "{spec}", "-o", "{out}", "--language", "xx"], ["assemble", "{spec}"],
+              ["assemble", "{missing}", "-o", "{out}"], ["assemble", "{spec}", "-o", "{spec}"],
+              ["assemble", "{spec}", "-o", "{out}", "--profile", "other"]]
+
+
+@pytest.mark.parametrize("argv", ASSEMBLING, ids=" ".join)
+def test_assemble_prints_exits_and_writes_as_click_does(argv: list[str], tmp_path: Path) -> None:
+    results, written = [], []
+    for code, side in ((QUICK_RUN, "quick"), (CLICK_RUN, "click")):
+        out = tmp_path / side
+        line = [a.format(spec=ALMATY_SPEC, out=out, missing=tmp_path / "none.yaml") for a in argv]
+        stdout, stderr, exit_code = run(code, *line)
+        results.append((stdout.replace(str(out), "OUT"), stderr.replace(str(out), "OUT"), exit_code))
+        written.append({p.name: p.read_bytes() for p in sorted(out.glob("*"))} if out.is_dir() else None)
+    assert results[0] == results[1]
+    assert written[0] == written[1]
+
+
+def test_assemble_imports_no_click(tmp_path: Path) -> None:
+    probe = ("import sys, io, contextlib; sys.argv = ['drafting', 'assemble', sys.argv[1], '-o', sys.argv[2]]\n"
+             "from drafting.__main__ import main\n"
+             "with contextlib.redirect_stdout(io.StringIO()): main()\n"
+             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'click' or m == 'drafting.cli'))")
+    out, err, code = run(probe, str(ALMATY_SPEC), str(tmp_path / "out"))
+    assert code == 0, err
+    assert out.strip() == "[]"
+    assert sorted(p.suffix for p in (tmp_path / "out").iterdir()) == [".docx", ".docx", ".md", ".md"]
