@@ -11,7 +11,7 @@ DRAFTING := $(VENV)/bin/drafting
 DEBIAN_PACKAGES := libreoffice-writer python3-uno fonts-dejavu-core fonts-liberation2 poppler-utils chromium
 OUT := outputs/almaty-2012
 
-.PHONY: demo test lint system bench clean template bytecode install
+.PHONY: demo test lint system bench clean template world bytecode install
 
 $(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,9 @@ install: $(STAMP)
 	mkdir -p $(HOME)/.local/bin
 	ln -sf $(CURDIR)/$(DRAFTING) $(HOME)/.local/bin/drafting
 	@echo "drafting is ~/.local/bin/drafting (put ~/.local/bin on your PATH if it is not)"
+
+world: $(STAMP)
+	$(PY) -m drafting.library.world
 
 template: $(STAMP)
 	$(PY) -m drafting.ooxml.wml.template templates/conference.docx

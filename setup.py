@@ -11,6 +11,6 @@ DATA = {"drafting.data.clauses": "clauses", "drafting.data.templates": "template
 setup(
     packages=[*find_packages(include=["drafting", "drafting.*"]), *DATA],
     package_dir=DATA,
-    package_data={"drafting": ["py.typed"], "drafting.library": ["*.txt"], "drafting.data.clauses": ["*.yaml"],
+    package_data={"drafting": ["py.typed"], "drafting.library": ["*.txt", "*.json"], "drafting.data.clauses": ["*.yaml"],
                   "drafting.data.templates": ["*.docx", "*.skeletons"]},
 )

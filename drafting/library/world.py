@@ -6,7 +6,10 @@ replaces the names of the languages it gives and keeps pycountry's for the other
 translated by the project: a language pycountry has no name in stays without one (a text in it that names
 the State is refused, as for any registry entry).
 
-Built once per process, and only when a party is looked up: the quick commands never read it.
+Built once per process, and only when a party is looked up: the quick commands never read it. What it builds
+is also shipped ready (`world-states.json`, written by `make world`, kept equal to a fresh build by a test):
+read in a few milliseconds instead of building in fifteen, when the installed pycountry's data and
+`un-states.txt` are those it was built from (their SHA-256, `inputs_key`); built as above otherwise.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from pathlib import Path
 from drafting.model.document import Party, PartyName, Source, frozen_map
 
 STATES_FILE = Path(__file__).with_name("un-states.txt")
+PREBUILT = Path(__file__).with_name("world-states.json")
+PREBUILT_FORMAT = "drafting-world-states/1"
 SOURCE = "pycountry (ISO 3166-1)"
 # Language code -> pycountry's locale for it (English is the data itself).
 LOCALES = {"en": "", "ru": "ru", "fr": "fr", "es": "es", "ar": "ar", "zh": "zh_CN"}
@@ -132,7 +137,56 @@ def _party(code: str, record: Mapping[str, str], catalogues: Mapping[str, _Catal
 
 @functools.cache
 def world_parties() -> Mapping[str, Party]:
-    """Every State of `un-states.txt`, by code, named from pycountry (built once per process)."""
+    """Every State of `un-states.txt`, by code, named from pycountry (read ready-built when it was built from
+    the same data, built otherwise; once per process)."""
+    ready = _read_prebuilt(inputs_key())
+    return ready if ready is not None else build_world_parties()
+
+
+def _mo_files(locales: Path) -> list[Path]:
+    found = [gettext.find(DOMAIN, str(locales), [locale]) for locale in LOCALES.values() if locale]
+    return [Path(path) for path in found if path]
+
+
+def inputs_key() -> str:
+    """What the world's States are built from: the SHA-256 of pycountry's ISO 3166-1 data and translations and
+    of `un-states.txt`, with the prebuilt file's format."""
+    import hashlib
+
+    databases, locales = _pycountry_dirs()
+    digest = hashlib.sha256(PREBUILT_FORMAT.encode())
+    for path in (databases / f"{DOMAIN}.json", *_mo_files(locales), STATES_FILE):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def prebuilt_bytes(parties: Mapping[str, Party], key: str) -> bytes:
+    """`parties` (the world's States, as `build_world_parties` makes them) in the shipped file's form."""
+    states = {code: {"names": {lang: [n.short, n.formal, n.article] for lang, n in party.names.items()},
+                     "aliases": list(party.aliases)} for code, party in parties.items()}
+    return (json.dumps({"format": PREBUILT_FORMAT, "inputs": key, "states": states}, ensure_ascii=False,
+                       indent=1) + "\n").encode("utf-8")
+
+
+def _read_prebuilt(key: str) -> Mapping[str, Party] | None:
+    """The shipped States, if they were built from the data whose key is `key` (None: absent, another
+    build's, damaged)."""
+    try:
+        data = json.loads(PREBUILT.read_bytes())
+        if data.get("format") != PREBUILT_FORMAT or data.get("inputs") != key:
+            return None
+        source = Source(SOURCE)
+        return frozen_map({code: Party(code=code, kind="state", source=source, aliases=tuple(state["aliases"]),
+                                       names=frozen_map({lang: PartyName(short, formal, bool(article))
+                                                         for lang, (short, formal, article)
+                                                         in state["names"].items()}))
+                           for code, state in data["states"].items()})
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+def build_world_parties() -> Mapping[str, Party]:
+    """Every State of `un-states.txt`, by code, named from pycountry's data (what `world-states.json` holds)."""
     databases, locales = _pycountry_dirs()
     records = {r["alpha_3"]: r for r in json.loads((databases / f"{DOMAIN}.json").read_bytes())["3166-1"]}
     catalogues = {language: _Catalogue(locales, locale) for language, locale in LOCALES.items() if locale}
@@ -171,3 +225,8 @@ def _names(party: Party) -> Iterator[str]:
     for pair in party.names.values():
         yield pair.short
         yield pair.formal
+
+
+if __name__ == "__main__":  # `make world`: write the shipped States
+    PREBUILT.write_bytes(prebuilt_bytes(build_world_parties(), inputs_key()))
+    print("wrote", PREBUILT)

@@ -126,3 +126,33 @@ def test_the_world_is_read_only_when_a_party_is_looked_up_and_pycountry_is_not_i
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert json.loads(done.stdout) == [False, True, False, "KAZ"]
+
+
+def test_the_shipped_states_are_a_fresh_build_of_the_installed_data() -> None:
+    """world-states.json is what `make world` writes from the pycountry installed and un-states.txt: run it after
+    changing either, or world.py's building (this test fails until then)."""
+    from drafting.library import world
+
+    fresh = world.build_world_parties()
+    assert world.PREBUILT.read_bytes() == world.prebuilt_bytes(fresh, world.inputs_key())
+    assert world._read_prebuilt(world.inputs_key()) == fresh
+
+
+@pytest.mark.parametrize("damage", [
+    lambda text: text.replace('"inputs": "', '"inputs": "0'),  # built from other data
+    lambda text: text.replace('"drafting-world-states/1"', '"drafting-world-states/0"'),
+    lambda text: text[: len(text) // 2],  # cut short
+    lambda text: text.replace('"names": {', '"names": [', 1),
+])
+def test_shipped_states_of_other_data_or_damaged_are_built_instead(tmp_path, monkeypatch, damage) -> None:
+    from drafting.library import world
+
+    shipped = tmp_path / "world-states.json"
+    shipped.write_text(damage(world.PREBUILT.read_text(encoding="utf-8")), encoding="utf-8")
+    monkeypatch.setattr(world, "PREBUILT", shipped)
+    assert world._read_prebuilt(world.inputs_key()) is None
+    world.world_parties.cache_clear()
+    try:
+        assert world.world_parties() == world.build_world_parties()
+    finally:
+        world.world_parties.cache_clear()

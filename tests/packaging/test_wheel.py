@@ -35,6 +35,7 @@ def test_the_wheel_carries_the_template_the_clauses_and_the_licence(wheel: Path)
     assert "drafting/data/templates/conference.skeletons" in names
     assert "drafting/py.typed" in names
     assert "drafting/library/un-states.txt" in names  # the registry's States
+    assert "drafting/library/world-states.json" in names  # and them ready-built
     assert any(n.endswith("licenses/LICENSE") for n in names)
     assert not any(n.startswith(("tests/", "bench/", "examples/")) for n in names)
 
