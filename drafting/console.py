@@ -68,7 +68,8 @@ def parse_quick(name: str, argv: list[str]) -> dict[str, Any] | None:
         if not arg.startswith("-"):
             positional.append(arg)
             continue
-        option, equals, value = arg.partition("=")
+        # (`--name=value`; a short option's value is all that follows it, as click reads `-o=x`: click's then)
+        option, equals, value = arg.partition("=") if arg.startswith("--") else (arg, "", "")
         if option in spec.flags and not equals:
             params[spec.flags[option]] = True
         elif option in spec.values:

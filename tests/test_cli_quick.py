@@ -71,6 +71,14 @@ def test_anything_but_a_plain_line_goes_to_click(argv: list[str]) -> None:
     assert parse_quick(name, argv) is None
 
 
+@pytest.mark.parametrize("argv", [["spec.yaml", "-o=out"], ["spec.yaml", "-oout"], ["spec.yaml", "-o="],
+                                  ["spec.yaml"], ["spec.yaml", "-o", "out", "--profile", "other"]])
+def test_a_short_option_with_its_value_attached_or_a_missing_required_option_goes_to_click(argv: list[str]) -> None:
+    """click reads all that follows `-o` as its value (`-o=out` is the directory `=out`): the quick path does
+    not guess."""
+    assert parse_quick("assemble", argv) is None
+
+
 def test_a_bad_choice_or_a_file_for_a_directory_goes_to_click(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x")
     assert parse_quick("mark", ["ws", "--status", "finished"]) is None

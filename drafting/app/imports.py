@@ -65,6 +65,8 @@ def _draft_paragraphs(data: bytes, path: Path) -> tuple[list[Any], list[str], li
         return draft_from_docx(data, source)
     kind = _office_kind(data, suffix)
     if kind is not None:
+        if kind == "rtf":  # (LibreOffice takes RTF behind a byte-order mark for text)
+            data = data[data.index(b"{\\rtf"):]
         return draft_from_docx(_to_docx(data, kind, source), source)
     if suffix in OFFICE_CONTENT:  # named so, but none of it: LibreOffice would read the bytes as plain text
         why = "it is empty" if not data.strip() else f"its bytes are not {OFFICE_CONTENT[suffix]}"
@@ -89,9 +91,10 @@ def _office_kind(data: bytes, suffix: str) -> str | None:
         return "odt"
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         return "doc"
-    if data.startswith(b"{\\rtf"):
+    text = data.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n")  # (a byte-order mark, a line before it)
+    if text.startswith(b"{\\rtf"):
         return "rtf"
-    if suffix == "doc" and data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+    if suffix == "doc" and text.startswith(b"<"):
         return "doc"
     return None
 

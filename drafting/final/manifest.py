@@ -167,8 +167,8 @@ def shape_problem(value: object, shape: object = SHAPE, where: str = "") -> str 
         if not isinstance(value, dict):
             return f"{where} is not an object"
         for name, item in value.items():
-            if not name or "\0" in name:
-                return f"{where} has an empty key or one with a NUL character"
+            if not name or "\0" in name or _SURROGATE.search(name):
+                return f"{where} has an empty key or one with a NUL character or a lone surrogate"
             problem = shape_problem(item, shape.item, f"{where}.{name}")
             if problem is not None:
                 return problem
@@ -184,9 +184,12 @@ def shape_problem(value: object, shape: object = SHAPE, where: str = "") -> str 
     assert isinstance(shape, type)
     if (shape is int and isinstance(value, bool)) or not isinstance(value, shape):
         return f"{where} is not {_KIND_NAMES[shape]}"
-    if isinstance(value, str) and "\0" in value:
-        return f"{where} holds a NUL character"
+    if isinstance(value, str) and ("\0" in value or _SURROGATE.search(value)):
+        return f"{where} holds a NUL character or a lone surrogate"
     return None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 _KIND_NAMES = {str: "a string", int: "a whole number", bool: "true or false", dict: "an object"}
@@ -648,25 +651,26 @@ def _check_pdf(file_path: Path, data: bytes, manifest: dict[str, Any], language:
         report.problems.append(f"{file_path}: {problem}")
 
 
-_ACTIVE_PDF_NAMES = re.compile(rb"/(?:JavaScript|JS|Launch|EmbeddedFiles?|RichMedia|SubmitForm|ImportData|GoToR)"
-                               rb"(?![A-Za-z0-9#])")
-"""Names of what acts when a PDF is opened or clicked (LibreOffice's own /OpenAction is a page to open at)."""
+def _drawn(text: str) -> str:
+    """`text` without its invisible format characters (Unicode Cf: soft hyphen, zero-width space, joiners)."""
+    import unicodedata
+
+    return "".join(char for char in text if unicodedata.category(char) != "Cf")
 
 
 def _unsigned_pdf_problem(data: bytes) -> str | None:
     """What an unsigned final's PDF should not have: a revision appended after LibreOffice's (an incremental
-    update, bytes after the end), something that acts when opened, or a signature (a signed final's PDF kept
-    under a manifest whose signature was removed)."""
-    body = data.rstrip(b"\r\n\t\f \0")
-    if not body.endswith(b"%%EOF"):
-        return "bytes after the end of the PDF"
-    if data.count(b"%%EOF") != 1 or data.count(b"startxref") != 1:
-        return "a revision was appended after the PDF was made (an incremental update)"
-    found = _ACTIVE_PDF_NAMES.search(data)
-    if found is not None:
-        return f"holds {found.group().decode('ascii')} (an action, a script or an embedded file)"
-    from drafting.final.sign import check_signature
+    update, bytes after the end), something that acts when it is opened or clicked, or a signature (a signed
+    final's PDF kept under a manifest whose signature was removed)."""
+    from drafting.final.sign import check_signature, pdf_active_content
 
+    if not data.rstrip(b"\r\n\t\f \0").endswith(b"%%EOF"):
+        return "bytes after the end of the PDF"
+    if len(re.findall(rb"(?m)^startxref\s", data)) != 1 or len(re.findall(rb"(?m)^%%EOF", data)) != 1:
+        return "a revision was appended after the PDF was made (an incremental update)"
+    active = pdf_active_content(data)
+    if active is not None:
+        return f"holds {active}, which acts when it is opened or clicked"
     if check_signature(data, None) is not None:
         return "carries a signature, but the manifest is not signed (its signature removed?)"
     return None
@@ -680,8 +684,9 @@ def _side_by_side_words_match(manifest: dict[str, Any], found: list[str]) -> boo
     from drafting.render.docx import LANGUAGE_TITLES
 
     languages = manifest["document"]["languages"]
+    # (a soft hyphen or a zero-width space is in the text but not among the PDF's words: it is not drawn)
     expected = Counter(word for language in languages for line in _canonical_lines(manifest, language)
-                       for word in re.findall(r"\w+", line))
+                       for word in re.findall(r"\w+", _drawn(line)))
     got = Counter(found)
     headings = {word for language in languages for word in re.findall(r"\w+", LANGUAGE_TITLES.get(language, language))}
     missing, extra = expected - got, Counter({word: n for word, n in (got - expected).items() if word not in headings})

@@ -110,10 +110,20 @@ def _check_record_state(where: str, manifest: dict[str, Any], workspace: Workspa
     heads = {event.seq: event.hash for event in workspace.events()}
     if record and heads.get(int(record.get("seq") or 0)) != record.get("hash"):
         report.problems.append(f"{where}: the record state it names (event {record.get('seq')}) is not in the record")
-    sealed = any(event.kind == "finalized" and event.detail.get("seal") == manifest.get("seal")
-                 for event in workspace.events())
+    sealed = [event for event in workspace.events()
+              if event.kind == "finalized" and event.detail.get("seal") == manifest.get("seal")]
     if not sealed:
         report.problems.append(f"{where}: the record has no `finalized` event for this final version (seal "
                                f"{str(manifest.get('seal'))[:12]}…)")
+        return
+    report.checks.append("the record's finalized event names this final version's seal")
+    # The event also names every file made, with its hash and size: a file rewritten since (a PDF re-made
+    # with its words moved, its hash put in the manifest) is one the record does not vouch for.
+    recorded = sealed[-1].detail.get("files")
+    if recorded != manifest.get("files"):
+        differ = sorted(name for name in {*(recorded or {}), *manifest.get("files", {})}
+                        if (recorded or {}).get(name) != manifest.get("files", {}).get(name))
+        report.problems.append(f"{where}: its files are not those the record's finalized event names "
+                               f"({', '.join(differ[:3]) or 'none recorded'})")
     else:
-        report.checks.append("the record's finalized event names this final version's seal")
+        report.checks.append("every file is the one the record's finalized event names")

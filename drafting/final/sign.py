@@ -213,3 +213,75 @@ def check_signature(pdf: bytes, trust: list[asn1_x509.Certificate] | None = None
     certificate = status.signing_cert
     return SignatureCheck(bool(status.intact and status.valid), coverage, str(certificate.subject.human_friendly),
                           embedded.field_name, fingerprint(certificate), bool(status.trusted) if trust else None)
+
+
+_ACTIONS = frozenset({"/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/GoToR", "/GoToE", "/Rendition",
+                      "/RichMediaExecute", "/Movie", "/Sound", "/Hide", "/SetOCGState", "/Trans"})
+"""Actions that run, fetch, send or change something (a link to a page or a web address is neither)."""
+_ACTIVE_ANNOTATIONS = frozenset({"/RichMedia", "/Screen", "/Movie", "/Sound", "/FileAttachment", "/3D"})
+
+
+def pdf_active_content(pdf: bytes) -> str | None:
+    """What in `pdf` acts when it is opened or clicked, read from its objects (compressed object streams
+    included): an action that runs or fetches something (in the catalog's opening action, its additional
+    actions, a page's or an annotation's), document-level scripts or embedded files, a media or attachment
+    annotation; None when there is nothing of the kind (LibreOffice's PDF/A: an opening page and links)."""
+    from pyhanko.pdf_utils.generic import ArrayObject, DictionaryObject, IndirectObject
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    def value(obj: object) -> object:
+        return obj.get_object() if isinstance(obj, IndirectObject) else obj  # type: ignore[no-untyped-call]
+
+    def entry(dictionary: DictionaryObject, key: str) -> object:
+        return value(dictionary.raw_get(key)) if key in dictionary else None
+
+    def acting(action: object, depth: int = 0) -> str | None:
+        action = value(action)
+        if depth > 32:
+            return "actions chained too deep"
+        if isinstance(action, ArrayObject):  # (a destination, or a list of next actions)
+            return next((found for item in action if (found := acting(item, depth + 1))), None)
+        if not isinstance(action, DictionaryObject) or entry(action, "/Type") == "/Page":
+            return None
+        kind = str(entry(action, "/S") or "")
+        if kind in _ACTIONS:
+            return f"a {kind[1:]} action"
+        return acting(entry(action, "/Next"), depth + 1)
+
+    try:
+        root = PdfFileReader(io.BytesIO(pdf), strict=False).root
+        found = acting(entry(root, "/OpenAction"))
+        if found is None and "/AA" in root:
+            found = "actions on the document's events (/AA)"
+        names = entry(root, "/Names")
+        if found is None and isinstance(names, DictionaryObject):
+            found = next((f"document-level {key[1:]}" for key in ("/JavaScript", "/EmbeddedFiles") if key in names),
+                         None)
+        pending, seen = [entry(root, "/Pages")], 0
+        while found is None and pending and seen < 100_000:
+            node = value(pending.pop())
+            seen += 1
+            if not isinstance(node, DictionaryObject):
+                continue
+            kids = entry(node, "/Kids")
+            if isinstance(kids, ArrayObject):
+                pending.extend(kids)
+                continue
+            if "/AA" in node:
+                found = "actions on a page's events (/AA)"
+            annotations = entry(node, "/Annots")
+            for annotation in annotations if isinstance(annotations, ArrayObject) and found is None else ():
+                annotation = value(annotation)
+                if not isinstance(annotation, DictionaryObject):
+                    continue
+                subtype = str(entry(annotation, "/Subtype") or "")
+                if subtype in _ACTIVE_ANNOTATIONS:
+                    found = f"a {subtype[1:]} annotation"
+                else:
+                    found = acting(entry(annotation, "/A")) or ("an annotation's actions (/AA)" if "/AA" in annotation
+                                                                 else None)
+                if found is not None:
+                    break
+    except Exception as exc:  # pyHanko raises many kinds on a damaged file; all mean "its objects cannot be read"
+        raise DraftingInputError(f"its objects cannot be read (damaged?): {str(exc)[:200]}") from exc
+    return found

@@ -62,6 +62,8 @@ def drafts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     typed.write_bytes(convert(REFERENCE_TEXT.read_bytes(), "txt", f"docx:{DOCX_FILTER}"))
     odt = out / "almaty-typed.odt"
     odt.write_bytes(convert(typed.read_bytes(), "docx", "odt"))
+    rtf = out / "almaty-typed.rtf"  # as some tools write it: a byte-order mark and a line before `{\rtf`
+    rtf.write_bytes(b"\xef\xbb\xbf\r\n" + convert(typed.read_bytes(), "docx", "rtf"))
     numbered = '<w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr>'
     item = '<w:numPr><w:ilvl w:val="1"/><w:numId w:val="1"/></w:numPr>'
     body = (p(r("Regional cooperation on mixed migration"), ppr='<w:pStyle w:val="Title"/>')
@@ -78,17 +80,17 @@ def drafts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             + p(r("Annex")) + table(["State", "Contribution"], ["Kazakhstan", "100"]))
     un = out / "un-style.docx"
     un.write_bytes(docx(body, footnotes={2: p(r("A/RES/66/1."))}))
-    return {"typed": typed, "odt": odt, "un": un}
+    return {"typed": typed, "odt": odt, "rtf": rtf, "un": un}
 
 
-@pytest.mark.parametrize("kind", ["typed", "odt"])
+@pytest.mark.parametrize("kind", ["typed", "odt", "rtf"])
 def test_a_hand_typed_draft_imports_to_a_spec_that_assembles_to_its_text(drafts, kind, tmp_path, libreoffice):
     spec_path = tmp_path / "spec.yaml"
     code, out, err = run("import", drafts[kind], "-o", spec_path)
     assert code == 0, err
     assert "7 preambular, 8 operative, 2 closing" in out
     assert "has the words of clause almaty.pp.protection-commitments" in err  # a library clause, reported
-    source = drafts["typed"]  # LibreOffice reads the .odt from the same text
+    source = drafts["typed"]  # LibreOffice reads the .odt and the .rtf from the same text
     assert assembled_words(spec_path) == source_words(libreoffice.paragraphs(source))
     spec = spec_path.read_text(encoding="utf-8")
     assert "heading: Preamble" in spec and "We agree upon the following recommendations" in spec

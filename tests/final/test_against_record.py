@@ -111,3 +111,22 @@ def test_a_final_made_from_a_spec_names_no_revision_of_the_record(finals: dict[s
     assert code == 1
     assert "its accepted amendments are not those the record holds" in err
     assert "the record has no `finalized` event for this final version" in err
+
+
+def test_a_pdf_made_again_with_its_hash_rewritten_is_found_against_the_record(finals: dict[str, Path],
+                                                                                tmp_path: Path) -> None:
+    """A PDF re-made (the words of a side-by-side PDF moved about, say: its words are all there) with its hash
+    and size put in the manifest passes `verify` alone; the record's finalized event names every file's hash."""
+    from drafting.support.office import docx_to_pdf
+    from tests.final import sha256
+
+    outdir = Path(shutil.copytree(finals["genuine"], tmp_path / "final"))
+    pdf = outdir / f"{NAME}.pdf"
+    pdf.write_bytes(docx_to_pdf((outdir / f"{NAME}.docx").read_bytes(), pdfa=True))  # the same text, made again
+    manifest = manifest_of(outdir)
+    manifest["files"][pdf.name].update(sha256=sha256(pdf.read_bytes()), size=pdf.stat().st_size)
+    write_manifest(outdir, manifest)
+    assert run("verify", outdir)[0] == 0
+    code, _, err = run("verify", outdir, "--workspace", finals["ws"])
+    assert code == 1
+    assert f"its files are not those the record's finalized event names ({pdf.name})" in err

@@ -340,13 +340,39 @@ def test_bytes_after_the_end_of_an_unsigned_pdf_are_found(outdir):
 
 
 def test_a_script_written_into_an_unsigned_pdf_is_found(outdir):
-    data = (outdir / PDF).read_bytes()
-    assert data.count(b"/Type/Catalog") + data.count(b"/Type /Catalog") == 1
-    forged = data.replace(b"/Type/Catalog", b"/Type/Catalog/Names<</JavaScript 1 0 R>>").replace(
-        b"/Type /Catalog", b"/Type /Catalog /Names << /JavaScript 1 0 R >>")
-    (outdir / PDF).write_bytes(forged)
+    """An opening action that runs a script, saved in a compressed object stream (no `/JS` in the file's bytes)
+    and the whole file rewritten as one revision: read from the PDF's objects."""
+    with pikepdf.open(outdir / PDF) as pdf:
+        pdf.Root.OpenAction = pdf.make_indirect(pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS="app.alert(1)"))
+        pdf.save(outdir / "forged.pdf", object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    (outdir / "forged.pdf").replace(outdir / PDF)
+    assert b"/JavaScript" not in (outdir / PDF).read_bytes()
     rehash(outdir, PDF)
-    fails(outdir, f"{outdir / PDF}: holds /JavaScript")
+    fails(outdir, f"{outdir / PDF}: holds a JavaScript action, which acts when it is opened or clicked")
+
+
+def test_a_genuine_pdf_holds_nothing_that_acts():
+    """LibreOffice's PDF/A opens at its first page (an /OpenAction destination) and may hold links: neither acts."""
+    from drafting.final.sign import pdf_active_content
+
+    assert pdf_active_content(docx_to_pdf(_linked_docx(), pdfa=True)) is None
+
+
+def _linked_docx() -> bytes:
+    import tempfile
+
+    from drafting.app import assemble_to
+    from tests.conftest import ALMATY_SPEC
+    with tempfile.TemporaryDirectory() as directory:
+        (path,) = [p for p in assemble_to(ALMATY_SPEC, Path(directory), ("docx",), language="en")]
+        return path.read_bytes()
+
+
+def test_a_manifest_with_a_lone_surrogate_is_refused_not_a_crash(outdir):
+    manifest = manifest_of(outdir)
+    manifest["paragraphs"][0]["text"] = "\ud800"
+    (outdir / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="ascii")
+    fails(outdir, "paragraphs[0].text holds a NUL character or a lone surrogate")
 
 
 def test_an_unsigned_final_says_what_its_ok_is_worth(outdir):
@@ -384,6 +410,16 @@ def test_final_documents_removed_from_a_manifest_that_seals_its_contents_is_foun
     """Without them the .docx is not rendered again, and a comment slipped into it would pass."""
     edit_manifest(outdir, lambda m: m.pop("final_documents"), reseal=True)
     fails(outdir, f"{outdir / 'manifest.json'}: holds no final documents (removed?)")
+
+
+def test_an_invisible_character_of_the_text_is_not_looked_for_in_the_side_by_side_pdf():
+    """A soft hyphen or a zero-width space is in the text but not drawn: "estab\u00adlish" reads "establish"."""
+    from drafting.final.manifest import _side_by_side_words_match
+
+    manifest = {"document": {"language": "en", "languages": ["en", "ru"]},
+                "paragraphs": [{"id": "p", "label": "", "text": "To estab\u00adlish the\u200bforum"}],
+                "translations": {"ru": {"paragraphs": [{"id": "p", "label": "", "text": "Учредить"}]}}}
+    assert _side_by_side_words_match(manifest, ["To", "establish", "theforum", "Учредить"])
 
 
 @pytest.mark.parametrize(("found", "matches"), [
