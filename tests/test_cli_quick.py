@@ -133,12 +133,15 @@ def test_recording_commands_print_exit_and_record_as_click_does(argv: list[str],
     assert logs[0] == logs[1]
 
 
+CLICK_MODULES = ("import sys, io, contextlib; sys.argv = ['drafting', *sys.argv[1:]]\n"
+                 "from drafting.__main__ import main\n"
+                 "with contextlib.redirect_stdout(io.StringIO()): main()\n"
+                 "print(sorted(m for m in sys.modules if m.split('.')[0] == 'click' or m == 'drafting.cli'))")
+"""A command line run by the console entry, then the click modules it imported."""
+
+
 def test_the_quick_path_imports_no_click(base_workspace: Path) -> None:
-    probe = ("import sys, io, contextlib; sys.argv = ['drafting', 'status', sys.argv[1]]\n"
-             "from drafting.__main__ import main\n"
-             "with contextlib.redirect_stdout(io.StringIO()): main()\n"
-             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'click' or m == 'drafting.cli'))")
-    out, err, code = run(probe, str(base_workspace))
+    out, err, code = run(CLICK_MODULES, "status", str(base_workspace))
     assert code == 0, err
     assert out.strip() == "[]"
 
@@ -167,11 +170,7 @@ def test_assemble_prints_exits_and_writes_as_click_does(argv: list[str], tmp_pat
 
 
 def test_assemble_imports_no_click(tmp_path: Path) -> None:
-    probe = ("import sys, io, contextlib; sys.argv = ['drafting', 'assemble', sys.argv[1], '-o', sys.argv[2]]\n"
-             "from drafting.__main__ import main\n"
-             "with contextlib.redirect_stdout(io.StringIO()): main()\n"
-             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'click' or m == 'drafting.cli'))")
-    out, err, code = run(probe, str(ALMATY_SPEC), str(tmp_path / "out"))
+    out, err, code = run(CLICK_MODULES, "assemble", str(ALMATY_SPEC), "-o", str(tmp_path / "out"))
     assert code == 0, err
     assert out.strip() == "[]"
     assert sorted(p.suffix for p in (tmp_path / "out").iterdir()) == [".docx", ".docx", ".md", ".md"]

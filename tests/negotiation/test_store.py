@@ -5,8 +5,8 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import threading
-from collections.abc import Callable
-from contextlib import closing
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -323,47 +323,44 @@ def _prepared(workspace: Path, head: chain.Head) -> Any:
 def test_head_writers_take_turns_on_the_directory(busy_workspace: Path) -> None:
     """Every head writer reads, compares and replaces under an exclusive lock on the workspace directory: one
     that finds the lock taken waits for it, and writes nothing meanwhile."""
-    import fcntl
-    import os
-
     from drafting.negotiation.store import _place_head
 
     latest = chain.read_head(busy_workspace)
-    assert isinstance(latest, chain.Head)
-    ahead = chain.Head(latest.seq + 1, "0" * 64)
-    lock = os.open(busy_workspace, os.O_RDONLY)
-    try:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with _directory_locked(busy_workspace) as ahead:
         writer = threading.Thread(target=_place_head, args=(busy_workspace, ahead, _prepared(busy_workspace, ahead)))
         writer.start()
         writer.join(0.3)
         assert writer.is_alive() and chain.read_head(busy_workspace) == latest
-    finally:
-        os.close(lock)
     writer.join()
     assert chain.read_head(busy_workspace) == ahead
+
+
+@contextmanager
+def _directory_locked(workspace: Path) -> Iterator[chain.Head]:
+    """The workspace directory's flock held, as another head writer holds it; the head one event ahead."""
+    import fcntl
+    import os
+
+    latest = chain.read_head(workspace)
+    assert isinstance(latest, chain.Head)
+    lock = os.open(workspace, os.O_RDONLY)
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield chain.Head(latest.seq + 1, "0" * 64)
+    finally:
+        os.close(lock)
 
 
 def test_a_head_writer_goes_on_without_a_lock_held_too_long(busy_workspace: Path,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """A lock on the directory held past `HEAD_LOCK_SECONDS` (its holder stopped, or a script's `flock` around a
     backup) does not hang every write after its commit: the writer goes on without it, as before the lock."""
-    import fcntl
-    import os
-
     from drafting.negotiation import store as store_module
 
     monkeypatch.setattr(store_module, "HEAD_LOCK_SECONDS", 0.05)
-    latest = chain.read_head(busy_workspace)
-    assert isinstance(latest, chain.Head)
-    ahead = chain.Head(latest.seq + 1, "0" * 64)
-    lock = os.open(busy_workspace, os.O_RDONLY)
-    try:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with _directory_locked(busy_workspace) as ahead:
         store_module._place_head(busy_workspace, ahead, _prepared(busy_workspace, ahead))
         assert chain.read_head(busy_workspace) == ahead
-    finally:
-        os.close(lock)
 
 
 def test_a_head_that_cannot_be_written_later_is_reported(busy_workspace: Path,
