@@ -662,18 +662,13 @@ def _unsigned_pdf_problem(data: bytes) -> str | None:
     """What an unsigned final's PDF should not have: a revision appended after LibreOffice's (an incremental
     update, bytes after the end), something that acts when it is opened or clicked, or a signature (a signed
     final's PDF kept under a manifest whose signature was removed)."""
-    from drafting.final.sign import check_signature, pdf_active_content
+    from drafting.final.sign import unsigned_pdf_problem
 
     if not data.rstrip(b"\r\n\t\f \0").endswith(b"%%EOF"):
         return "bytes after the end of the PDF"
     if len(re.findall(rb"(?m)^startxref\s", data)) != 1 or len(re.findall(rb"(?m)^%%EOF", data)) != 1:
         return "a revision was appended after the PDF was made (an incremental update)"
-    active = pdf_active_content(data)
-    if active is not None:
-        return f"holds {active}, which acts when it is opened or clicked"
-    if check_signature(data, None) is not None:
-        return "carries a signature, but the manifest is not signed (its signature removed?)"
-    return None
+    return unsigned_pdf_problem(data)
 
 
 def _side_by_side_words_match(manifest: dict[str, Any], found: list[str]) -> bool:

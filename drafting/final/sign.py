@@ -221,11 +221,12 @@ _ACTIONS = frozenset({"/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/
 _ACTIVE_ANNOTATIONS = frozenset({"/RichMedia", "/Screen", "/Movie", "/Sound", "/FileAttachment", "/3D"})
 
 
-def pdf_active_content(pdf: bytes) -> str | None:
-    """What in `pdf` acts when it is opened or clicked, read from its objects (compressed object streams
-    included): an action that runs or fetches something (in the catalog's opening action, its additional
-    actions, a page's or an annotation's), document-level scripts or embedded files, a media or attachment
-    annotation; None when there is nothing of the kind (LibreOffice's PDF/A: an opening page and links)."""
+def unsigned_pdf_problem(pdf: bytes) -> str | None:
+    """What an unsigned final's `pdf` should not hold, read from its objects (compressed object streams
+    included): a signature, or something that acts when it is opened or clicked — an action that runs or
+    fetches something (in the catalog's opening action, its additional actions, a page's or an annotation's),
+    document-level scripts or embedded files, a media or attachment annotation; None when there is nothing of
+    the kind (LibreOffice's PDF/A: an opening page and links)."""
     from pyhanko.pdf_utils.generic import ArrayObject, DictionaryObject, IndirectObject
     from pyhanko.pdf_utils.reader import PdfFileReader
 
@@ -249,7 +250,10 @@ def pdf_active_content(pdf: bytes) -> str | None:
         return acting(entry(action, "/Next"), depth + 1)
 
     try:
-        root = PdfFileReader(io.BytesIO(pdf), strict=False).root
+        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        if reader.embedded_signatures:
+            return "carries a signature, but the manifest is not signed (its signature removed?)"
+        root = reader.root
         found = acting(entry(root, "/OpenAction"))
         if found is None and "/AA" in root:
             found = "actions on the document's events (/AA)"
@@ -284,4 +288,4 @@ def pdf_active_content(pdf: bytes) -> str | None:
                     break
     except Exception as exc:  # pyHanko raises many kinds on a damaged file; all mean "its objects cannot be read"
         raise DraftingInputError(f"its objects cannot be read (damaged?): {str(exc)[:200]}") from exc
-    return found
+    return None if found is None else f"holds {found}, which acts when it is opened or clicked"

@@ -285,3 +285,12 @@ def test_password_file_without_sign_is_a_usage_error(spec, certificate, tmp_path
     code, _, err = run("finalize", spec, "-o", tmp_path / "out", "--password-file", certificate.password_file)
     assert code == 2 and "--password-file needs --sign" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_a_signed_pdf_under_a_manifest_whose_signature_was_removed_is_found(signed):
+    """A signed final downgraded to an unsigned one (the manifest's signature and its .p7s removed, resealed):
+    its PDFs still carry their signatures, which an unsigned final's never do."""
+    from drafting.final.sign import unsigned_pdf_problem
+
+    assert unsigned_pdf_problem((signed / PDF).read_bytes()) == (
+        "carries a signature, but the manifest is not signed (its signature removed?)")

@@ -352,13 +352,13 @@ def test_a_script_written_into_an_unsigned_pdf_is_found(outdir):
 
 
 def test_a_genuine_pdf_holds_nothing_that_acts():
-    """LibreOffice's PDF/A opens at its first page (an /OpenAction destination) and may hold links: neither acts."""
-    from drafting.final.sign import pdf_active_content
+    """LibreOffice's PDF/A opens at its first page (an /OpenAction destination): that does not act."""
+    from drafting.final.sign import unsigned_pdf_problem
 
-    assert pdf_active_content(docx_to_pdf(_linked_docx(), pdfa=True)) is None
+    assert unsigned_pdf_problem(docx_to_pdf(_assembled_docx(), pdfa=True)) is None
 
 
-def _linked_docx() -> bytes:
+def _assembled_docx() -> bytes:
     import tempfile
 
     from drafting.app import assemble_to
