@@ -15,6 +15,11 @@ media type. Unsigned, the manifest also carries each final document whole (`fina
 renders the .md and .docx again and compares bytes, so a comment or a property slipped into either is found
 even when its hash in the manifest was rewritten. `verify` refuses files the manifest does not list,
 symbolic links and directories.
+
+What the seal does cover of the files is their list: `contents` names every file `finalize` makes with its
+kind, language and media type (known before they are made), so a file removed with its entry, or relabelled,
+is found. `verify` reads a manifest only of the shape `finalize` writes (`SHAPE`), byte for byte as it writes
+it; an unsigned final's PDFs must be one revision holding nothing that acts (`sign.unsigned_pdf_problem`).
 """
 
 from __future__ import annotations
