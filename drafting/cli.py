@@ -209,10 +209,8 @@ def clauses_check(directories: tuple[Path, ...], strict: bool, spec: Path | None
 def assemble(spec: Path, outdir: Path, formats: str, profile: str | None, name: str | None,
              language: str | None, clause_dir: Path | None) -> None:
     """Assemble SPEC from the clause library into OUTDIR/<name>.md|.docx|.pdf."""
-    from drafting.app import assemble_to, parse_formats, valid_output_name
+    from drafting.app import assemble_to, parse_formats
 
-    if name is not None and not valid_output_name(name):
-        raise DraftingUsageError("--name must be a plain file name (letters, digits, '.', '-', '_')")
     written = assemble_to(spec, outdir, parse_formats(formats), profile=profile, name=name, language=language,
                           clauses=clause_dir, warn=lambda message: click.echo(f"warning: {message}", err=True))
     for path in written:

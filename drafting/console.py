@@ -173,11 +173,8 @@ def _run_quick(name: str, params: dict[str, Any]) -> list[str]:
 
 def _assemble(params: dict[str, Any]) -> list[str]:
     """`drafting assemble`, as its click command runs it: warnings on stderr as they come, the paths written."""
-    from drafting.app import assemble_to, parse_formats, valid_output_name
-    from drafting.errors import DraftingUsageError
+    from drafting.app import assemble_to, parse_formats
 
-    if params["name"] is not None and not valid_output_name(params["name"]):
-        raise DraftingUsageError("--name must be a plain file name (letters, digits, '.', '-', '_')")
     written = assemble_to(params["spec"], params["outdir"], parse_formats(params["formats"]), profile=params["profile"],
                           name=params["name"], language=params["language"], clauses=params["clause_dir"],
                           warn=lambda message: _write(sys.stderr, [f"warning: {message}"]))

@@ -208,6 +208,9 @@ def assemble_to(spec_path: Path, outdir: Path, formats: Sequence[str] = ("md", "
     languages are checked too, and what they miss is passed to `warn` (their versions are not built)."""
     from drafting.conventions.assemble import assemble
 
+    if name is not None and not valid_output_name(name):
+        raise DraftingUsageError("--name must be a plain file name (letters, digits, '.', '-', '_')")
+
     spec, library = read_spec_and_library(spec_path, clauses, profile=profile)
     languages = parse_languages(language, spec)
     files: dict[Path, bytes] = {}

@@ -172,8 +172,8 @@ def shape_problem(value: object, shape: object = SHAPE, where: str = "") -> str 
         if not isinstance(value, dict):
             return f"{where} is not an object"
         for name, item in value.items():
-            if not name or "\0" in name or _SURROGATE.search(name):
-                return f"{where} has an empty key or one with a NUL character or a lone surrogate"
+            if not name or "\0" in name:
+                return f"{where} has an empty key or one with a NUL character"
             problem = shape_problem(item, shape.item, f"{where}.{name}")
             if problem is not None:
                 return problem
@@ -189,12 +189,9 @@ def shape_problem(value: object, shape: object = SHAPE, where: str = "") -> str 
     assert isinstance(shape, type)
     if (shape is int and isinstance(value, bool)) or not isinstance(value, shape):
         return f"{where} is not {_KIND_NAMES[shape]}"
-    if isinstance(value, str) and ("\0" in value or _SURROGATE.search(value)):
-        return f"{where} holds a NUL character or a lone surrogate"
+    if isinstance(value, str) and "\0" in value:
+        return f"{where} holds a NUL character"
     return None
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 _KIND_NAMES = {str: "a string", int: "a whole number", bool: "true or false", dict: "an object"}
@@ -348,8 +345,9 @@ def _check_listing(outdir: Path, manifest: dict[str, Any], report: Report) -> No
             report.problems.append(f"{entry}: not part of the final version (the manifest does not list it)")
 
 
-def _check_rendering(outdir: Path, manifest: dict[str, Any], report: Report) -> None:
-    """The .md and .docx rendered again from the manifest's final documents must give the same bytes."""
+def _check_rendering(outdir: Path, manifest: dict[str, Any], report: Report, read: dict[str, bytes]) -> None:
+    """The .md and .docx rendered again from the manifest's final documents must give the same bytes (`read`:
+    the listed files' bytes, by name, as `verify` read them)."""
     from drafting.errors import DraftingError
     from drafting.model.serial import document_from_json, document_type_problem
 
@@ -382,8 +380,8 @@ def _check_rendering(outdir: Path, manifest: dict[str, Any], report: Report) -> 
     for name, info in sorted(manifest.get("files", {}).items()):
         language, kind = info.get("language"), info.get("kind")
         path = outdir / name
-        found = read_regular(path) if allowed_name(name) and name.endswith((".md", ".docx")) else None
-        if not isinstance(found, bytes):
+        found = read.get(name) if name.endswith((".md", ".docx")) else None
+        if found is None:
             continue
         try:
             if kind == "side-by-side":
@@ -472,6 +470,9 @@ def _trust_line(name: str, signer: str, fingerprint: str, trusted: bool | None, 
                                f"{signer!r}) does not chain to the trust anchor given")
 
 
+_SYMLINK, _NOT_REGULAR = "a symbolic link (a final version holds its files itself)", "not a regular file"
+
+
 def read_regular(path: Path) -> bytes | str:
     """The bytes of the regular file at `path`, or why there are none: missing, a symbolic link (never followed),
     a directory, a FIFO or a device (opened without waiting, never read)."""
@@ -483,11 +484,10 @@ def read_regular(path: Path) -> bytes | str:
     except FileNotFoundError:
         return "missing"
     except OSError as exc:
-        return "a symbolic link (a final version holds its files itself)" if path.is_symlink() else \
-            f"cannot be read ({exc.strerror})"
+        return _SYMLINK if path.is_symlink() else f"cannot be read ({exc.strerror})"
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return "not a regular file"
+            return _NOT_REGULAR
         with os.fdopen(os.dup(fd), "rb") as handle:
             return handle.read()
     except OSError as exc:
@@ -513,13 +513,18 @@ def verify(outdir: Path, *, trust: list[Any] | None = None) -> Report:
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         report.problems.append(f"{path}: not a drafting final manifest")
         return report
+    try:
+        canonical = dump(manifest)
+    except UnicodeEncodeError:  # (an escaped lone surrogate: no text holds one, and no seal can be computed)
+        report.problems.append(f"{path}: holds a lone surrogate (\\ud800-\\udfff escaped alone), which no text keeps")
+        return report
     shape = shape_problem(manifest)
     if shape is not None:
         report.problems.append(f"{path}: not a manifest finalize writes ({shape})")
         return report
     report.readable = True
     report.signed = "signature" in manifest
-    if data != dump(manifest):
+    if data != canonical:
         report.problems.append(f"{path}: not written as finalize writes it (edited by hand or by another tool: "
                                "keys repeated, reordered or re-encoded)")
     if seal_of(manifest) != manifest["seal"]:
@@ -539,6 +544,7 @@ def verify(outdir: Path, *, trust: list[Any] | None = None) -> Report:
             report.problems.append(f"{path}: edited (its {lang} paragraphs do not give their canonical-text hash)")
     files = manifest["files"]
     _check_contents(path, manifest, report)
+    read: dict[str, bytes] = {}
     for name, info in sorted(files.items()):
         if not allowed_name(name):
             report.problems.append(f"{path}: file name {name[:80]!r} is not allowed")
@@ -546,13 +552,14 @@ def verify(outdir: Path, *, trust: list[Any] | None = None) -> Report:
         file_path = outdir / name
         data = read_regular(file_path)
         if isinstance(data, str):
-            if data == "missing":
-                report.problems.append(f"{file_path}: missing")
-            continue  # anything else but a regular file is reported by the listing check; never read
+            if data not in (_SYMLINK, _NOT_REGULAR):  # (those the listing check reports; never read)
+                report.problems.append(f"{file_path}: {data}")
+            continue
+        read[name] = data
         _check_file(file_path, data, info, manifest, report, trust)
     if not files:
         report.problems.append(f"{path}: lists no files")
-    _check_rendering(outdir, manifest, report)
+    _check_rendering(outdir, manifest, report, read)
     return report
 
 
@@ -585,7 +592,7 @@ def _check_file(file_path: Path, data: bytes, info: dict[str, Any], manifest: di
     from drafting.errors import DraftingError
     from drafting.ooxml.wml.tree import read_custom_properties
     from drafting.readers.docx import read_docx_version, with_footnotes
-    from drafting.readers.files import load_version
+    from drafting.readers.files import detect_format, read_version
 
     name = file_path.name
     if sha256(data) != info["sha256"]:
@@ -615,7 +622,7 @@ def _check_file(file_path: Path, data: bytes, info: dict[str, Any], manifest: di
             if docx.version.tracked:
                 report.problems.append(f"{file_path}: holds tracked changes")
         elif name.endswith(".md"):
-            version = load_version(file_path)
+            version = read_version(data, str(file_path), detect_format(file_path, data))
             found = [(p.id, p.text) for p in version.paragraphs]
             if [(i, normalise_text(t)) for i, t in found] != expected:
                 report.problems.append(f"{file_path}: {_first_difference(expected, found)}")
@@ -651,7 +658,9 @@ def _check_pdf(file_path: Path, data: bytes, manifest: dict[str, Any], language:
     if "signature" in manifest:
         _check_signature(data, file_path, manifest["signature"], report, trust)
         return
-    problem = _unsigned_pdf_problem(data)
+    from drafting.final.sign import unsigned_pdf_problem
+
+    problem = unsigned_pdf_problem(data)
     if problem is not None:
         report.problems.append(f"{file_path}: {problem}")
 
@@ -661,19 +670,6 @@ def _drawn(text: str) -> str:
     import unicodedata
 
     return "".join(char for char in text if unicodedata.category(char) != "Cf")
-
-
-def _unsigned_pdf_problem(data: bytes) -> str | None:
-    """What an unsigned final's PDF should not have: a revision appended after LibreOffice's (an incremental
-    update, bytes after the end), something that acts when it is opened or clicked, or a signature (a signed
-    final's PDF kept under a manifest whose signature was removed)."""
-    from drafting.final.sign import unsigned_pdf_problem
-
-    if not data.rstrip(b"\r\n\t\f \0").endswith(b"%%EOF"):
-        return "bytes after the end of the PDF"
-    if len(re.findall(rb"(?m)^startxref\s", data)) != 1 or len(re.findall(rb"(?m)^%%EOF", data)) != 1:
-        return "a revision was appended after the PDF was made (an incremental update)"
-    return unsigned_pdf_problem(data)
 
 
 def _side_by_side_words_match(manifest: dict[str, Any], found: list[str]) -> bool:

@@ -222,13 +222,18 @@ _ACTIVE_ANNOTATIONS = frozenset({"/RichMedia", "/Screen", "/Movie", "/Sound", "/
 
 
 def unsigned_pdf_problem(pdf: bytes) -> str | None:
-    """What an unsigned final's `pdf` should not hold, read from its objects (compressed object streams
-    included): a signature, or something that acts when it is opened or clicked — an action that runs or
+    """What an unsigned final's `pdf` should not hold: a revision appended after LibreOffice's (an incremental
+    update, bytes after its end); read from its objects (compressed object streams included), a signature (a
+    signed final's PDF under a manifest whose signature was removed), or something that acts when it is opened
+    or clicked — an action that runs or
     fetches something (in the catalog's opening action, its additional actions, a page's or an annotation's),
     document-level scripts or embedded files, a media or attachment annotation; None when there is nothing of
     the kind (LibreOffice's PDF/A: an opening page and links)."""
+    import re
+
     from pyhanko.pdf_utils.generic import ArrayObject, DictionaryObject, IndirectObject
     from pyhanko.pdf_utils.reader import PdfFileReader
+
 
     def value(obj: object) -> object:
         return obj.get_object() if isinstance(obj, IndirectObject) else obj  # type: ignore[no-untyped-call]
@@ -249,10 +254,19 @@ def unsigned_pdf_problem(pdf: bytes) -> str | None:
             return f"a {kind[1:]} action"
         return acting(entry(action, "/Next"), depth + 1)
 
+    if not pdf.rstrip(b"\r\n\t\f \0").endswith(b"%%EOF"):
+        return "bytes after the end of the PDF"
+    appended = len(re.findall(rb"(?m)^startxref\s", pdf)) != 1 or len(re.findall(rb"(?m)^%%EOF", pdf)) != 1
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
-        if reader.embedded_signatures:
+        if reader.embedded_signatures:  # (before the revision: a signature is itself one appended)
             return "carries a signature, but the manifest is not signed (its signature removed?)"
+    except Exception as exc:  # pyHanko raises many kinds on a damaged file
+        if not appended:
+            raise DraftingInputError(f"its objects cannot be read (damaged?): {str(exc)[:200]}") from exc
+    if appended:
+        return "a revision was appended after the PDF was made (an incremental update)"
+    try:
         root = reader.root
         found = acting(entry(root, "/OpenAction"))
         if found is None and "/AA" in root:

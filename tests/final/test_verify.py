@@ -368,11 +368,27 @@ def _assembled_docx() -> bytes:
         return path.read_bytes()
 
 
-def test_a_manifest_with_a_lone_surrogate_is_refused_not_a_crash(outdir):
+@pytest.mark.parametrize("change", [
+    lambda m: m["paragraphs"][0].update(text="\ud800"),
+    lambda m: m["revisions"][0].update(label="Rev.\udfff"),  # a part whose inner shape is not checked
+    lambda m: m["final_documents"]["en"]["paragraphs"][0]["spans"][0].__setitem__(0, "\ud800"),
+])
+def test_a_manifest_with_a_lone_surrogate_is_refused_not_a_crash(outdir, change):
     manifest = manifest_of(outdir)
-    manifest["paragraphs"][0]["text"] = "\ud800"
+    change(manifest)
     (outdir / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True), encoding="ascii")
-    fails(outdir, "paragraphs[0].text holds a NUL character or a lone surrogate")
+    err = fails(outdir, f"{outdir / 'manifest.json'}: holds a lone surrogate")
+    assert len(err.splitlines()) == 1
+
+
+def test_a_listed_file_that_cannot_be_read_is_reported(outdir, monkeypatch):
+    """(A file the user may not read: root reads every file, so the refusal is simulated.)"""
+    from drafting.final import manifest
+
+    regular = manifest.read_regular
+    monkeypatch.setattr(manifest, "read_regular",
+                        lambda path: "cannot be read (Permission denied)" if path.name == MD else regular(path))
+    fails(outdir, f"{outdir / MD}: cannot be read (Permission denied)")
 
 
 def test_an_unsigned_final_says_what_its_ok_is_worth(outdir):
